@@ -1,0 +1,95 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { forEachBounded } from '../concurrency';
+import { MalformedMessageError, type HistorySource, type SourceClients, type WorkItem } from '../sources/history-source';
+import type { RecordStore, UpsertOutcome } from '../store/record-store';
+import { coalesceObservations } from './coalesce';
+import { MessageReader } from './messages';
+
+export interface QueueMessage {
+  readonly id: string;
+  readonly body: string;
+}
+
+export interface CollectedBatch {
+  /** Messages to retry (and, after the queue's maxReceiveCount, dead-letter). */
+  readonly failedMessageIds: readonly string[];
+  readonly parents: number;
+  readonly written: number;
+  readonly stale: number;
+}
+
+export interface CollectorDependencies {
+  readonly sources: readonly HistorySource[];
+  readonly clients: SourceClients;
+  readonly store: Pick<RecordStore, 'upsert'>;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Parents worked on at once: bounds this collector's SSM call rate. */
+  readonly parentConcurrency: number;
+  readonly now?: () => Date;
+}
+
+/** Writes of one parent's records in flight at once. */
+const WRITES_PER_PARENT = 8;
+
+/**
+ * The only writer of history records. A batch of queue messages becomes work items, grouped
+ * by parent so that each parent costs one pass of SSM calls however many events named it,
+ * then one monotonic write per record. A failure is confined to the messages that named the
+ * failing parent; the rest of the batch is stored.
+ */
+export class Collector {
+  private readonly reader: MessageReader;
+  private readonly sourcesByKind: ReadonlyMap<string, HistorySource>;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CollectorDependencies) {
+    this.reader = new MessageReader(deps.sources);
+    this.sourcesByKind = new Map(deps.sources.map((source) => [source.kind, source]));
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async collect(messages: readonly QueueMessage[]): Promise<CollectedBatch> {
+    const failed = new Set<string>();
+    const parents = new Map<string, { items: WorkItem[]; messageIds: string[] }>();
+    for (const message of messages) {
+      try {
+        const item = this.reader.read(message.body);
+        const id = `${item.kind}\u0000${item.parentId}`;
+        const parent = parents.get(id) ?? { items: [], messageIds: [] };
+        parent.items.push(item);
+        parent.messageIds.push(message.id);
+        parents.set(id, parent);
+      } catch (error) {
+        // Either way only this message fails; the queue retries it, then dead-letters it.
+        this.deps.logger.error(
+          error instanceof MalformedMessageError ? 'Malformed message' : 'Could not read message',
+          { messageId: message.id, reason: error instanceof Error ? error.message : String(error) },
+        );
+        failed.add(message.id);
+      }
+    }
+
+    const counts: Record<UpsertOutcome, number> = { written: 0, stale: 0 };
+    await forEachBounded([...parents.values()], this.deps.parentConcurrency, async ({ items, messageIds }) => {
+      const first = items[0] as WorkItem;
+      try {
+        const source = this.sourcesByKind.get(first.kind);
+        if (!source) throw new Error(`no source for kind ${first.kind}`);
+        const observations = coalesceObservations(await source.collect(items, this.deps.clients, this.now));
+        await forEachBounded(observations, WRITES_PER_PARENT, async (observation) => {
+          counts[await this.deps.store.upsert(observation)]++;
+        });
+      } catch (error) {
+        this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
+          kind: first.kind,
+          parentId: first.parentId,
+          messageIds,
+          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        });
+        for (const id of messageIds) failed.add(id);
+      }
+    });
+
+    return { failedMessageIds: [...failed], parents: parents.size, ...counts };
+  }
+}

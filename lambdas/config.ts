@@ -1,0 +1,46 @@
+import { tableIds, tableSchemas, type TableNames } from './store/schema';
+
+/** Runtime configuration, read once and fail-fast: a Lambda without its tables must not start. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export interface CollectorConfig {
+  readonly tableNames: TableNames;
+  /** Parents worked on at once within one batch; bounds the SSM call rate of one Lambda. */
+  readonly parentConcurrency: number;
+  /** SDK attempts per SSM call (adaptive retry mode) before the work item is retried via SQS. */
+  readonly ssmMaxAttempts: number;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export function tableNamesFrom(env: NodeJS.ProcessEnv): TableNames {
+  const names = {} as TableNames;
+  for (const id of tableIds) {
+    const envVar = tableSchemas[id].envVar;
+    const value = env[envVar];
+    if (!value) throw new ConfigurationError(`${envVar} is not set`);
+    names[id] = value;
+  }
+  return names;
+}
+
+export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
+  return {
+    tableNames: tableNamesFrom(env),
+    parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
+    ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
+  };
+}

@@ -1,0 +1,38 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Collector } from '../collector/collector';
+import { collectorConfigFrom } from '../config';
+import { historySources } from '../sources';
+import { RecordStore } from '../store/record-store';
+
+/**
+ * SQS -> collector. Partial batch responses are built here rather than with Powertools'
+ * BatchProcessor because the collector needs the whole batch at once (it coalesces many
+ * messages about one command into one SSM pass), while BatchProcessor hands records out one
+ * by one.
+ */
+const config = collectorConfigFrom(process.env);
+const logger = new Logger({ serviceName: 'ssm-history-collector' });
+const collector = new Collector({
+  sources: historySources,
+  // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
+  clients: { ssm: new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts }) },
+  store: new RecordStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.tableNames),
+  logger,
+  parentConcurrency: config.parentConcurrency,
+});
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const result = await collector.collect(event.Records.map((record) => ({ id: record.messageId, body: record.body })));
+  logger.info('Collected batch', {
+    messages: event.Records.length,
+    parents: result.parents,
+    written: result.written,
+    stale: result.stale,
+    failed: result.failedMessageIds.length,
+  });
+  return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+};

@@ -1,0 +1,116 @@
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { TableId, RecordKey } from '../store/schema';
+import type { StatusInfo } from '../status';
+
+/** The four history kinds of shared/DESIGN.md; Run Command is the first one built. */
+export type HistoryKind = 'run-command';
+
+/** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
+export type Producer = 'event' | 'notification' | 'poll';
+
+/** A stored attribute value: what lib-dynamodb marshals (no Dates: they are ISO strings). */
+export type StoredValue =
+  | string
+  | number
+  | boolean
+  | null
+  | StoredValue[]
+  | { [name: string]: StoredValue };
+
+export type StoredFields = { [name: string]: StoredValue };
+
+/** One status sighting kept in a record's timeline. */
+export interface TimelineEntry {
+  readonly status: string;
+  /** ISO 8601 with milliseconds, so that string order is time order. */
+  readonly at: string;
+}
+
+/**
+ * What the archive learned about one record at one moment: from an event (status only) or
+ * from SSM's read APIs (every field). The store applies it with a monotonic conditional write.
+ */
+export interface Observation {
+  readonly table: TableId;
+  readonly key: RecordKey;
+  readonly status: string;
+  readonly statuses: Readonly<Record<string, StatusInfo>>;
+  /** ISO 8601 with milliseconds: SSM's event time, or when the read API answered. */
+  readonly observedAt: string;
+  /** SSM's field names and values, Dates as ISO strings; keys included. */
+  readonly fields: StoredFields;
+  /** True when the fields are SSM's full record, not just what an event carried. */
+  readonly complete: boolean;
+  /** SSM fields a complete record no longer has: removed so the archive equals SSM's record. */
+  readonly absentFields?: readonly string[];
+  readonly producers: ReadonlySet<Producer>;
+  readonly timeline: readonly TimelineEntry[];
+}
+
+/** What a work item asks the collector to fetch from SSM for its parent. */
+export type FetchRequest =
+  | { readonly scope: 'none' }
+  /** A few children (e.g. invocations that just failed): their details, now. */
+  | { readonly scope: 'children'; readonly childIds: readonly string[] }
+  /** The parent record and all its children (the parent finished, or a poller listed it). */
+  | { readonly scope: 'parent' };
+
+/**
+ * One unit of work on the work queue: "parent X of kind K changed". Events and pollers both
+ * produce them; the collector is the only consumer, and the only writer of history records.
+ */
+export interface WorkItem {
+  readonly kind: HistoryKind;
+  readonly parentId: string;
+  readonly producer: Producer;
+  /** What the message itself says, stored without any SSM call. */
+  readonly observations: readonly Observation[];
+  readonly fetch: FetchRequest;
+}
+
+/** A message the collector cannot use. It goes to the DLQ after its retries, with this reason logged. */
+export class MalformedMessageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MalformedMessageError';
+  }
+}
+
+/** Any SSM-compatible client: the real SSMClient against AWS, local mode or the simulator. */
+export interface SourceClients {
+  readonly ssm: SSMClient;
+}
+
+/** SSM's status-change events as EventBridge delivers them. */
+export interface SsmEvent {
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly time: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One history kind, end to end: which events it consumes, how it reads them, and how it
+ * turns a batch of work items about one parent into the fewest SSM calls that keep the
+ * archive exact. The collector (and later the pollers) are generic over this shape.
+ */
+export interface HistorySource {
+  readonly kind: HistoryKind;
+  /** EventBridge detail-types (source aws.ssm) this kind consumes; the CDK rule uses this list. */
+  readonly eventDetailTypes: readonly string[];
+  /** The tables this kind writes. */
+  readonly tables: readonly TableId[];
+  /** The SSM read actions its collector calls; the CDK grants exactly these. */
+  readonly collectorActions: readonly string[];
+  /** Throws MalformedMessageError when the event is not one this kind can use. */
+  parseEvent(event: SsmEvent): WorkItem;
+  /** SNS notifications (Run Command only); undefined when the kind has none. */
+  parseNotification?(message: Readonly<Record<string, unknown>>): WorkItem;
+  /**
+   * Everything to store for one parent, given all work items about it in one batch:
+   * event-carried observations plus whatever it fetched. Throws when SSM could not answer,
+   * so the items' messages are retried.
+   */
+  collect(items: readonly WorkItem[], clients: SourceClients, now: () => Date): Promise<Observation[]>;
+}

@@ -1,0 +1,5 @@
+import type { HistorySource } from './history-source';
+import { runCommandSource } from './run-command';
+
+/** Every history kind the archive collects. Adding a kind adds one entry here. */
+export const historySources: readonly HistorySource[] = [runCommandSource];

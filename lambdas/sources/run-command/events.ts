@@ -1,0 +1,192 @@
+import { runCommandStatuses, statusInfo } from '../../status';
+import { isoTime } from '../../store/stored-fields';
+import {
+  MalformedMessageError,
+  type FetchRequest,
+  type Observation,
+  type Producer,
+  type SsmEvent,
+  type StoredFields,
+  type WorkItem,
+} from '../history-source';
+
+/**
+ * Run Command's two ways of telling us something changed, read into work items:
+ * - EventBridge, source aws.ssm, detail-types below (shapes: SSM user guide,
+ *   "Amazon EventBridge event examples for Systems Manager");
+ * - SNS notifications from SendCommand's NotificationConfig, types Command and Invocation
+ *   (shapes: SSM user guide, "Example Amazon SNS notifications").
+ * An invocation event already carries its status, so it is stored as is. A failed
+ * invocation asks for its own details at once (alerts want them); a finished command asks
+ * for one pass over all its invocations.
+ */
+export const COMMAND_DETAIL_TYPE = 'EC2 Command Status-change Notification';
+export const INVOCATION_DETAIL_TYPE = 'EC2 Command Invocation Status-change Notification';
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function requiredString(fields: Fields, name: string, where: string): string {
+  const value = fields[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new MalformedMessageError(`${where}: "${name}" must be a non-empty string`);
+  }
+  return value;
+}
+
+function optionalString(fields: Fields, name: string, where: string): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
+  return value;
+}
+
+function commandId(fields: Fields, name: string, where: string): string {
+  const value = requiredString(fields, name, where);
+  // SSM's CommandId has a fixed length of 36 (API reference, CommandId constraints).
+  if (value.length !== 36) throw new MalformedMessageError(`${where}: "${name}" is not a command id: "${value}"`);
+  return value;
+}
+
+function time(value: string | undefined, name: string, where: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    return isoTime(value);
+  } catch {
+    throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
+  }
+}
+
+function stringLists(value: unknown, where: string): Record<string, string[]> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new MalformedMessageError(`${where}: "parameters" must be an object of string lists`);
+  }
+  const lists: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(value as Fields)) {
+    if (!Array.isArray(list) || !list.every((element) => typeof element === 'string')) {
+      throw new MalformedMessageError(`${where}: parameter "${name}" must be a list of strings`);
+    }
+    lists[name] = list;
+  }
+  return lists;
+}
+
+function withoutUndefined(fields: Record<string, string | string[] | Record<string, string[]> | undefined>): StoredFields {
+  const stored: StoredFields = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) stored[name] = value;
+  return stored;
+}
+
+function eventObservation(
+  table: Observation['table'],
+  key: Observation['key'],
+  status: string,
+  observedAt: string,
+  producer: Producer,
+  fields: StoredFields,
+): Observation {
+  return {
+    table,
+    key,
+    status,
+    statuses: runCommandStatuses,
+    observedAt,
+    fields: { ...fields, ...key, Status: status },
+    complete: false,
+    producers: new Set([producer]),
+    timeline: [{ status, at: observedAt }],
+  };
+}
+
+function commandWorkItem(
+  id: string,
+  status: string,
+  observedAt: string,
+  producer: Producer,
+  fields: StoredFields,
+): WorkItem {
+  const finished = statusInfo(runCommandStatuses, status).terminal;
+  return {
+    kind: 'run-command',
+    parentId: id,
+    producer,
+    observations: [eventObservation('commands', { CommandId: id }, status, observedAt, producer, fields)],
+    fetch: finished ? { scope: 'parent' } : { scope: 'none' },
+  };
+}
+
+function invocationWorkItem(
+  id: string,
+  instanceId: string,
+  status: string,
+  observedAt: string,
+  producer: Producer,
+  fields: StoredFields,
+): WorkItem {
+  const info = statusInfo(runCommandStatuses, status);
+  const fetch: FetchRequest =
+    info.terminal && info.outcome === 'failure' ? { scope: 'children', childIds: [instanceId] } : { scope: 'none' };
+  return {
+    kind: 'run-command',
+    parentId: id,
+    producer,
+    observations: [
+      eventObservation('commandInvocations', { CommandId: id, InstanceId: instanceId }, status, observedAt, producer, fields),
+    ],
+    fetch,
+  };
+}
+
+export function parseRunCommandEvent(event: SsmEvent): WorkItem {
+  const where = `${event['detail-type']} event ${event.id}`;
+  const detail = event.detail;
+  const observedAt = time(event.time, 'time', where);
+  if (!observedAt) throw new MalformedMessageError(`${where}: "time" is missing`);
+  const id = commandId(detail, 'command-id', where);
+  const status = requiredString(detail, 'status', where);
+  const common = {
+    DocumentName: optionalString(detail, 'document-name', where),
+    RequestedDateTime: time(optionalString(detail, 'requested-date-time', where), 'requested-date-time', where),
+  };
+  switch (event['detail-type']) {
+    case COMMAND_DETAIL_TYPE:
+      return commandWorkItem(id, status, observedAt, 'event', withoutUndefined({
+        ...common,
+        ExpiresAfter: time(optionalString(detail, 'expire-after', where), 'expire-after', where),
+        Parameters: stringLists(detail.parameters, where),
+      }));
+    case INVOCATION_DETAIL_TYPE:
+      return invocationWorkItem(id, requiredString(detail, 'instance-id', where), status, observedAt, 'event', withoutUndefined(common));
+    default:
+      throw new MalformedMessageError(`${where}: not a Run Command detail-type`);
+  }
+}
+
+/** The JSON inside an SNS notification from Run Command (NotificationType Command or Invocation). */
+export function parseRunCommandNotification(message: Fields): WorkItem {
+  const where = `Run Command notification for ${String(message.commandId ?? '(no commandId)')}`;
+  const id = commandId(message, 'commandId', where);
+  const status = requiredString(message, 'status', where);
+  const observedAt = time(requiredString(message, 'eventTime', where), 'eventTime', where) as string;
+  const common = {
+    DocumentName: optionalString(message, 'documentName', where),
+    RequestedDateTime: time(optionalString(message, 'requestedDateTime', where), 'requestedDateTime', where),
+  };
+  if (typeof message.instanceId === 'string') {
+    return invocationWorkItem(id, requiredString(message, 'instanceId', where), status, observedAt, 'notification', withoutUndefined(common));
+  }
+  const instanceIds = message.instanceIds;
+  if (instanceIds !== undefined && !(Array.isArray(instanceIds) && instanceIds.every((i) => typeof i === 'string'))) {
+    throw new MalformedMessageError(`${where}: "instanceIds" must be a list of strings`);
+  }
+  if (instanceIds === undefined && message.expiresAfter === undefined) {
+    throw new MalformedMessageError(`${where}: neither an Invocation (instanceId) nor a Command (instanceIds) notification`);
+  }
+  return commandWorkItem(id, status, observedAt, 'notification', withoutUndefined({
+    ...common,
+    ExpiresAfter: time(optionalString(message, 'expiresAfter', where), 'expiresAfter', where),
+    InstanceIds: instanceIds as string[] | undefined,
+    OutputS3BucketName: optionalString(message, 'outputS3BucketName', where),
+    OutputS3KeyPrefix: optionalString(message, 'outputS3KeyPrefix', where),
+  }));
+}

@@ -1,0 +1,106 @@
+import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
+import { forEachBounded } from '../../concurrency';
+import { runCommandStatuses, statusInfo } from '../../status';
+import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
+import { CommandNotFoundError, getCommand, getPluginOutput, listCommandInvocations } from './fetch';
+import { commandInvocationObservation, commandObservation, isListedOutputCut, type PluginOutputs } from './records';
+
+/** SSM calls one parent's collection makes at once (single-invocation fetches, plugin outputs). */
+const CALLS_PER_PARENT = 4;
+
+/**
+ * How long a command SSM does not know yet is treated as "not visible yet" (Run Command is
+ * eventually consistent) rather than "forgotten" (older than SSM's retention): retried, not dropped.
+ */
+const EVENTUAL_CONSISTENCY_WINDOW_MS = 10 * 60 * 1000;
+
+interface FetchedInvocation {
+  readonly invocation: CommandInvocation;
+  readonly producers: ReadonlySet<Producer>;
+}
+
+function union(target: Set<Producer>, producers: Iterable<Producer>): void {
+  for (const producer of producers) target.add(producer);
+}
+
+async function fullOutputs(ssm: SourceClients['ssm'], invocation: CommandInvocation): Promise<PluginOutputs> {
+  const outputs: Record<string, GetCommandInvocationCommandOutput> = {};
+  // Only a finished invocation's output is final; a running one is fetched again when it ends.
+  if (!statusInfo(runCommandStatuses, invocation.Status ?? 'Pending').terminal) return outputs;
+  const cut = (invocation.CommandPlugins ?? []).filter((plugin) => plugin.Name && isListedOutputCut(plugin.Output));
+  for (const plugin of cut) {
+    outputs[plugin.Name as string] = await getPluginOutput(
+      ssm,
+      invocation.CommandId as string,
+      invocation.InstanceId as string,
+      plugin.Name as string,
+    );
+  }
+  return outputs;
+}
+
+async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: () => Date): Promise<Observation[]> {
+  const first = items[0];
+  if (!first) return [];
+  const commandId = first.parentId;
+  const observations: Observation[] = items.flatMap((item) => item.observations);
+
+  const parentProducers = new Set<Producer>();
+  const childProducers = new Map<string, Set<Producer>>();
+  for (const item of items) {
+    if (item.fetch.scope === 'parent') parentProducers.add(item.producer);
+    if (item.fetch.scope === 'children') {
+      for (const childId of item.fetch.childIds) {
+        const producers = childProducers.get(childId) ?? new Set<Producer>();
+        producers.add(item.producer);
+        childProducers.set(childId, producers);
+      }
+    }
+  }
+
+  const fetched: FetchedInvocation[] = [];
+  let command: Command | undefined;
+  try {
+    if (parentProducers.size > 0) {
+      // One pass over the whole command serves every child request too.
+      const [found, invocations] = await Promise.all([getCommand(ssm, commandId), listCommandInvocations(ssm, commandId)]);
+      command = found;
+      for (const invocation of invocations) {
+        const producers = new Set(parentProducers);
+        union(producers, childProducers.get(invocation.InstanceId ?? '') ?? []);
+        fetched.push({ invocation, producers });
+      }
+    } else if (childProducers.size > 0) {
+      await forEachBounded([...childProducers], CALLS_PER_PARENT, async ([instanceId, producers]) => {
+        for (const invocation of await listCommandInvocations(ssm, commandId, instanceId)) {
+          fetched.push({ invocation, producers });
+        }
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof CommandNotFoundError)) throw error;
+    const newest = observations.reduce((latest, o) => (o.observedAt > latest ? o.observedAt : latest), '');
+    if (now().getTime() - Date.parse(newest) < EVENTUAL_CONSISTENCY_WINDOW_MS) throw error;
+    // Older than SSM's memory: what the events said is all there is to keep.
+    return observations;
+  }
+
+  const observedAt = now();
+  if (command) observations.push(commandObservation(command, { observedAt, producers: parentProducers }));
+  await forEachBounded(fetched, CALLS_PER_PARENT, async ({ invocation, producers }) => {
+    const outputs = await fullOutputs(ssm, invocation);
+    observations.push(commandInvocationObservation(invocation, outputs, { observedAt, producers }));
+  });
+  return observations;
+}
+
+export const runCommandSource: HistorySource = {
+  kind: 'run-command',
+  eventDetailTypes: [COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE],
+  tables: ['commands', 'commandInvocations'],
+  collectorActions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
+  parseEvent: parseRunCommandEvent,
+  parseNotification: parseRunCommandNotification,
+  collect,
+};

@@ -1,0 +1,114 @@
+import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
+import { runCommandStatuses } from '../../status';
+import { toStoredFields, toSsmRecord } from '../../store/stored-fields';
+import type { Observation, Producer, StoredFields } from '../history-source';
+
+/**
+ * Run Command records as the archive stores them: SSM's ListCommands `Command` and
+ * ListCommandInvocations `CommandInvocation` (Details=true), field for field, plus, for a
+ * plugin whose listed output SSM cut short, GetCommandInvocation's full answer under the
+ * archive attribute `pluginOutputs` (keyed by plugin name).
+ */
+
+/** Every top-level field of the two shapes (shared/ssm-api/000), so a newer record can drop stale ones. */
+export const commandFields = [
+  'CommandId', 'DocumentName', 'DocumentVersion', 'Comment', 'ExpiresAfter', 'Parameters', 'InstanceIds',
+  'Targets', 'RequestedDateTime', 'Status', 'StatusDetails', 'OutputS3Region', 'OutputS3BucketName',
+  'OutputS3KeyPrefix', 'MaxConcurrency', 'MaxErrors', 'TargetCount', 'CompletedCount', 'ErrorCount',
+  'DeliveryTimedOutCount', 'ServiceRole', 'NotificationConfig', 'CloudWatchOutputConfig', 'TimeoutSeconds',
+  'AlarmConfiguration', 'TriggeredAlarms',
+] as const;
+
+export const commandInvocationFields = [
+  'CommandId', 'InstanceId', 'InstanceName', 'Comment', 'DocumentName', 'DocumentVersion', 'RequestedDateTime',
+  'Status', 'StatusDetails', 'TraceOutput', 'StandardOutputUrl', 'StandardErrorUrl', 'CommandPlugins',
+  'ServiceRole', 'NotificationConfig', 'CloudWatchOutputConfig',
+] as const;
+
+export const commandDatePaths = ['RequestedDateTime', 'ExpiresAfter'] as const;
+export const commandInvocationDatePaths = [
+  'RequestedDateTime',
+  'CommandPlugins[].ResponseStartDateTime',
+  'CommandPlugins[].ResponseFinishDateTime',
+] as const;
+
+/**
+ * How the SSM agent marks a plugin output it cut to fit ListCommandInvocations' 2,500
+ * characters (amazon-ssm-agent, iohandler TruncateOutput). GetCommandInvocation then has
+ * up to 24,000 characters of stdout and 8,000 of stderr.
+ */
+export const LISTED_OUTPUT_LIMIT = 2500;
+export const OUTPUT_TRUNCATED_MARKER = '\n---Output truncated---';
+export const ERROR_TRUNCATED_MARKER = '\n---Error truncated----';
+export const STDERR_SEPARATOR = '\n----------ERROR-------\n';
+
+export function isListedOutputCut(output: string | undefined): boolean {
+  return output !== undefined && (output.includes(OUTPUT_TRUNCATED_MARKER) || output.includes(ERROR_TRUNCATED_MARKER));
+}
+
+const absent = (fields: readonly string[], record: StoredFields): string[] => fields.filter((name) => !(name in record));
+
+interface DetailContext {
+  readonly observedAt: Date;
+  readonly producers: ReadonlySet<Producer>;
+}
+
+export function commandObservation(command: Command, context: DetailContext): Observation {
+  const fields = toStoredFields(command);
+  const status = command.Status ?? 'Pending';
+  const observedAt = context.observedAt.toISOString();
+  return {
+    table: 'commands',
+    key: { CommandId: requireId(command.CommandId, 'CommandId') },
+    status,
+    statuses: runCommandStatuses,
+    observedAt,
+    fields,
+    complete: true,
+    absentFields: absent(commandFields, fields),
+    producers: context.producers,
+    timeline: [{ status, at: observedAt }],
+  };
+}
+
+/** Full output of the plugins whose listed output was cut, keyed by plugin name. */
+export type PluginOutputs = Readonly<Record<string, GetCommandInvocationCommandOutput>>;
+
+export function commandInvocationObservation(
+  invocation: CommandInvocation,
+  pluginOutputs: PluginOutputs,
+  context: DetailContext,
+): Observation {
+  const fields = toStoredFields(invocation);
+  if (Object.keys(pluginOutputs).length > 0) fields.pluginOutputs = toStoredFields(pluginOutputs);
+  const status = invocation.Status ?? 'Pending';
+  const observedAt = context.observedAt.toISOString();
+  return {
+    table: 'commandInvocations',
+    key: {
+      CommandId: requireId(invocation.CommandId, 'CommandId'),
+      InstanceId: requireId(invocation.InstanceId, 'InstanceId'),
+    },
+    status,
+    statuses: runCommandStatuses,
+    observedAt,
+    fields,
+    complete: true,
+    absentFields: [...absent(commandInvocationFields, fields), ...('pluginOutputs' in fields ? [] : ['pluginOutputs'])],
+    producers: context.producers,
+    timeline: [{ status, at: observedAt }],
+  };
+}
+
+function requireId(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`SSM returned a Run Command record without ${name}`);
+  return value;
+}
+
+/** The SSM shapes back from stored items (for the SSM-compatible API and the benchmark's check). */
+export const commandFromItem = (item: Readonly<Record<string, unknown>>): Command =>
+  toSsmRecord<Command>(item, commandDatePaths);
+
+export const commandInvocationFromItem = (item: Readonly<Record<string, unknown>>): CommandInvocation =>
+  toSsmRecord<CommandInvocation>(item, commandInvocationDatePaths);
+

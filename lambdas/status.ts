@@ -1,0 +1,57 @@
+/**
+ * Every status the archive knows, with its order, in one table. A record's status only moves
+ * forward in rank: a late "InProgress" never overwrites a terminal status, and among equal
+ * ranks the newer observation wins. All terminal statuses share one rank because SSM never
+ * moves from one terminal status to another.
+ */
+export type StatusOutcome = 'running' | 'success' | 'failure';
+
+export interface StatusInfo {
+  readonly rank: number;
+  readonly terminal: boolean;
+  readonly outcome: StatusOutcome;
+}
+
+const running = (rank: number): StatusInfo => ({ rank, terminal: false, outcome: 'running' });
+const TERMINAL_RANK = 9;
+const success: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'success' };
+const failure: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'failure' };
+
+/**
+ * Run Command: the Status values of commands and invocations (the API enums), the
+ * StatusDetails values SSM also accepts as Status filters, and the command-level ones
+ * (ListCommands' Status filter). See shared/ssm-api/000 (ListCommandInvocations).
+ */
+export const runCommandStatuses: Readonly<Record<string, StatusInfo>> = {
+  Pending: running(1),
+  Delayed: running(2),
+  InProgress: running(3),
+  Cancelling: running(4),
+  Success: success,
+  Failed: failure,
+  TimedOut: failure,
+  Cancelled: failure,
+  DeliveryTimedOut: failure,
+  ExecutionTimedOut: failure,
+  Undeliverable: failure,
+  Terminated: failure,
+  InvalidPlatform: failure,
+  AccessDenied: failure,
+  Incomplete: failure,
+  NoInstancesInTag: failure,
+  LimitExceeded: failure,
+};
+
+/**
+ * A status SSM may add after this table was written ranks with the running ones: a later
+ * observation with a known status still replaces it, so nothing gets stuck.
+ */
+const UNKNOWN_STATUS: StatusInfo = running(3);
+
+export function statusInfo(table: Readonly<Record<string, StatusInfo>>, status: string): StatusInfo {
+  return table[status] ?? UNKNOWN_STATUS;
+}
+
+export function isKnownStatus(table: Readonly<Record<string, StatusInfo>>, status: string): boolean {
+  return Object.prototype.hasOwnProperty.call(table, status);
+}

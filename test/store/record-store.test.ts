@@ -1,0 +1,133 @@
+import { archiveAttributes, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
+import type { TableNames } from '../../lambdas/store/schema';
+import { databaseEngines, type TestDatabase } from '../support/databases';
+import { COMMAND_ID, INSTANCE_ID, invocationObservation } from '../support/observations';
+
+const key = { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID };
+const T1 = '2026-11-20T10:00:00.000Z';
+const T2 = '2026-11-20T10:00:05.000Z';
+const T3 = '2026-11-20T10:00:09.000Z';
+
+describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) => {
+  let database: TestDatabase;
+  let tables: TableNames;
+  let store: RecordStore;
+
+  beforeAll(async () => {
+    database = await start();
+  });
+  afterAll(async () => {
+    await database.stop();
+  });
+  beforeEach(async () => {
+    tables = await database.tables();
+    store = new RecordStore(database.doc, tables, () => new Date('2026-11-20T12:00:00.000Z'));
+  });
+
+  it('creates a record with SSM fields and archive attributes on the first observation', async () => {
+    expect(await store.upsert(invocationObservation('InProgress', T1, { fields: { DocumentName: 'AWS-RunShellScript' } }))).toBe('written');
+    const item = await store.get('commandInvocations', key);
+    expect(item).toMatchObject({
+      ...key,
+      Status: 'InProgress',
+      DocumentName: 'AWS-RunShellScript',
+      [archiveAttributes.observedAt]: T1,
+      [archiveAttributes.firstSeenAt]: '2026-11-20T12:00:00.000Z',
+      [archiveAttributes.lastProducer]: 'event',
+    });
+    expect(item?.[archiveAttributes.producers]).toEqual(new Set(['event']));
+  });
+
+  it('changes nothing for a duplicate, and reports it stale', async () => {
+    await store.upsert(invocationObservation('Success', T2));
+    const before = await store.get('commandInvocations', key);
+    expect(await store.upsert(invocationObservation('Success', T2, { producer: 'notification' }))).toBe('stale');
+    expect(await store.get('commandInvocations', key)).toEqual(before);
+  });
+
+  it('never moves a terminal status back to a running one, however late the event', async () => {
+    await store.upsert(invocationObservation('Failed', T1));
+    expect(await store.upsert(invocationObservation('InProgress', T3))).toBe('stale');
+    expect(await store.upsert(invocationObservation('Pending', T3))).toBe('stale');
+    expect((await store.get('commandInvocations', key))?.Status).toBe('Failed');
+  });
+
+  it('moves forward in rank even when the newer status was observed earlier', async () => {
+    await store.upsert(invocationObservation('InProgress', T3));
+    expect(await store.upsert(invocationObservation('Success', T2))).toBe('written');
+    expect((await store.get('commandInvocations', key))?.Status).toBe('Success');
+  });
+
+  it('lets a newer observation of the same status win and an older one lose', async () => {
+    await store.upsert(invocationObservation('Failed', T2));
+    const details = { StatusDetails: 'Failed', CommandPlugins: [{ Name: 'run', Output: 'boom', ResponseCode: 1 }] };
+    expect(await store.upsert(invocationObservation('Failed', T3, { fields: details, complete: true }))).toBe('written');
+    expect(await store.upsert(invocationObservation('Failed', T1, { fields: { StatusDetails: 'stale' } }))).toBe('stale');
+    const item = await store.get('commandInvocations', key);
+    expect(item).toMatchObject({ ...details, [archiveAttributes.detailed]: true, [archiveAttributes.observedAt]: T3 });
+  });
+
+  it('keeps every accepted status in the timeline, earliest sighting first', async () => {
+    await store.upsert(invocationObservation('Pending', T1));
+    await store.upsert(invocationObservation('InProgress', T2));
+    await store.upsert(invocationObservation('Success', T3));
+    await store.upsert(invocationObservation('Success', '2026-11-20T10:01:00.000Z', { complete: true }));
+    const item = await store.get('commandInvocations', key);
+    expect(parseTimeline(item?.[archiveAttributes.statusTimeline] as Set<string>)).toEqual([
+      { status: 'Pending', at: T1 },
+      { status: 'InProgress', at: T2 },
+      { status: 'Success', at: T3 },
+    ]);
+  });
+
+  it('removes fields a complete record no longer has, and keeps empty strings', async () => {
+    await store.upsert(invocationObservation('Success', T1, { fields: { StandardOutputUrl: 's3://x', TraceOutput: '' }, complete: true }));
+    await store.upsert(
+      invocationObservation('Success', T2, { fields: { TraceOutput: '' }, complete: true, absentFields: ['StandardOutputUrl'] }),
+    );
+    const item = await store.get('commandInvocations', key);
+    expect(item).not.toHaveProperty('StandardOutputUrl');
+    expect(item?.TraceOutput).toBe('');
+  });
+
+  it('stores a record larger than 400 KB with its longest fields cut and marked, never dropped', async () => {
+    const huge = (fill: string) => fill.repeat(180_000);
+    const plugins = [
+      { Name: 'one', Output: huge('a') },
+      { Name: 'two', Output: huge('b') },
+      { Name: 'three', Output: huge('c') },
+      { Name: 'four', Output: 'short output stays whole' },
+    ];
+    const observation = invocationObservation('Failed', T1, { fields: { CommandPlugins: plugins }, complete: true });
+    expect(await store.upsert(observation)).toBe('written');
+    const item = await store.get('commandInvocations', key);
+    const stored = item?.CommandPlugins as { Name: string; Output: string }[];
+    expect(stored.map((plugin) => plugin.Name)).toEqual(['one', 'two', 'three', 'four']);
+    expect(stored[3]?.Output).toBe('short output stays whole');
+    // Compared as summaries: a failing match on a 180,000-character string is unreadable.
+    const summary = (output = '') => ({ head: output.slice(0, 3), length: output.length, tail: output.slice(output.lastIndexOf('\n')) });
+    const cutOnes = stored.filter((plugin) => plugin.Output.includes('--- ssm-history: cut to'));
+    expect(cutOnes.length).toBeGreaterThanOrEqual(1);
+    for (const plugin of cutOnes) {
+      expect(summary(plugin.Output).tail).toMatch(/^\n--- ssm-history: cut to \d+ of 180000 characters to fit DynamoDB's 400 KB item limit ---$/);
+      expect(summary(plugin.Output).length).toBeLessThan(180_000);
+    }
+    expect(item?.[archiveAttributes.cutFields]).toEqual(
+      expect.arrayContaining(cutOnes.map((plugin) => `CommandPlugins[${stored.indexOf(plugin)}].Output`)),
+    );
+    expect(JSON.stringify(item).length).toBeLessThan(400 * 1024);
+  });
+
+  it('pages through a partition without loss or repeats', async () => {
+    const instanceIds = Array.from({ length: 37 }, (_, i) => `i-${String(i).padStart(17, '0')}`);
+    for (const instanceId of instanceIds) await store.upsert(invocationObservation('Success', T1, { instanceId }));
+    const seen: string[] = [];
+    let page = await store.page('commandInvocations', COMMAND_ID, 10);
+    seen.push(...page.items.map((item) => item.InstanceId as string));
+    while (page.nextKey) {
+      page = await store.page('commandInvocations', COMMAND_ID, 10, page.nextKey);
+      seen.push(...page.items.map((item) => item.InstanceId as string));
+    }
+    expect(seen).toEqual([...instanceIds].sort());
+  });
+});
