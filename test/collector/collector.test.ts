@@ -1,0 +1,145 @@
+import {
+  GetCommandInvocationCommand,
+  InvalidCommandId,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Collector } from '../../lambdas/collector/collector';
+import { historySources } from '../../lambdas/sources';
+import { commandInvocationFromItem } from '../../lambdas/sources/run-command/records';
+import { archiveAttributes, RecordStore } from '../../lambdas/store/record-store';
+import { startDynalite, type TestDatabase } from '../support/databases';
+import { queueMessage } from '../support/messages';
+import {
+  commandEvent,
+  cutOutput,
+  invocationEvent,
+  TRUTH_COMMAND_ID,
+  truthCommand,
+  truthInvocation,
+  truthPluginOutput,
+} from '../support/run-command-truth';
+
+const NOW = new Date('2026-11-20T10:05:00.000Z');
+const silent = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+
+describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
+  let database: TestDatabase;
+  let store: RecordStore;
+  const ssmMock = mockClient(SSMClient);
+  let collector: Collector;
+
+  beforeAll(async () => {
+    database = await startDynalite();
+  });
+  afterAll(async () => {
+    await database.stop();
+  });
+  beforeEach(async () => {
+    ssmMock.reset();
+    silent.error.mockClear();
+    store = new RecordStore(database.doc, await database.tables(), () => NOW);
+    collector = new Collector({
+      sources: historySources,
+      clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
+      store,
+      logger: silent,
+      parentConcurrency: 2,
+      now: () => NOW,
+    });
+    database.calls.reset();
+  });
+
+  it('stores ten invocation events of one command with no SSM call and one write each', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `i-0000000000000000${i}`);
+    const result = await collector.collect(ids.map((id) => queueMessage(invocationEvent(id, 'InProgress', '2026-11-20T10:00:02Z'))));
+    expect(result).toMatchObject({ failedMessageIds: [], parents: 1, written: 10, stale: 0 });
+    expect(ssmMock.calls()).toHaveLength(0);
+    expect(database.calls.count('UpdateItem')).toBe(10);
+  });
+
+  it('coalesces several events about one invocation into one write that keeps each status in the timeline', async () => {
+    const id = 'i-00000000000000001';
+    const result = await collector.collect([
+      queueMessage(invocationEvent(id, 'Success', '2026-11-20T10:00:04Z')),
+      queueMessage(invocationEvent(id, 'Pending', '2026-11-20T10:00:00Z')),
+      queueMessage(invocationEvent(id, 'InProgress', '2026-11-20T10:00:02Z')),
+      queueMessage(invocationEvent(id, 'Success', '2026-11-20T10:00:04Z')),
+    ]);
+    expect(result.written).toBe(1);
+    const item = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: id });
+    expect(item?.Status).toBe('Success');
+    expect(item?.[archiveAttributes.statusTimeline]).toEqual(
+      new Set(['2026-11-20T10:00:00.000Z Pending', '2026-11-20T10:00:02.000Z InProgress', '2026-11-20T10:00:04.000Z Success']),
+    );
+  });
+
+  it('fetches a failed invocation at once, with one call', async () => {
+    const failed = truthInvocation('i-00000000000000002', 'Failed', 'exit status 1');
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [failed] });
+    const result = await collector.collect([queueMessage(invocationEvent('i-00000000000000002', 'Failed', '2026-11-20T10:00:04Z'))]);
+    expect(result.failedMessageIds).toEqual([]);
+    expect(ssmMock.commandCalls(ListCommandInvocationsCommand).map((call) => call.args[0].input)).toEqual([
+      { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000002', Details: true, MaxResults: 50 },
+    ]);
+    const item = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000002' });
+    expect(commandInvocationFromItem(item ?? {})).toEqual(failed);
+    expect(item?.[archiveAttributes.detailed]).toBe(true);
+  });
+
+  it('makes one pass over a finished command: every page, the command record, and full output only where it was cut', async () => {
+    const invocations = Array.from({ length: 60 }, (_, i) => truthInvocation(`i-${String(i).padStart(17, '0')}`, 'Success'));
+    invocations[7] = truthInvocation('i-00000000000000007', 'Success', cutOutput('x'));
+    ssmMock.on(ListCommandInvocationsCommand).callsFake((input: { NextToken?: string }) =>
+      input.NextToken ? { CommandInvocations: invocations.slice(50) } : { CommandInvocations: invocations.slice(0, 50), NextToken: 'page-2' },
+    );
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [truthCommand('Success', invocations)] });
+    const full = truthPluginOutput(invocations[7]!, 'x'.repeat(20_000));
+    ssmMock.on(GetCommandInvocationCommand).resolves(full);
+
+    const result = await collector.collect([
+      queueMessage(commandEvent('Success', '2026-11-20T10:00:05Z')),
+      queueMessage(commandEvent('Success', '2026-11-20T10:00:05Z')),
+    ]);
+
+    expect(result).toMatchObject({ failedMessageIds: [], parents: 1, written: 61 });
+    expect(ssmMock.commandCalls(ListCommandInvocationsCommand)).toHaveLength(2);
+    expect(ssmMock.commandCalls(ListCommandsCommand)).toHaveLength(1);
+    expect(ssmMock.commandCalls(GetCommandInvocationCommand).map((call) => call.args[0].input)).toEqual([
+      { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000007', PluginName: 'aws:runShellScript' },
+    ]);
+    const cut = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000007' });
+    const pluginOutputs = cut?.pluginOutputs as Record<string, { StandardOutputContent: string }>;
+    expect(pluginOutputs['aws:runShellScript']?.StandardOutputContent).toHaveLength(20_000);
+    expect(await store.get('commands', { CommandId: TRUTH_COMMAND_ID })).toMatchObject({ Status: 'Success', TargetCount: 60 });
+  });
+
+  it('fails only the messages of a parent SSM could not answer, and only malformed messages besides', async () => {
+    ssmMock.on(ListCommandsCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [] });
+    const failing = queueMessage(commandEvent('Failed', '2026-11-20T10:00:05Z'));
+    const malformed = queueMessage('{"not": "an event"}');
+    const other = queueMessage({ ...(invocationEvent('i-00000000000000003', 'InProgress', '2026-11-20T10:00:02Z') as object), detail: {
+      'command-id': '11111111-2222-3333-4444-555555555555', 'instance-id': 'i-00000000000000003', status: 'InProgress' } });
+    const result = await collector.collect([failing, malformed, other]);
+    expect([...result.failedMessageIds].sort()).toEqual([failing.id, malformed.id].sort());
+    expect(result.written).toBe(1);
+    expect(silent.error).toHaveBeenCalledWith('Malformed message', expect.objectContaining({ messageId: malformed.id }));
+  });
+
+  it('retries a command SSM does not show yet, but keeps what an event says of one SSM has forgotten', async () => {
+    ssmMock.on(ListCommandsCommand).rejects(new InvalidCommandId({ message: 'Invalid command id', $metadata: {} }));
+    ssmMock.on(ListCommandInvocationsCommand).rejects(new InvalidCommandId({ message: 'Invalid command id', $metadata: {} }));
+    const fresh = queueMessage(commandEvent('Success', '2026-11-20T10:04:00Z'));
+    expect((await collector.collect([fresh])).failedMessageIds).toEqual([fresh.id]);
+
+    const old = queueMessage(commandEvent('Success', '2026-10-01T10:00:00Z'));
+    const result = await collector.collect([old]);
+    expect(result.failedMessageIds).toEqual([]);
+    const command = await store.get('commands', { CommandId: TRUTH_COMMAND_ID });
+    expect(command).toMatchObject({ Status: 'Success', DocumentName: 'AWS-RunShellScript' });
+    expect(command).not.toHaveProperty(archiveAttributes.detailed);
+  });
+});

@@ -1,0 +1,106 @@
+import commandEvent from '../fixtures/aws/command-status-change.json';
+import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
+import snsCommandInstanceIds from '../fixtures/aws/sns-command-instance-ids.json';
+import snsCommandTags from '../fixtures/aws/sns-command-tags.json';
+import snsInvocation from '../fixtures/aws/sns-invocation.json';
+import { MessageReader } from '../../lambdas/collector/messages';
+import { historySources } from '../../lambdas/sources';
+import { MalformedMessageError } from '../../lambdas/sources/history-source';
+import { snsEnvelope } from '../support/messages';
+
+const reader = new MessageReader(historySources);
+const read = (body: object | string) => reader.read(typeof body === 'string' ? body : JSON.stringify(body));
+
+describe('reading AWS sample events', () => {
+  it('reads a command status-change event into the command record and a pass over its invocations', () => {
+    const item = read(commandEvent);
+    expect(item).toMatchObject({ kind: 'run-command', parentId: 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b', producer: 'event' });
+    expect(item.fetch).toEqual({ scope: 'parent' });
+    expect(item.observations).toHaveLength(1);
+    expect(item.observations[0]).toMatchObject({
+      table: 'commands',
+      key: { CommandId: 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b' },
+      status: 'Success',
+      observedAt: '2016-07-10T21:51:32.000Z',
+      complete: false,
+      fields: {
+        CommandId: 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b',
+        DocumentName: 'AWS-RunPowerShellScript',
+        ExpiresAfter: '2016-07-14T22:01:30.049Z',
+        Parameters: { executionTimeout: ['3600'], commands: ['date'] },
+        RequestedDateTime: '2016-07-10T21:51:30.049Z',
+        Status: 'Success',
+      },
+    });
+  });
+
+  it('stores an invocation event as it is, with no SSM call for a success', () => {
+    const item = read(invocationEvent);
+    expect(item.fetch).toEqual({ scope: 'none' });
+    expect(item.observations[0]).toMatchObject({
+      table: 'commandInvocations',
+      key: { CommandId: 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b', InstanceId: 'i-9bb89e2b' },
+      status: 'Success',
+      fields: { DocumentName: 'AWS-RunPowerShellScript', RequestedDateTime: '2016-07-10T21:51:30.049Z' },
+    });
+  });
+
+  it.each(['Failed', 'TimedOut', 'Cancelled'])('asks for the details of an invocation that ended %s', (status) => {
+    const item = read({ ...invocationEvent, detail: { ...invocationEvent.detail, status } });
+    expect(item.fetch).toEqual({ scope: 'children', childIds: ['i-9bb89e2b'] });
+  });
+
+  it.each([
+    ['instance targeting', snsCommandInstanceIds, ['i-1234567890abcdef0', 'i-9876543210abcdef0']],
+    ['tag targeting', snsCommandTags, []],
+  ])('reads an SNS Command notification (%s)', (_name, notification, instanceIds) => {
+    const item = read(snsEnvelope(notification));
+    expect(item).toMatchObject({ parentId: notification.commandId, producer: 'notification', fetch: { scope: 'none' } });
+    expect(item.observations[0]).toMatchObject({
+      table: 'commands',
+      status: 'InProgress',
+      observedAt: new Date(notification.eventTime).toISOString(),
+      fields: {
+        InstanceIds: instanceIds,
+        ExpiresAfter: new Date(notification.expiresAfter).toISOString(),
+        OutputS3BucketName: notification.outputS3BucketName,
+        OutputS3KeyPrefix: notification.outputS3KeyPrefix,
+      },
+    });
+  });
+
+  it('reads an SNS Invocation notification', () => {
+    const item = read(snsEnvelope(snsInvocation));
+    expect(item).toMatchObject({ parentId: 'ceb96b84-16aa-4540-91e3-925a9a278b8c', producer: 'notification' });
+    expect(item.observations[0]).toMatchObject({
+      table: 'commandInvocations',
+      key: { CommandId: 'ceb96b84-16aa-4540-91e3-925a9a278b8c', InstanceId: 'i-1234567890abcdef0' },
+      status: 'InProgress',
+      observedAt: '2019-04-25T18:06:05.099Z',
+    });
+  });
+});
+
+describe('refusing malformed messages with a reason', () => {
+  const withDetail = (detail: object) => ({ ...invocationEvent, detail: { ...invocationEvent.detail, ...detail } });
+  it.each([
+    ['a body that is not JSON', '{"detail-type": ', /not JSON/],
+    ['a JSON array', '[1, 2]', /not a JSON object/],
+    ['an unrelated message', { hello: 'world' }, /neither an EventBridge event nor an SNS notification/],
+    ['another source', { ...invocationEvent, source: 'aws.ec2' }, /source is not aws.ssm/],
+    ['an unknown detail-type', { ...invocationEvent, 'detail-type': 'Parameter Store Change' }, /no history kind collects "Parameter Store Change"/],
+    ['an event without detail', { ...invocationEvent, detail: 'x' }, /no detail object/],
+    ['an event without time', { ...invocationEvent, time: undefined }, /no time/],
+    ['an unparseable time', { ...invocationEvent, time: 'yesterday' }, /"time" is not a time/],
+    ['a short command id', withDetail({ 'command-id': 'abc' }), /not a command id/],
+    ['no status', withDetail({ status: undefined }), /"status" must be a non-empty string/],
+    ['no instance id', withDetail({ 'instance-id': '' }), /"instance-id" must be a non-empty string/],
+    ['parameters that are not lists', { ...commandEvent, detail: { ...commandEvent.detail, parameters: { commands: 'date' } } }, /must be a list of strings/],
+    ['an SNS Message that is not JSON', JSON.stringify({ Type: 'Notification', Message: 'not json' }), /Message is not JSON/],
+    ['an SNS notification of neither type', snsEnvelope({ commandId: snsInvocation.commandId, status: 'Success', eventTime: snsInvocation.eventTime }), /neither an Invocation/],
+    ['an SNS notification without eventTime', snsEnvelope({ ...snsInvocation, eventTime: undefined }), /"eventTime" must be a non-empty string/],
+  ])('refuses %s', (_name, body, reason) => {
+    expect(() => read(body)).toThrow(MalformedMessageError);
+    expect(() => read(body)).toThrow(reason);
+  });
+});
