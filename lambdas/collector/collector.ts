@@ -1,5 +1,5 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { forEachBounded } from '../concurrency';
+import type { Log } from '../log';
 import { MalformedMessageError, type HistorySource, type SourceClients, type WorkItem } from '../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations } from './coalesce';
@@ -22,7 +22,7 @@ export interface CollectorDependencies {
   readonly sources: readonly HistorySource[];
   readonly clients: SourceClients;
   readonly store: Pick<RecordStore, 'upsert'>;
-  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly logger: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Parents worked on at once: bounds this collector's SSM call rate. */
   readonly parentConcurrency: number;
   readonly now?: () => Date;

@@ -1,10 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Collector } from '../collector/collector';
 import { collectorConfigFrom } from '../config';
+import { createLog } from '../log';
 import { historySources } from '../sources';
 import { RecordStore } from '../store/record-store';
 
@@ -15,7 +15,7 @@ import { RecordStore } from '../store/record-store';
  * by one.
  */
 const config = collectorConfigFrom(process.env);
-const logger = new Logger({ serviceName: 'ssm-history-collector' });
+const logger = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
 const collector = new Collector({
   sources: historySources,
   // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.

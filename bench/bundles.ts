@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { collectorEntry, lambdaBundling } from '../lib/lambda-bundling';
+import { tableIds, tableSchemas } from '../lambdas/store/schema';
+
+export interface BundleFigures {
+  readonly bytes: number;
+  /** Median wall time of a fresh Node process importing the bundle, in ms. */
+  readonly importMs: number;
+}
+
+const outDir = path.resolve(__dirname, '..', '.bench');
+
+/** Builds an entry exactly as the CDK app bundles Lambdas (lib/lambda-bundling.ts). */
+async function bundle(entry: string, name: string): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, `${name}.mjs`);
+  await build({ ...lambdaBundling, entryPoints: [entry], outfile, logLevel: 'error' });
+  return outfile;
+}
+
+/** Environment a bundle's module init needs (the collector fails fast without its tables). */
+function lambdaEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+  for (const id of tableIds) env[tableSchemas[id].envVar] = tableSchemas[id].logicalName;
+  return env;
+}
+
+function importMs(file: string): number {
+  const script =
+    'const t = process.hrtime.bigint();' +
+    `await import(${JSON.stringify(pathToFileURL(file).href)});` +
+    'process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
+  // --no-warnings: Node 20's SDK support notice would be timed too; Lambda runs Node 24.
+  const output = execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env: lambdaEnvironment() });
+  return Number(output.toString());
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/**
+ * Both bundles' sizes and cold import times, measured in alternation in this one run so that
+ * machine drift affects both alike; the ratio is what is compared.
+ */
+export async function measureBundles(runs: number): Promise<{ collector: BundleFigures; bareClients: BundleFigures }> {
+  const collectorFile = await bundle(collectorEntry, 'collector');
+  const bareFile = await bundle(path.join(__dirname, 'bare-clients.ts'), 'bare-clients');
+  importMs(collectorFile); // warm the file cache for both before timing
+  importMs(bareFile);
+  const collectorTimes: number[] = [];
+  const bareTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    collectorTimes.push(importMs(collectorFile));
+    bareTimes.push(importMs(bareFile));
+  }
+  return {
+    collector: { bytes: statSync(collectorFile).size, importMs: median(collectorTimes) },
+    bareClients: { bytes: statSync(bareFile).size, importMs: median(bareTimes) },
+  };
+}

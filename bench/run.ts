@@ -1,0 +1,60 @@
+import { measureBundles } from './bundles';
+import { benchCollection } from './collection';
+
+/**
+ * `npm run bench`: the figures the issues set targets for, measured in one run and printed as
+ * figures and ratios. `npm run bench -- --json` prints the same as one JSON object.
+ */
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const collection = await benchCollection({ nodes: 1000, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
+  const bundles = await measureBundles(9);
+  const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
+
+  const figures = {
+    events: collection.events,
+    invocations: collection.invocations,
+    eventsPerSecond: round(collection.events / collection.seconds, 0),
+    ssmCalls,
+    ssmCallsByOperation: collection.ssmCalls,
+    ssmCallsPerInvocation: round(ssmCalls / collection.invocations, 4),
+    ddbWrites: collection.ddbWrites,
+    ddbWritesPerEvent: round(collection.ddbWrites / collection.events, 3),
+    failedMessages: collection.failedMessages,
+    finalStateMatches: collection.audit.matches,
+    archiveDifferences: collection.audit.differences,
+    fullOutputsChecked: collection.audit.fullOutputs,
+    collectorBundleBytes: bundles.collector.bytes,
+    bareClientsBundleBytes: bundles.bareClients.bytes,
+    collectorImportMs: round(bundles.collector.importMs, 1),
+    bareClientsImportMs: round(bundles.bareClients.importMs, 1),
+    collectorImportRatio: round(bundles.collector.importMs / bundles.bareClients.importMs, 3),
+  };
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    return;
+  }
+  const target = (ok: boolean, text: string) => `${ok ? 'ok  ' : 'MISS'} ${text}`;
+  const lines = [
+    `Run Command collection: 1 command x ${figures.invocations} nodes, ${figures.events} events (shuffled, 10% duplicated), SQS batches of 10, 5 collectors at once`,
+    `  events/s                      ${figures.eventsPerSecond}`,
+    `  SSM calls                     ${figures.ssmCalls}  ${JSON.stringify(figures.ssmCallsByOperation)}`,
+    `  ${target(figures.ssmCallsPerInvocation <= 0.1, `SSM calls per invocation      ${figures.ssmCallsPerInvocation}  (target <= 0.1, listing floor 0.02)`)}`,
+    `  ${target(figures.ddbWritesPerEvent <= 1.5, `DynamoDB writes per event     ${figures.ddbWritesPerEvent}  (${figures.ddbWrites} writes; target <= 1.5)`)}`,
+    `  ${target(figures.finalStateMatches, `final archive equals SSM      ${figures.finalStateMatches}  (${figures.invocations} invocations, ${figures.fullOutputsChecked} full outputs checked${figures.archiveDifferences.length ? `; ${figures.archiveDifferences.join('; ')}` : ''})`)}`,
+    `  messages failed               ${figures.failedMessages}`,
+    `Collector bundle (esbuild, ESM, minified, as deployed)`,
+    `  ${target(figures.collectorBundleBytes <= 450 * 1024, `size                          ${kb(figures.collectorBundleBytes)}  (bare SSM + DynamoDB clients ${kb(figures.bareClientsBundleBytes)}; target <= 450 KB)`)}`,
+    `  ${target(figures.collectorImportRatio <= 1.2, `cold import                   ${figures.collectorImportMs} ms vs ${figures.bareClientsImportMs} ms bare = ${figures.collectorImportRatio}x  (median of 9 fresh processes; target <= 1.2x)`)}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
