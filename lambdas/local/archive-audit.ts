@@ -15,6 +15,14 @@ export interface AuditResult {
 
 const MAX_DIFFERENCES = 10;
 
+/** The top-level fields where two records differ, so a mismatch says where to look. */
+function differingFields(stored: object, expected: object): string {
+  const a = stored as Record<string, unknown>;
+  const b = expected as Record<string, unknown>;
+  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return names.filter((name) => !isDeepStrictEqual(a[name], b[name])).join(', ');
+}
+
 /**
  * Does the archive hold exactly what SSM served? Every command and invocation of the truth,
  * field for field, and GetCommandInvocation's full output wherever the listed output was cut.
@@ -27,7 +35,9 @@ export async function auditRunCommandArchive(store: RecordStore, truth: Simulato
   for (const command of truth.commands) {
     const item = await store.get('commands', { CommandId: command.CommandId as string });
     if (!item) differ(`command ${command.CommandId} missing`);
-    else if (!isDeepStrictEqual(commandFromItem(item), command)) differ(`command ${command.CommandId} differs`);
+    else if (!isDeepStrictEqual(commandFromItem(item), command)) {
+      differ(`command ${command.CommandId} differs in ${differingFields(commandFromItem(item), command)}`);
+    }
   }
 
   const cutPlugins = new Set<string>();
@@ -38,8 +48,9 @@ export async function auditRunCommandArchive(store: RecordStore, truth: Simulato
       differ(`invocation ${key.CommandId}/${key.InstanceId} missing`);
       continue;
     }
-    if (!isDeepStrictEqual(commandInvocationFromItem(item), invocation)) {
-      differ(`invocation ${key.CommandId}/${key.InstanceId} differs`);
+    const stored = commandInvocationFromItem(item);
+    if (!isDeepStrictEqual(stored, invocation)) {
+      differ(`invocation ${key.CommandId}/${key.InstanceId} differs in ${differingFields(stored, invocation)}`);
     }
     for (const plugin of invocation.CommandPlugins ?? []) {
       if (isListedOutputCut(plugin.Output)) cutPlugins.add(`${key.CommandId}/${key.InstanceId}/${plugin.Name}`);

@@ -44,7 +44,9 @@ export function isSsmField(name: string): boolean {
 export function toSsmRecord<T>(item: Readonly<Record<string, unknown>>, datePaths: readonly string[]): T {
   const record: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(item)) {
-    if (isSsmField(name)) record[name] = structuredClone(value);
+    // A JSON copy (stored values are JSON-shaped): unlike structuredClone it builds the copy in
+    // the caller's realm, so deep equality with the caller's own records holds (jest's vm too).
+    if (isSsmField(name)) record[name] = value === undefined ? value : JSON.parse(JSON.stringify(value));
   }
   for (const path of datePaths) reviveDates(record, path.split('.'));
   return record as T;
