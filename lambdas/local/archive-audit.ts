@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { commandFromItem, commandInvocationFromItem, isListedOutputCut } from '../sources/run-command/records';
+import { isListedOutputCut } from '../sources/run-command/output-limits';
+import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
 import type { RecordStore } from '../store/record-store';
 import { toStoredFields } from '../store/stored-fields';
 import type { SimulatorTruth } from './ssm-simulator';

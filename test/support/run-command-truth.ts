@@ -1,5 +1,5 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { OUTPUT_TRUNCATED_MARKER } from '../../lambdas/sources/run-command/records';
+import { OUTPUT_TRUNCATED_MARKER } from '../../lambdas/sources/run-command/output-limits';
 
 /** A small Run Command "final truth" for collector tests that mock SSM. */
 export const TRUTH_COMMAND_ID = '0b6a2f3e-1c4d-4e5f-8a9b-0c1d2e3f4a5b';

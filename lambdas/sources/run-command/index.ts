@@ -4,7 +4,8 @@ import { runCommandStatuses, statusInfo } from '../../status';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { CommandNotFoundError, getCommand, getPluginOutput, listCommandInvocations } from './fetch';
-import { commandInvocationObservation, commandObservation, isListedOutputCut, type PluginOutputs } from './records';
+import { isListedOutputCut } from './output-limits';
+import { commandInvocationObservation, commandObservation, type PluginOutputs } from './records';
 
 /** SSM calls one parent's collection makes at once (single-invocation fetches, plugin outputs). */
 const CALLS_PER_PARENT = 4;

@@ -32,20 +32,6 @@ export const commandInvocationDatePaths = [
   'CommandPlugins[].ResponseFinishDateTime',
 ] as const;
 
-/**
- * How the SSM agent marks a plugin output it cut to fit ListCommandInvocations' 2,500
- * characters (amazon-ssm-agent, iohandler TruncateOutput). GetCommandInvocation then has
- * up to 24,000 characters of stdout and 8,000 of stderr.
- */
-export const LISTED_OUTPUT_LIMIT = 2500;
-export const OUTPUT_TRUNCATED_MARKER = '\n---Output truncated---';
-export const ERROR_TRUNCATED_MARKER = '\n---Error truncated----';
-export const STDERR_SEPARATOR = '\n----------ERROR-------\n';
-
-export function isListedOutputCut(output: string | undefined): boolean {
-  return output !== undefined && (output.includes(OUTPUT_TRUNCATED_MARKER) || output.includes(ERROR_TRUNCATED_MARKER));
-}
-
 const absent = (fields: readonly string[], record: StoredFields): string[] => fields.filter((name) => !(name in record));
 
 interface DetailContext {

@@ -1,0 +1,16 @@
+/** The SSM simulator: SSM's Run Command read API, scripted, on loopback. */
+export { DEFAULT_VIRTUAL_START, VirtualClock, realClock, type Clock } from './clock';
+export { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, type SimulatorEvent } from './events';
+export { type FaultConfig, type OperationStats } from './faults';
+export { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, type FleetOptions } from './fleet';
+export { OPERATIONS, type OperationContext, type OperationHandler } from './operations';
+export { SeededRandom } from './random';
+export {
+  SsmSimulator,
+  type PluginOutputTruth,
+  type SimulatorEventListener,
+  type SimulatorTruth,
+  type SsmSimulatorOptions,
+} from './simulator';
+export { OUTCOMES, type CommandSpec, type InvocationSpec, type Outcome, type PluginSpec } from './spec';
+export { listedPluginOutput, truncateOutput } from './truncation';

@@ -1,0 +1,20 @@
+import type { PageTokens } from './page-token';
+import type { JsonObject } from './input';
+import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command-api';
+import type { RunCommandState } from './state';
+
+/** What an operation handler can read. Automation, State Manager and Maintenance Window state join here. */
+export interface OperationContext {
+  readonly runCommand: RunCommandState;
+  readonly tokens: PageTokens;
+}
+
+/** One SSM operation: request body in, response body out (Dates become epoch seconds on the wire). */
+export type OperationHandler = (input: JsonObject, ctx: OperationContext) => object;
+
+/** X-Amz-Target `AmazonSSM.<name>` -> handler. Add an operation by adding a line. */
+export const OPERATIONS: ReadonlyMap<string, OperationHandler> = new Map<string, OperationHandler>([
+  ['ListCommands', listCommands],
+  ['ListCommandInvocations', listCommandInvocations],
+  ['GetCommandInvocation', getCommandInvocation],
+]);

@@ -1,0 +1,272 @@
+import type { Command, CommandInvocation, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
+import { realClock, VirtualClock, type Clock } from './clock';
+import { SsmError } from './errors';
+import { eventsFor, type SimulatorEvent } from './events';
+import { CallStats, FaultInjector, type FaultConfig, type OperationStats } from './faults';
+import type { JsonObject } from './input';
+import { OPERATIONS, type OperationContext } from './operations';
+import { PageTokens } from './page-token';
+import { SeededRandom } from './random';
+import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from './records';
+import { SsmJsonServer } from './server';
+import type { CommandSpec } from './spec';
+import type { Transition } from './runs';
+import { RunCommandState } from './state';
+
+export interface SsmSimulatorOptions {
+  /** Default: a new VirtualClock at DEFAULT_VIRTUAL_START. 'real' follows wall time (local mode). */
+  clock?: VirtualClock | 'real';
+  /** Default us-east-1. */
+  region?: string;
+  /** Default 123456789012. */
+  accountId?: string;
+  /** Seeds command ids, event ids and page-token keys. Default 1. */
+  seed?: number;
+}
+
+/** One plugin's complete output, which SSM itself only gives cut (2,500 / 24,000 / 8,000 characters). */
+export interface PluginOutputTruth {
+  commandId: string;
+  instanceId: string;
+  pluginName: string;
+  /** Full text once the plugin has finished, else empty. */
+  stdout: string;
+  stderr: string;
+  /** What GetCommandInvocation returns for this plugin now. */
+  invocation: GetCommandInvocationResult;
+}
+
+/** Everything SSM would return now, in API order, for comparing an archive against. */
+export interface SimulatorTruth {
+  /** ListCommands order. */
+  commands: Command[];
+  /** ListCommandInvocations order, Details=true. */
+  invocations: CommandInvocation[];
+  pluginOutputs: PluginOutputTruth[];
+}
+
+export type SimulatorEventListener = (event: SimulatorEvent) => void;
+
+/**
+ * An in-process stand-in for AWS Systems Manager's Run Command read API. Scripted commands
+ * play out on the simulator's clock, emit the events SSM would, and are served over SSM's
+ * own JSON protocol so the real SDK and CLI can read them.
+ */
+export class SsmSimulator {
+  readonly region: string;
+  readonly accountId: string;
+
+  private readonly clock: Clock;
+  private readonly virtualClock: VirtualClock | undefined;
+  private readonly random: SeededRandom;
+  private readonly runCommand: RunCommandState;
+  private readonly context: OperationContext;
+  private readonly faults = new FaultInjector();
+  private readonly calls = new CallStats();
+  private readonly emitted: SimulatorEvent[] = [];
+  private readonly listeners = new Set<SimulatorEventListener>();
+  private pending: SimulatorEvent[] = [];
+  private server: SsmJsonServer | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: SsmSimulatorOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    if (options.clock === 'real') {
+      this.clock = realClock;
+      this.virtualClock = undefined;
+    } else {
+      this.virtualClock = options.clock ?? new VirtualClock();
+      this.clock = this.virtualClock;
+    }
+    const seed = options.seed ?? 1;
+    this.random = new SeededRandom(seed);
+    const eventContext = { region: this.region, accountId: this.accountId, random: this.random };
+    this.runCommand = new RunCommandState(
+      this.random,
+      this.region,
+      (transition: Transition) => this.pending.push(...eventsFor(transition, eventContext)),
+      this.clock.now().getTime(),
+    );
+    this.context = { runCommand: this.runCommand, tokens: new PageTokens(`ssm-simulator:${seed}`) };
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** Serves the JSON protocol on 127.0.0.1 (port 0 = any free port). */
+  async listen(port = 0): Promise<{ endpoint: string; port: number }> {
+    if (this.server !== undefined) throw new Error('SSM simulator is already listening');
+    const server = new SsmJsonServer((operation, input) => this.invoke(operation, input));
+    const address = await server.listen(port);
+    this.server = server;
+    return address;
+  }
+
+  async close(): Promise<void> {
+    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    const server = this.server;
+    this.server = undefined;
+    await server?.close();
+  }
+
+  /**
+   * One SSM call, as the HTTP server makes it: faults, stats and the operation table.
+   * Resolves to the response shape (Dates as Dates); rejects with an SsmError.
+   */
+  async invoke(operation: string, input: JsonObject): Promise<object> {
+    const handler = OPERATIONS.get(operation);
+    if (handler === undefined) {
+      this.calls.record(operation, 'invalid');
+      throw new SsmError('UnknownOperationException', `Operation ${operation} is not supported by the SSM simulator`);
+    }
+    const fault = this.faults.decide(operation);
+    const latency = this.faults.latencyMs(operation);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (fault === 'throttle') {
+      this.calls.record(operation, 'throttled');
+      throw new SsmError('ThrottlingException', 'Rate exceeded');
+    }
+    if (fault === 'serverError') {
+      this.calls.record(operation, 'failed');
+      throw new SsmError('InternalServerError', 'An internal error occurred (injected by the SSM simulator)', 500);
+    }
+    this.sync();
+    try {
+      const output = handler(input, this.context);
+      this.calls.record(operation, 'ok');
+      return output;
+    } catch (error) {
+      this.calls.record(operation, error instanceof SsmError && error.httpStatus < 500 ? 'invalid' : 'failed');
+      throw error;
+    }
+  }
+
+  /** Creates a command as SendCommand would and schedules its scripted course. Returns its CommandId. */
+  sendCommand(spec: CommandSpec): string {
+    const command = this.runCommand.add(spec, this.clock.now().getTime());
+    this.flush();
+    this.scheduleWake();
+    return command.id;
+  }
+
+  advanceBy(ms: number): void {
+    this.requireVirtual('advanceBy').advance(ms);
+    this.sync();
+  }
+
+  advanceTo(date: Date): void {
+    this.requireVirtual('advanceTo').set(date);
+    this.sync();
+  }
+
+  /** Moves the virtual clock to the last scheduled change, so every command is terminal. */
+  runToCompletion(): Date {
+    const clock = this.requireVirtual('runToCompletion');
+    const last = this.runCommand.lastDueAt();
+    if (last !== undefined && last > clock.now().getTime()) clock.set(new Date(last));
+    this.sync();
+    return clock.now();
+  }
+
+  /** Applies the changes due by the clock's now. Calls and clock moves do this already. */
+  sync(): void {
+    this.runCommand.syncTo(this.clock.now().getTime());
+    this.flush();
+    this.scheduleWake();
+  }
+
+  /** Every event emitted so far, in emission order. */
+  get events(): readonly SimulatorEvent[] {
+    return this.emitted;
+  }
+
+  clearEvents(): void {
+    this.emitted.length = 0;
+  }
+
+  /** Called for each event as it is emitted; returns the unsubscribe function. */
+  onEvent(listener: SimulatorEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Replaces the fault settings; setFaults({}) turns faults off. */
+  setFaults(config: FaultConfig): void {
+    this.faults.configure(config);
+  }
+
+  stats(): Record<string, OperationStats> {
+    return this.calls.snapshot();
+  }
+
+  resetStats(): void {
+    this.calls.reset();
+  }
+
+  /** Drops commands requested before `date`, as SSM does after 30 days. Returns how many. */
+  forgetBefore(date: Date): number {
+    return this.runCommand.forgetBefore(date.getTime());
+  }
+
+  forgetCommand(commandId: string): boolean {
+    return this.runCommand.forget(commandId);
+  }
+
+  truth(): SimulatorTruth {
+    this.sync();
+    const at = this.runCommand.syncedAt;
+    const commands = this.runCommand.list();
+    const truth: SimulatorTruth = { commands: commands.map(commandRecord), invocations: [], pluginOutputs: [] };
+    for (const command of commands) {
+      for (const invocation of command.invocations) {
+        truth.invocations.push(invocationRecord(invocation, at, true));
+        for (const plugin of invocation.plugins) {
+          const finished = pluginView(invocation, plugin, at).finished;
+          truth.pluginOutputs.push({
+            commandId: command.id,
+            instanceId: invocation.instanceId,
+            pluginName: plugin.name,
+            stdout: finished ? plugin.stdout : '',
+            stderr: finished ? plugin.stderr : '',
+            invocation: getInvocationRecord(invocation, plugin, at),
+          });
+        }
+      }
+    }
+    return truth;
+  }
+
+  private requireVirtual(method: string): VirtualClock {
+    if (this.virtualClock === undefined) throw new Error(`${method} needs a virtual clock; this simulator follows real time`);
+    return this.virtualClock;
+  }
+
+  /** Records first, then notifies, so a throwing listener cannot lose events. */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    for (const event of batch) this.emitted.push(event);
+    for (const event of batch) {
+      for (const listener of this.listeners) listener(event);
+    }
+  }
+
+  /** With a real clock nothing advances time for us: wake up when the next change is due. */
+  private scheduleWake(): void {
+    if (this.virtualClock !== undefined) return;
+    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    const next = this.runCommand.nextDueAt();
+    if (next === undefined) return;
+    const delay = Math.min(Math.max(0, next - Date.now()), 2_147_483_647);
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.sync();
+    }, delay);
+    this.wakeTimer.unref();
+  }
+}
