@@ -1,0 +1,71 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../lambdas/store/schema';
+
+const attributeTypes: Record<KeyAttribute['type'], dynamodb.AttributeType> = {
+  S: dynamodb.AttributeType.STRING,
+  N: dynamodb.AttributeType.NUMBER,
+};
+
+const keyOf = (attribute: KeyAttribute): dynamodb.Attribute => ({
+  name: attribute.name,
+  type: attributeTypes[attribute.type],
+});
+
+/**
+ * The one DynamoDB action a history writer needs: every write is a single conditional
+ * UpdateItem (the monotonic upsert), never a read-then-write, a Put or a Delete.
+ */
+const writerActions = ['dynamodb:UpdateItem'];
+
+/**
+ * The archive's tables, one per entry of `tableSchemas` (the definition local mode uses too).
+ *
+ * Each table's construct id is its schema's `logicalName`, so its CloudFormation logical ID
+ * only changes if the construct tree above it does: a changed logical ID would make
+ * CloudFormation create a new, empty table and orphan the old one (RETAIN).
+ */
+export class HistoryTables extends Construct {
+  public readonly tables: Readonly<Record<TableId, dynamodb.ITableV2>>;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const tables = {} as Record<TableId, dynamodb.ITableV2>;
+    for (const tableId of tableIds) {
+      const schema: TableSchema = tableSchemas[tableId];
+      tables[tableId] = new dynamodb.TableV2(this, schema.logicalName, {
+        partitionKey: keyOf(schema.partitionKey),
+        ...(schema.sortKey ? { sortKey: keyOf(schema.sortKey) } : {}),
+        billing: dynamodb.Billing.onDemand(),
+        // History is the product: it outlives the stack and survives a mistaken delete.
+        removalPolicy: RemovalPolicy.RETAIN,
+        deletionProtection: true,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        // At rest always; an AWS-owned key costs nothing and needs no key policy.
+        encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey(),
+      });
+    }
+    this.tables = tables;
+  }
+
+  /** Tells the function the table's physical name through the schema's environment variable. */
+  public bindName(fn: lambda.Function, tableId: TableId): void {
+    fn.addEnvironment(tableSchemas[tableId].envVar, this.tables[tableId].tableName);
+  }
+
+  /**
+   * Lets the function write history records to one table (dynamodb:UpdateItem on that table
+   * only) and tells it the table's name, in one call.
+   */
+  public bindWriter(fn: lambda.Function, tableId: TableId): iam.Grant {
+    this.bindName(fn, tableId);
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: writerActions,
+      resourceArns: [this.tables[tableId].tableArn],
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import type { HistorySource } from '../lambdas/sources/history-source';
+import type { TableId } from '../lambdas/store/schema';
+
+/**
+ * What the infrastructure needs to know about one history kind: the events to route, the
+ * tables it writes and the SSM actions its collector calls. Constructs take this slice
+ * rather than whole sources, so tests can hand them a made-up kind.
+ */
+export type SourceInfrastructure = Pick<HistorySource, 'kind' | 'eventDetailTypes' | 'tables' | 'collectorActions'>;
+
+const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
+
+/** EventBridge detail-types (source aws.ssm) of all the kinds, each once, in source order. */
+export function eventDetailTypesOf(sources: readonly SourceInfrastructure[]): string[] {
+  return unique(sources.flatMap((source) => source.eventDetailTypes));
+}
+
+/** The tables the kinds write, each once. */
+export function tablesWrittenBy(sources: readonly SourceInfrastructure[]): TableId[] {
+  return unique(sources.flatMap((source) => source.tables));
+}
+
+/** One exact IAM action such as `ssm:ListCommands`: a service prefix and a name, no wildcard. */
+const exactSsmAction = /^ssm:[A-Z][A-Za-z]+$/;
+
+/**
+ * SSM read actions for which the Service Authorization Reference
+ * (docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html)
+ * lists no resource type, so IAM can grant them only on Resource "*" (shared/AWS-FACTS.md
+ * section 7.2). Actions that do take resource ARNs, such as ssm:GetAutomationExecution or
+ * ssm:DescribeAssociationExecutions, are deliberately absent: they need scoped statements.
+ */
+export const ssmReadActionsWithoutResourceTypes: ReadonlySet<string> = new Set([
+  'ssm:ListCommands',
+  'ssm:ListCommandInvocations',
+  'ssm:GetCommandInvocation',
+  'ssm:DescribeAutomationExecutions',
+  'ssm:ListAssociations',
+  'ssm:DescribeMaintenanceWindows',
+  'ssm:DescribeMaintenanceWindowExecutionTasks',
+  'ssm:DescribeMaintenanceWindowExecutionTaskInvocations',
+  'ssm:GetMaintenanceWindowExecution',
+  'ssm:GetMaintenanceWindowExecutionTask',
+  'ssm:GetMaintenanceWindowExecutionTaskInvocation',
+  'ssm:DescribeInstanceInformation',
+]);
+
+/**
+ * The SSM actions the collector needs on Resource "*": the union of the kinds'
+ * `collectorActions`, sorted. Throws on anything else, so a kind cannot widen the collector's
+ * role by accident: not with a wildcard (`ssm:Get*` would include GetParameter and thus
+ * secrets), another service, a write such as ssm:SendCommand, or an action that takes
+ * resource ARNs and must be granted on them instead.
+ */
+export function collectorActionsOf(sources: readonly SourceInfrastructure[]): string[] {
+  const actions = unique(sources.flatMap((source) => source.collectorActions));
+  const inexact = actions.filter((action) => !exactSsmAction.test(action));
+  if (inexact.length > 0) {
+    throw new Error(`collectorActions must be exact ssm: actions without wildcards, got: ${inexact.join(', ')}`);
+  }
+  const scopable = actions.filter((action) => !ssmReadActionsWithoutResourceTypes.has(action));
+  if (scopable.length > 0) {
+    throw new Error(
+      `collectorActions ${scopable.join(', ')} are not SSM read actions without resource types; ` +
+        'grant them on their resource ARNs in a scoped statement (see ssmReadActionsWithoutResourceTypes)',
+    );
+  }
+  return actions.sort();
+}

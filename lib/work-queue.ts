@@ -1,0 +1,59 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface WorkQueueProps {
+  /**
+   * Timeout of the function that consumes the queue. The visibility timeout is six times
+   * this, as Lambda recommends for SQS event sources, so that a message is not handed to a
+   * second invocation while the first (with its retries) may still be working on it.
+   */
+  readonly consumerTimeout: Duration;
+}
+
+/**
+ * Work items ("parent X of kind K changed") from every producer, and the dead-letter queue
+ * every ingestion hop fails into: the work queue's redrive, the EventBridge target and the
+ * SNS subscription. One DLQ means one place to alarm on and to redrive from; its messages are
+ * the same events and notifications the work queue carries, so they replay unchanged.
+ */
+export class WorkQueue extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: WorkQueueProps) {
+    super(scope, id);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time to notice the alarm, fix the cause and redrive.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'This is the terminal dead-letter queue of the work queue, the EventBridge target and ' +
+        'the SNS subscription. Its messages wait here (14 days) to be inspected and redriven ' +
+        'to the work queue; a further DLQ would only move them.',
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      // SSE-SQS: encrypted at rest with no KMS key policy to grant EventBridge and SNS.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(6 * props.consumerTimeout.toSeconds()),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        // Three receives, because every receive is already a retried attempt: the collector's
+        // SDK retries each throttled SSM call (adaptive mode) inside the invocation, and the
+        // event source's maxConcurrency (not reserved concurrency) keeps throttled invocations
+        // from counting as receives. A message failing three whole invocations is poison
+        // (malformed, or SSM no longer knows the parent); more tries would only spend the SSM
+        // rate that healthy items need. Nothing is lost: the DLQ keeps it for a redrive, and
+        // the reconciliation pollers of DESIGN.md re-list any parent whose work went missing.
+        maxReceiveCount: 3,
+      },
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { nagPacks } from '../../lib/nag-packs';
+import { SsmHistoryStack } from '../../lib/ssm-history-stack';
+import { appLikeCdkSynth } from './synthesized';
+
+interface Acknowledgement {
+  readonly construct: IConstruct;
+  readonly path: string;
+  readonly id: string;
+  readonly reason: unknown;
+}
+
+/** Acknowledgements as `Validations.acknowledge()` records them: construct metadata. */
+function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
+          construct,
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+let app: App;
+
+beforeAll(() => {
+  app = appLikeCdkSynth();
+  new SsmHistoryStack(app, 'SsmHistory');
+});
+
+describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
+  // The same packs bin/app.ts registers, run directly (cdk-nag v3's validateScope) for a
+  // readable failure. `npm run synth` in CI runs them through CDK's validation as well.
+  it('finds no unacknowledged error or warning', () => {
+    const findings = nagPacks(app).flatMap((pack) =>
+      pack
+        .validateScope(app)
+        .violations.map(
+          (violation) =>
+            `${violation.severity} ${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        ),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('acknowledges findings next to their resources, each with a specific reason', () => {
+    const acknowledgements = acknowledgementsIn(app);
+    for (const { path, id, reason } of acknowledgements) {
+      expect({ path, id, reasonIsSpecific: typeof reason === 'string' && reason.trim().length >= 80 }).toEqual({
+        path,
+        id,
+        reasonIsSpecific: true,
+      });
+    }
+    // No blanket acknowledgement on the app or a stack.
+    const blanket = acknowledgements.filter(({ construct }) => construct === app || Stack.isStack(construct));
+    expect(blanket.map(({ id }) => id)).toEqual([]);
+  });
+
+  it('acknowledges only the reviewed findings', () => {
+    // A new acknowledgement must be added here on purpose, after review.
+    expect(acknowledgementsIn(app).map(({ path, id }) => `${id} @ ${path}`).sort()).toEqual(
+      [
+        'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/Handler/Role/DefaultPolicy',
+        'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/SsmReadPolicy',
+        'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/Collector/Handler/Function',
+        'Serverless-LambdaEventSourceMappingDestination @ SsmHistory/SsmHistory/Collector/WorkQueueSource',
+        'Serverless-SQSRedrivePolicy @ SsmHistory/SsmHistory/WorkQueue/DeadLetterQueue',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,319 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { historySources } from '../../lambdas/sources';
+import { tableIds, tableSchemas, type TableId, type TableSchema } from '../../lambdas/store/schema';
+import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
+import { collectorActionsOf, eventDetailTypesOf, tablesWrittenBy } from '../../lib/source-infrastructure';
+import {
+  actionsOf,
+  getAtt,
+  logicalIdOf,
+  resourcesOf,
+  statementsOfRole,
+  synthesizeSsmHistory,
+  type PolicyStatement,
+} from './synthesized';
+
+/**
+ * Pinned on purpose. A table's logical ID is its identity in CloudFormation: if it changed,
+ * a deploy would create a new, empty table and leave the old one orphaned (RETAIN). A new
+ * table gets its ID added here; an existing one never changes.
+ */
+const pinnedTableLogicalIds: Record<TableId, string> = {
+  commands: 'SsmHistoryTablesCommandsFA7BBD77',
+  commandInvocations: 'SsmHistoryTablesCommandInvocations7AA020E7',
+};
+
+let stack: SsmHistoryStack;
+let template: Template;
+let ids: { queue: string; dlq: string; topic: string; collector: string; collectorRole: string; publisherRole: string };
+
+beforeAll(() => {
+  ({ stack, template } = synthesizeSsmHistory());
+  const history = stack.history;
+  const collectorRole = history.collector.role;
+  if (!collectorRole) throw new Error('collector has no role');
+  ids = {
+    queue: logicalIdOf(history.queue),
+    dlq: logicalIdOf(history.deadLetterQueue),
+    topic: logicalIdOf(history.notificationTopic),
+    collector: logicalIdOf(history.collector),
+    collectorRole: logicalIdOf(collectorRole),
+    publisherRole: logicalIdOf(history.notificationRole),
+  };
+});
+
+describe('SSM events', () => {
+  it('routes exactly the sources’ detail-types from aws.ssm, through one rule on the default bus', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    const expected = [...new Set(historySources.flatMap((source) => source.eventDetailTypes))];
+    expect(eventDetailTypesOf(historySources)).toEqual(expected);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: { source: ['aws.ssm'], 'detail-type': expected },
+    });
+  });
+
+  it('targets the work queue, with a DLQ and an explicit retry policy', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        {
+          Arn: getAtt(ids.queue),
+          DeadLetterConfig: { Arn: getAtt(ids.dlq) },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          Id: Match.anyValue(),
+        },
+      ],
+    });
+  });
+});
+
+describe('work queue and DLQ', () => {
+  it('redrives to the DLQ after 3 receives, with SSE-SQS', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: getAtt(ids.dlq), maxReceiveCount: 3 },
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('keeps dead letters 14 days, with SSE-SQS and no redrive of its own', () => {
+    const dlq = template.findResources('AWS::SQS::Queue')[ids.dlq];
+    expect(dlq?.Properties).toEqual({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+  });
+
+  it.each(['queue', 'dlq'] as const)('%s denies requests without TLS', (queue) => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: ids[queue] }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets EventBridge and SNS send to the queue and the DLQ only from this rule and topic', () => {
+    for (const queue of [ids.queue, ids.dlq]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+            }),
+            Match.objectLike({
+              Principal: { Service: 'sns.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': { Ref: ids.topic } } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('Run Command notifications', () => {
+  it('subscribes the work queue to the topic with the SNS envelope kept and a DLQ', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: ids.topic },
+      Protocol: 'sqs',
+      Endpoint: getAtt(ids.queue),
+      RawMessageDelivery: false,
+      RedrivePolicy: { deadLetterTargetArn: getAtt(ids.dlq) },
+    });
+  });
+
+  it('denies publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: ids.topic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('gives SSM a role that may only publish to the topic', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' } }],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    expect(statementsOfRole(template, ids.publisherRole)).toEqual([
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: ids.topic } },
+    ]);
+  });
+
+  it('outputs the topic, the role and the send-command options', () => {
+    template.hasOutput('NotificationTopicArn', { Value: { Ref: ids.topic } });
+    template.hasOutput('NotificationRoleArn', { Value: getAtt(ids.publisherRole) });
+    template.hasOutput('SendCommandNotificationOptions', {
+      Value: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            '--service-role-arn ',
+            getAtt(ids.publisherRole),
+            ' --notification-config NotificationArn=',
+            { Ref: ids.topic },
+          ]),
+        ],
+      },
+    });
+  });
+});
+
+describe('collector event source', () => {
+  it('takes batches of 10 with partial batch responses and bounded concurrency', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(ids.queue),
+      FunctionName: { Ref: ids.collector },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+});
+
+describe('history tables', () => {
+  it('creates one table per schema, and nothing else', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableIds.length);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+  });
+
+  it.each(tableIds)('%s keeps its pinned logical ID', (tableId) => {
+    expect(logicalIdOf(stack.history.tables[tableId])).toBe(pinnedTableLogicalIds[tableId]);
+  });
+
+  it.each(tableIds)('%s has the schema’s keys, RETAIN, PITR and deletion protection', (tableId) => {
+    const schema: TableSchema = tableSchemas[tableId];
+    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
+    const table = template.findResources('AWS::DynamoDB::GlobalTable')[pinnedTableLogicalIds[tableId]];
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(table?.Properties).toEqual({
+      KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+      AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        {
+          Region: { Ref: 'AWS::Region' },
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        },
+      ],
+      // SSE with the AWS-owned key (always on; "false" only means "no KMS key").
+      SSESpecification: { SSEEnabled: false },
+    });
+  });
+});
+
+describe('collector permissions', () => {
+  let statements: PolicyStatement[];
+  let actions: string[];
+  beforeAll(() => {
+    statements = statementsOfRole(template, ids.collectorRole);
+    actions = statements.flatMap(actionsOf);
+  });
+
+  it('uses its own role, without AWS managed policies', () => {
+    const role = template.findResources('AWS::IAM::Role')[ids.collectorRole];
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role?.Properties.Policies).toBeUndefined();
+  });
+
+  it('only allows', () => {
+    expect(statements.every((statement) => statement.Effect === 'Allow' && statement.Condition === undefined)).toBe(true);
+  });
+
+  it('calls exactly the sources’ SSM actions, with no wildcard', () => {
+    const expected = [...new Set(historySources.flatMap((source) => source.collectorActions))].sort();
+    expect(actions.filter((action) => action.startsWith('ssm:')).sort()).toEqual(expected);
+    expect(collectorActionsOf(historySources)).toEqual(expected);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('writes with UpdateItem only, on exactly the tables the sources write', () => {
+    const dynamodb = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    expect([...new Set(dynamodb.flatMap(actionsOf))]).toEqual(['dynamodb:UpdateItem']);
+    const written = tablesWrittenBy(historySources).map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
+    expect(dynamodb.flatMap(resourcesOf)).toEqual(expect.arrayContaining(written));
+    expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
+  });
+
+  it('consumes the work queue and sends nowhere', () => {
+    const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+    expect(sqs.flatMap(resourcesOf)).toEqual([getAtt(ids.queue)]);
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(actions).not.toContain('sqs:SendMessage');
+    expect(actions.filter((action) => action.startsWith('sns:'))).toEqual([]);
+  });
+
+  it('has Resource "*" only for the SSM actions and X-Ray, which support no resource types', () => {
+    const onAnyResource = statements.filter((statement) => resourcesOf(statement).includes('*')).flatMap(actionsOf);
+    expect(onAnyResource.sort()).toEqual(
+      [...collectorActionsOf(historySources), 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+    );
+  });
+
+  it('reaches nothing beyond SSM reads, its tables, its queue, its logs and X-Ray', () => {
+    const services = new Set(actions.map((action) => action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'ssm', 'xray']);
+    const logs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+    expect(logs.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+});
+
+describe('collector function', () => {
+  it('runs on arm64 and nodejs24.x with active tracing and JSON logs into its own log group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      MemorySize: 512,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } }),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('knows every table by its schema’s environment variable', () => {
+    const variables = Object.fromEntries(
+      tableIds.map((tableId) => [tableSchemas[tableId].envVar, { Ref: pinnedTableLogicalIds[tableId] }]),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ...variables, POWERTOOLS_SERVICE_NAME: Match.anyValue() }) },
+    });
+  });
+
+  it('times out well within the work queue’s visibility timeout (>= 6x)', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[ids.collector];
+    const queue = template.findResources('AWS::SQS::Queue')[ids.queue];
+    const timeout: unknown = fn?.Properties.Timeout;
+    const visibility: unknown = queue?.Properties.VisibilityTimeout;
+    expect(typeof timeout).toBe('number');
+    expect(typeof visibility).toBe('number');
+    expect(visibility as number).toBeGreaterThanOrEqual(6 * (timeout as number));
+  });
+
+  it('starts polling only after its SSM permissions exist', () => {
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
+    const ssmPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([, policy]) =>
+      JSON.stringify(policy).includes('ssm:ListCommands'),
+    );
+    expect(mapping?.DependsOn).toContain(ssmPolicy?.[0]);
+  });
+});
