@@ -51,7 +51,3 @@ const UNKNOWN_STATUS: StatusInfo = running(3);
 export function statusInfo(table: Readonly<Record<string, StatusInfo>>, status: string): StatusInfo {
   return table[status] ?? UNKNOWN_STATUS;
 }
-
-export function isKnownStatus(table: Readonly<Record<string, StatusInfo>>, status: string): boolean {
-  return Object.prototype.hasOwnProperty.call(table, status);
-}

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { Observation, StoredValue } from '../sources/history-source';
 import { statusInfo } from '../status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
-import { tableSchemas, type RecordKey, type TableId, type TableNames } from './schema';
+import { keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from './schema';
 
 export type UpsertOutcome = 'written' | 'stale';
 
@@ -74,16 +74,15 @@ export class RecordStore {
   }
 
   private async write(observation: Observation, budgetBytes: number): Promise<UpsertOutcome> {
-    const schema = tableSchemas[observation.table];
-    const keyNames = new Set<string>([schema.partitionKey.name, ...('sortKey' in schema ? [schema.sortKey.name] : [])]);
-    const { fields, cut } = fitFields(observation.fields, budgetBytes, keyNames);
+    const keys = new Set(keyNames(observation.table));
+    const { fields, cut } = fitFields(observation.fields, budgetBytes, keys);
 
-    const names: Record<string, string> = { '#pk': schema.partitionKey.name };
+    const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};
     const sets: string[] = [];
     let n = 0;
     for (const [name, value] of Object.entries(fields)) {
-      if (keyNames.has(name)) continue;
+      if (keys.has(name)) continue;
       names[`#f${n}`] = name;
       values[`:f${n}`] = value;
       sets.push(`#f${n} = :f${n}`);
@@ -91,7 +90,7 @@ export class RecordStore {
     }
     const removes: string[] = [];
     for (const name of observation.absentFields ?? []) {
-      if (name in fields || keyNames.has(name)) continue;
+      if (name in fields || keys.has(name)) continue;
       names[`#f${n}`] = name;
       removes.push(`#f${n}`);
       n++;
@@ -166,15 +165,5 @@ export class RecordStore {
       }),
     );
     return { items: Items ?? [], ...(LastEvaluatedKey ? { nextKey: LastEvaluatedKey as RecordKey } : {}) };
-  }
-
-  /** Every record under one partition key, page by page. */
-  async *partition(table: TableId, partitionValue: string, pageSize = 100): AsyncGenerator<StoredItem> {
-    let startKey: RecordKey | undefined;
-    do {
-      const page: ItemPage = await this.page(table, partitionValue, pageSize, startKey);
-      yield* page.items;
-      startKey = page.nextKey;
-    } while (startKey);
   }
 }

@@ -47,16 +47,8 @@ export const tableIds = Object.keys(tableSchemas) as TableId[];
 /** The key of one item in a table, by SSM field name. */
 export type RecordKey = Readonly<Record<string, string>>;
 
-export function keyOf(table: TableId, fields: Readonly<Record<string, unknown>>): RecordKey {
+/** The names of a table's key attributes: partition key, then sort key if any. */
+export function keyNames(table: TableId): string[] {
   const schema: TableSchema = tableSchemas[table];
-  const key: Record<string, string> = {};
-  for (const attribute of [schema.partitionKey, schema.sortKey]) {
-    if (!attribute) continue;
-    const value = fields[attribute.name];
-    if (typeof value !== 'string' || value.length === 0) {
-      throw new Error(`${schema.logicalName} record lacks its key ${attribute.name}`);
-    }
-    key[attribute.name] = value;
-  }
-  return key;
+  return schema.sortKey ? [schema.partitionKey.name, schema.sortKey.name] : [schema.partitionKey.name];
 }
