@@ -21,6 +21,9 @@ const keyOf = (attribute: KeyAttribute): dynamodb.Attribute => ({
  */
 const writerActions = ['dynamodb:UpdateItem'];
 
+/** What an archive reader needs: Query on the table and its indexes, and reads by key. Never Scan. */
+const readerActions = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+
 /**
  * The archive's tables, one per entry of `tableSchemas` (the definition local mode uses too).
  *
@@ -39,6 +42,14 @@ export class HistoryTables extends Construct {
       tables[tableId] = new dynamodb.TableV2(this, schema.logicalName, {
         partitionKey: keyOf(schema.partitionKey),
         ...(schema.sortKey ? { sortKey: keyOf(schema.sortKey) } : {}),
+        globalSecondaryIndexes: (schema.indexes ?? []).map((index) => ({
+          indexName: index.name,
+          partitionKey: keyOf(index.partitionKey),
+          ...(index.sortKey ? { sortKey: keyOf(index.sortKey) } : {}),
+          ...(index.include
+            ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+            : { projectionType: dynamodb.ProjectionType.ALL }),
+        })),
         billing: dynamodb.Billing.onDemand(),
         // History is the product: it outlives the stack and survives a mistaken delete.
         removalPolicy: RemovalPolicy.RETAIN,
@@ -66,6 +77,21 @@ export class HistoryTables extends Construct {
       grantee: fn,
       actions: writerActions,
       resourceArns: [this.tables[tableId].tableArn],
+    });
+  }
+
+  /**
+   * Lets the function read one table: Query on the table and on each of its indexes by exact
+   * ARN (no index wildcard), GetItem and BatchGetItem; and tells it the table's name.
+   */
+  public bindReader(fn: lambda.Function, tableId: TableId): iam.Grant {
+    this.bindName(fn, tableId);
+    const table = this.tables[tableId];
+    const schema: TableSchema = tableSchemas[tableId];
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: readerActions,
+      resourceArns: [table.tableArn, ...(schema.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`)],
     });
   }
 }

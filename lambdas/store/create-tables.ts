@@ -3,10 +3,11 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
   type DynamoDBClient,
-  type KeySchemaElement,
   type AttributeDefinition,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { tableIds, tableSchemas, type TableNames, type TableSchema } from './schema';
+import { tableIds, tableSchemas, type KeyAttribute, type TableNames, type TableSchema } from './schema';
 
 /**
  * Creates the archive's tables from the one schema definition, for local mode and tests
@@ -20,10 +21,34 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
       AttributeName: key.name,
       KeyType: index === 0 ? 'HASH' : 'RANGE',
     }));
-    const AttributeDefinitions: AttributeDefinition[] = keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type }));
+    const indexes = schema.indexes ?? [];
+    const attributes = new Map<string, KeyAttribute>();
+    for (const key of [...keys, ...indexes.flatMap((index) => [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])])]) {
+      attributes.set(key.name, key);
+    }
+    const AttributeDefinitions: AttributeDefinition[] = [...attributes.values()].map((key) => ({
+      AttributeName: key.name,
+      AttributeType: key.type,
+    }));
+    const GlobalSecondaryIndexes: GlobalSecondaryIndex[] = indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+        ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
+      Projection: index.include
+        ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+        : { ProjectionType: 'ALL' },
+    }));
     try {
       await client.send(
-        new CreateTableCommand({ TableName: names[id], KeySchema, AttributeDefinitions, BillingMode: 'PAY_PER_REQUEST' }),
+        new CreateTableCommand({
+          TableName: names[id],
+          KeySchema,
+          AttributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(GlobalSecondaryIndexes.length > 0 ? { GlobalSecondaryIndexes } : {}),
+        }),
       );
     } catch (error) {
       if (!(error instanceof ResourceInUseException) && !(error instanceof Error && error.name === 'ResourceInUseException')) {

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { Observation, StoredValue } from '../sources/history-source';
 import { statusInfo } from '../status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
-import { keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from './schema';
+import { derivedAttributes, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from './schema';
 
 export type UpsertOutcome = 'written' | 'stale';
 
@@ -75,7 +75,9 @@ export class RecordStore {
 
   private async write(observation: Observation, budgetBytes: number): Promise<UpsertOutcome> {
     const keys = new Set(keyNames(observation.table));
-    const { fields, cut } = fitFields(observation.fields, budgetBytes, keys);
+    const fitted = fitFields(observation.fields, budgetBytes, keys);
+    const cut = fitted.cut;
+    const fields = { ...fitted.fields, ...derivedAttributes(observation.table, observation.fields) };
 
     const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};

@@ -11,6 +11,29 @@ export interface KeyAttribute {
   readonly type: 'S' | 'N';
 }
 
+/**
+ * A global secondary index. The archive's queries are all Queries on a key or one of these:
+ * none scans. CloudFormation adds or removes at most one index per table per update, so
+ * indexes are added one at a time, in separate releases.
+ */
+export interface IndexSchema {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Attributes copied into the index besides the keys; omitted: all of them. */
+  readonly include?: readonly string[];
+}
+
+/**
+ * An archive attribute computed from an SSM field at write time, for an index key:
+ * the first `length` characters of `from` (e.g. the year of an ISO time).
+ */
+export interface DerivedAttribute {
+  readonly name: string;
+  readonly from: string;
+  readonly length: number;
+}
+
 export interface TableSchema {
   /** Logical name, also the CDK construct id. Never change it: it keeps the table's identity. */
   readonly logicalName: string;
@@ -18,14 +41,38 @@ export interface TableSchema {
   readonly envVar: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  readonly indexes?: readonly IndexSchema[];
+  readonly derived?: readonly DerivedAttribute[];
   readonly description: string;
 }
+
+/** What a listing of invocations shows without the plugins and their output. */
+export const COMMAND_INVOCATION_SUMMARY = [
+  'InstanceName',
+  'Comment',
+  'DocumentName',
+  'DocumentVersion',
+  'Status',
+  'StatusDetails',
+  'observedAt',
+  'firstSeenAt',
+] as const;
 
 export const tableSchemas = {
   commands: {
     logicalName: 'Commands',
     envVar: 'COMMANDS_TABLE',
     partitionKey: { name: 'CommandId', type: 'S' },
+    indexes: [
+      // Commands newest first, a year per partition key: few enough writes per key for any
+      // fleet (commands, not invocations), and a full listing walks at most a key per year.
+      {
+        name: 'byRequestedYear',
+        partitionKey: { name: 'requestedYear', type: 'S' },
+        sortKey: { name: 'RequestedDateTime', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'requestedYear', from: 'RequestedDateTime', length: 4 }],
     description: 'Run Command commands (ListCommands records), one item per CommandId.',
   },
   commandInvocations: {
@@ -33,6 +80,16 @@ export const tableSchemas = {
     envVar: 'COMMAND_INVOCATIONS_TABLE',
     partitionKey: { name: 'CommandId', type: 'S' },
     sortKey: { name: 'InstanceId', type: 'S' },
+    indexes: [
+      // One node's history, newest first. Summaries only: outputs stay in the table, and a
+      // listing with Details reads them from there by key.
+      {
+        name: 'byInstance',
+        partitionKey: { name: 'InstanceId', type: 'S' },
+        sortKey: { name: 'RequestedDateTime', type: 'S' },
+        include: COMMAND_INVOCATION_SUMMARY,
+      },
+    ],
     description: 'Run Command invocations (ListCommandInvocations records with plugins and outputs).',
   },
 } as const satisfies Record<string, TableSchema>;
@@ -46,6 +103,18 @@ export const tableIds = Object.keys(tableSchemas) as TableId[];
 
 /** The key of one item in a table, by SSM field name. */
 export type RecordKey = Readonly<Record<string, string>>;
+
+/** The index attributes a record's fields yield (e.g. requestedYear from RequestedDateTime). */
+export function derivedAttributes(table: TableId, fields: Readonly<Record<string, unknown>>): Record<string, string> {
+  const derived: Record<string, string> = {};
+  for (const attribute of (tableSchemas[table] as TableSchema).derived ?? []) {
+    const source = fields[attribute.from];
+    if (typeof source === 'string' && source.length >= attribute.length) {
+      derived[attribute.name] = source.slice(0, attribute.length);
+    }
+  }
+  return derived;
+}
 
 /** The names of a table's key attributes: partition key, then sort key if any. */
 export function keyNames(table: TableId): string[] {

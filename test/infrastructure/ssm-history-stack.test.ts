@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { historySources } from '../../lambdas/sources';
-import { tableIds, tableSchemas, type TableId, type TableSchema } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../../lambdas/store/schema';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
 import { collectorActionsOf, eventDetailTypesOf, tablesWrittenBy } from '../../lib/source-infrastructure';
 import {
@@ -199,20 +199,40 @@ describe('history tables', () => {
     expect(logicalIdOf(stack.history.tables[tableId])).toBe(pinnedTableLogicalIds[tableId]);
   });
 
-  it.each(tableIds)('%s has the schema’s keys, RETAIN, PITR and deletion protection', (tableId) => {
+  it.each(tableIds)('%s has the schema’s keys and indexes, RETAIN, PITR and deletion protection', (tableId) => {
     const schema: TableSchema = tableSchemas[tableId];
-    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
+    const keysOf = (owner: { partitionKey: KeyAttribute; sortKey?: KeyAttribute }) => [
+      owner.partitionKey,
+      ...(owner.sortKey ? [owner.sortKey] : []),
+    ];
+    const keySchema = (keys: KeyAttribute[]) =>
+      keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' }));
+    const indexes = schema.indexes ?? [];
+    const attributes = new Map([...keysOf(schema), ...indexes.flatMap(keysOf)].map((key) => [key.name, key]));
     const table = template.findResources('AWS::DynamoDB::GlobalTable')[pinnedTableLogicalIds[tableId]];
     expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(table?.Properties).toEqual({
-      KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
-      AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+      KeySchema: keySchema(keysOf(schema)),
+      AttributeDefinitions: [...attributes.values()].map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
       BillingMode: 'PAY_PER_REQUEST',
+      ...(indexes.length > 0
+        ? {
+            GlobalSecondaryIndexes: indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: keySchema(keysOf(index)),
+              Projection: index.include
+                ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+                : { ProjectionType: 'ALL' },
+            })),
+          }
+        : {}),
       Replicas: [
         {
           Region: { Ref: 'AWS::Region' },
           DeletionProtectionEnabled: true,
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          // TableV2 repeats each index per replica (for replica-specific settings).
+          ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes.map((index) => ({ IndexName: index.name })) } : {}),
         },
       ],
       // SSE with the AWS-owned key (always on; "false" only means "no KMS key").

@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { archiveAttributes, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import type { TableNames } from '../../lambdas/store/schema';
 import { databaseEngines, type TestDatabase } from '../support/databases';
@@ -116,6 +117,37 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       expect.arrayContaining(cutOnes.map((plugin) => `CommandPlugins[${stored.indexOf(plugin)}].Output`)),
     );
     expect(JSON.stringify(item).length).toBeLessThan(400 * 1024);
+  });
+
+  it('writes the index attributes the schema derives, so the indexes find the record', async () => {
+    await store.upsert({
+      ...invocationObservation('Success', T1),
+      table: 'commands',
+      key: { CommandId: COMMAND_ID },
+      fields: { CommandId: COMMAND_ID, Status: 'Success', RequestedDateTime: '2026-11-20T09:59:00.000Z' },
+    });
+    await store.upsert(invocationObservation('Success', T1, { fields: { RequestedDateTime: '2026-11-20T09:59:00.000Z' } }));
+    expect(await store.get('commands', { CommandId: COMMAND_ID })).toMatchObject({ requestedYear: '2026' });
+    const byYear = await database.doc.send(
+      new QueryCommand({
+        TableName: tables.commands,
+        IndexName: 'byRequestedYear',
+        KeyConditionExpression: 'requestedYear = :year',
+        ExpressionAttributeValues: { ':year': '2026' },
+      }),
+    );
+    expect(byYear.Items?.map((item) => item.CommandId)).toEqual([COMMAND_ID]);
+    const byInstance = await database.doc.send(
+      new QueryCommand({
+        TableName: tables.commandInvocations,
+        IndexName: 'byInstance',
+        KeyConditionExpression: 'InstanceId = :id',
+        ExpressionAttributeValues: { ':id': INSTANCE_ID },
+      }),
+    );
+    expect(byInstance.Items).toEqual([
+      expect.objectContaining({ CommandId: COMMAND_ID, InstanceId: INSTANCE_ID, Status: 'Success', RequestedDateTime: '2026-11-20T09:59:00.000Z' }),
+    ]);
   });
 
   it('pages through a partition without loss or repeats', async () => {
