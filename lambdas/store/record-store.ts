@@ -50,6 +50,55 @@ function isItemTooLarge(error: unknown): boolean {
   return error instanceof Error && error.name === 'ValidationException' && /item size|size has exceeded/i.test(error.message);
 }
 
+/** What one observation does to its item, whichever way it is written. */
+interface ItemChange {
+  readonly set: Record<string, StoredValue>;
+  /** Set only when the item has no value yet. */
+  readonly setIfAbsent: Record<string, StoredValue>;
+  /** Added to string sets. */
+  readonly add: Record<string, Set<string>>;
+  readonly remove: readonly string[];
+}
+
+/**
+ * The archive's item layout in one place: SSM's fields (cut to fit), the index attributes the
+ * schema derives, and the archive's own attributes.
+ */
+function changeOf(observation: Observation, budgetBytes: number, now: Date): ItemChange {
+  const a = archiveAttributes;
+  const keys = new Set(keyNames(observation.table));
+  const fitted = fitFields(observation.fields, budgetBytes, keys);
+  const set: Record<string, StoredValue> = {};
+  for (const [name, value] of Object.entries({ ...fitted.fields, ...derivedAttributes(observation.table, observation.fields) })) {
+    if (!keys.has(name)) set[name] = value;
+  }
+  const remove = (observation.absentFields ?? []).filter((name) => !(name in set) && !keys.has(name));
+  set[a.statusRank] = statusInfo(observation.statuses, observation.status).rank;
+  set[a.observedAt] = observation.observedAt;
+  set[a.lastProducer] = [...observation.producers].sort()[0] ?? 'event';
+  if (observation.complete) set[a.detailed] = true;
+  if (fitted.cut.length > 0) set[a.cutFields] = [...fitted.cut];
+  else if (observation.complete) remove.push(a.cutFields);
+  return {
+    set,
+    setIfAbsent: { [a.firstSeenAt]: now.toISOString() },
+    add: {
+      [a.producers]: new Set(observation.producers),
+      [a.statusTimeline]: new Set(observation.timeline.map((entry) => timelineEntry(entry.at, entry.status))),
+    },
+    remove,
+  };
+}
+
+/**
+ * The item an upsert of this observation creates in an empty table. For bulk loading in
+ * benchmarks and tools (BatchWriteItem); the history path always goes through `upsert`.
+ */
+export function firstItemOf(observation: Observation, now: Date): StoredItem {
+  const change = changeOf(observation, FIELDS_BUDGET_BYTES, now);
+  return { ...observation.key, ...change.set, ...change.setIfAbsent, ...change.add };
+}
+
 /**
  * The only way history records are written: one conditional UpdateItem per observation.
  * The condition lives in the write, so duplicates, reordering and concurrent collectors are
@@ -74,58 +123,30 @@ export class RecordStore {
   }
 
   private async write(observation: Observation, budgetBytes: number): Promise<UpsertOutcome> {
-    const keys = new Set(keyNames(observation.table));
-    const fitted = fitFields(observation.fields, budgetBytes, keys);
-    const cut = fitted.cut;
-    const fields = { ...fitted.fields, ...derivedAttributes(observation.table, observation.fields) };
-
+    const change = changeOf(observation, budgetBytes, this.now());
     const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};
-    const sets: string[] = [];
-    let n = 0;
-    for (const [name, value] of Object.entries(fields)) {
-      if (keys.has(name)) continue;
-      names[`#f${n}`] = name;
-      values[`:f${n}`] = value;
-      sets.push(`#f${n} = :f${n}`);
-      n++;
+    const name = (attribute: string): string => {
+      const placeholder = `#a${Object.keys(names).length}`;
+      names[placeholder] = attribute;
+      return placeholder;
+    };
+    const value = (v: StoredValue | Set<string>): string => {
+      const placeholder = `:v${Object.keys(values).length}`;
+      values[placeholder] = v;
+      return placeholder;
+    };
+    const sets = Object.entries(change.set).map(([attribute, v]) => `${name(attribute)} = ${value(v)}`);
+    for (const [attribute, v] of Object.entries(change.setIfAbsent)) {
+      const placeholder = name(attribute);
+      sets.push(`${placeholder} = if_not_exists(${placeholder}, ${value(v)})`);
     }
-    const removes: string[] = [];
-    for (const name of observation.absentFields ?? []) {
-      if (name in fields || keys.has(name)) continue;
-      names[`#f${n}`] = name;
-      removes.push(`#f${n}`);
-      n++;
-    }
-
-    const a = archiveAttributes;
-    values[':rank'] = statusInfo(observation.statuses, observation.status).rank;
+    const removes = change.remove.map(name);
+    const adds = Object.entries(change.add).map(([attribute, v]) => `${name(attribute)} ${value(v)}`);
+    values[':rank'] = change.set[archiveAttributes.statusRank] as number;
     values[':observedAt'] = observation.observedAt;
-    values[':now'] = this.now().toISOString();
-    values[':lastProducer'] = [...observation.producers].sort()[0] ?? 'event';
-    values[':producers'] = new Set(observation.producers);
-    values[':timeline'] = new Set(observation.timeline.map((entry) => timelineEntry(entry.at, entry.status)));
-    sets.push(
-      `${a.statusRank} = :rank`,
-      `${a.observedAt} = :observedAt`,
-      `${a.firstSeenAt} = if_not_exists(${a.firstSeenAt}, :now)`,
-      `${a.lastProducer} = :lastProducer`,
-    );
-    if (observation.complete) {
-      values[':detailed'] = true;
-      sets.push(`${a.detailed} = :detailed`);
-    }
-    if (cut.length > 0) {
-      values[':cut'] = [...cut];
-      sets.push(`${a.cutFields} = :cut`);
-    } else if (observation.complete) {
-      removes.push(a.cutFields);
-    }
-
     const update =
-      `SET ${sets.join(', ')}` +
-      (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : '') +
-      ` ADD ${a.producers} :producers, ${a.statusTimeline} :timeline`;
+      `SET ${sets.join(', ')}` + (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : '') + ` ADD ${adds.join(', ')}`;
 
     try {
       await this.db.send(
@@ -134,8 +155,8 @@ export class RecordStore {
           Key: observation.key,
           UpdateExpression: update,
           ConditionExpression:
-            `attribute_not_exists(#pk) OR ${a.statusRank} < :rank` +
-            ` OR (${a.statusRank} = :rank AND ${a.observedAt} < :observedAt)`,
+            `attribute_not_exists(#pk) OR ${archiveAttributes.statusRank} < :rank` +
+            ` OR (${archiveAttributes.statusRank} = :rank AND ${archiveAttributes.observedAt} < :observedAt)`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),

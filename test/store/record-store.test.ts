@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { archiveAttributes, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
+import { archiveAttributes, firstItemOf, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import type { TableNames } from '../../lambdas/store/schema';
 import { databaseEngines, type TestDatabase } from '../support/databases';
 import { COMMAND_ID, INSTANCE_ID, invocationObservation } from '../support/observations';
@@ -37,6 +37,15 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       [archiveAttributes.lastProducer]: 'event',
     });
     expect(item?.[archiveAttributes.producers]).toEqual(new Set(['event']));
+  });
+
+  it('creates exactly the item firstItemOf describes, so bulk loads match the upsert path', async () => {
+    const observation = invocationObservation('Failed', T1, {
+      fields: { RequestedDateTime: T1, CommandPlugins: [{ Name: 'run', Output: 'boom', ResponseCode: 1 }] },
+      complete: true,
+    });
+    await store.upsert(observation);
+    expect(await store.get('commandInvocations', key)).toEqual(firstItemOf(observation, new Date('2026-11-20T12:00:00.000Z')));
   });
 
   it('changes nothing for a duplicate, and reports it stale', async () => {
