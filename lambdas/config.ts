@@ -16,6 +16,12 @@ export interface CollectorConfig {
   readonly ssmMaxAttempts: number;
 }
 
+export interface QueryConfig {
+  readonly tableNames: TableNames;
+  /** Keys the HMAC of the query API's page tokens (PAGE_TOKEN_KEY); any non-empty string. */
+  readonly pageTokenKey: string;
+}
+
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -43,4 +49,10 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
   };
+}
+
+export function queryConfigFrom(env: NodeJS.ProcessEnv): QueryConfig {
+  const pageTokenKey = env.PAGE_TOKEN_KEY;
+  if (!pageTokenKey) throw new ConfigurationError('PAGE_TOKEN_KEY is not set');
+  return { tableNames: tableNamesFrom(env), pageTokenKey };
 }

@@ -1,5 +1,5 @@
-import type { PageTokens } from './page-token';
-import type { JsonObject } from './input';
+import type { PageTokens } from '../../ssm-protocol/page-token';
+import type { JsonObject } from '../../ssm-protocol/input';
 import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command-api';
 import type { RunCommandState } from './state';
 

@@ -4,17 +4,15 @@ import type {
   ListCommandInvocationsResult,
   ListCommandsResult,
 } from '@aws-sdk/client-ssm';
-import { SsmError } from './errors';
-import { parseCommandFilters, type FilterSubject } from './filters';
+import { SsmError } from '../../ssm-protocol/errors';
+import { EXECUTING_COMMAND_STATUSES, matchesFilters, type FilterSubject } from '../../ssm-protocol/filters';
+import type { JsonObject } from '../../ssm-protocol/input';
 import {
-  checkCommandIdLength,
-  optionalArray,
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  type JsonObject,
-} from './input';
+  readGetCommandInvocation,
+  readListCommandInvocations,
+  readListCommands,
+  selectPlugin,
+} from '../../ssm-protocol/run-command-requests';
 import type { OperationContext } from './operations';
 import { commandRecord, getInvocationRecord, invocationRecord } from './records';
 import { isTerminalDetails } from './command-status';
@@ -22,20 +20,12 @@ import { compareCommands, compareText, invocationStep, type CommandRun, type Inv
 
 /** Run Command's read API: ListCommands, ListCommandInvocations, GetCommandInvocation. */
 
-const PAGE_MAX = 50;
-const INSTANCE_ID = /(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/;
-
 export function listCommands(input: JsonObject, ctx: OperationContext): ListCommandsResult {
-  const commandId = optionalString(input, 'CommandId');
-  const instanceId = optionalInstanceId(input);
-  const maxResults = optionalInteger(input, 'MaxResults', 1, PAGE_MAX) ?? PAGE_MAX;
-  const matches = parseCommandFilters(optionalArray(input, 'Filters'), 'ListCommands');
-  const nextToken = optionalString(input, 'NextToken');
-  const query = { commandId, instanceId, filters: input['Filters'] ?? null };
+  const { commandId, instanceId, maxResults, filters, nextToken, tokenQuery: query } = readListCommands(input);
+  const matches = (subject: FilterSubject): boolean => matchesFilters(filters, subject);
 
   let candidates: readonly CommandRun[] = ctx.runCommand.list();
   if (commandId !== undefined) {
-    checkCommandIdLength('CommandId', commandId);
     const command = ctx.runCommand.get(commandId);
     if (command === undefined) throw new SsmError('InvalidCommandId', `Command ${commandId} does not exist`);
     candidates = [command];
@@ -68,17 +58,11 @@ export function listCommands(input: JsonObject, ctx: OperationContext): ListComm
 }
 
 export function listCommandInvocations(input: JsonObject, ctx: OperationContext): ListCommandInvocationsResult {
-  const commandId = optionalString(input, 'CommandId');
-  const instanceId = optionalInstanceId(input);
-  const maxResults = optionalInteger(input, 'MaxResults', 1, PAGE_MAX) ?? PAGE_MAX;
-  const matches = parseCommandFilters(optionalArray(input, 'Filters'), 'ListCommandInvocations');
-  const details = optionalBoolean(input, 'Details') ?? false;
-  const nextToken = optionalString(input, 'NextToken');
-  const query = { commandId, instanceId, filters: input['Filters'] ?? null };
+  const { commandId, instanceId, maxResults, filters, details, nextToken, tokenQuery: query } = readListCommandInvocations(input);
+  const matches = (subject: FilterSubject): boolean => matchesFilters(filters, subject);
 
   let commands: readonly CommandRun[] = ctx.runCommand.list();
   if (commandId !== undefined) {
-    checkCommandIdLength('CommandId', commandId);
     // An unknown (or forgotten) command lists nothing rather than failing.
     const command = ctx.runCommand.get(commandId);
     commands = command === undefined ? [] : [command];
@@ -134,29 +118,11 @@ export function listCommandInvocations(input: JsonObject, ctx: OperationContext)
 }
 
 export function getCommandInvocation(input: JsonObject, ctx: OperationContext): GetCommandInvocationResult {
-  const commandId = requiredString(input, 'CommandId');
-  const instanceId = requiredString(input, 'InstanceId');
-  const pluginName = optionalString(input, 'PluginName');
-  checkCommandIdLength('CommandId', commandId);
-  if (!INSTANCE_ID.test(instanceId)) throw new SsmError('InvalidInstanceId', `Instance Id ${instanceId} is not valid`);
+  const { commandId, instanceId, pluginName } = readGetCommandInvocation(input);
   const invocation = ctx.runCommand.get(commandId)?.byInstance.get(instanceId);
   if (invocation === undefined) throw new SsmError('InvocationDoesNotExist', 'An invocation for this command and instance does not exist.');
-  let plugin = invocation.plugins.length === 1 ? invocation.plugins[0] : undefined;
-  if (pluginName !== undefined) {
-    plugin = invocation.plugins.find((p) => p.name === pluginName);
-    if (plugin === undefined) throw new SsmError('InvalidPluginName', `Plugin ${pluginName} is not part of this invocation`);
-  } else if (plugin === undefined) {
-    throw new SsmError('InvalidPluginName', 'The document has more than one step: PluginName is required');
-  }
+  const plugin = selectPlugin(invocation.plugins, (p) => p.name, pluginName);
   return getInvocationRecord(invocation, plugin, ctx.runCommand.syncedAt);
-}
-
-function optionalInstanceId(input: JsonObject): string | undefined {
-  const instanceId = optionalString(input, 'InstanceId');
-  if (instanceId !== undefined && !INSTANCE_ID.test(instanceId)) {
-    throw new SsmError('InvalidInstanceId', `Instance Id ${instanceId} is not valid`);
-  }
-  return instanceId;
 }
 
 function commandSubject(command: CommandRun): FilterSubject {
@@ -165,7 +131,7 @@ function commandSubject(command: CommandRun): FilterSubject {
     documentName: command.request.documentName,
     status: command.status,
     statusDetails: command.statusDetails,
-    terminal: command.status !== 'Pending' && command.status !== 'InProgress' && command.status !== 'Cancelling',
+    terminal: !EXECUTING_COMMAND_STATUSES.includes(command.status),
   };
 }
 

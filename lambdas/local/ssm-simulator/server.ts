@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SsmError } from './errors';
-import { isJsonObject, type JsonObject } from './input';
+import { SsmError } from '../../ssm-protocol/errors';
+import type { JsonObject } from '../../ssm-protocol/input';
+import { readSsmCall, ssmErrorResponse, ssmOutputResponse, type SsmHttpResponse } from '../../ssm-protocol/json-protocol';
 
 /**
- * SSM's wire protocol (AWS JSON 1.1) over node:http on loopback: `POST /` with
- * `X-Amz-Target: AmazonSSM.<Operation>`, JSON both ways, errors as `__type` + `message`
- * with the type repeated in `x-amzn-ErrorType`. Signatures are not checked.
+ * SSM's wire protocol (lambdas/ssm-protocol/json-protocol.ts) over node:http on loopback.
+ * Signatures are not checked.
  */
 export type SsmRequestHandler = (operation: string, input: JsonObject) => Promise<object>;
 
-const TARGET_PREFIX = 'AmazonSSM.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class SsmJsonServer {
@@ -25,7 +22,7 @@ export class SsmJsonServer {
     if (this.server !== undefined) throw new Error('SSM simulator is already listening');
     const server = createServer((req, res) => {
       this.serve(req, res).catch((error: unknown) => {
-        send(res, 500, errorBody('InternalServerError', error instanceof Error ? error.message : String(error)), 'InternalServerError');
+        send(res, ssmErrorResponse(internalError(error)));
       });
     });
     this.server = server;
@@ -54,60 +51,28 @@ export class SsmJsonServer {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     if (raw === undefined) {
-      send(res, 413, errorBody('SerializationException', 'Request body too large'), 'SerializationException');
+      send(res, ssmErrorResponse(new SsmError('SerializationException', 'Request body too large', 413)));
       return;
     }
     const target = req.headers['x-amz-target'];
-    if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
-      send(res, 400, errorBody('UnknownOperationException', `Unknown operation ${String(target)}`), 'UnknownOperationException');
-      return;
-    }
-    let input: unknown;
     try {
-      input = raw.length === 0 ? {} : JSON.parse(raw);
-    } catch {
-      send(res, 400, errorBody('SerializationException', 'Request body is not valid JSON'), 'SerializationException');
-      return;
-    }
-    if (!isJsonObject(input)) {
-      send(res, 400, errorBody('SerializationException', 'Request body must be a JSON object'), 'SerializationException');
-      return;
-    }
-    try {
-      const output = await this.handler(target.slice(TARGET_PREFIX.length), input);
-      send(res, 200, encodeJson(output));
+      const call = readSsmCall({ method: req.method ?? '', target: typeof target === 'string' ? target : undefined, body: raw });
+      send(res, ssmOutputResponse(await this.handler(call.operation, call.input)));
     } catch (error) {
-      if (error instanceof SsmError) {
-        send(res, error.httpStatus, errorBody(error.type, error.message), error.type);
-      } else {
-        send(res, 500, errorBody('InternalServerError', error instanceof Error ? error.message : String(error)), 'InternalServerError');
-      }
+      send(res, ssmErrorResponse(error instanceof SsmError ? error : internalError(error)));
     }
   }
 }
 
-/** JSON with timestamps as epoch seconds (fractional milliseconds), as AWS JSON 1.1 sends them. */
-export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, encoded: unknown) {
-    const original = this[key];
-    return original instanceof Date ? original.getTime() / 1000 : encoded;
-  });
+/** The simulator says what went wrong: it is a test peer, not a service with secrets. */
+function internalError(error: unknown): SsmError {
+  return new SsmError('InternalServerError', error instanceof Error ? error.message : String(error), 500);
 }
 
-function errorBody(type: string, message: string): string {
-  return JSON.stringify({ __type: type, message });
-}
-
-function send(res: ServerResponse, status: number, body: string, errorType?: string): void {
+function send(res: ServerResponse, response: SsmHttpResponse): void {
   if (res.headersSent) return;
-  const headers: Record<string, string | number> = {
-    'Content-Type': CONTENT_TYPE,
-    'Content-Length': Buffer.byteLength(body),
-    'x-amzn-RequestId': randomUUID(),
-  };
-  if (errorType !== undefined) headers['x-amzn-ErrorType'] = errorType;
-  res.writeHead(status, headers);
-  res.end(body);
+  res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+  res.end(response.body);
 }
 
 /** Undefined when the body is over the limit. */

@@ -1,11 +1,11 @@
 import type { Command, CommandInvocation, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
 import { realClock, VirtualClock, type Clock } from './clock';
-import { SsmError } from './errors';
+import { SsmError } from '../../ssm-protocol/errors';
 import { eventsFor, type SimulatorEvent } from './events';
 import { CallStats, FaultInjector, type FaultConfig, type OperationStats } from './faults';
-import type { JsonObject } from './input';
+import type { JsonObject } from '../../ssm-protocol/input';
 import { OPERATIONS, type OperationContext } from './operations';
-import { PageTokens } from './page-token';
+import { PageTokens } from '../../ssm-protocol/page-token';
 import { SeededRandom } from './random';
 import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from './records';
 import { SsmJsonServer } from './server';

@@ -7,8 +7,9 @@ export class SsmError extends Error {
     readonly type: string,
     message: string,
     readonly httpStatus: number = 400,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = type;
   }
 }

@@ -1,4 +1,4 @@
-import { serializationError, validationError } from './errors';
+import { SsmError, serializationError, validationError } from './errors';
 
 /** A parsed JSON request body. */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -59,6 +59,14 @@ export function checkCommandIdLength(member: string, value: string): void {
   if (value.length !== 36) {
     throw validationError(`Value '${value}' at '${camel(member)}' failed to satisfy constraint: Member must have length equal to 36`);
   }
+}
+
+/** InstanceId's pattern in SSM's API model: an EC2 instance or a hybrid managed node. */
+export const INSTANCE_ID_PATTERN = /(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/;
+
+/** SSM answers a malformed InstanceId with InvalidInstanceId rather than ValidationException. */
+export function checkInstanceId(instanceId: string): void {
+  if (!INSTANCE_ID_PATTERN.test(instanceId)) throw new SsmError('InvalidInstanceId', `Instance Id ${instanceId} is not valid`);
 }
 
 function camel(member: string): string {

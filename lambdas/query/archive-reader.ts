@@ -1,0 +1,405 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { StoredItem } from '../store/record-store';
+import { COMMAND_INVOCATION_SUMMARY, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
+
+/**
+ * Every read the query API makes, and the only module that talks to DynamoDB for it: Query
+ * on a table key or an index, GetItem and BatchGetItem. Never Scan: each listing walks an
+ * index in the order it serves, so its cost follows the page asked for, not the archive.
+ *
+ * Listings are async generators: they read lazily, a DynamoDB page at a time, and stop
+ * reading when the caller stops pulling.
+ */
+
+/** Run Command launched in 2015: no command is older, so a walk down the years stops there. */
+const RUN_COMMAND_FIRST_YEAR = 2015;
+
+/** Run Command listings order by RequestedDateTime, then CommandId; a command's invocations by InstanceId. */
+const TIME = 'RequestedDateTime';
+const COMMAND_ID = 'CommandId';
+const INSTANCE_ID = 'InstanceId';
+
+/** What the byInstance index holds of an invocation: its summary, its keys, its time. */
+export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = [...COMMAND_INVOCATION_SUMMARY, COMMAND_ID, INSTANCE_ID, TIME];
+
+/** A test on one attribute: equal to one of the values, or within an inclusive string range. */
+export type AttributeTest =
+  | { readonly attribute: string; readonly oneOf: readonly string[] }
+  | { readonly attribute: string; readonly from?: string; readonly to?: string };
+
+/** Holds when any of its tests holds; negated, when none does. */
+export interface FilterClause {
+  readonly anyOf: readonly AttributeTest[];
+  readonly negate?: boolean;
+}
+
+/** Clauses that must all hold: becomes a DynamoDB FilterExpression. */
+export type ItemFilter = readonly FilterClause[];
+
+/** Inclusive bounds on RequestedDateTime, as stored: ISO 8601 with milliseconds. */
+export interface TimeRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** From (inclusive) and before (exclusive) epoch ms as inclusive stored-string bounds. */
+export function storedTimeRange(from: number | undefined, before: number | undefined): TimeRange | 'empty' {
+  if (from !== undefined && before !== undefined && from >= before) return 'empty';
+  return {
+    ...(from !== undefined ? { from: new Date(from).toISOString() } : {}),
+    // Stored times have millisecond precision: before T means at most T minus 1 ms.
+    ...(before !== undefined ? { to: new Date(before - 1).toISOString() } : {}),
+  };
+}
+
+/** Where a newest-first listing resumes: after this entry, or at it when inclusive. */
+export interface NewestFirstStart {
+  readonly time: string;
+  readonly commandId: string;
+  readonly inclusive: boolean;
+}
+
+export interface NewestFirstOptions {
+  readonly range?: TimeRange;
+  readonly start?: NewestFirstStart;
+  readonly filter?: ItemFilter;
+  /** Attributes to read; all when omitted. The ordering keys are always added. */
+  readonly attributes?: readonly string[];
+  /** DynamoDB's Limit per request: items evaluated, before the filter. */
+  readonly pageSize: number;
+}
+
+export interface CommandInvocationsOptions {
+  /** Only the invocations on nodes ordered after this InstanceId. */
+  readonly afterInstanceId?: string;
+  readonly filter?: ItemFilter;
+  readonly attributes?: readonly string[];
+  readonly pageSize: number;
+}
+
+export interface InvocationsNewestFirstOptions {
+  readonly range?: TimeRange;
+  /** Resume inside this command, after this instance. */
+  readonly start?: { readonly time: string; readonly commandId: string; readonly instanceId: string };
+  /** Tested on the commands (DocumentName, for example, is the same on a command and its invocations). */
+  readonly commandFilter?: ItemFilter;
+  readonly filter?: ItemFilter;
+  readonly attributes?: readonly string[];
+  readonly pageSize: number;
+}
+
+/** How a filtered walk's reads grow from one request to the next, and up to what. */
+const READ_GROWTH = 4;
+const MAX_FILTERED_READ = 1000;
+
+/** Unprocessed BatchGetItem keys are retried this often (the SDK already retries throttling). */
+const BATCH_GET_ATTEMPTS = 6;
+const BATCH_GET_LIMIT = 100;
+
+export class ArchiveReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableNames: TableNames,
+    /** Where walks down the years start: the next year, in case of clock skew around New Year. */
+    private readonly now: () => Date,
+  ) {}
+
+  async getCommand(commandId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('commands', { [COMMAND_ID]: commandId }, attributes);
+  }
+
+  async getInvocation(commandId: string, instanceId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('commandInvocations', { [COMMAND_ID]: commandId, [INSTANCE_ID]: instanceId }, attributes);
+  }
+
+  /** The commands with these ids that the archive holds, in the order asked for. */
+  async getCommands(commandIds: readonly string[], attributes?: readonly string[]): Promise<StoredItem[]> {
+    return this.getItems('commands', commandIds.map((id) => ({ [COMMAND_ID]: id })), attributes);
+  }
+
+  /** The invocations with these keys that the archive holds, in the order asked for. */
+  async getInvocations(keys: readonly RecordKey[], attributes?: readonly string[]): Promise<StoredItem[]> {
+    return this.getItems('commandInvocations', keys, attributes);
+  }
+
+  /**
+   * Commands, newest RequestedDateTime first and CommandId ascending among equal times (SSM's
+   * ListCommands order), from the byRequestedYear index: one partition per year, walked from
+   * the upper bound down to the range's start or the year Run Command launched.
+   */
+  async *commandsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf('commands', 'byRequestedYear');
+    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
+    const bottom = Math.max(RUN_COMMAND_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
+    for (let year = top; year >= bottom; year--) {
+      yield* this.newestFirst('commands', index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options);
+    }
+  }
+
+  /**
+   * One node's invocations, newest first (then CommandId ascending), from the byInstance
+   * index: its summary attributes only (COMMAND_INVOCATION_SUMMARY and the keys).
+   */
+  async *invocationsOfInstance(instanceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf('commandInvocations', 'byInstance');
+    yield* this.newestFirst('commandInvocations', index.name, index.partitionKey.name, instanceId, range, options);
+  }
+
+  /** One command's invocations in InstanceId order (the table's own sort key). */
+  async *invocationsOfCommand(commandId: string, options: CommandInvocationsOptions): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    let keyCondition = `${x.name(COMMAND_ID)} = ${x.value(commandId)}`;
+    if (options.afterInstanceId !== undefined) keyCondition += ` AND ${x.name(INSTANCE_ID)} > ${x.value(options.afterInstanceId)}`;
+    yield* this.query(
+      x.input({
+        TableName: this.tableNames.commandInvocations,
+        KeyConditionExpression: keyCondition,
+        ScanIndexForward: true,
+        Limit: options.pageSize,
+        filter: options.filter,
+        attributes: options.attributes && [...options.attributes, COMMAND_ID, INSTANCE_ID],
+      }),
+    );
+  }
+
+  /**
+   * Invocations in SSM's ListCommandInvocations order: commands newest first, then each
+   * command's invocations by InstanceId.
+   */
+  async *invocationsNewestFirst(options: InvocationsNewestFirstOptions): AsyncGenerator<StoredItem> {
+    const start = options.start;
+    const commands = this.commandsNewestFirst({
+      range: options.range,
+      ...(start !== undefined ? { start: { time: start.time, commandId: start.commandId, inclusive: true } } : {}),
+      filter: options.commandFilter,
+      attributes: [COMMAND_ID, TIME],
+      pageSize: options.pageSize,
+    });
+    for await (const command of commands) {
+      const commandId = String(command[COMMAND_ID]);
+      yield* this.invocationsOfCommand(commandId, {
+        ...(start !== undefined && start.commandId === commandId ? { afterInstanceId: start.instanceId } : {}),
+        filter: options.filter,
+        attributes: options.attributes,
+        pageSize: options.pageSize,
+      });
+    }
+  }
+
+  private async get(table: TableId, key: RecordKey, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    const x = new Expressions();
+    const projection = attributes && x.projection(attributes);
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableNames[table], Key: key, ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() } : {}) }),
+    );
+    return Item;
+  }
+
+  private async getItems(table: TableId, keys: readonly RecordKey[], attributes?: readonly string[]): Promise<StoredItem[]> {
+    const names = keyNames(table);
+    const id = (key: Readonly<Record<string, unknown>>): string => names.map((name) => String(key[name])).join('\u0000');
+    // BatchGetItem rejects a request that names one key twice.
+    const unique = [...new Map(keys.map((key) => [id(key), key])).values()];
+    const found = new Map<string, StoredItem>();
+    const x = new Expressions();
+    const projection = attributes && x.projection([...attributes, ...names]);
+    const tableName = this.tableNames[table];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys of ${tableName} unprocessed after ${BATCH_GET_ATTEMPTS} attempts`);
+        if (attempt > 1) await sleep(25 * 2 ** attempt);
+        const { Responses, UnprocessedKeys } = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [tableName]: { Keys: pending, ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() } : {}) } },
+          }),
+        );
+        for (const item of Responses?.[tableName] ?? []) found.set(id(item), item);
+        pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+    return keys.map((key) => found.get(id(key))).filter((item): item is StoredItem => item !== undefined);
+  }
+
+  /**
+   * One partition of a (RequestedDateTime, CommandId)-ordered index, newest first. DynamoDB
+   * orders equal times its own way, so items of one time are held back until the time
+   * changes and then given in CommandId order; `start` skips what earlier pages returned.
+   */
+  private async *newestFirst(
+    table: TableId,
+    indexName: string,
+    partitionKey: string,
+    partition: string,
+    range: TimeRange,
+    options: NewestFirstOptions,
+  ): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    let keyCondition = `${x.name(partitionKey)} = ${x.value(partition)}`;
+    if (range.from !== undefined && range.to !== undefined) keyCondition += ` AND ${x.name(TIME)} BETWEEN ${x.value(range.from)} AND ${x.value(range.to)}`;
+    else if (range.from !== undefined) keyCondition += ` AND ${x.name(TIME)} >= ${x.value(range.from)}`;
+    else if (range.to !== undefined) keyCondition += ` AND ${x.name(TIME)} <= ${x.value(range.to)}`;
+    const items = this.query(
+      x.input({
+        TableName: this.tableNames[table],
+        IndexName: indexName,
+        KeyConditionExpression: keyCondition,
+        ScanIndexForward: false,
+        Limit: options.pageSize,
+        filter: options.filter,
+        attributes: options.attributes && [...options.attributes, TIME, COMMAND_ID],
+      }),
+    );
+    let tie: StoredItem[] = [];
+    for await (const item of items) {
+      if (tie.length > 0 && tie[0]?.[TIME] !== item[TIME]) {
+        yield* inTieOrder(tie, options.start);
+        tie = [];
+      }
+      tie.push(item);
+    }
+    yield* inTieOrder(tie, options.start);
+  }
+
+  /**
+   * Every item a Query yields, page after page. Behind a filter, each request reads more
+   * than the last (DynamoDB's Limit counts items read, not kept): a filter that keeps most
+   * items stops after a small read, one that keeps few costs few round trips.
+   */
+  private async *query(input: QueryCommandInput): AsyncGenerator<StoredItem> {
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    let limit = input.Limit;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ ...input, Limit: limit, ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}) }),
+      );
+      yield* page.Items ?? [];
+      exclusiveStartKey = page.LastEvaluatedKey;
+      if (input.FilterExpression !== undefined && limit !== undefined) limit = Math.min(limit * READ_GROWTH, MAX_FILTERED_READ);
+    } while (exclusiveStartKey !== undefined);
+  }
+}
+
+function* inTieOrder(items: readonly StoredItem[], start: NewestFirstStart | undefined): Generator<StoredItem> {
+  const sorted = [...items].sort((a, b) => compareText(String(a[COMMAND_ID]), String(b[COMMAND_ID])));
+  for (const item of sorted) {
+    if (start !== undefined && item[TIME] === start.time) {
+      const order = compareText(String(item[COMMAND_ID]), start.commandId);
+      if (order < 0 || (order === 0 && !start.inclusive)) continue;
+    }
+    yield item;
+  }
+}
+
+/** Code-unit order, as SSM (and the simulator) order ids: deterministic, unlike localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The range narrowed to end at `start`; undefined when nothing can match. */
+function effectiveRange(range: TimeRange | undefined, start: NewestFirstStart | undefined): TimeRange | undefined {
+  const from = range?.from;
+  let to = range?.to;
+  if (start !== undefined && (to === undefined || start.time < to)) to = start.time;
+  // BETWEEN with its bounds the wrong way round is a ValidationException; it matches nothing anyway.
+  if (from !== undefined && to !== undefined && from > to) return undefined;
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+function yearOf(iso: string): number {
+  return new Date(iso).getUTCFullYear();
+}
+
+function indexOf(table: TableId, name: string): { name: string; partitionKey: { name: string } } {
+  const index = (tableSchemas[table].indexes as readonly { name: string; partitionKey: { name: string } }[]).find((i) => i.name === name);
+  if (index === undefined) throw new Error(`schema: table ${table} has no index ${name}`);
+  return index;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface QueryParts extends Omit<QueryCommandInput, 'FilterExpression' | 'ProjectionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  readonly filter?: ItemFilter;
+  readonly attributes?: readonly string[];
+}
+
+/** Placeholders for every name and value, so SSM's field names never clash with reserved words. */
+class Expressions {
+  private readonly names = new Map<string, string>();
+  private readonly values: Record<string, unknown> = {};
+  private valueCount = 0;
+
+  name(attribute: string): string {
+    let placeholder = this.names.get(attribute);
+    if (placeholder === undefined) {
+      placeholder = `#n${this.names.size}`;
+      this.names.set(attribute, placeholder);
+    }
+    return placeholder;
+  }
+
+  value(value: string): string {
+    const placeholder = `:v${this.valueCount++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  projection(attributes: readonly string[]): string {
+    return [...new Set(attributes)].map((attribute) => this.name(attribute)).join(', ');
+  }
+
+  filter(filter: ItemFilter | undefined): string | undefined {
+    if (filter === undefined || filter.length === 0) return undefined;
+    return filter
+      .map((clause) => {
+        const any = clause.anyOf.map((test) => this.test(test)).join(' OR ');
+        return clause.negate ? `(NOT (${any}))` : `(${any})`;
+      })
+      .join(' AND ');
+  }
+
+  input(parts: QueryParts): QueryCommandInput {
+    const { filter, attributes, ...rest } = parts;
+    const filterExpression = this.filter(filter);
+    const projection = attributes && this.projection(attributes);
+    return {
+      ...rest,
+      ...(filterExpression !== undefined ? { FilterExpression: filterExpression } : {}),
+      ...(projection !== undefined ? { ProjectionExpression: projection } : {}),
+      ...this.namesAndValues(),
+    };
+  }
+
+  attributeNames(): Record<string, string> {
+    return Object.fromEntries([...this.names].map(([name, placeholder]) => [placeholder, name]));
+  }
+
+  /** DynamoDB rejects empty maps, so each is present only when used. */
+  private namesAndValues(): Pick<QueryCommandInput, 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+    return {
+      ...(this.names.size > 0 ? { ExpressionAttributeNames: this.attributeNames() } : {}),
+      ...(this.valueCount > 0 ? { ExpressionAttributeValues: this.values } : {}),
+    };
+  }
+
+  private test(test: AttributeTest): string {
+    const name = this.name(test.attribute);
+    if ('oneOf' in test) return `${name} IN (${test.oneOf.map((value) => this.value(value)).join(', ')})`;
+    if (test.from !== undefined && test.to !== undefined) return `${name} BETWEEN ${this.value(test.from)} AND ${this.value(test.to)}`;
+    if (test.from !== undefined) return `${name} >= ${this.value(test.from)}`;
+    if (test.to !== undefined) return `${name} <= ${this.value(test.to)}`;
+    return `attribute_exists(${name})`;
+  }
+}

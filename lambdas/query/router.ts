@@ -1,0 +1,101 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLog } from '../log';
+import { PageTokens } from '../ssm-protocol/page-token';
+import type { TableNames } from '../store/schema';
+import { ArchiveReader } from './archive-reader';
+import { errorAttributes, isDynamoDbValidationError, type QueryLog } from './failures';
+import type { ApiHandler, ApiRequest, ApiResponse } from './http';
+import { ListingTokens } from './paging';
+import { jsonResponse, messageResponse } from './responses';
+import { answerSsmRequest } from './ssm-endpoint/endpoint';
+import type { RunCommandContext } from './ssm-endpoint/run-command';
+import { instanceHistory } from './views/instance-history';
+import { ViewRequestError } from './views/parameters';
+import { timeline } from './views/timeline';
+import type { ViewContext, ViewPage } from './views/view-context';
+
+/**
+ * The query API, one handler for every route, written against ApiRequest/ApiResponse so that
+ * the Lambda handler (API Gateway) and local mode (node:http) serve the same thing:
+ *
+ *   POST /                              SSM's JSON protocol (ListCommands,
+ *                                       ListCommandInvocations, GetCommandInvocation)
+ *   GET  /executions                    the timeline (kind, status, since, until, limit, nextToken)
+ *   GET  /instances/{instanceId}/history one node's history (status, since, until, limit, nextToken)
+ *
+ * Every route reads with a Query on a key or an index, GetItem or BatchGetItem; none scans.
+ */
+export interface QueryApiDependencies {
+  readonly db: DynamoDBDocumentClient;
+  readonly tableNames: TableNames;
+  /** Keys the page tokens' HMAC: tokens of another archive (another key) are refused. */
+  readonly pageTokenKey: string;
+  /** The archive's clock: where walks down the years start, and a running plugin's elapsed time. */
+  readonly now?: () => Date;
+  /** Where failures the caller only sees as a status code are logged. Default: JSON lines on stdout. */
+  readonly log?: QueryLog;
+}
+
+type Route =
+  | { readonly name: 'ssm'; readonly method: 'POST' }
+  | { readonly name: 'executions'; readonly method: 'GET' }
+  | { readonly name: 'instanceHistory'; readonly method: 'GET'; readonly instanceId: string };
+
+export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? createLog('ssm-history-query');
+  const reader = new ArchiveReader(deps.db, deps.tableNames, now);
+  const tokens = new ListingTokens(new PageTokens(deps.pageTokenKey));
+  const ssm: RunCommandContext = { reader, tokens, now };
+  const views: ViewContext = { reader, tokens };
+
+  return async (request: ApiRequest): Promise<ApiResponse> => {
+    const route = routeOf(request.path);
+    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: POST /, GET /executions, GET /instances/{instanceId}/history`);
+    if (request.method !== route.method) {
+      return messageResponse(405, `${request.method} is not allowed on ${request.path}; use ${route.method}`, { allow: route.method });
+    }
+    switch (route.name) {
+      case 'ssm':
+        return answerSsmRequest(request, ssm, log);
+      case 'executions':
+        return answerView(() => timeline(request.query, views), log);
+      case 'instanceHistory':
+        return answerView(() => instanceHistory(route.instanceId, request.query, views), log);
+    }
+  };
+}
+
+/** Paths arrive as sent (percent-encoded); a trailing slash is forgiven. */
+function routeOf(path: string): Route | undefined {
+  if (path === '/' || path === '') return { name: 'ssm', method: 'POST' };
+  const segments = path.replace(/\/$/, '').split('/').slice(1);
+  if (segments.length === 1 && segments[0] === 'executions') return { name: 'executions', method: 'GET' };
+  if (segments.length === 3 && segments[0] === 'instances' && segments[2] === 'history' && segments[1]) {
+    return { name: 'instanceHistory', method: 'GET', instanceId: decodeSegment(segments[1]) };
+  }
+  return undefined;
+}
+
+/** A malformed escape stays as it is: the view then rejects it as a bad instanceId. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+async function answerView(view: () => Promise<ViewPage>, log: QueryLog): Promise<ApiResponse> {
+  try {
+    return jsonResponse(200, await view());
+  } catch (error) {
+    if (error instanceof ViewRequestError) return messageResponse(400, error.message);
+    if (isDynamoDbValidationError(error)) {
+      log.warn('DynamoDB refused a query built from the request', errorAttributes(error));
+      return messageResponse(400, `The archive cannot answer this request: ${error.message}`);
+    }
+    log.error('Archive view failed', errorAttributes(error));
+    return messageResponse(500, 'An internal error occurred; the archive logged it.');
+  }
+}

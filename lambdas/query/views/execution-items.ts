@@ -1,0 +1,86 @@
+import type { StoredItem } from '../../store/record-store';
+import { INSTANCE_INDEX_ATTRIBUTES } from '../archive-reader';
+
+/**
+ * What the archive views list: one entry per execution, whatever its kind, with the same
+ * camelCase fields. Each kind maps its stored items here, in this one place; a kind added
+ * later (automation, association, maintenance window) adds its line to `executionKinds`.
+ */
+export type ExecutionKind = 'command' | 'command-invocation';
+
+export interface ExecutionItem {
+  readonly kind: ExecutionKind;
+  readonly status?: string;
+  readonly statusDetails?: string;
+  /** When the execution was requested or started: the views' newest-first order. */
+  readonly time: string;
+  readonly requestedDateTime?: string;
+  readonly commandId?: string;
+  readonly instanceId?: string;
+  readonly instanceName?: string;
+  readonly documentName?: string;
+  /** When the archive first heard of it, and when it last observed it. */
+  readonly firstSeenAt?: string;
+  readonly observedAt?: string;
+  readonly targetCount?: number;
+  readonly completedCount?: number;
+  readonly errorCount?: number;
+}
+
+export interface ExecutionKindMapping {
+  /** The stored attributes an entry is built from (all in the kind's indexes). */
+  readonly attributes: readonly string[];
+  readonly toItem: (stored: StoredItem) => ExecutionItem;
+}
+
+const text = (item: StoredItem, name: string): string | undefined => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+const count = (item: StoredItem, name: string): number | undefined => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
+
+/** Drops absent fields, so an entry never shows `null` for something the archive does not know. */
+function entry(fields: Record<string, string | number | undefined> & { kind: ExecutionKind; time: string }): ExecutionItem {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ExecutionItem;
+}
+
+export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping>> = {
+  command: {
+    attributes: [
+      'CommandId', 'RequestedDateTime', 'DocumentName', 'Status', 'StatusDetails',
+      'TargetCount', 'CompletedCount', 'ErrorCount', 'firstSeenAt', 'observedAt',
+    ],
+    toItem: (item) =>
+      entry({
+        kind: 'command',
+        status: text(item, 'Status'),
+        statusDetails: text(item, 'StatusDetails'),
+        time: text(item, 'RequestedDateTime') ?? '',
+        requestedDateTime: text(item, 'RequestedDateTime'),
+        commandId: text(item, 'CommandId'),
+        documentName: text(item, 'DocumentName'),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+        targetCount: count(item, 'TargetCount'),
+        completedCount: count(item, 'CompletedCount'),
+        errorCount: count(item, 'ErrorCount'),
+      }),
+  },
+  'command-invocation': {
+    // Exactly what the byInstance index holds, so a node's history needs no second read.
+    attributes: INSTANCE_INDEX_ATTRIBUTES,
+    toItem: (item) =>
+      entry({
+        kind: 'command-invocation',
+        status: text(item, 'Status'),
+        statusDetails: text(item, 'StatusDetails'),
+        time: text(item, 'RequestedDateTime') ?? '',
+        requestedDateTime: text(item, 'RequestedDateTime'),
+        commandId: text(item, 'CommandId'),
+        instanceId: text(item, 'InstanceId'),
+        instanceName: text(item, 'InstanceName'),
+        documentName: text(item, 'DocumentName'),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+      }),
+  },
+};
+
+export const EXECUTION_KINDS = Object.keys(executionKinds) as ExecutionKind[];

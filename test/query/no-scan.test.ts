@@ -1,0 +1,78 @@
+import { SSMClient, GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
+import type { ApiHandler, ApiRequest } from '../../lambdas/query/http';
+import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
+import { createQueryApi } from '../../lambdas/query/router';
+import { startDynalite, type TestDatabase } from '../support/databases';
+import { buildArchive, SHARED_NODE, TIED_NODE, type ArchiveFixture } from './archive-fixture';
+import { commandPages, invocationPages, listCommandsRequests, listInvocationsRequests } from './ssm-requests';
+
+/**
+ * Every route, with every kind of parameter, counted at the DynamoDB client (CallCounter
+ * sits in the SDK's middleware, so nothing reaches DynamoDB uncounted): reads are Query,
+ * GetItem and BatchGetItem, and never a Scan.
+ */
+let database: TestDatabase;
+let fx: ArchiveFixture;
+let api: ApiHandler;
+let served: ServedApi;
+let archive: SSMClient;
+
+beforeAll(async () => {
+  database = await startDynalite();
+  fx = await buildArchive(database, 'bulk');
+  api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'no-scan', now: () => fx.sim.now() });
+  served = await serveApi(api);
+  archive = new SSMClient({ endpoint: served.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+});
+afterAll(async () => {
+  archive.destroy();
+  await served.close();
+  await fx.stop();
+  await database.stop();
+});
+
+const view = (path: string, query: Record<string, string>): ApiRequest => ({ method: 'GET', path, query, headers: {}, body: '' });
+
+async function allPages(request: ApiRequest): Promise<number> {
+  let pages = 0;
+  let token: string | undefined;
+  do {
+    const response = await api({ ...request, query: { ...request.query, ...(token !== undefined ? { nextToken: token } : {}) } });
+    expect(response.statusCode).toBe(200);
+    token = (JSON.parse(response.body) as { nextToken?: string }).nextToken;
+    pages++;
+  } while (token !== undefined);
+  return pages;
+}
+
+it('reads with Query, GetItem and BatchGetItem only, on every route', async () => {
+  database.calls.reset();
+  for (const [, input] of listCommandsRequests(fx)) await commandPages(archive, input);
+  for (const [, input] of listInvocationsRequests(fx)) await invocationPages(archive, input);
+  for (const input of [
+    { CommandId: fx.twoStep, InstanceId: TIED_NODE, PluginName: 'install' },
+    { CommandId: fx.mixed, InstanceId: SHARED_NODE },
+  ]) {
+    await archive.send(new GetCommandInvocationCommand(input));
+  }
+  const timelines: Record<string, string>[] = [
+    {},
+    { kind: 'command', status: 'Failed', limit: '1' },
+    { kind: 'command-invocation', limit: '100' },
+    { kind: 'command-invocation', status: 'TimedOut', since: '2023-01-01', until: '2025-01-01' },
+    { since: '2022-01-01T00:00:00Z' },
+  ];
+  for (const query of timelines) expect(await allPages(view('/executions', query))).toBeGreaterThan(0);
+  const histories: Record<string, string>[] = [{}, { limit: '1' }, { status: 'Failed' }, { since: '2023-01-01', until: '2024-06-04' }];
+  for (const query of histories) {
+    expect(await allPages(view(`/instances/${SHARED_NODE}/history`, query))).toBeGreaterThan(0);
+  }
+  // Bad input reads nothing, or at most a key (ListCommands checks its CommandId first, as SSM).
+  await api(view('/executions', { limit: '0' }));
+  await api({ method: 'POST', path: '/', query: {}, headers: { 'x-amz-target': 'AmazonSSM.ListCommandInvocations' }, body: '{"NextToken":"forged"}' });
+
+  const calls = database.calls.snapshot();
+  expect(calls['ScanCommand']).toBeUndefined();
+  expect(Object.keys(calls).sort()).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'QueryCommand']);
+  expect(calls['QueryCommand']).toBeGreaterThan(100);
+});

@@ -1,0 +1,105 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ConfigurationError, queryConfigFrom } from '../../lambdas/config';
+import { tableIds, tableSchemas, type TableNames } from '../../lambdas/store/schema';
+import { startDynalite, type TestDatabase } from '../support/databases';
+import { buildArchive, SHARED_NODE, type ArchiveFixture } from './archive-fixture';
+
+/** The Lambda entry point as API Gateway's HTTP API calls it (payload format 2.0). */
+function event(method: string, rawPath: string, options: { rawQueryString?: string; body?: string; base64?: boolean; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
+  const body = options.body;
+  return {
+    version: '2.0',
+    routeKey: `${method} ${rawPath}`,
+    rawPath,
+    rawQueryString: options.rawQueryString ?? '',
+    headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', ...options.headers },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'aws-cli/2' },
+      requestId: 'req-1',
+      routeKey: `${method} ${rawPath}`,
+      stage: '$default',
+      time: '03/Jun/2024:09:00:00 +0000',
+      timeEpoch: 1717405200000,
+    },
+    isBase64Encoded: options.base64 ?? false,
+    ...(body !== undefined ? { body: options.base64 ? Buffer.from(body).toString('base64') : body } : {}),
+  };
+}
+
+describe('query handler', () => {
+  let database: TestDatabase;
+  let fx: ArchiveFixture;
+  let tables: TableNames;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    database = await startDynalite();
+    fx = await buildArchive(database, 'bulk');
+    tables = fx.tables;
+    const endpoint = await database.client.config.endpoint?.();
+    process.env = {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
+      AWS_LAMBDA_LOG_LEVEL: 'SILENT',
+      PAGE_TOKEN_KEY: 'handler-test',
+    };
+    for (const id of tableIds) process.env[tableSchemas[id].envVar] = tables[id];
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await fx.stop();
+    await database.stop();
+  });
+
+  it('answers SSM\'s protocol on POST /, plain or base64-encoded, and the views on GET', async () => {
+    // Imported only now: the handler reads its configuration once, at module load.
+    const { handler } = await import('../../lambdas/handlers/query');
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.ListCommands' };
+    for (const base64 of [false, true]) {
+      const result = await handler(event('POST', '/', { headers, body: JSON.stringify({ MaxResults: 2 }), base64 }));
+      expect(result).toMatchObject({ statusCode: 200, isBase64Encoded: false, headers: { 'Content-Type': 'application/x-amz-json-1.1' } });
+      const body = JSON.parse(result.body ?? '') as { Commands: { CommandId: string }[]; NextToken?: string };
+      expect(body.Commands.map((c) => c.CommandId)).toEqual([fx.deploy, fx.fleet]);
+      expect(body.NextToken).toEqual(expect.any(String));
+    }
+
+    const bad = await handler(event('POST', '/', { headers: { ...headers, 'x-amz-target': 'AmazonSSM.ListCommandInvocations' }, body: '{"MaxResults":51}' }));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body ?? '')).toMatchObject({ __type: 'ValidationException' });
+
+    // A repeated parameter keeps its last value (queryStringParameters would join them with a comma).
+    const history = await handler(event('GET', `/instances/${SHARED_NODE}/history`, { rawQueryString: 'limit=9&limit=2' }));
+    expect(history.statusCode).toBe(200);
+    const page = JSON.parse(history.body ?? '') as { items: { commandId: string }[]; nextToken?: string };
+    expect(page.items.map((item) => item.commandId)).toEqual([fx.deploy, fx.fleet]);
+
+    const timeline = await handler(event('GET', '/executions', { rawQueryString: `kind=command-invocation&limit=1&status=Failed` }));
+    expect(timeline.statusCode).toBe(200);
+    expect((JSON.parse(timeline.body ?? '') as { items: unknown[] }).items).toHaveLength(1);
+
+    const unknown = await handler(event('GET', '/executions', { rawQueryString: 'limit=0' }));
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.parse(unknown.body ?? '')).toEqual({ message: expect.stringContaining('limit') as unknown });
+  });
+});
+
+describe('queryConfigFrom', () => {
+  const tables = Object.fromEntries(tableIds.map((id) => [tableSchemas[id].envVar, `t-${id}`]));
+
+  it('reads the table names and the page token key', () => {
+    expect(queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k' })).toEqual({ tableNames: { commands: 't-commands', commandInvocations: 't-commandInvocations' }, pageTokenKey: 'k' });
+  });
+
+  it('fails fast without a page token key or a table', () => {
+    expect(() => queryConfigFrom(tables)).toThrow(ConfigurationError);
+    expect(() => queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: '' })).toThrow('PAGE_TOKEN_KEY');
+    expect(() => queryConfigFrom({ PAGE_TOKEN_KEY: 'k' })).toThrow(ConfigurationError);
+  });
+});
