@@ -28,6 +28,8 @@ new SsmHistoryStack(app, 'SsmHistory', {
   history: {
     collectorMaxConcurrency: numberFromContext(app, 'ssmHistory:collectorMaxConcurrency'),
     logRetention: logRetentionFromContext(app, 'ssmHistory:logRetentionDays'),
+    queryApiRateLimit: numberFromContext(app, 'ssmHistory:queryApiRateLimit'),
+    queryApiBurstLimit: numberFromContext(app, 'ssmHistory:queryApiBurstLimit'),
   },
 });
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).

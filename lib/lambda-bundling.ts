@@ -15,6 +15,9 @@ const projectRoot = path.resolve(__dirname, '..');
 /** The collector's handler source (an SQS handler returning partial batch responses). */
 export const collectorEntry = path.join(projectRoot, 'lambdas', 'handlers', 'collector.ts');
 
+/** The query API's handler source (API Gateway HTTP API events, payload format 2.0). */
+export const queryEntry = path.join(projectRoot, 'lambdas', 'handlers', 'query.ts');
+
 /**
  * esbuild's ESM output has no `require`; bundled CommonJS dependencies still call it for Node
  * built-ins. Giving the module one is the documented workaround (aws/aws-cdk#29310).

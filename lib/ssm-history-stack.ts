@@ -7,9 +7,9 @@ export interface SsmHistoryStackProps extends StackProps {
 }
 
 /**
- * The deployable shell around one `SsmHistory`, plus the outputs an operator needs to send
- * Run Command notifications to it. (Outputs live here rather than in the construct, so an app
- * embedding `SsmHistory` chooses its own.)
+ * The deployable shell around one `SsmHistory`, plus the outputs an operator needs: where to
+ * send Run Command notifications, the query API's URL and the dead-letter queue. (Outputs live
+ * here rather than in the construct, so an app embedding `SsmHistory` chooses its own.)
  */
 export class SsmHistoryStack extends Stack {
   public readonly history: SsmHistory;
@@ -33,6 +33,11 @@ export class SsmHistoryStack extends Stack {
       value:
         `--service-role-arn ${roleArn} ` +
         `--notification-config NotificationArn=${topicArn},NotificationEvents=All,NotificationType=Invocation`,
+    });
+    new CfnOutput(this, 'QueryApiUrl', {
+      description:
+        'The query API (SigV4 for execute-api): npx ssm-history executions --endpoint <url>, or archiveSsmClient({ endpoint: <url> })',
+      value: this.history.queryApiUrl,
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       description: 'Work items that failed every try; inspect, then redrive to the work queue',

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,7 @@ import { historySources } from '../lambdas/sources';
 import type { TableId } from '../lambdas/store/schema';
 import { Collector } from './collector';
 import { HistoryTables } from './history-tables';
+import { QueryApi } from './query-api';
 import { RunCommandNotifications } from './run-command-notifications';
 import { SsmEventRule } from './ssm-event-rule';
 import { WorkQueue } from './work-queue';
@@ -26,6 +28,16 @@ export interface SsmHistoryProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Steady-state requests per second the query API accepts, across all callers.
+   * @default 50
+   */
+  readonly queryApiRateLimit?: number;
+  /**
+   * Requests the query API accepts in a burst above its rate limit.
+   * @default 100
+   */
+  readonly queryApiBurstLimit?: number;
 }
 
 /**
@@ -37,8 +49,8 @@ const COLLECTOR_TIMEOUT = Duration.minutes(2);
 /**
  * Keeps AWS Systems Manager execution history in DynamoDB: SSM's status-change events
  * (EventBridge) and Run Command notifications (SNS) feed a work queue, which the collector
- * drains into the history tables. Reusable in any CDK app; `SsmHistoryStack` is a thin shell
- * around it.
+ * drains into the history tables; an IAM-authorized query API reads them. Reusable in any
+ * CDK app; `SsmHistoryStack` is a thin shell around it.
  *
  * The history kinds come from the runtime's `historySources`, the same list the collector
  * bundle is generic over, so routing and permissions always match the deployed code.
@@ -52,6 +64,13 @@ export class SsmHistory extends Construct {
   /** The role to pass as SendCommand's ServiceRoleArn, so that SSM may publish to the topic. */
   public readonly notificationRole: iam.IRole;
   public readonly collector: lambda.IFunction;
+  /** The query API's base URL; every route needs a SigV4 signature for `execute-api`. */
+  public readonly queryApiUrl: string;
+  /** The query API's handler: it may only read the tables. */
+  public readonly queryFunction: lambda.IFunction;
+  /** The query API (HTTP API, IAM authorization on every route). */
+  public readonly queryApi: apigwv2.IHttpApi;
+  private readonly query: QueryApi;
 
   constructor(scope: Construct, id: string, props: SsmHistoryProps = {}) {
     super(scope, id);
@@ -69,6 +88,12 @@ export class SsmHistory extends Construct {
       maxConcurrency: props.collectorMaxConcurrency,
       logRetention: props.logRetention,
     });
+    this.query = new QueryApi(this, 'QueryApi', {
+      tables,
+      rateLimit: props.queryApiRateLimit,
+      burstLimit: props.queryApiBurstLimit,
+      logRetention: props.logRetention,
+    });
 
     this.tables = tables.tables;
     this.queue = workQueue.queue;
@@ -76,5 +101,13 @@ export class SsmHistory extends Construct {
     this.notificationTopic = notifications.topic;
     this.notificationRole = notifications.publisherRole;
     this.collector = collector.function;
+    this.queryApi = this.query.api;
+    this.queryApiUrl = this.query.url;
+    this.queryFunction = this.query.function;
+  }
+
+  /** Lets a principal call the query API's routes (execute-api:Invoke on each route). */
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    return this.query.grantInvoke(grantee);
   }
 }

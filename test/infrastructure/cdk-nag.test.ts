@@ -69,7 +69,9 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
       [
         'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/Handler/Role/DefaultPolicy',
         'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/SsmReadPolicy',
+        'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/QueryApi/Handler/Role/DefaultPolicy',
         'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/Collector/Handler/Function',
+        'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/QueryApi/Handler/Function',
         'Serverless-LambdaEventSourceMappingDestination @ SsmHistory/SsmHistory/Collector/WorkQueueSource',
         'Serverless-SQSRedrivePolicy @ SsmHistory/SsmHistory/WorkQueue/DeadLetterQueue',
       ].sort(),
