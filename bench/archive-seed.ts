@@ -1,0 +1,56 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forEachBounded } from '../lambdas/concurrency';
+import { fleetCommand, SsmSimulator } from '../lambdas/local/ssm-simulator';
+import type { Observation } from '../lambdas/sources/history-source';
+import { commandInvocationObservation, commandObservation } from '../lambdas/sources/run-command/records';
+import { firstItemOf, type StoredItem } from '../lambdas/store/record-store';
+import type { TableId, TableNames } from '../lambdas/store/schema';
+
+export interface SeededArchive {
+  readonly commandIds: readonly string[];
+  readonly instanceIds: readonly string[];
+}
+
+const FLEET_SIZE = 1000;
+const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * An archive of `commands` commands to one fleet of 1,000 nodes (so each node has a history),
+ * a quarter of an hour apart, with the collector's item layout (firstItemOf), loaded with
+ * BatchWriteItem: the query benchmark needs a large archive quickly, not the collector's path.
+ */
+export async function seedArchive(db: DynamoDBDocumentClient, tables: TableNames, commands: number): Promise<SeededArchive> {
+  const simulator = new SsmSimulator({ seed: 3 });
+  const fleet = fleetCommand({ nodes: FLEET_SIZE, seed: 1 }).invocations.map((invocation) => invocation.instanceId);
+  // Commands must be in the simulator's past: end the quarter-hourly series at its clock.
+  const start = simulator.now().getTime() - commands * 15 * 60_000;
+  const commandIds: string[] = [];
+  for (let c = 0; c < commands; c++) {
+    const spec = fleetCommand({ nodes: FLEET_SIZE, seed: 100 + c, requestedAt: new Date(start + c * 15 * 60_000) });
+    spec.invocations.forEach((invocation, n) => (invocation.instanceId = fleet[n] as string));
+    commandIds.push(simulator.sendCommand(spec));
+  }
+  simulator.runToCompletion();
+  const truth = simulator.truth();
+  const now = new Date();
+  const context = { observedAt: now, producers: new Set(['poll'] as const) };
+
+  const items: [TableId, StoredItem][] = [
+    ...truth.commands.map((command): [TableId, StoredItem] => ['commands', firstItemOf(commandObservation(command, context), now)]),
+    ...truth.invocations.map((invocation): [TableId, StoredItem] => {
+      const observation: Observation = commandInvocationObservation(invocation, {}, context);
+      return ['commandInvocations', firstItemOf(observation, now)];
+    }),
+  ];
+  const batches: [TableId, StoredItem][][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) batches.push(items.slice(i, i + BATCH_WRITE_LIMIT));
+  await forEachBounded(batches, 8, async (batch) => {
+    let requests: Record<string, { PutRequest: { Item: StoredItem } }[]> = {};
+    for (const [table, item] of batch) (requests[tables[table]] ??= []).push({ PutRequest: { Item: item } });
+    while (Object.keys(requests).length > 0) {
+      const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: requests }));
+      requests = (UnprocessedItems ?? {}) as typeof requests;
+    }
+  });
+  return { commandIds, instanceIds: fleet };
+}

@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { SeededRandom } from '../lambdas/local/ssm-simulator/random';
+import type { ApiRequest } from '../lambdas/query/http';
+import { createQueryApi } from '../lambdas/query/router';
+import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';
+import { seedArchive } from './archive-seed';
+
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
+export interface QueryLatencyFigures {
+  readonly invocations: number;
+  readonly listCommandInvocations: Latency;
+  readonly timeline: Latency;
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+
+function latency(samples: number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+const ssmRequest = (operation: string, body: object): ApiRequest => ({
+  method: 'POST',
+  path: '/',
+  query: {},
+  headers: { 'x-amz-target': `AmazonSSM.${operation}`, 'content-type': 'application/x-amz-json-1.1' },
+  body: JSON.stringify(body),
+});
+
+const viewRequest = (path: string, query: Record<string, string>): ApiRequest => ({ method: 'GET', path, query, headers: {}, body: '' });
+
+/**
+ * The query handler's latency (in-process handler, real DynamoDB calls to dynalite over
+ * loopback) over an archive of `commands` x 1,000 invocations: ListCommandInvocations with
+ * details by command and by node, and the timeline, first pages and next pages.
+ */
+export async function benchQueryLatency(commands: number, samples: number): Promise<QueryLatencyFigures> {
+  const database = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(database.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  try {
+    const db = DynamoDBDocumentClient.from(client);
+    const tableNames = prefixedTableNames('query-bench-');
+    await createTables(client, tableNames);
+    const archive = await seedArchive(db, tableNames, commands);
+    const api = createQueryApi({ db, tableNames, pageTokenKey: 'bench' });
+    const random = new SeededRandom(commands);
+
+    const timed = async (request: ApiRequest, into: number[]): Promise<Record<string, unknown>> => {
+      const started = process.hrtime.bigint();
+      const response = await api(request);
+      into.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (response.statusCode !== 200) throw new Error(`${request.method} ${request.path} answered ${response.statusCode}: ${response.body}`);
+      return JSON.parse(response.body) as Record<string, unknown>;
+    };
+
+    const listTimes: number[] = [];
+    const timelineTimes: number[] = [];
+    const warmup: number[] = [];
+    for (let i = 0; i < 20; i++) await timed(viewRequest('/executions', { kind: 'command-invocation' }), warmup);
+    for (let i = 0; i < samples; i++) {
+      const byCommand = await timed(
+        ssmRequest('ListCommandInvocations', { CommandId: random.pick(archive.commandIds), Details: true, MaxResults: 50 }),
+        listTimes,
+      );
+      if (typeof byCommand.NextToken === 'string') {
+        await timed(ssmRequest('ListCommandInvocations', { CommandId: (byCommand.CommandInvocations as { CommandId: string }[])[0]?.CommandId, Details: true, MaxResults: 50, NextToken: byCommand.NextToken }), listTimes);
+      }
+      await timed(ssmRequest('ListCommandInvocations', { InstanceId: random.pick(archive.instanceIds), Details: true, MaxResults: 50 }), listTimes);
+
+      const first = await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50' }), timelineTimes);
+      if (typeof first.nextToken === 'string') {
+        await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50', nextToken: first.nextToken }), timelineTimes);
+      }
+      await timed(viewRequest('/executions', { kind: 'command', status: 'Failed', limit: '50' }), timelineTimes);
+      await timed(viewRequest(`/instances/${random.pick(archive.instanceIds)}/history`, { limit: '50' }), timelineTimes);
+    }
+    return { invocations: commands * 1000, listCommandInvocations: latency(listTimes), timeline: latency(timelineTimes) };
+  } finally {
+    client.destroy();
+    await new Promise((resolve) => database.close(resolve));
+  }
+}
