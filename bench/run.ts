@@ -1,5 +1,6 @@
 import { measureBundles } from './bundles';
 import { benchCollection } from './collection';
+import { benchQueryLatency } from './query-latency';
 
 /**
  * `npm run bench`: the figures the issues set targets for, measured in one run and printed as
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const collection = await benchCollection({ nodes: 1000, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
   const bundles = await measureBundles(9);
+  const small = await benchQueryLatency(10, 60);
+  const large = await benchQueryLatency(100, 60);
   const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
 
   const figures = {
@@ -29,6 +32,13 @@ async function main(): Promise<void> {
     collectorImportMs: round(bundles.collector.importMs, 1),
     bareClientsImportMs: round(bundles.bareClients.importMs, 1),
     collectorImportRatio: round(bundles.collector.importMs / bundles.bareClients.importMs, 3),
+    queryArchiveInvocations: large.invocations,
+    listCommandInvocationsP50Ms: round(large.listCommandInvocations.p50, 1),
+    listCommandInvocationsP99Ms: round(large.listCommandInvocations.p99, 1),
+    timelineP50Ms: round(large.timeline.p50, 1),
+    timelineP99Ms: round(large.timeline.p99, 1),
+    listCommandInvocationsP99Ratio100kTo10k: round(large.listCommandInvocations.p99 / small.listCommandInvocations.p99, 2),
+    timelineP99Ratio100kTo10k: round(large.timeline.p99 / small.timeline.p99, 2),
   };
 
   if (json) {
@@ -47,6 +57,10 @@ async function main(): Promise<void> {
     `Collector bundle (esbuild, ESM, minified, as deployed)`,
     `  ${target(figures.collectorBundleBytes <= 450 * 1024, `size                          ${kb(figures.collectorBundleBytes)}  (bare SSM + DynamoDB clients ${kb(figures.bareClientsBundleBytes)}; target <= 450 KB)`)}`,
     `  ${target(figures.collectorImportRatio <= 1.2, `cold import                   ${figures.collectorImportMs} ms vs ${figures.bareClientsImportMs} ms bare = ${figures.collectorImportRatio}x  (median of 9 fresh processes; target <= 1.2x)`)}`,
+    `Query handler over ${figures.queryArchiveInvocations} invocations in dynalite (in-process handler, first and next pages of 50)`,
+    `  ${target(figures.listCommandInvocationsP99Ms < 50, `ListCommandInvocations        p50 ${figures.listCommandInvocationsP50Ms} ms, p99 ${figures.listCommandInvocationsP99Ms} ms  (target p99 < 50 ms)`)}`,
+    `  ${target(figures.timelineP99Ms < 50, `timeline and node history     p50 ${figures.timelineP50Ms} ms, p99 ${figures.timelineP99Ms} ms  (target p99 < 50 ms)`)}`,
+    `  p99 at 100k / p99 at 10k      ListCommandInvocations ${figures.listCommandInvocationsP99Ratio100kTo10k}x, timeline ${figures.timelineP99Ratio100kTo10k}x  (flat is ~1)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

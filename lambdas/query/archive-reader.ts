@@ -139,9 +139,11 @@ export class ArchiveReader {
     const index = indexOf('commands', 'byRequestedYear');
     const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
     const bottom = Math.max(RUN_COMMAND_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
+    const years: (() => AsyncGenerator<StoredItem>)[] = [];
     for (let year = top; year >= bottom; year--) {
-      yield* this.newestFirst('commands', index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options);
+      years.push(() => this.newestFirst('commands', index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options));
     }
+    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
   }
 
   /**
@@ -314,6 +316,40 @@ function effectiveRange(range: TimeRange | undefined, start: NewestFirstStart | 
   // BETWEEN with its bounds the wrong way round is a ValidationException; it matches nothing anyway.
   if (from !== undefined && to !== undefined && from > to) return undefined;
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+/**
+ * Once a year's partition runs out before the page is full, the next few years are read at
+ * once rather than one after another: a listing that reaches back over empty years (a
+ * selective filter, a young archive) then costs a few round trips, not one per year.
+ */
+const YEAR_LOOKAHEAD = 4;
+
+/**
+ * The sources' items in source order. The first source starts alone; when a source runs dry,
+ * the next `lookahead` start together. Sources started but not reached when the caller stops
+ * are closed, and their errors are not left unhandled.
+ */
+async function* inOrderWithLookahead<T>(sources: readonly (() => AsyncGenerator<T>)[], lookahead: number): AsyncGenerator<T> {
+  const started: { generator: AsyncGenerator<T>; first: Promise<IteratorResult<T>> }[] = [];
+  const start = (index: number): void => {
+    const generator = (sources[index] as () => AsyncGenerator<T>)();
+    const first = generator.next();
+    first.catch(() => undefined); // awaited below when reached; never an unhandled rejection
+    started[index] = { generator, first };
+  };
+  try {
+    for (let index = 0; index < sources.length; index++) {
+      if (started[index] === undefined) {
+        const end = Math.min(sources.length, index === 0 ? 1 : index + lookahead);
+        for (let next = index; next < end; next++) start(next);
+      }
+      const { generator, first } = started[index] as (typeof started)[number];
+      for (let result = await first; !result.done; result = await generator.next()) yield result.value;
+    }
+  } finally {
+    await Promise.allSettled(started.map(({ generator }) => generator.return(undefined)));
+  }
 }
 
 function yearOf(iso: string): number {
