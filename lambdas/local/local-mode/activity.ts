@@ -1,0 +1,273 @@
+import { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, SeededRandom, type CommandSpec } from '../ssm-simulator';
+
+/**
+ * What the simulator does in local mode: a fleet of nodes with stable ids (from the data dir's
+ * fleet seed, so a restart shows the same nodes), a day of Run Command activity on them, and
+ * a new command every so often while local mode runs. Built on fleetCommand (outcomes, outputs
+ * and timings), recast as the documents a team runs: patching, shell scripts, deploys.
+ */
+export interface FleetNode {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly role: string;
+}
+
+const ROLES: readonly [string, number][] = [
+  ['web', 6],
+  ['api', 5],
+  ['worker', 5],
+  ['db', 3],
+  ['cache', 2],
+  ['batch', 3],
+];
+
+export function simulatedFleet(seed: number): FleetNode[] {
+  const random = new SeededRandom(seed);
+  const nodes: FleetNode[] = [];
+  const used = new Set<string>();
+  for (const [role, count] of ROLES) {
+    for (let n = 1; n <= count; n++) {
+      let instanceId = `i-0${random.hex(16)}`;
+      while (used.has(instanceId)) instanceId = `i-0${random.hex(16)}`;
+      used.add(instanceId);
+      nodes.push({ instanceId, name: `${role}-${String(n).padStart(2, '0')}.prod.example.internal`, role });
+    }
+  }
+  return nodes;
+}
+
+interface Template {
+  readonly documentName: string;
+  readonly comment: string;
+  readonly parameters: Record<string, string[]>;
+  /** One or two plugin names (fleetCommand's two-plugin shape for two). */
+  readonly plugins: readonly [string] | readonly [string, string];
+  readonly roles: readonly string[] | 'all';
+  readonly failureRate: number;
+  readonly longOutputRate: number;
+  readonly timeoutSeconds: number;
+  readonly maxErrors?: string;
+  /** A short output in the document's own words; default fleetCommand's package-update lines. */
+  readonly output?: (node: FleetNode, random: SeededRandom) => string;
+}
+
+const SHELL = 'aws:runShellScript';
+
+function diskUsage(node: FleetNode, random: SeededRandom): string {
+  const used = random.int(18, 93);
+  const data = random.int(5, 97);
+  return [
+    'Filesystem      Size  Used Avail Use% Mounted on',
+    `/dev/nvme0n1p1   40G  ${Math.round((40 * used) / 100)}G  ${40 - Math.round((40 * used) / 100)}G  ${used}% /`,
+    `/dev/nvme1n1    500G  ${Math.round((500 * data) / 100)}G  ${500 - Math.round((500 * data) / 100)}G  ${data}% /var/lib/${node.role === 'db' ? 'postgresql' : 'redis'}`,
+    '',
+  ].join('\n');
+}
+
+function agentUpdate(node: FleetNode, random: SeededRandom): string {
+  const from = `3.3.${random.int(1500, 1700)}.0`;
+  return `Updating amazon-ssm-agent on ${node.name} from ${from} to 3.3.1802.0\nSuccessfully downloaded manifest\nSuccessfully downloaded updater\nInstalling amazon-ssm-agent 3.3.1802.0\namazon-ssm-agent updated successfully to 3.3.1802.0\n`;
+}
+
+function serviceRestart(node: FleetNode, random: SeededRandom): string {
+  return `Restarting app.service on ${node.name}\n● app.service - App worker\n   Active: active (running) since now; ${random.int(1, 9)}s ago\n Main PID: ${random.int(1000, 65000)} (node)\n`;
+}
+
+const TEMPLATES = {
+  patch: {
+    documentName: 'AWS-RunPatchBaseline',
+    comment: 'Weekly patching: install approved patches',
+    parameters: { Operation: ['Install'], RebootOption: ['NoReboot'] },
+    plugins: ['PatchLinux'],
+    roles: 'all',
+    failureRate: 0.08,
+    longOutputRate: 0.3,
+    timeoutSeconds: 600,
+    maxErrors: '10%',
+  },
+  security: {
+    documentName: 'AWS-RunShellScript',
+    comment: 'Security updates (yum --security)',
+    parameters: { commands: ['sudo yum -y update --security'], executionTimeout: ['600'] },
+    plugins: [SHELL],
+    roles: ['web', 'api'],
+    failureRate: 0.1,
+    longOutputRate: 0.15,
+    timeoutSeconds: 600,
+  },
+  disk: {
+    documentName: 'AWS-RunShellScript',
+    comment: 'Disk usage check',
+    parameters: { commands: ['df -h / /var/lib/*'], executionTimeout: ['60'] },
+    plugins: [SHELL],
+    roles: ['db', 'cache'],
+    failureRate: 0.03,
+    longOutputRate: 0,
+    timeoutSeconds: 120,
+    output: diskUsage,
+  },
+  deploy: {
+    documentName: 'Custom-DeployAndVerify',
+    comment: 'Deploy api release and verify the service',
+    parameters: { version: ['2.14.1'], executionTimeout: ['300'] },
+    plugins: ['deployRelease', 'verifyService'],
+    roles: ['api', 'worker'],
+    failureRate: 0.12,
+    longOutputRate: 0.05,
+    timeoutSeconds: 300,
+    maxErrors: '2',
+  },
+  agent: {
+    documentName: 'AWS-UpdateSSMAgent',
+    comment: 'Keep the SSM Agent current',
+    parameters: { allowDowngrade: ['false'] },
+    plugins: ['aws:updateSsmAgent'],
+    roles: 'all',
+    failureRate: 0.04,
+    longOutputRate: 0,
+    timeoutSeconds: 300,
+    maxErrors: '5%',
+    output: agentUpdate,
+  },
+  restart: {
+    documentName: 'AWS-RunShellScript',
+    comment: 'Restart the worker service',
+    parameters: { commands: ['sudo systemctl restart app && systemctl status app'], executionTimeout: ['120'] },
+    plugins: [SHELL],
+    roles: ['worker', 'batch'],
+    failureRate: 0.15,
+    longOutputRate: 0,
+    timeoutSeconds: 120,
+    output: serviceRestart,
+  },
+} as const satisfies Record<string, Template>;
+
+type TemplateName = keyof typeof TEMPLATES;
+
+function nodesFor(template: Template, fleet: readonly FleetNode[], random: SeededRandom, sample: boolean): FleetNode[] {
+  const eligible = template.roles === 'all' ? [...fleet] : fleet.filter((node) => (template.roles as readonly string[]).includes(node.role));
+  if (!sample || eligible.length <= 2) return eligible;
+  // A live command targets part of its group, as an operator picking nodes would.
+  const shuffled = [...eligible];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [shuffled[i], shuffled[j]] = [shuffled[j] as FleetNode, shuffled[i] as FleetNode];
+  }
+  return shuffled.slice(0, random.int(2, shuffled.length));
+}
+
+/** fleetCommand's fan-out, recast onto the fleet's nodes and the template's document. */
+function fanOut(
+  name: TemplateName,
+  fleet: readonly FleetNode[],
+  random: SeededRandom,
+  at: { requestedAt: Date; commandId: string; spreadMs: number; sample: boolean },
+): CommandSpec {
+  const template: Template = TEMPLATES[name];
+  const nodes = nodesFor(template, fleet, random, at.sample);
+  const base = fleetCommand({
+    nodes: nodes.length,
+    failureRate: template.failureRate,
+    longOutputRate: template.longOutputRate,
+    seed: random.int(1, 2 ** 31 - 1),
+    plugins: template.plugins.length === 2 ? 2 : 1,
+    spreadMs: at.spreadMs,
+    timeoutSeconds: template.timeoutSeconds,
+    requestedAt: at.requestedAt,
+    commandId: at.commandId,
+    comment: template.comment,
+    maxErrors: template.maxErrors ?? '0',
+  });
+  const pluginName = (fleetName: string): string =>
+    fleetName === FLEET_SECOND_PLUGIN ? (template.plugins[1] ?? fleetName) : fleetName === FLEET_PLUGIN ? template.plugins[0] : fleetName;
+  return {
+    ...base,
+    documentName: template.documentName,
+    parameters: template.parameters,
+    plugins: (base.plugins ?? []).map((plugin) => ({ ...plugin, name: pluginName(plugin.name) })),
+    invocations: base.invocations.map((invocation, index) => {
+      const node = nodes[index] as FleetNode;
+      const rename = (text: string | undefined) =>
+        text === undefined || invocation.instanceName === undefined ? text : text.split(invocation.instanceName).join(node.name);
+      return {
+        ...invocation,
+        instanceId: node.instanceId,
+        instanceName: node.name,
+        ...(invocation.plugins
+          ? {
+              plugins: invocation.plugins.map((plugin, step) => {
+                const short = template.output !== undefined && step === 0 && (plugin.stdout ?? '').length <= 2500;
+                const stdout = short ? (template.output as NonNullable<Template['output']>)(node, random) : rename(plugin.stdout);
+                const stderr = rename(plugin.stderr);
+                return {
+                  ...plugin,
+                  name: pluginName(plugin.name),
+                  ...(stdout !== undefined ? { stdout } : {}),
+                  ...(stderr !== undefined ? { stderr } : {}),
+                };
+              }),
+            }
+          : {}),
+      };
+    }),
+  };
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** A day's schedule: hours before the day's end, and what ran then. */
+const DAY: readonly [number, TemplateName][] = [
+  [23.5, 'disk'],
+  [22.2, 'agent'],
+  [20.5, 'disk'],
+  [19.1, 'deploy'],
+  [17.5, 'disk'],
+  [16.4, 'restart'],
+  [14.5, 'disk'],
+  [13.8, 'security'],
+  [11.5, 'disk'],
+  [10.2, 'deploy'],
+  [8.5, 'disk'],
+  [7.3, 'patch'],
+  [5.5, 'disk'],
+  [4.6, 'restart'],
+  [3.1, 'security'],
+  [2.5, 'disk'],
+  [1.2, 'deploy'],
+  [0.6, 'restart'],
+];
+
+/**
+ * The seeded day: the same commands (ids, nodes, outcomes, outputs, times) for the same seed
+ * and end, so a restart can rebuild the simulator exactly as the archive saw it.
+ */
+export function dayOfActivity(fleet: readonly FleetNode[], seed: number, endAt: Date): CommandSpec[] {
+  const random = new SeededRandom(seed ^ 0x5eed);
+  return DAY.map(([hoursBefore, name]) => {
+    const jitter = random.int(-10, 10) * MINUTE;
+    return fanOut(name, fleet, random, {
+      requestedAt: new Date(endAt.getTime() - hoursBefore * HOUR + jitter),
+      commandId: random.uuid(),
+      spreadMs: random.int(20, 180) * 1000,
+      sample: false,
+    });
+  });
+}
+
+const LIVE: readonly TemplateName[] = ['disk', 'restart', 'deploy', 'security', 'disk', 'restart'];
+
+/**
+ * A command sent at `requestedAt` on part of a group; it plays out over the next seconds to
+ * minutes. The same seed and time give the same command (id included), so one still running
+ * when local mode stopped can be played again on the next start.
+ */
+export function liveCommand(fleet: readonly FleetNode[], seed: number, requestedAt: Date): CommandSpec {
+  const random = new SeededRandom(seed);
+  return fanOut(random.pick(LIVE), fleet, random, {
+    requestedAt,
+    commandId: random.uuid(),
+    spreadMs: random.int(3, 40) * 1000,
+    sample: true,
+  });
+}

@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+
+/**
+ * `npm start -- [options]`: the command line of local mode, read with node:util parseArgs.
+ * Every mistake is a UsageError whose message says what is wrong and what is expected.
+ */
+export interface LocalModeArguments {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly ssmEndpoint?: string;
+  readonly dynamodbEndpoint?: string;
+  readonly region?: string;
+  readonly pollIntervalMs: number;
+  readonly help: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_DATA_DIR = '.local-data';
+/** Five minutes: the pollers' interval when none is given. */
+export const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
+
+export const USAGE = `Usage: npm start -- [options]
+
+Runs the archive on this machine: DynamoDB (embedded dynalite), the collector, the query API
+and POST /events on http://127.0.0.1:<port>, reading SSM from the first of: --ssm-endpoint,
+real SSM (when AWS credentials and a Region are configured), the built-in SSM simulator.
+
+Options:
+  --port <n>                  port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
+  --data-dir <path>           where the archive is kept between runs (default ${DEFAULT_DATA_DIR})
+  --ssm-endpoint <url>        an SSM-compatible endpoint to read from
+  --dynamodb-endpoint <url>   another DynamoDB-compatible endpoint (e.g. DynamoDB Local)
+                              instead of the embedded dynalite
+  --region <region>           AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
+  --poll-interval <duration>  pollers' interval, e.g. 90s, 5m, 1h (default 5m)
+  -h, --help                  show this help
+`;
+
+function httpUrl(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new UsageError(`--${option} must be a URL such as http://127.0.0.1:8000, got "${value}"`, { cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--${option} must be an http:// or https:// URL, got "${value}"`);
+  }
+  return value;
+}
+
+function port(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  return parsed;
+}
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "90s", "5m", "1h", "500ms", or a bare number of seconds. */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000);
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+function pollInterval(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_POLL_INTERVAL_MS;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 1000) {
+    throw new UsageError(`--poll-interval must be a duration of at least 1s, such as 90s, 5m or 1h, got "${value}"`);
+  }
+  return ms;
+}
+
+function region(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) throw new UsageError(`--region must be an AWS Region such as eu-west-1, got "${value}"`);
+  return value;
+}
+
+export function parseLocalModeArguments(argv: readonly string[]): LocalModeArguments {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'ssm-endpoint': { type: 'string' },
+        'dynamodb-endpoint': { type: 'string' },
+        region: { type: 'string' },
+        'poll-interval': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    if (typeof value !== 'string') return undefined;
+    if (value.trim() === '') throw new UsageError(`--${name} needs a value`);
+    return value;
+  };
+  const ssmEndpoint = httpUrl('ssm-endpoint', text('ssm-endpoint'));
+  const dynamodbEndpoint = httpUrl('dynamodb-endpoint', text('dynamodb-endpoint'));
+  const regionValue = region(text('region'));
+  return {
+    port: port(text('port')),
+    dataDir: text('data-dir') ?? DEFAULT_DATA_DIR,
+    ...(ssmEndpoint !== undefined ? { ssmEndpoint } : {}),
+    ...(dynamodbEndpoint !== undefined ? { dynamodbEndpoint } : {}),
+    ...(regionValue !== undefined ? { region: regionValue } : {}),
+    pollIntervalMs: pollInterval(text('poll-interval')),
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,46 @@
+import type { LocalModeSummary } from './local-mode';
+
+/** Local mode's startup text: where everything is, and what to try first. */
+export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs): string {
+  const url = mode.url;
+  const minutes = mode.pollIntervalMs / 60_000;
+  const interval = Number.isInteger(minutes) ? `${minutes}m` : `${mode.pollIntervalMs / 1000}s`;
+  const lines = [
+    `ssm-history local mode: ready in ${(readyMs / 1000).toFixed(1)} s`,
+    '',
+    `  API          ${url}  (unsigned, loopback only)`,
+    `               POST / (SSM's JSON protocol), GET /executions, GET /instances/{instanceId}/history, POST /events`,
+    `  DynamoDB     ${mode.database.description} at ${mode.database.endpoint}${mode.database.path ? `, files in ${mode.database.path}` : ''}`,
+    `  SSM          ${mode.ssm.description}`,
+  ];
+  if (mode.ssm.reason) lines.push(`               (${mode.ssm.reason})`);
+  if (mode.seed) {
+    lines.push(
+      `               seeded with a day of ${mode.seed.commands} commands (${mode.seed.invocations} invocations) up to ${mode.seed.endedAt}` +
+        (mode.seed.collectedNow ? ', collected now' : ', already in the archive'),
+      `               and a new command every so often while this runs (its events go to the collector as they happen)`,
+    );
+    if (mode.seed.resumedCommands > 0) {
+      lines.push(`               ${mode.seed.resumedCommands} command(s) still running at the last stop are playing on`);
+    }
+  } else {
+    lines.push(`               events reach the collector only through POST /events (nothing sends SSM's events here)`);
+  }
+  lines.push(
+    `  Collector    in-process, behind a local work queue (batches of up to 10)`,
+    `  Pollers      not built yet: --poll-interval ${interval} is kept for them; nothing polls SSM`,
+    `  Data dir     ${mode.dataDir} (the archive survives restarts; delete the folder to start afresh)`,
+    '',
+    'Try:',
+    `  curl -s '${url}/executions?limit=5'`,
+    `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${mode.region} \\`,
+    `    aws ssm list-command-invocations --endpoint-url ${url} --details`,
+    `  npx ssm-history executions --endpoint ${url}`,
+    '',
+    'Send an event as EventBridge would:',
+    `  curl -s -X POST ${url}/events -H 'content-type: application/json' -d @test/fixtures/aws/command-invocation-status-change.json`,
+    '',
+    'Ctrl-C stops it.',
+  );
+  return `${lines.join('\n')}\n`;
+}

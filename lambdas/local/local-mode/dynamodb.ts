@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { createTables, prefixedTableNames } from '../../store/create-tables';
+import type { TableNames } from '../../store/schema';
+
+/** Table names in local mode: the deployed schema's logical names, prefixed. */
+export const LOCAL_TABLE_PREFIX = 'ssm-history-';
+
+/** Static credentials, the shape the SDK clients take. */
+export interface StaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** Credentials for loopback peers that do not check them (dynalite, DynamoDB Local, the simulator). */
+export const LOOPBACK_CREDENTIALS: StaticCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface ArchiveDatabase {
+  /** "dynalite (embedded)" or the endpoint given. */
+  readonly description: string;
+  readonly endpoint: string;
+  /** Where dynalite keeps its files; undefined for an external endpoint. */
+  readonly path: string | undefined;
+  readonly client: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableNames: TableNames;
+  /** Closes the client, then the embedded server and its database files. */
+  stop(): Promise<void>;
+}
+
+export interface ArchiveDatabaseOptions {
+  readonly dataDir: string;
+  /** Another DynamoDB-compatible endpoint (e.g. DynamoDB Local) instead of the embedded dynalite. */
+  readonly endpoint?: string;
+  readonly region: string;
+  /** For an external endpoint; default LOOPBACK_CREDENTIALS. */
+  readonly credentials?: StaticCredentials;
+}
+
+/** Starts dynalite on 127.0.0.1 with its LevelDB files under `path`. */
+export async function startDynalite(path: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    // dynalite's close() also closes its LevelDB store, waiting for writes in flight.
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * The archive's DynamoDB: dynalite in-process, persisted under `<dataDir>/dynalite`, unless an
+ * endpoint is given. Either way the tables are created from the deployed schema (existing
+ * tables are kept, so a restart serves what the archive held).
+ */
+export async function openArchiveDatabase(options: ArchiveDatabaseOptions): Promise<ArchiveDatabase> {
+  const path = options.endpoint === undefined ? join(options.dataDir, 'dynalite') : undefined;
+  const embedded = path === undefined ? undefined : await startDynalite(path);
+  const endpoint = embedded?.endpoint ?? (options.endpoint as string);
+  const client = new DynamoDBClient({
+    endpoint,
+    region: options.region,
+    credentials: options.credentials ?? LOOPBACK_CREDENTIALS,
+    maxAttempts: 3,
+  });
+  const tableNames = prefixedTableNames(LOCAL_TABLE_PREFIX);
+  const stop = async () => {
+    client.destroy();
+    await embedded?.stop();
+  };
+  try {
+    await createTables(client, tableNames);
+  } catch (error) {
+    await stop();
+    throw new Error(`Could not create the archive's tables at ${endpoint}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return {
+    description: embedded ? 'dynalite (embedded)' : `DynamoDB at ${endpoint}`,
+    endpoint,
+    path,
+    client,
+    doc: DynamoDBDocumentClient.from(client),
+    tableNames,
+    stop,
+  };
+}

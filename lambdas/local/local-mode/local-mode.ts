@@ -1,0 +1,287 @@
+import { resolve } from 'node:path';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { createLog, type Log } from '../../log';
+import type { ApiHandler } from '../../query/http';
+import { serveApi, type ServedApi } from '../../query/node-http';
+import { createQueryApi } from '../../query/router';
+import { historySources } from '../../sources';
+import { RecordStore } from '../../store/record-store';
+import type { TableNames } from '../../store/schema';
+import { collectorConsumer, type StoredRecord } from './collect';
+import { openArchiveDatabase, type ArchiveDatabase } from './dynamodb';
+import { RequestGate } from './gate';
+import { eventsRoute, localRoutes } from './routes';
+import { SimulatedSsm } from './simulated-ssm';
+import { chooseSsmSource, createSsmClient, describeSsmSource, type SsmSourceChoice } from './ssm-source';
+import { loadState, lockDataDir, saveState, type LocalState } from './state';
+import { LocalWorkQueue } from './work-queue';
+
+/** The port asked for is taken. */
+export class PortInUseError extends Error {
+  constructor(port: number, options?: { cause?: unknown }) {
+    super(`port ${port} on 127.0.0.1 is in use: stop what is using it, or pass --port (0 picks a free one)`, options);
+    this.name = 'PortInUseError';
+  }
+}
+
+export interface LocalModeOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly dataDir: string;
+  readonly ssmEndpoint?: string;
+  readonly dynamodbEndpoint?: string;
+  readonly region?: string;
+  /** Kept for the pollers, which do not exist yet. */
+  readonly pollIntervalMs: number;
+  /** Where credentials and the Region are looked up. Default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Default: JSON lines on stdout at the level of POWERTOOLS_LOG_LEVEL (INFO). */
+  readonly logger?: Log;
+  /** The simulator's pace: mean ms between live commands (default 45 s; 0: none). */
+  readonly commandIntervalMs?: number;
+}
+
+export interface LocalModeSummary {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly pollIntervalMs: number;
+  readonly database: {
+    readonly description: string;
+    readonly endpoint: string;
+    readonly path: string | undefined;
+    readonly tableNames: TableNames;
+  };
+  readonly ssm: {
+    readonly source: SsmSourceChoice['kind'];
+    readonly description: string;
+    readonly endpoint: string | undefined;
+    /** Why the simulator: what is missing for real SSM. */
+    readonly reason?: string;
+  };
+  /** The simulator's seeded day; undefined when SSM is not the simulator. */
+  readonly seed:
+    | {
+        readonly commands: number;
+        readonly invocations: number;
+        readonly events: number;
+        readonly collectedNow: boolean;
+        readonly endedAt: string;
+        /** Live commands of the last run that were still running when it stopped, played again. */
+        readonly resumedCommands: number;
+      }
+    | undefined;
+  /** From the call to startLocalMode until the archive answers. */
+  readonly startupMs: number;
+}
+
+export interface LocalMode extends LocalModeSummary {
+  /** The simulator, when it is the SSM source (tests send commands through it). */
+  readonly simulator: SimulatedSsm | undefined;
+  /** Stops taking requests and events, collects what is queued, closes everything. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Mean time between the simulator's live commands. */
+export const DEFAULT_COMMAND_INTERVAL_MS = 45_000;
+
+/**
+ * Local mode, in-process: the archive's tables in dynalite (or another endpoint), the
+ * collector behind an in-process work queue, the SSM source, and one HTTP server on
+ * 127.0.0.1 for the query API and POST /events. Resolves once the server answers and, with
+ * the simulator, its seeded day is in the archive.
+ */
+export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
+  const started = performance.now();
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLog('ssm-history-local');
+  const dataDir = resolve(options.dataDir);
+  const choice = chooseSsmSource({ ssmEndpoint: options.ssmEndpoint, region: options.region, env });
+  const region = choice.region;
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error('Could not close part of local mode', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+
+  try {
+    const unlock = await lockDataDir(dataDir);
+    cleanups.push(unlock);
+    let state: LocalState = await loadState(dataDir);
+    const simulated = choice.kind === 'simulator'
+      ? new SimulatedSsm({ region, fleetSeed: state.fleetSeed, commandIntervalMs: options.commandIntervalMs ?? DEFAULT_COMMAND_INTERVAL_MS })
+      : undefined;
+    const [database, simulatorEndpoint] = await Promise.all([
+      openArchiveDatabase({ dataDir, region, ...(options.dynamodbEndpoint !== undefined ? { endpoint: options.dynamodbEndpoint } : {}) }),
+      simulated?.listen(),
+    ]);
+    cleanups.push(() => database.stop());
+    if (simulated) cleanups.push(() => simulated.close());
+
+    const ssm: SSMClient = createSsmClient(choice, simulatorEndpoint);
+    cleanups.push(async () => ssm.destroy());
+    const queue = new LocalWorkQueue<readonly StoredRecord[]>({
+      consume: collectorConsumer({
+        sources: historySources,
+        ssm,
+        store: new RecordStore(database.doc, database.tableNames),
+        logger,
+        parentConcurrency: 4,
+      }),
+      logger,
+      // As deployed: the event source's maximum concurrency (ssmHistory:collectorMaxConcurrency).
+      concurrency: 5,
+    });
+    cleanups.push(() => queue.close());
+
+    const routes = localRoutes(
+      eventsRoute({ sources: historySources, deliver: (body) => queue.send(body) }),
+      createQueryApi({ db: database.doc, tableNames: database.tableNames, pageTokenKey: state.pageTokenKey, log: logger }),
+    );
+    // The port is taken now (a taken port fails fast); requests wait until the seeded day is
+    // in the archive, so the first answer is a whole one.
+    const gate = new RequestGate(routes);
+    const server = await listen(gate.handler, options.port, logger);
+    cleanups.push(async () => {
+      await gate.close();
+      await server.close();
+    });
+
+    let seed: LocalModeSummary['seed'];
+    if (simulated) {
+      ({ state, seed } = await seedSimulator(simulated, queue, state, dataDir, logger));
+      simulated.startLive((body) => queue.post(body));
+    }
+    gate.open();
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        // Events stop first; then the server stops taking requests while the queue is drained
+        // (the collector still reads SSM and writes DynamoDB); the database closes last.
+        if (simulated) {
+          simulated.stopLive();
+          await rememberRunning(simulated, state, dataDir, logger);
+        }
+        await cleanUp();
+      })();
+      return stopping;
+    };
+
+    const summary = describe({ server, dataDir, region, options, database, choice, simulatorEndpoint, seed, started });
+    return { ...summary, simulator: simulated, stop };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** Saves the live commands still running, so the next start plays them to their end. */
+async function rememberRunning(simulated: SimulatedSsm, state: LocalState, dataDir: string, logger: Log): Promise<void> {
+  try {
+    const running = simulated.running();
+    const { resume: _previous, ...rest } = state;
+    await saveState(dataDir, running.length > 0 ? { ...rest, resume: running } : rest);
+  } catch (error) {
+    logger.error('Could not save the commands still running', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function listen(handler: ApiHandler, port: number, logger: Log): Promise<ServedApi> {
+  try {
+    return await serveApi(handler, { host: '127.0.0.1', port, log: logger });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * The simulator's history: its seeded day, played into it on every start (the same day for
+ * the same data dir) and delivered to the collector until it has all been collected once;
+ * then the live commands the last run left running, played again and delivered so that they
+ * finish in the archive too.
+ */
+async function seedSimulator(
+  simulated: SimulatedSsm,
+  queue: LocalWorkQueue<readonly StoredRecord[]>,
+  initial: LocalState,
+  dataDir: string,
+  logger: Log,
+): Promise<{ state: LocalState; seed: LocalModeSummary['seed'] }> {
+  let state = initial;
+  if (state.seededAt === undefined) {
+    state = { ...state, seededAt: new Date().toISOString() };
+    await saveState(dataDir, state);
+  }
+  const endedAt = state.seededAt as string;
+  const day = simulated.seedDay(new Date(endedAt));
+  const resumed = simulated.resume(state.resume ?? []);
+  const collectNow = state.seedCollected !== true;
+  const events = [...(collectNow ? day.events : []), ...resumed.events];
+  if (events.length > 0) {
+    const before = queue.stats();
+    for (const body of events) queue.post(body);
+    await queue.idle();
+    const after = queue.stats();
+    const failed = after.retried + after.deadLettered - before.retried - before.deadLettered;
+    if (failed === 0) {
+      const { resume: _played, ...rest } = state;
+      state = { ...rest, seedCollected: true };
+      await saveState(dataDir, state);
+    } else {
+      logger.warn('Some of the simulator\'s history could not be collected yet; it is delivered again on the next start', { messages: failed });
+    }
+  }
+  return {
+    state,
+    seed: {
+      commands: day.commands,
+      invocations: day.invocations,
+      events: day.events.length,
+      collectedNow: collectNow,
+      endedAt,
+      resumedCommands: resumed.commands,
+    },
+  };
+}
+
+function describe(parts: {
+  server: ServedApi;
+  dataDir: string;
+  region: string;
+  options: LocalModeOptions;
+  database: ArchiveDatabase;
+  choice: SsmSourceChoice;
+  simulatorEndpoint: string | undefined;
+  seed: LocalModeSummary['seed'];
+  started: number;
+}): LocalModeSummary {
+  const { choice } = parts;
+  return {
+    url: parts.server.url,
+    dataDir: parts.dataDir,
+    region: parts.region,
+    pollIntervalMs: parts.options.pollIntervalMs,
+    database: {
+      description: parts.database.description,
+      endpoint: parts.database.endpoint,
+      path: parts.database.path,
+      tableNames: parts.database.tableNames,
+    },
+    ssm: {
+      source: choice.kind,
+      description: describeSsmSource(choice, parts.simulatorEndpoint),
+      endpoint: choice.kind === 'endpoint' ? choice.endpoint : parts.simulatorEndpoint,
+      ...(choice.kind === 'simulator' ? { reason: choice.reason } : {}),
+    },
+    seed: parts.seed,
+    startupMs: Math.round(performance.now() - parts.started),
+  };
+}

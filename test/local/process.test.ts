@@ -1,0 +1,116 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
+import { postEvent, request, tempDataDir } from './support';
+
+/**
+ * `npm start` as a person runs it: tsx on bin/local.ts in its own process, with no AWS
+ * credentials in its environment. It prints its banner, answers, and exits 0 on SIGINT and
+ * on SIGTERM; a second start on the same data dir finds the archive the first one left.
+ */
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+interface Started {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  readonly output: () => string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+}
+
+async function start(dataDir: string, timeoutMs = 20_000): Promise<Started> {
+  const child = spawn(TSX, ['bin/local.ts', '--port', '0', '--data-dir', dataDir, '--poll-interval', '2m'], {
+    cwd: ROOT,
+    env: { ...withoutAws(process.env), AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no banner within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    const check = () => {
+      const match = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+      if (match?.[1] && stdout.includes('Ctrl-C stops it.')) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    void exit.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${String(code)} before its banner\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    });
+  });
+  return { child, url, output: () => `${stdout}${stderr}`, exit };
+}
+
+describe('npm start (bin/local.ts in a process of its own)', () => {
+  let dataDir: Awaited<ReturnType<typeof tempDataDir>>;
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+  });
+  afterAll(async () => {
+    await dataDir.remove();
+  });
+
+  it('starts, prints its banner, answers, and exits 0 on SIGINT', async () => {
+    const started = Date.now();
+    const local = await start(dataDir.path);
+    // Ready: the first query is answered, from the seeded day.
+    const executions = await request(`${local.url}/executions?limit=5`);
+    const readyMs = Date.now() - started;
+    expect(executions.status).toBe(200);
+    expect(executions.body.items).toHaveLength(5);
+    expect(readyMs).toBeLessThan(10_000);
+
+    const response = await postEvent(local.url, invocationEvent);
+    expect(response.status).toBe(202);
+    expect(response.body.stored).toEqual([expect.objectContaining({ outcome: 'written' })]);
+
+    const text = local.output();
+    expect(text).toContain('the SSM simulator at http://127.0.0.1:');
+    expect(text).toContain(', collected now');
+    expect(text).toContain('--poll-interval 2m is kept for them');
+    expect(text).toContain(`aws ssm list-command-invocations --endpoint-url ${local.url} --details`);
+
+    local.child.kill('SIGINT');
+    expect(await local.exit).toEqual({ code: 0, signal: null });
+    expect(local.output()).toContain('SIGINT: stopping');
+    expect(local.output()).toContain('Stopped.');
+  });
+
+  it('starts again on the same data dir with the archive as it was, and exits 0 on SIGTERM', async () => {
+    const local = await start(dataDir.path);
+    expect(local.output()).toContain(', already in the archive');
+    const response = await postEvent(local.url, invocationEvent);
+    expect(response.status).toBe(202);
+    // The first process stored this; the second finds it there and keeps it.
+    expect(response.body.stored).toEqual([expect.objectContaining({ outcome: 'stale' })]);
+
+    local.child.kill('SIGTERM');
+    expect(await local.exit).toEqual({ code: 0, signal: null });
+    expect(local.output()).toContain('SIGTERM: stopping');
+  });
+
+  it('rejects a bad option with a clear message and exit code 2', async () => {
+    const child = spawn(TSX, ['bin/local.ts', '--port', 'http'], { cwd: ROOT, env: withoutAws(process.env) });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port must be a whole number from 0 to 65535, got "http"');
+    expect(stderr).toContain('Usage: npm start -- [options]');
+  });
+});
