@@ -27,6 +27,9 @@ export interface FleetOptions {
 }
 
 export const FLEET_PLUGIN = 'runShellScript';
+
+/** SendCommand's InstanceIds limit (API reference: "you can specify up to 50 IDs"). */
+const MAX_INSTANCE_IDS = 50;
 export const FLEET_SECOND_PLUGIN = 'verifyService';
 
 /** How failed nodes fail, roughly as a large fleet does. */
@@ -102,6 +105,8 @@ export function fleetCommand(options: FleetOptions): CommandSpec {
     ...(options.notificationConfig !== undefined
       ? { notificationConfig: options.notificationConfig, serviceRoleArn: 'arn:aws:iam::123456789012:role/ssm-notifications' }
       : {}),
+    // SendCommand takes at most 50 InstanceIds; a larger fleet is reached by tag, as in SSM.
+    ...(options.nodes > MAX_INSTANCE_IDS ? { targets: [{ Key: 'tag:Fleet', Values: ['prod'] }] } : {}),
     plugins: twoPlugins ? [{ name: FLEET_PLUGIN }, { name: FLEET_SECOND_PLUGIN }] : [{ name: FLEET_PLUGIN }],
     invocations,
   };

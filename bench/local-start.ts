@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export interface LocalStartFigures {
+  /** From spawning `tsx bin/local.ts` on an empty data dir to the first answered query, s. */
+  readonly firstStartSeconds: number;
+  /** The same on the data dir the first start left behind, s. */
+  readonly restartSeconds: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts local mode as `npm start` does, times the first answered query, stops it with SIGINT. */
+async function timeStart(dataDir: string): Promise<number> {
+  const port = await freePort();
+  const root = path.resolve(__dirname, '..');
+  const started = process.hrtime.bigint();
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['bin/local.ts', '--port', String(port), '--data-dir', dataDir], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/executions?limit=1`);
+        if (response.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('local mode did not answer within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  } finally {
+    child.kill('SIGINT');
+    await exited;
+  }
+}
+
+export async function benchLocalStart(): Promise<LocalStartFigures> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ssm-history-bench-'));
+  try {
+    const firstStartSeconds = await timeStart(dataDir);
+    const restartSeconds = await timeStart(dataDir);
+    return { firstStartSeconds, restartSeconds };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
