@@ -13,6 +13,8 @@ export interface QueueMessage {
 export interface CollectedBatch {
   /** Messages to retry (and, after the queue's maxReceiveCount, dead-letter). */
   readonly failedMessageIds: readonly string[];
+  /** Why each failed message failed, in the words of the error (also logged). */
+  readonly failureReasons: ReadonlyMap<string, string>;
   readonly parents: number;
   readonly written: number;
   readonly stale: number;
@@ -49,7 +51,7 @@ export class Collector {
   }
 
   async collect(messages: readonly QueueMessage[]): Promise<CollectedBatch> {
-    const failed = new Set<string>();
+    const failed = new Map<string, string>();
     const parents = new Map<string, { items: WorkItem[]; messageIds: string[] }>();
     for (const message of messages) {
       try {
@@ -61,11 +63,12 @@ export class Collector {
         parents.set(id, parent);
       } catch (error) {
         // Either way only this message fails; the queue retries it, then dead-letters it.
-        this.deps.logger.error(
-          error instanceof MalformedMessageError ? 'Malformed message' : 'Could not read message',
-          { messageId: message.id, reason: error instanceof Error ? error.message : String(error) },
-        );
-        failed.add(message.id);
+        const reason = error instanceof Error ? error.message : String(error);
+        this.deps.logger.error(error instanceof MalformedMessageError ? 'Malformed message' : 'Could not read message', {
+          messageId: message.id,
+          reason,
+        });
+        failed.set(message.id, reason);
       }
     }
 
@@ -86,10 +89,11 @@ export class Collector {
           messageIds,
           error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
         });
-        for (const id of messageIds) failed.add(id);
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        for (const id of messageIds) failed.set(id, reason);
       }
     });
 
-    return { failedMessageIds: [...failed], parents: parents.size, ...counts };
+    return { failedMessageIds: [...failed.keys()], failureReasons: failed, parents: parents.size, ...counts };
   }
 }

@@ -127,6 +127,8 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     expect([...result.failedMessageIds].sort()).toEqual([failing.id, malformed.id].sort());
     expect(result.written).toBe(1);
     expect(silent.error).toHaveBeenCalledWith('Malformed message', expect.objectContaining({ messageId: malformed.id }));
+    expect(result.failureReasons.get(malformed.id)).toBe('message is neither an EventBridge event nor an SNS notification');
+    expect(result.failureReasons.get(failing.id)).toBe('InternalServerError: boom');
   });
 
   it('retries a command SSM does not show yet, but keeps what an event says of one SSM has forgotten', async () => {
