@@ -11,22 +11,26 @@ export interface SeededArchive {
   readonly instanceIds: readonly string[];
 }
 
-const FLEET_SIZE = 1000;
 const BATCH_WRITE_LIMIT = 25;
 
 /**
- * An archive of `commands` commands to one fleet of 1,000 nodes (so each node has a history),
+ * An archive of `commands` commands to one fleet of `fleetSize` nodes (each node has a history),
  * a quarter of an hour apart, with the collector's item layout (firstItemOf), loaded with
  * BatchWriteItem: the query benchmark needs a large archive quickly, not the collector's path.
  */
-export async function seedArchive(db: DynamoDBDocumentClient, tables: TableNames, commands: number): Promise<SeededArchive> {
+export async function seedArchive(
+  db: DynamoDBDocumentClient,
+  tables: TableNames,
+  commands: number,
+  fleetSize: number,
+): Promise<SeededArchive> {
   const simulator = new SsmSimulator({ seed: 3 });
-  const fleet = fleetCommand({ nodes: FLEET_SIZE, seed: 1 }).invocations.map((invocation) => invocation.instanceId);
+  const fleet = fleetCommand({ nodes: fleetSize, seed: 1 }).invocations.map((invocation) => invocation.instanceId);
   // Commands must be in the simulator's past: end the quarter-hourly series at its clock.
   const start = simulator.now().getTime() - commands * 15 * 60_000;
   const commandIds: string[] = [];
   for (let c = 0; c < commands; c++) {
-    const spec = fleetCommand({ nodes: FLEET_SIZE, seed: 100 + c, requestedAt: new Date(start + c * 15 * 60_000) });
+    const spec = fleetCommand({ nodes: fleetSize, seed: 100 + c, requestedAt: new Date(start + c * 15 * 60_000) });
     spec.invocations.forEach((invocation, n) => (invocation.instanceId = fleet[n] as string));
     commandIds.push(simulator.sendCommand(spec));
   }

@@ -39,10 +39,12 @@ const viewRequest = (path: string, query: Record<string, string>): ApiRequest =>
 
 /**
  * The query handler's latency (in-process handler, real DynamoDB calls to dynalite over
- * loopback) over an archive of `commands` x 1,000 invocations: ListCommandInvocations with
- * details by command and by node, and the timeline, first pages and next pages.
+ * loopback) over an archive of `commands` commands to `fleetSize` nodes: ListCommandInvocations
+ * with details by command and by node, and the timeline and node history, first and next
+ * pages. Compare archives of the same number of commands (so every node's history has the same
+ * depth and every page the same items) and different fleets: what differs is the archive's size.
  */
-export async function benchQueryLatency(commands: number, samples: number): Promise<QueryLatencyFigures> {
+export async function benchQueryLatency(commands: number, fleetSize: number, samples: number): Promise<QueryLatencyFigures> {
   const database = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
   const client = new DynamoDBClient({
@@ -54,7 +56,7 @@ export async function benchQueryLatency(commands: number, samples: number): Prom
     const db = DynamoDBDocumentClient.from(client);
     const tableNames = prefixedTableNames('query-bench-');
     await createTables(client, tableNames);
-    const archive = await seedArchive(db, tableNames, commands);
+    const archive = await seedArchive(db, tableNames, commands, fleetSize);
     const api = createQueryApi({ db, tableNames, pageTokenKey: 'bench' });
     const random = new SeededRandom(commands);
 
@@ -87,7 +89,7 @@ export async function benchQueryLatency(commands: number, samples: number): Prom
       await timed(viewRequest('/executions', { kind: 'command', status: 'Failed', limit: '50' }), timelineTimes);
       await timed(viewRequest(`/instances/${random.pick(archive.instanceIds)}/history`, { limit: '50' }), timelineTimes);
     }
-    return { invocations: commands * 1000, listCommandInvocations: latency(listTimes), timeline: latency(timelineTimes) };
+    return { invocations: commands * fleetSize, listCommandInvocations: latency(listTimes), timeline: latency(timelineTimes) };
   } finally {
     client.destroy();
     await new Promise((resolve) => database.close(resolve));
