@@ -43,6 +43,37 @@ export const runCommandStatuses: Readonly<Record<string, StatusInfo>> = {
 };
 
 /**
+ * Automation: executions and steps share one status enum (AutomationExecutionStatus; the step
+ * list in shared/ssm-api/002 is the same values without Exited, which executions and the SDK's
+ * StepStatus also have). Statuses an execution can move between in either direction (it waits
+ * for an approval, a change calendar or an aws:sleep, then runs again) share one rank, so the
+ * newer sighting wins; every waiting or running status ranks below every terminal one, and
+ * Cancelling below the Cancelled it leads to.
+ */
+export const automationStatuses: Readonly<Record<string, StatusInfo>> = {
+  Scheduled: running(1),
+  Pending: running(1),
+  PendingApproval: running(3),
+  Approved: running(3),
+  PendingChangeCalendarOverride: running(3),
+  ChangeCalendarOverrideApproved: running(3),
+  Waiting: running(3),
+  InProgress: running(3),
+  RunbookInProgress: running(3),
+  Cancelling: running(4),
+  Success: success,
+  CompletedWithSuccess: success,
+  // The runbook ended on purpose before its last step (aws:branch or isEnd): not a failure.
+  Exited: success,
+  Failed: failure,
+  TimedOut: failure,
+  Cancelled: failure,
+  Rejected: failure,
+  ChangeCalendarOverrideRejected: failure,
+  CompletedWithFailure: failure,
+};
+
+/**
  * A status SSM may add after this table was written ranks with the running ones: a later
  * observation with a known status still replaces it, so nothing gets stuck.
  */

@@ -1,4 +1,4 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,12 @@ import { tableIds } from '../lambdas/store/schema';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { collectorEntry } from './lambda-bundling';
-import { collectorActionsOf, tablesWrittenBy, type SourceInfrastructure } from './source-infrastructure';
+import {
+  collectorActionsOf,
+  scopedCollectorActionsOf,
+  tablesWrittenBy,
+  type SourceInfrastructure,
+} from './source-infrastructure';
 
 /** Lambda's bounds for an SQS event source's ScalingConfig.MaximumConcurrency. */
 const MIN_MAX_CONCURRENCY = 2;
@@ -87,6 +92,30 @@ export class Collector extends Construct {
         'them only on "*"; collectorActionsOf() refuses any action that is not on that list.',
     });
 
+    // Actions that take resource ARNs: one statement per resource pattern, in this stack's
+    // partition, Region and account (e.g. automation-execution/*), apart from the "*" policy.
+    const scoped = scopedCollectorActionsOf(props.sources);
+    let ssmScopedPolicy: iam.Policy | undefined;
+    if (scoped.length > 0) {
+      const stack = Stack.of(this);
+      const resolve = (pattern: string): string =>
+        pattern
+          .replace('${Partition}', stack.partition)
+          .replace('${Region}', stack.region)
+          .replace('${Account}', stack.account);
+      ssmScopedPolicy = new iam.Policy(this, 'SsmScopedReadPolicy', {
+        roles: [this.role],
+        statements: scoped.map(({ resource, actions }) => new iam.PolicyStatement({ actions: [...actions], resources: [resolve(resource)] })),
+      });
+      Validations.of(ssmScopedPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*]',
+        reason:
+          'Exact SSM read actions on the automation-execution resource type (the Service Authorization ' +
+          'Reference lists it for ssm:DescribeAutomationStepExecutions): any execution of this account ' +
+          'and Region, since the archive records every one; scopedCollectorActionsOf() refuses any other action or pattern.',
+      });
+    }
+
     props.queue.grantConsumeMessages(this.function);
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'WorkQueueSource', {
       target: this.function,
@@ -103,6 +132,7 @@ export class Collector extends Construct {
     // AccessDenied and spend their receives. (The default policy is already a dependency of
     // the function, and so of the mapping.)
     this.eventSourceMapping.node.addDependency(ssmReadPolicy);
+    if (ssmScopedPolicy) this.eventSourceMapping.node.addDependency(ssmScopedPolicy);
 
     Validations.of(this.eventSourceMapping).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',

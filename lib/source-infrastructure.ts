@@ -1,4 +1,4 @@
-import type { HistorySource } from '../lambdas/sources/history-source';
+import type { HistorySource, ScopedAction } from '../lambdas/sources/history-source';
 import type { TableId } from '../lambdas/store/schema';
 
 /**
@@ -6,7 +6,10 @@ import type { TableId } from '../lambdas/store/schema';
  * tables it writes and the SSM actions its collector calls. Constructs take this slice
  * rather than whole sources, so tests can hand them a made-up kind.
  */
-export type SourceInfrastructure = Pick<HistorySource, 'kind' | 'eventDetailTypes' | 'tables' | 'collectorActions'>;
+export type SourceInfrastructure = Pick<
+  HistorySource,
+  'kind' | 'eventDetailTypes' | 'tables' | 'collectorActions' | 'scopedCollectorActions'
+>;
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
@@ -66,4 +69,53 @@ export function collectorActionsOf(sources: readonly SourceInfrastructure[]): st
     );
   }
   return actions.sort();
+}
+
+/**
+ * SSM read actions that take resource ARNs (Service Authorization Reference; shared/AWS-FACTS.md
+ * section 7.2), with the one resource type each may be granted on. A scoped action outside this
+ * table, or on another resource type, is refused.
+ */
+export const ssmReadActionsWithResourceTypes: ReadonlyMap<string, string> = new Map([
+  ['ssm:GetAutomationExecution', 'automation-execution'],
+  ['ssm:DescribeAutomationStepExecutions', 'automation-execution'],
+  ['ssm:DescribeAssociation', 'association'],
+  ['ssm:DescribeAssociationExecutions', 'association'],
+  ['ssm:DescribeAssociationExecutionTargets', 'association'],
+  ['ssm:DescribeMaintenanceWindowExecutions', 'maintenancewindow'],
+]);
+
+/** A scoped resource pattern: this stack's partition, Region and account, one SSM resource type, its "/*". */
+const scopedResource = /^arn:\$\{Partition\}:ssm:\$\{Region\}:\$\{Account\}:([a-z-]+)\/\*$/;
+
+/** One scoped grant: the actions allowed on one resource pattern. */
+export interface ScopedGrant {
+  readonly resource: string;
+  readonly actions: readonly string[];
+}
+
+/**
+ * The SSM actions the collector needs on resource ARNs, grouped by resource pattern (one
+ * statement each), sorted. Throws on an action that is not a read action taking that resource
+ * type, or on a pattern that is not exactly this stack's `<type>/*`.
+ */
+export function scopedCollectorActionsOf(sources: readonly SourceInfrastructure[]): ScopedGrant[] {
+  const byResource = new Map<string, Set<string>>();
+  for (const { action, resource } of sources.flatMap((source): readonly ScopedAction[] => source.scopedCollectorActions ?? [])) {
+    const type = scopedResource.exec(resource)?.[1];
+    if (type === undefined) {
+      throw new Error(
+        `scopedCollectorActions resource must be arn:\${Partition}:ssm:\${Region}:\${Account}:<type>/*, got: ${resource}`,
+      );
+    }
+    if (ssmReadActionsWithResourceTypes.get(action) !== type) {
+      throw new Error(`scopedCollectorActions: ${action} is not an SSM read action on ${type} resources`);
+    }
+    const actions = byResource.get(resource) ?? new Set<string>();
+    actions.add(action);
+    byResource.set(resource, actions);
+  }
+  return [...byResource]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([resource, actions]) => ({ resource, actions: [...actions].sort() }));
 }

@@ -3,7 +3,7 @@ import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from '../status';
 
 /** The four history kinds of shared/DESIGN.md; Run Command is the first one built. */
-export type HistoryKind = 'run-command';
+export type HistoryKind = 'run-command' | 'automation';
 
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';
@@ -63,6 +63,8 @@ export interface WorkItem {
   readonly kind: HistoryKind;
   readonly parentId: string;
   readonly producer: Producer;
+  /** When the producer says the change happened (event time, notification eventTime), ISO 8601. */
+  readonly sentAt: string;
   /** What the message itself says, stored without any SSM call. */
   readonly observations: readonly Observation[];
   readonly fetch: FetchRequest;
@@ -79,6 +81,17 @@ export class MalformedMessageError extends Error {
 /** Any SSM-compatible client: the real SSMClient against AWS, local mode or the simulator. */
 export interface SourceClients {
   readonly ssm: SSMClient;
+}
+
+/**
+ * An SSM action granted on a resource ARN pattern rather than "*". The pattern's
+ * `${Partition}`, `${Region}` and `${Account}` are the stack's own (IAM policy variables are
+ * not allowed in a Resource this way, so the CDK substitutes them), e.g.
+ * `arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*`.
+ */
+export interface ScopedAction {
+  readonly action: string;
+  readonly resource: string;
 }
 
 /** SSM's status-change events as EventBridge delivers them. */
@@ -101,8 +114,10 @@ export interface HistorySource {
   readonly eventDetailTypes: readonly string[];
   /** The tables this kind writes. */
   readonly tables: readonly TableId[];
-  /** The SSM read actions its collector calls; the CDK grants exactly these. */
+  /** The SSM read actions its collector calls that IAM grants only on Resource "*"; the CDK grants exactly these. */
   readonly collectorActions: readonly string[];
+  /** The SSM read actions its collector calls that take resource ARNs: granted on those ARNs only. */
+  readonly scopedCollectorActions?: readonly ScopedAction[];
   /** Throws MalformedMessageError when the event is not one this kind can use. */
   parseEvent(event: SsmEvent): WorkItem;
   /** SNS notifications (Run Command only); undefined when the kind has none. */

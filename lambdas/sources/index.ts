@@ -1,5 +1,6 @@
+import { automationSource } from './automation';
 import type { HistorySource } from './history-source';
 import { runCommandSource } from './run-command';
 
 /** Every history kind the archive collects. Adding a kind adds one entry here. */
-export const historySources: readonly HistorySource[] = [runCommandSource];
+export const historySources: readonly HistorySource[] = [runCommandSource, automationSource];

@@ -92,6 +92,30 @@ export const tableSchemas = {
     ],
     description: 'Run Command invocations (ListCommandInvocations records with plugins and outputs).',
   },
+  automationExecutions: {
+    logicalName: 'AutomationExecutions',
+    envVar: 'AUTOMATION_EXECUTIONS_TABLE',
+    partitionKey: { name: 'AutomationExecutionId', type: 'S' },
+    indexes: [
+      // Executions newest first, a year per partition key, as commands' byRequestedYear.
+      {
+        name: 'byStartYear',
+        partitionKey: { name: 'startYear', type: 'S' },
+        sortKey: { name: 'ExecutionStartTime', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'startYear', from: 'ExecutionStartTime', length: 4 }],
+    description: 'Automation executions (DescribeAutomationExecutions AutomationExecutionMetadata records), one item per AutomationExecutionId.',
+  },
+  automationSteps: {
+    logicalName: 'AutomationSteps',
+    envVar: 'AUTOMATION_STEPS_TABLE',
+    partitionKey: { name: 'AutomationExecutionId', type: 'S' },
+    sortKey: { name: 'StepExecutionId', type: 'S' },
+    // Read by key only (an execution's steps); no index.
+    indexes: [],
+    description: 'Automation step executions (DescribeAutomationStepExecutions records) of each execution.',
+  },
 } as const satisfies Record<string, TableSchema>;
 
 export type TableId = keyof typeof tableSchemas;

@@ -6,6 +6,7 @@ import { HistoryTables } from '../../lib/history-tables';
 import {
   collectorActionsOf,
   eventDetailTypesOf,
+  scopedCollectorActionsOf,
   tablesWrittenBy,
   type SourceInfrastructure,
 } from '../../lib/source-infrastructure';
@@ -56,6 +57,34 @@ describe('source infrastructure', () => {
       expect(() => collectorActionsOf([{ ...automation, collectorActions: [action] }])).toThrow(/not SSM read actions without resource types/);
     },
   );
+
+  it('groups scoped actions by resource pattern, each once, sorted', () => {
+    const executions = 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*';
+    expect(
+      scopedCollectorActionsOf([
+        { ...automation, scopedCollectorActions: [{ action: 'ssm:GetAutomationExecution', resource: executions }] },
+        {
+          ...maintenance,
+          scopedCollectorActions: [
+            { action: 'ssm:DescribeAutomationStepExecutions', resource: executions },
+            { action: 'ssm:GetAutomationExecution', resource: executions },
+          ],
+        },
+      ]),
+    ).toEqual([{ resource: executions, actions: ['ssm:DescribeAutomationStepExecutions', 'ssm:GetAutomationExecution'] }]);
+  });
+
+  it.each([
+    ['ssm:GetParameter', 'arn:${Partition}:ssm:${Region}:${Account}:parameter/*'],
+    ['ssm:DescribeAutomationStepExecutions', 'arn:${Partition}:ssm:${Region}:${Account}:association/*'],
+    ['ssm:DescribeAutomationStepExecutions', '*'],
+    ['ssm:DescribeAutomationStepExecutions', 'arn:aws:ssm:*:*:automation-execution/*'],
+    ['ssm:Describe*', 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*'],
+  ])('refuses the scoped grant of %s on %s', (action, resource) => {
+    expect(() => scopedCollectorActionsOf([{ ...automation, scopedCollectorActions: [{ action, resource }] }])).toThrow(
+      /scopedCollectorActions/,
+    );
+  });
 
   it('lists the tables written, each once', () => {
     expect(tablesWrittenBy([automation, maintenance])).toEqual(['commands']);

@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { historySources } from '../../lambdas/sources';
 import { tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../../lambdas/store/schema';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
-import { collectorActionsOf, eventDetailTypesOf, tablesWrittenBy } from '../../lib/source-infrastructure';
+import { collectorActionsOf, eventDetailTypesOf, scopedCollectorActionsOf, tablesWrittenBy } from '../../lib/source-infrastructure';
 import {
   actionsOf,
   getAtt,
@@ -21,6 +21,8 @@ import {
 const pinnedTableLogicalIds: Record<TableId, string> = {
   commands: 'SsmHistoryTablesCommandsFA7BBD77',
   commandInvocations: 'SsmHistoryTablesCommandInvocations7AA020E7',
+  automationExecutions: 'SsmHistoryTablesAutomationExecutions385DB3C8',
+  automationSteps: 'SsmHistoryTablesAutomationSteps73DE8167',
 };
 
 let stack: SsmHistoryStack;
@@ -47,6 +49,12 @@ describe('SSM events', () => {
     template.resourceCountIs('AWS::Events::Rule', 1);
     const expected = [...new Set(historySources.flatMap((source) => source.eventDetailTypes))];
     expect(eventDetailTypesOf(historySources)).toEqual(expected);
+    expect(expected).toEqual([
+      'EC2 Command Status-change Notification',
+      'EC2 Command Invocation Status-change Notification',
+      'EC2 Automation Execution Status-change Notification',
+      'EC2 Automation Step Status-change Notification',
+    ]);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
       EventPattern: { source: ['aws.ssm'], 'detail-type': expected },
@@ -260,10 +268,31 @@ describe('collector permissions', () => {
   });
 
   it('calls exactly the sources’ SSM actions, with no wildcard', () => {
-    const expected = [...new Set(historySources.flatMap((source) => source.collectorActions))].sort();
-    expect(actions.filter((action) => action.startsWith('ssm:')).sort()).toEqual(expected);
-    expect(collectorActionsOf(historySources)).toEqual(expected);
+    const unscoped = [...new Set(historySources.flatMap((source) => source.collectorActions))].sort();
+    const scoped = historySources.flatMap((source) => (source.scopedCollectorActions ?? []).map(({ action }) => action));
+    expect(actions.filter((action) => action.startsWith('ssm:')).sort()).toEqual([...unscoped, ...scoped].sort());
+    expect(collectorActionsOf(historySources)).toEqual(unscoped);
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('reads Automation steps only on this account’s and Region’s automation executions', () => {
+    expect(scopedCollectorActionsOf(historySources)).toEqual([
+      {
+        resource: 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*',
+        actions: ['ssm:DescribeAutomationStepExecutions'],
+      },
+    ]);
+    const scoped = statements.filter((statement) => actionsOf(statement).includes('ssm:DescribeAutomationStepExecutions'));
+    expect(scoped).toHaveLength(1);
+    expect(actionsOf(scoped[0] as PolicyStatement)).toEqual(['ssm:DescribeAutomationStepExecutions']);
+    expect(resourcesOf(scoped[0] as PolicyStatement)).toEqual([
+      {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':automation-execution/*'],
+        ],
+      },
+    ]);
   });
 
   it('writes with UpdateItem only, on exactly the tables the sources write', () => {

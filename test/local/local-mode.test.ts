@@ -309,7 +309,7 @@ describe('local mode with the SSM simulator', () => {
     // What came through POST /events is still there.
     expect(await archive.store.get('commands', { CommandId: SAMPLE_COMMAND_ID })).toMatchObject({ Status: 'Success' });
     // The simulator rebuilt the same day (same ids, times and outcomes) and the running command.
-    const truthAfter = mode.simulator?.truth() ?? { commands: [], invocations: [], pluginOutputs: [] };
+    const truthAfter = mode.simulator?.truth() ?? { commands: [], invocations: [], pluginOutputs: [], automations: [] };
     const ids = (commands: readonly { CommandId?: string }[]) => commands.map((command) => command.CommandId);
     expect(ids(truthAfter.commands)).toContain(running);
     const seeded = { ...truthAfter, commands: truthAfter.commands.filter((command) => command.CommandId !== running) };

@@ -1,11 +1,14 @@
 import type { PageTokens } from '../../ssm-protocol/page-token';
 import type { JsonObject } from '../../ssm-protocol/input';
+import type { AutomationState } from './automation';
+import { describeAutomationExecutions, describeAutomationStepExecutions, getAutomationExecution } from './automation-api';
 import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command-api';
 import type { RunCommandState } from './state';
 
-/** What an operation handler can read. Automation, State Manager and Maintenance Window state join here. */
+/** What an operation handler can read. State Manager and Maintenance Window state join here. */
 export interface OperationContext {
   readonly runCommand: RunCommandState;
+  readonly automation: AutomationState;
   readonly tokens: PageTokens;
 }
 
@@ -17,4 +20,7 @@ export const OPERATIONS: ReadonlyMap<string, OperationHandler> = new Map<string,
   ['ListCommands', listCommands],
   ['ListCommandInvocations', listCommandInvocations],
   ['GetCommandInvocation', getCommandInvocation],
+  ['DescribeAutomationExecutions', describeAutomationExecutions],
+  ['DescribeAutomationStepExecutions', describeAutomationStepExecutions],
+  ['GetAutomationExecution', getAutomationExecution],
 ]);

@@ -1,4 +1,6 @@
 import type { Command, CommandInvocation, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
+import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
+import { AutomationState, executionMetadataRecord, stepRecord, type AutomationSpec } from './automation';
 import { realClock, VirtualClock, type Clock } from './clock';
 import { SsmError } from '../../ssm-protocol/errors';
 import { eventsFor, type SimulatorEvent } from './events';
@@ -43,6 +45,16 @@ export interface SimulatorTruth {
   /** ListCommandInvocations order, Details=true. */
   invocations: CommandInvocation[];
   pluginOutputs: PluginOutputTruth[];
+  /** DescribeAutomationExecutions order (newest first), each execution with all its steps. */
+  automations: AutomationTruth[];
+}
+
+/** One Automation execution as SSM would return it now: its metadata and every step, in API order. */
+export interface AutomationTruth {
+  /** DescribeAutomationExecutions' record. */
+  execution: AutomationExecutionMetadata;
+  /** DescribeAutomationStepExecutions' records, in step order. */
+  steps: StepExecution[];
 }
 
 export type SimulatorEventListener = (event: SimulatorEvent) => void;
@@ -60,6 +72,7 @@ export class SsmSimulator {
   private readonly virtualClock: VirtualClock | undefined;
   private readonly random: SeededRandom;
   private readonly runCommand: RunCommandState;
+  private readonly automation: AutomationState;
   private readonly context: OperationContext;
   private readonly faults = new FaultInjector();
   private readonly calls = new CallStats();
@@ -88,7 +101,8 @@ export class SsmSimulator {
       (transition: Transition) => this.pending.push(...eventsFor(transition, eventContext)),
       this.clock.now().getTime(),
     );
-    this.context = { runCommand: this.runCommand, tokens: new PageTokens(`ssm-simulator:${seed}`) };
+    this.automation = new AutomationState(eventContext, (event) => this.pending.push(event), this.clock.now().getTime());
+    this.context = { runCommand: this.runCommand, automation: this.automation, tokens: new PageTokens(`ssm-simulator:${seed}`) };
   }
 
   now(): Date {
@@ -152,6 +166,14 @@ export class SsmSimulator {
     return command.id;
   }
 
+  /** Starts an Automation execution as StartAutomationExecution would and schedules its steps. Returns its AutomationExecutionId. */
+  startAutomation(spec: AutomationSpec): string {
+    const run = this.automation.start(spec, this.clock.now().getTime());
+    this.flush();
+    this.scheduleWake();
+    return run.id;
+  }
+
   advanceBy(ms: number): void {
     this.requireVirtual('advanceBy').advance(ms);
     this.sync();
@@ -165,15 +187,17 @@ export class SsmSimulator {
   /** Moves the virtual clock to the last scheduled change, so every command is terminal. */
   runToCompletion(): Date {
     const clock = this.requireVirtual('runToCompletion');
-    const last = this.runCommand.lastDueAt();
-    if (last !== undefined && last > clock.now().getTime()) clock.set(new Date(last));
+    const last = Math.max(this.runCommand.lastDueAt() ?? -Infinity, this.automation.lastDueAt() ?? -Infinity);
+    if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
     this.sync();
     return clock.now();
   }
 
   /** Applies the changes due by the clock's now. Calls and clock moves do this already. */
   sync(): void {
-    this.runCommand.syncTo(this.clock.now().getTime());
+    const now = this.clock.now().getTime();
+    this.runCommand.syncTo(now);
+    this.automation.syncTo(now);
     this.flush();
     this.scheduleWake();
   }
@@ -211,6 +235,11 @@ export class SsmSimulator {
     return this.runCommand.forgetBefore(date.getTime());
   }
 
+  /** Drops Automation executions started before `date`, as SSM does after its retention. Returns how many. */
+  forgetAutomationsBefore(date: Date): number {
+    return this.automation.forgetBefore(date.getTime());
+  }
+
   forgetCommand(commandId: string): boolean {
     return this.runCommand.forget(commandId);
   }
@@ -219,7 +248,12 @@ export class SsmSimulator {
     this.sync();
     const at = this.runCommand.syncedAt;
     const commands = this.runCommand.list();
-    const truth: SimulatorTruth = { commands: commands.map(commandRecord), invocations: [], pluginOutputs: [] };
+    const truth: SimulatorTruth = {
+      commands: commands.map(commandRecord),
+      invocations: [],
+      pluginOutputs: [],
+      automations: this.automationTruth(),
+    };
     for (const command of commands) {
       for (const invocation of command.invocations) {
         truth.invocations.push(invocationRecord(invocation, at, true));
@@ -237,6 +271,15 @@ export class SsmSimulator {
       }
     }
     return truth;
+  }
+
+  /** Every Automation execution SSM would return now, newest first, each with all its steps. */
+  automationTruth(): AutomationTruth[] {
+    this.sync();
+    return this.automation.list().map((run) => ({
+      execution: executionMetadataRecord(run),
+      steps: run.steps.map((step) => stepRecord(run, step)),
+    }));
   }
 
   private requireVirtual(method: string): VirtualClock {
@@ -260,8 +303,9 @@ export class SsmSimulator {
     if (this.virtualClock !== undefined) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    const next = this.runCommand.nextDueAt();
-    if (next === undefined) return;
+    const dues = [this.runCommand.nextDueAt(), this.automation.nextDueAt()].filter((at): at is number => at !== undefined);
+    if (dues.length === 0) return;
+    const next = Math.min(...dues);
     const delay = Math.min(Math.max(0, next - Date.now()), 2_147_483_647);
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;

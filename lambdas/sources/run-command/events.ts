@@ -110,6 +110,7 @@ function commandWorkItem(
     kind: 'run-command',
     parentId: id,
     producer,
+    sentAt: observedAt,
     observations: [eventObservation('commands', { CommandId: id }, status, observedAt, producer, fields)],
     fetch: finished ? { scope: 'parent' } : { scope: 'none' },
   };
@@ -130,6 +131,7 @@ function invocationWorkItem(
     kind: 'run-command',
     parentId: id,
     producer,
+    sentAt: observedAt,
     observations: [
       eventObservation('commandInvocations', { CommandId: id, InstanceId: instanceId }, status, observedAt, producer, fields),
     ],

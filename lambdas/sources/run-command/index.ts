@@ -1,6 +1,7 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { forEachBounded } from '../../concurrency';
 import { runCommandStatuses, statusInfo } from '../../status';
+import { mayNotBeVisibleYet } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { CommandNotFoundError, getCommand, getPluginOutput, listCommandInvocations } from './fetch';
@@ -10,11 +11,6 @@ import { commandInvocationObservation, commandObservation, type PluginOutputs } 
 /** SSM calls one parent's collection makes at once (single-invocation fetches, plugin outputs). */
 const CALLS_PER_PARENT = 4;
 
-/**
- * How long a command SSM does not know yet is treated as "not visible yet" (Run Command is
- * eventually consistent) rather than "forgotten" (older than SSM's retention): retried, not dropped.
- */
-const EVENTUAL_CONSISTENCY_WINDOW_MS = 10 * 60 * 1000;
 
 interface FetchedInvocation {
   readonly invocation: CommandInvocation;
@@ -80,9 +76,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
       });
     }
   } catch (error) {
-    if (!(error instanceof CommandNotFoundError)) throw error;
-    const newest = observations.reduce((latest, o) => (o.observedAt > latest ? o.observedAt : latest), '');
-    if (now().getTime() - Date.parse(newest) < EVENTUAL_CONSISTENCY_WINDOW_MS) throw error;
+    if (!(error instanceof CommandNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
     // Older than SSM's memory: what the events said is all there is to keep.
     return observations;
   }

@@ -1,0 +1,80 @@
+import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
+import { mayNotBeVisibleYet } from '../eventual-consistency';
+import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
+import { AutomationNotFoundError, getAutomationExecution, listStepExecutions } from './fetch';
+import { automationExecutionObservation, automationStepObservation } from './records';
+
+
+interface FetchedStep {
+  readonly step: StepExecution;
+  readonly producers: ReadonlySet<Producer>;
+}
+
+/**
+ * One parent's collection: a finished execution costs one DescribeAutomationExecutions and
+ * ceil(steps/50) DescribeAutomationStepExecutions pages, however many events named it; that
+ * pass also serves every failed step's request. Without it, each failed step name costs one
+ * filtered call.
+ */
+async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: () => Date): Promise<Observation[]> {
+  const first = items[0];
+  if (!first) return [];
+  const executionId = first.parentId;
+  const observations: Observation[] = items.flatMap((item) => item.observations);
+
+  const parentProducers = new Set<Producer>();
+  const stepProducers = new Map<string, Set<Producer>>();
+  for (const item of items) {
+    if (item.fetch.scope === 'parent') parentProducers.add(item.producer);
+    if (item.fetch.scope === 'children') {
+      for (const stepName of item.fetch.childIds) {
+        const producers = stepProducers.get(stepName) ?? new Set<Producer>();
+        producers.add(item.producer);
+        stepProducers.set(stepName, producers);
+      }
+    }
+  }
+
+  let execution: AutomationExecutionMetadata | undefined;
+  const fetched: FetchedStep[] = [];
+  try {
+    if (parentProducers.size > 0) {
+      const [found, steps] = await Promise.all([getAutomationExecution(ssm, executionId), listStepExecutions(ssm, executionId)]);
+      execution = found;
+      for (const step of steps) {
+        const producers = new Set(parentProducers);
+        for (const producer of stepProducers.get(step.StepName ?? '') ?? []) producers.add(producer);
+        fetched.push({ step, producers });
+      }
+    } else {
+      for (const [stepName, producers] of stepProducers) {
+        for (const step of await listStepExecutions(ssm, executionId, stepName)) fetched.push({ step, producers });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof AutomationNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
+    // Older than SSM's memory: what the events said is all there is to keep.
+    return observations;
+  }
+
+  const observedAt = now();
+  if (execution) observations.push(automationExecutionObservation(execution, { observedAt, producers: parentProducers }));
+  for (const { step, producers } of fetched) observations.push(automationStepObservation(executionId, step, { observedAt, producers }));
+  return observations;
+}
+
+export const automationSource: HistorySource = {
+  kind: 'automation',
+  eventDetailTypes: [AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE],
+  tables: ['automationExecutions', 'automationSteps'],
+  collectorActions: ['ssm:DescribeAutomationExecutions'],
+  scopedCollectorActions: [
+    {
+      action: 'ssm:DescribeAutomationStepExecutions',
+      resource: 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*',
+    },
+  ],
+  parseEvent: parseAutomationEvent,
+  collect,
+};
