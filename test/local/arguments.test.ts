@@ -1,3 +1,4 @@
+import { prefixedTableNames } from '../../lambdas/store/create-tables';
 import { banner, parseDuration, parseLocalModeArguments, UsageError, type LocalModeSummary } from '../../lambdas/local/local-mode';
 
 describe("local mode's command line", () => {
@@ -71,7 +72,7 @@ describe('the startup text', () => {
     dataDir: '/work/main/.local-data',
     region: 'us-east-1',
     pollIntervalMs: 300_000,
-    database: { description: 'dynalite (embedded)', endpoint: 'http://127.0.0.1:40000', path: '/work/main/.local-data/dynalite', tableNames: { commands: 'c', commandInvocations: 'i', automationExecutions: 'a', automationSteps: 's' } },
+    database: { description: 'dynalite (embedded)', endpoint: 'http://127.0.0.1:40000', path: '/work/main/.local-data/dynalite', tableNames: prefixedTableNames('t-') },
     ssm: { source: 'simulator', description: 'the SSM simulator at http://127.0.0.1:40001', endpoint: 'http://127.0.0.1:40001', reason: 'no AWS credentials in the environment' },
     seed: { commands: 18, invocations: 164, events: 547, collectedNow: true, endedAt: '2026-01-01T00:00:00.000Z', resumedCommands: 0 },
     startupMs: 2_345,

@@ -94,7 +94,8 @@ describe('queryConfigFrom', () => {
   const tables = Object.fromEntries(tableIds.map((id) => [tableSchemas[id].envVar, `t-${id}`]));
 
   it('reads the table names and the page token key', () => {
-    expect(queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k' })).toEqual({ tableNames: { commands: 't-commands', commandInvocations: 't-commandInvocations', automationExecutions: 't-automationExecutions', automationSteps: 't-automationSteps' }, pageTokenKey: 'k' });
+    const expected = Object.fromEntries(tableIds.map((id) => [id, `t-${id}`]));
+    expect(queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k' })).toEqual({ tableNames: expected, pageTokenKey: 'k' });
   });
 
   it('fails fast without a page token key or a table', () => {
