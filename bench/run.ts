@@ -1,3 +1,4 @@
+import { benchAutomationCollection } from './automation-collection';
 import { measureBundles } from './bundles';
 import { benchCollection } from './collection';
 import { benchLocalStart } from './local-start';
@@ -10,12 +11,15 @@ import { benchQueryLatency } from './query-latency';
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const collection = await benchCollection({ nodes: 1000, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
+  const automation = await benchAutomationCollection({ steps: AUTOMATION_STEPS, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
   const bundles = await measureBundles(9);
   // Same commands and node histories, ten times the invocations: only the archive's size differs.
   const small = await benchQueryLatency(100, 100, 60);
   const large = await benchQueryLatency(100, 1000, 60);
   const localStart = await benchLocalStart();
   const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
+  const automationSsmCalls = Object.values(automation.ssmCalls).reduce((a, b) => a + b, 0);
+  const automationCallBudget = Math.ceil(AUTOMATION_STEPS / 50) + 2;
 
   const figures = {
     events: collection.events,
@@ -30,6 +34,16 @@ async function main(): Promise<void> {
     finalStateMatches: collection.audit.matches,
     archiveDifferences: collection.audit.differences,
     fullOutputsChecked: collection.audit.fullOutputs,
+    automationEvents: automation.events,
+    automationRecords: automation.records,
+    automationRecordsPerSecond: round(automation.records / automation.seconds, 0),
+    automationSsmCalls,
+    automationSsmCallsByOperation: automation.ssmCalls,
+    automationSsmCallsPerRecord: round(automationSsmCalls / automation.records, 4),
+    automationDdbWrites: automation.ddbWrites,
+    automationDdbWritesPerRecord: round(automation.ddbWrites / automation.records, 3),
+    automationFailedMessages: automation.failedMessages,
+    automationFinalStateMatches: automation.matches,
     collectorBundleBytes: bundles.collector.bytes,
     bareClientsBundleBytes: bundles.bareClients.bytes,
     collectorImportMs: round(bundles.collector.importMs, 1),
@@ -59,6 +73,13 @@ async function main(): Promise<void> {
     `  ${target(figures.ddbWritesPerEvent <= 1.5, `DynamoDB writes per event     ${figures.ddbWritesPerEvent}  (${figures.ddbWrites} writes; target <= 1.5)`)}`,
     `  ${target(figures.finalStateMatches, `final archive equals SSM      ${figures.finalStateMatches}  (${figures.invocations} invocations, ${figures.fullOutputsChecked} full outputs checked${figures.archiveDifferences.length ? `; ${figures.archiveDifferences.join('; ')}` : ''})`)}`,
     `  messages failed               ${figures.failedMessages}`,
+    `Automation: 1 execution x ${AUTOMATION_STEPS} steps, ${figures.automationEvents} events (shuffled, 10% duplicated), SQS batches of 10, 5 collectors at once`,
+    `  records/s                     ${figures.automationRecordsPerSecond}  (${figures.automationRecords} stored records: the execution and its steps)`,
+    `  ${target(figures.automationSsmCalls <= automationCallBudget, `SSM calls                     ${figures.automationSsmCalls}  ${JSON.stringify(figures.automationSsmCallsByOperation)}  (target <= ceil(${AUTOMATION_STEPS}/50)+2 = ${automationCallBudget})`)}`,
+    `  SSM calls per stored record   ${figures.automationSsmCallsPerRecord}`,
+    `  DynamoDB writes per record    ${figures.automationDdbWritesPerRecord}  (${figures.automationDdbWrites} writes)`,
+    `  ${target(figures.automationFinalStateMatches, `final archive equals SSM      ${figures.automationFinalStateMatches}`)}`,
+    `  messages failed               ${figures.automationFailedMessages}`,
     `Collector bundle (esbuild, ESM, minified, as deployed)`,
     `  ${target(figures.collectorBundleBytes <= 450 * 1024, `size                          ${kb(figures.collectorBundleBytes)}  (bare SSM + DynamoDB clients ${kb(figures.bareClientsBundleBytes)}; target <= 450 KB)`)}`,
     `  ${target(figures.collectorImportRatio <= 1.2, `cold import                   ${figures.collectorImportMs} ms vs ${figures.bareClientsImportMs} ms bare = ${figures.collectorImportRatio}x  (median of 9 fresh processes; target <= 1.2x)`)}`,
@@ -71,6 +92,9 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+/** The Automation bench's execution: 200 steps, four pages of DescribeAutomationStepExecutions. */
+const AUTOMATION_STEPS = 200;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -74,6 +74,23 @@ export const automationStatuses: Readonly<Record<string, StatusInfo>> = {
 };
 
 /**
+ * State Manager: association executions and their targets (DescribeAssociationExecutions'
+ * and DescribeAssociationExecutionTargets' Status; the association events' status, which is
+ * the association's AssociationStatusName Pending/Success/Failed). An execution or target
+ * waits (Pending), runs (InProgress), then ends. Skipped (the target was not run, e.g. it
+ * did not match or ApplyOnlyAtCronInterval) is not a failure.
+ */
+export const associationStatuses: Readonly<Record<string, StatusInfo>> = {
+  Pending: running(1),
+  InProgress: running(3),
+  Success: success,
+  Skipped: success,
+  Failed: failure,
+  TimedOut: failure,
+  Cancelled: failure,
+};
+
+/**
  * A status SSM may add after this table was written ranks with the running ones: a later
  * observation with a known status still replaces it, so nothing gets stuck.
  */

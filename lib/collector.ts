@@ -107,13 +107,20 @@ export class Collector extends Construct {
         roles: [this.role],
         statements: scoped.map(({ resource, actions }) => new iam.PolicyStatement({ actions: [...actions], resources: [resolve(resource)] })),
       });
-      Validations.of(ssmScopedPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*]',
-        reason:
-          'Exact SSM read actions on the automation-execution resource type (the Service Authorization ' +
-          'Reference lists it for ssm:DescribeAutomationStepExecutions): any execution of this account ' +
-          'and Region, since the archive records every one; scopedCollectorActionsOf() refuses any other action or pattern.',
-      });
+      for (const { resource, actions } of scoped) {
+        const nagResource = resource
+          .replace('${Partition}', '<AWS::Partition>')
+          .replace('${Region}', '<AWS::Region>')
+          .replace('${Account}', '<AWS::AccountId>');
+        const type = /:([a-z-]+)\/\*$/.exec(resource)?.[1] ?? resource;
+        Validations.of(ssmScopedPolicy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagResource}]`,
+          reason:
+            `Exact SSM read actions on the ${type} resource type (the Service Authorization Reference lists it for ` +
+            `${actions.join(', ')}): any ${type} of this account and Region, since the archive records every one; ` +
+            'scopedCollectorActionsOf() refuses any other action or pattern.',
+        });
+      }
     }
 
     props.queue.grantConsumeMessages(this.function);

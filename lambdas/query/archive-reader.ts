@@ -19,11 +19,23 @@ import { COMMAND_INVOCATION_SUMMARY, keyNames, tableSchemas, type RecordKey, typ
 
 /** Run Command launched in 2015: no command is older, so a walk down the years stops there. */
 const RUN_COMMAND_FIRST_YEAR = 2015;
+/** Automation launched in 2016 (Run Command's year is kept as the floor: no earlier execution exists). */
+const AUTOMATION_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
 
 /** Run Command listings order by RequestedDateTime, then CommandId; a command's invocations by InstanceId. */
 const TIME = 'RequestedDateTime';
 const COMMAND_ID = 'CommandId';
 const INSTANCE_ID = 'InstanceId';
+/** DescribeAutomationExecutions orders by ExecutionStartTime (newest first), then AutomationExecutionId. */
+const EXECUTION_ORDER: ListingOrder = { time: 'ExecutionStartTime', id: 'AutomationExecutionId' };
+const COMMAND_ORDER: ListingOrder = { time: TIME, id: COMMAND_ID };
+const EXECUTION_ID = 'AutomationExecutionId';
+
+/** The attributes a newest-first listing orders by: a time, then an id among equal times. */
+interface ListingOrder {
+  readonly time: string;
+  readonly id: string;
+}
 
 /** What the byInstance index holds of an invocation: its summary, its keys, its time. */
 export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = [...COMMAND_INVOCATION_SUMMARY, COMMAND_ID, INSTANCE_ID, TIME];
@@ -147,6 +159,48 @@ export class ArchiveReader {
   }
 
   /**
+   * Automation executions, newest ExecutionStartTime first and AutomationExecutionId ascending
+   * among equal times (SSM's DescribeAutomationExecutions order), from the byStartYear index,
+   * walked down the years as commandsNewestFirst walks byRequestedYear. `start.commandId`
+   * holds the AutomationExecutionId.
+   */
+  async *automationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf('automationExecutions', 'byStartYear');
+    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
+    const bottom = Math.max(AUTOMATION_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
+    const years: (() => AsyncGenerator<StoredItem>)[] = [];
+    for (let year = top; year >= bottom; year--) {
+      years.push(() =>
+        this.newestFirst('automationExecutions', index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options, EXECUTION_ORDER),
+      );
+    }
+    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
+  }
+
+  async getAutomationExecution(executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('automationExecutions', { [EXECUTION_ID]: executionId }, attributes);
+  }
+
+  async getAutomationExecutions(executionIds: readonly string[], attributes?: readonly string[]): Promise<StoredItem[]> {
+    return this.getItems('automationExecutions', executionIds.map((id) => ({ [EXECUTION_ID]: id })), attributes);
+  }
+
+  /** Every step of one execution (a Query on the table's key), in StepExecutionId order. */
+  async *automationSteps(executionId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    yield* this.query(
+      x.input({
+        TableName: this.tableNames.automationSteps,
+        KeyConditionExpression: `${x.name(EXECUTION_ID)} = ${x.value(executionId)}`,
+        Limit: options.pageSize,
+        attributes: options.attributes,
+      }),
+    );
+  }
+
+  /**
    * One node's invocations, newest first (then CommandId ascending), from the byInstance
    * index: its summary attributes only (COMMAND_INVOCATION_SUMMARY and the keys).
    */
@@ -245,7 +299,9 @@ export class ArchiveReader {
     partition: string,
     range: TimeRange,
     options: NewestFirstOptions,
+    order: ListingOrder = COMMAND_ORDER,
   ): AsyncGenerator<StoredItem> {
+    const TIME = order.time;
     const x = new Expressions();
     let keyCondition = `${x.name(partitionKey)} = ${x.value(partition)}`;
     if (range.from !== undefined && range.to !== undefined) keyCondition += ` AND ${x.name(TIME)} BETWEEN ${x.value(range.from)} AND ${x.value(range.to)}`;
@@ -259,18 +315,18 @@ export class ArchiveReader {
         ScanIndexForward: false,
         Limit: options.pageSize,
         filter: options.filter,
-        attributes: options.attributes && [...options.attributes, TIME, COMMAND_ID],
+        attributes: options.attributes && [...options.attributes, TIME, order.id],
       }),
     );
     let tie: StoredItem[] = [];
     for await (const item of items) {
       if (tie.length > 0 && tie[0]?.[TIME] !== item[TIME]) {
-        yield* inTieOrder(tie, options.start);
+        yield* inTieOrder(tie, options.start, order);
         tie = [];
       }
       tie.push(item);
     }
-    yield* inTieOrder(tie, options.start);
+    yield* inTieOrder(tie, options.start, order);
   }
 
   /**
@@ -292,11 +348,11 @@ export class ArchiveReader {
   }
 }
 
-function* inTieOrder(items: readonly StoredItem[], start: NewestFirstStart | undefined): Generator<StoredItem> {
-  const sorted = [...items].sort((a, b) => compareText(String(a[COMMAND_ID]), String(b[COMMAND_ID])));
+function* inTieOrder(items: readonly StoredItem[], start: NewestFirstStart | undefined, by: ListingOrder): Generator<StoredItem> {
+  const sorted = [...items].sort((a, b) => compareText(String(a[by.id]), String(b[by.id])));
   for (const item of sorted) {
-    if (start !== undefined && item[TIME] === start.time) {
-      const order = compareText(String(item[COMMAND_ID]), start.commandId);
+    if (start !== undefined && item[by.time] === start.time) {
+      const order = compareText(String(item[by.id]), start.commandId);
       if (order < 0 || (order === 0 && !start.inclusive)) continue;
     }
     yield item;
@@ -304,7 +360,7 @@ function* inTieOrder(items: readonly StoredItem[], start: NewestFirstStart | und
 }
 
 /** Code-unit order, as SSM (and the simulator) order ids: deterministic, unlike localeCompare. */
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -19,7 +19,9 @@ import type { ViewContext, ViewPage } from './views/view-context';
  * the Lambda handler (API Gateway) and local mode (node:http) serve the same thing:
  *
  *   POST /                              SSM's JSON protocol (ListCommands,
- *                                       ListCommandInvocations, GetCommandInvocation)
+ *                                       ListCommandInvocations, GetCommandInvocation,
+ *                                       DescribeAutomationExecutions,
+ *                                       DescribeAutomationStepExecutions)
  *   GET  /executions                    the timeline (kind, status, since, until, limit, nextToken)
  *   GET  /instances/{instanceId}/history one node's history (status, since, until, limit, nextToken)
  *

@@ -3,7 +3,7 @@ import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from '../status';
 
 /** The four history kinds of shared/DESIGN.md; Run Command is the first one built. */
-export type HistoryKind = 'run-command' | 'automation';
+export type HistoryKind = 'run-command' | 'automation' | 'association';
 
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';
@@ -53,7 +53,14 @@ export type FetchRequest =
   /** A few children (e.g. invocations that just failed): their details, now. */
   | { readonly scope: 'children'; readonly childIds: readonly string[] }
   /** The parent record and all its children (the parent finished, or a poller listed it). */
-  | { readonly scope: 'parent' };
+  | {
+      readonly scope: 'parent';
+      /**
+       * Only children created after this instant (ISO 8601) are asked for; omitted: all.
+       * State Manager's events name an association, not an execution: its recent executions.
+       */
+      readonly since?: string;
+    };
 
 /**
  * One unit of work on the work queue: "parent X of kind K changed". Events and pollers both

@@ -1,6 +1,7 @@
+import { associationSource } from './association';
 import { automationSource } from './automation';
 import type { HistorySource } from './history-source';
 import { runCommandSource } from './run-command';
 
 /** Every history kind the archive collects. Adding a kind adds one entry here. */
-export const historySources: readonly HistorySource[] = [runCommandSource, automationSource];
+export const historySources: readonly HistorySource[] = [runCommandSource, automationSource, associationSource];

@@ -116,6 +116,32 @@ export const tableSchemas = {
     indexes: [],
     description: 'Automation step executions (DescribeAutomationStepExecutions records) of each execution.',
   },
+  associationExecutions: {
+    logicalName: 'AssociationExecutions',
+    envVar: 'ASSOCIATION_EXECUTIONS_TABLE',
+    partitionKey: { name: 'AssociationId', type: 'S' },
+    sortKey: { name: 'ExecutionId', type: 'S' },
+    indexes: [
+      // Executions newest first, a year per partition key, as commands' byRequestedYear.
+      {
+        name: 'byCreatedYear',
+        partitionKey: { name: 'createdYear', type: 'S' },
+        sortKey: { name: 'CreatedTime', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'createdYear', from: 'CreatedTime', length: 4 }],
+    description: 'State Manager association executions (DescribeAssociationExecutions records), one item per (AssociationId, ExecutionId).',
+  },
+  associationExecutionTargets: {
+    logicalName: 'AssociationExecutionTargets',
+    envVar: 'ASSOCIATION_EXECUTION_TARGETS_TABLE',
+    // ExecutionId is a UUID SSM gives each execution: all targets of one execution are one Query.
+    partitionKey: { name: 'ExecutionId', type: 'S' },
+    sortKey: { name: 'ResourceId', type: 'S' },
+    // Read by key only (an execution's targets); no index yet.
+    indexes: [],
+    description: 'State Manager association execution targets (DescribeAssociationExecutionTargets records) of each execution.',
+  },
 } as const satisfies Record<string, TableSchema>;
 
 export type TableId = keyof typeof tableSchemas;

@@ -23,6 +23,8 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
   commandInvocations: 'SsmHistoryTablesCommandInvocations7AA020E7',
   automationExecutions: 'SsmHistoryTablesAutomationExecutions385DB3C8',
   automationSteps: 'SsmHistoryTablesAutomationSteps73DE8167',
+  associationExecutions: 'SsmHistoryTablesAssociationExecutionsE53C90B4',
+  associationExecutionTargets: 'SsmHistoryTablesAssociationExecutionTargets98FA2FF6',
 };
 
 let stack: SsmHistoryStack;
@@ -54,6 +56,8 @@ describe('SSM events', () => {
       'EC2 Command Invocation Status-change Notification',
       'EC2 Automation Execution Status-change Notification',
       'EC2 Automation Step Status-change Notification',
+      'EC2 State Manager Association State Change',
+      'EC2 State Manager Instance Association State Change',
     ]);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
@@ -275,24 +279,36 @@ describe('collector permissions', () => {
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });
 
+  const scopedArn = (type: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${type}/*`]],
+  });
+
   it('reads Automation steps only on this account’s and Region’s automation executions', () => {
+    expect(scopedCollectorActionsOf(historySources)).toContainEqual({
+      resource: 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*',
+      actions: ['ssm:DescribeAutomationStepExecutions'],
+    });
+    const scoped = statements.filter((statement) => actionsOf(statement).includes('ssm:DescribeAutomationStepExecutions'));
+    expect(scoped).toHaveLength(1);
+    expect(actionsOf(scoped[0] as PolicyStatement)).toEqual(['ssm:DescribeAutomationStepExecutions']);
+    expect(resourcesOf(scoped[0] as PolicyStatement)).toEqual([scopedArn('automation-execution')]);
+  });
+
+  it('reads association executions and their targets only on this account’s and Region’s associations', () => {
     expect(scopedCollectorActionsOf(historySources)).toEqual([
+      {
+        resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*',
+        actions: ['ssm:DescribeAssociationExecutionTargets', 'ssm:DescribeAssociationExecutions'],
+      },
       {
         resource: 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*',
         actions: ['ssm:DescribeAutomationStepExecutions'],
       },
     ]);
-    const scoped = statements.filter((statement) => actionsOf(statement).includes('ssm:DescribeAutomationStepExecutions'));
+    const scoped = statements.filter((statement) => actionsOf(statement).includes('ssm:DescribeAssociationExecutions'));
     expect(scoped).toHaveLength(1);
-    expect(actionsOf(scoped[0] as PolicyStatement)).toEqual(['ssm:DescribeAutomationStepExecutions']);
-    expect(resourcesOf(scoped[0] as PolicyStatement)).toEqual([
-      {
-        'Fn::Join': [
-          '',
-          ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':automation-execution/*'],
-        ],
-      },
-    ]);
+    expect(actionsOf(scoped[0] as PolicyStatement)).toEqual(['ssm:DescribeAssociationExecutionTargets', 'ssm:DescribeAssociationExecutions']);
+    expect(resourcesOf(scoped[0] as PolicyStatement)).toEqual([scopedArn('association')]);
   });
 
   it('writes with UpdateItem only, on exactly the tables the sources write', () => {

@@ -264,6 +264,29 @@ describe('local mode with the SSM simulator', () => {
     expect(audit.differences).toEqual([]);
   });
 
+  it("delivers live Automation executions' events to the collector, and lists them in /executions?kind=automation-execution", async () => {
+    const simulator = mode.simulator;
+    if (!simulator) throw new Error('no simulator');
+    const scripted = simulator.startAutomation({ documentName: 'AWS-RestartEC2Instance', steps: 3, stepDurationMs: 200, failAtStep: 1 });
+    const live = simulator.sendLiveAutomation();
+    type Item = { automationExecutionId?: string; status?: string; documentName?: string; kind?: string };
+    const listed = await eventually(
+      'the scripted execution to finish in the archive, and the live one to be there',
+      async () => {
+        const { status, body } = await request(`${mode.url}/executions?kind=automation-execution`);
+        expect(status).toBe(200);
+        const items = body['items'] as Item[];
+        const mine = items.filter((item) => item.automationExecutionId === scripted || item.automationExecutionId === live);
+        return mine.length === 2 && mine.some((item) => item.automationExecutionId === scripted && item.status === 'Failed') ? items : undefined;
+      },
+      30_000,
+    );
+    expect(listed.find((item) => item.automationExecutionId === scripted)).toMatchObject({ kind: 'automation-execution', status: 'Failed', documentName: 'AWS-RestartEC2Instance' });
+    const steps = await request(`${mode.url}/executions?kind=automation-step&limit=100`);
+    const ofScripted = (steps.body['items'] as { automationExecutionId?: string; stepName?: string; status?: string }[]).filter((item) => item.automationExecutionId === scripted);
+    expect(ofScripted.map((item) => [item.stepName, item.status])).toEqual([['step1', 'Success'], ['step2', 'Failed'], ['step3', 'Pending']]);
+  });
+
   it('refuses a port that is taken, and cleans up after itself', async () => {
     const other = await tempDataDir();
     try {
@@ -309,7 +332,8 @@ describe('local mode with the SSM simulator', () => {
     // What came through POST /events is still there.
     expect(await archive.store.get('commands', { CommandId: SAMPLE_COMMAND_ID })).toMatchObject({ Status: 'Success' });
     // The simulator rebuilt the same day (same ids, times and outcomes) and the running command.
-    const truthAfter = mode.simulator?.truth() ?? { commands: [], invocations: [], pluginOutputs: [], automations: [] };
+    const truthAfter = mode.simulator?.truth();
+    if (truthAfter === undefined) throw new Error('local mode runs the SSM simulator');
     const ids = (commands: readonly { CommandId?: string }[]) => commands.map((command) => command.CommandId);
     expect(ids(truthAfter.commands)).toContain(running);
     const seeded = { ...truthAfter, commands: truthAfter.commands.filter((command) => command.CommandId !== running) };

@@ -3,6 +3,8 @@ import type { ApiHandler, ApiRequest } from '../../lambdas/query/http';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { buildAutomationArchive } from './automation-fixture';
+import { executionRequests, executionPages, stepPages, stepRequests } from './automation-requests';
 import { buildArchive, SHARED_NODE, TIED_NODE, type ArchiveFixture } from './archive-fixture';
 import { commandPages, invocationPages, listCommandsRequests, listInvocationsRequests } from './ssm-requests';
 
@@ -75,4 +77,32 @@ it('reads with Query, GetItem and BatchGetItem only, on every route', async () =
   expect(calls['ScanCommand']).toBeUndefined();
   expect(Object.keys(calls).sort()).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'QueryCommand']);
   expect(calls['QueryCommand']).toBeGreaterThan(100);
+});
+
+it('reads Automation with Query, GetItem and BatchGetItem only', async () => {
+  const automation = await buildAutomationArchive(database);
+  const automationApi = createQueryApi({ db: database.doc, tableNames: automation.tables, pageTokenKey: 'no-scan', now: () => automation.sim.now() });
+  const automationServed = await serveApi(automationApi);
+  const client = new SSMClient({ endpoint: automationServed.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  try {
+    database.calls.reset();
+    for (const [, input] of executionRequests(automation)) await executionPages(client, input);
+    for (const [, input] of stepRequests(automation)) await stepPages(client, input);
+    const automationViews: Record<string, string>[] = [{ kind: 'automation-execution', limit: '1' }, { kind: 'automation-execution', status: 'Failed' }, { kind: 'automation-step', limit: '40' }];
+    for (const query of automationViews) {
+      let token: string | undefined;
+      do {
+        const response = await automationApi(view('/executions', { ...query, ...(token !== undefined ? { nextToken: token } : {}) }));
+        expect(response.statusCode).toBe(200);
+        token = (JSON.parse(response.body) as { nextToken?: string }).nextToken;
+      } while (token !== undefined);
+    }
+    const calls = database.calls.snapshot();
+    expect(calls['ScanCommand']).toBeUndefined();
+    expect(Object.keys(calls).sort()).toEqual(['BatchGetItemCommand', 'QueryCommand']);
+  } finally {
+    client.destroy();
+    await automationServed.close();
+    await automation.stop();
+  }
 });

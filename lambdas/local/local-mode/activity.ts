@@ -1,4 +1,4 @@
-import { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, SeededRandom, type CommandSpec } from '../ssm-simulator';
+import { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, SeededRandom, type AutomationSpec, type CommandSpec } from '../ssm-simulator';
 
 /**
  * What the simulator does in local mode: a fleet of nodes with stable ids (from the data dir's
@@ -270,4 +270,22 @@ export function liveCommand(fleet: readonly FleetNode[], seed: number, requested
     spreadMs: random.int(3, 40) * 1000,
     sample: true,
   });
+}
+
+const RUNBOOKS: readonly string[] = ['AWS-RestartEC2Instance', 'AWS-CreateImage', 'Custom-RotateLogs', 'AWS-PatchAsgInstance'];
+
+/**
+ * A live Automation execution: a runbook of 3 to 6 steps of 0.5 to 3 s each, one in five
+ * failing at one of its steps. The same seed gives the same runbook, steps and outcome.
+ */
+export function liveAutomation(seed: number): AutomationSpec {
+  const random = new SeededRandom(seed);
+  const steps = random.int(3, 6);
+  const fails = random.next() < 0.2;
+  return {
+    documentName: random.pick(RUNBOOKS),
+    steps,
+    stepDurationMs: random.int(500, 3000),
+    ...(fails ? { failAtStep: random.int(0, steps - 1) } : {}),
+  };
 }

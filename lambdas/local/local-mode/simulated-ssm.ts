@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { runCommandStatuses, statusInfo } from '../../status';
-import { SeededRandom, SsmSimulator, type CommandSpec, type SimulatorTruth } from '../ssm-simulator';
-import { dayOfActivity, liveCommand, simulatedFleet, type FleetNode } from './activity';
+import { SeededRandom, SsmSimulator, type AutomationSpec, type CommandSpec, type SimulatorTruth } from '../ssm-simulator';
+import { dayOfActivity, liveAutomation, liveCommand, simulatedFleet, type FleetNode } from './activity';
 
 /**
  * The simulator as local mode runs it: on the real clock, holding a seeded day of history,
@@ -15,6 +15,9 @@ export interface SimulatedSsmOptions {
   /** Mean time between live commands; 0 sends none. */
   readonly commandIntervalMs: number;
 }
+
+/** The share of live ticks that also start an Automation execution. */
+const AUTOMATION_SHARE = 0.3;
 
 /** What rebuilds a live command: its seed and when it was sent. */
 export interface LiveCommandKey {
@@ -88,6 +91,21 @@ export class SimulatedSsm {
     return id;
   }
 
+  /**
+   * A live Automation execution now (a few short steps, playing out on the real clock); its
+   * events go to `deliver` as a live command's do. Returns its AutomationExecutionId.
+   */
+  sendLiveAutomation(): string {
+    return this.startAutomation(liveAutomation(this.random.int(1, 2 ** 31 - 1)));
+  }
+
+  /** Any Automation execution now (tests script their own). */
+  startAutomation(spec: AutomationSpec): string {
+    const id = this.simulator.startAutomation(spec);
+    this.simulator.clearEvents();
+    return id;
+  }
+
   /** Any command now (tests script their own). */
   sendCommand(spec: CommandSpec): string {
     return this.send(spec);
@@ -141,6 +159,8 @@ export class SimulatedSsm {
   private tick(): void {
     if (this.unsubscribe === undefined) return;
     this.sendLiveCommand();
+    // Now and then a runbook too: an Automation execution alongside the commands.
+    if (this.random.next() < AUTOMATION_SHARE) this.sendLiveAutomation();
     const mean = this.options.commandIntervalMs;
     this.timer = setTimeout(() => this.tick(), Math.round(mean * (0.5 + this.random.next())));
     this.timer.unref();

@@ -1,4 +1,5 @@
 /** The SSM simulator: SSM's Run Command read API, scripted, on loopback. */
+export { type AssociationSpec } from './association';
 export { type AutomationSpec } from './automation';
 export { DEFAULT_VIRTUAL_START, VirtualClock, realClock, type Clock } from './clock';
 export { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, type SimulatorEvent } from './events';
@@ -8,6 +9,7 @@ export { OPERATIONS, type OperationContext, type OperationHandler } from './oper
 export { SeededRandom } from './random';
 export {
   SsmSimulator,
+  type AssociationTruth,
   type AutomationTruth,
   type PluginOutputTruth,
   type SimulatorEventListener,

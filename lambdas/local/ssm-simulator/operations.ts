@@ -1,5 +1,7 @@
 import type { PageTokens } from '../../ssm-protocol/page-token';
 import type { JsonObject } from '../../ssm-protocol/input';
+import type { AssociationState } from './association';
+import { describeAssociationExecutions, describeAssociationExecutionTargets, listAssociations } from './association-api';
 import type { AutomationState } from './automation';
 import { describeAutomationExecutions, describeAutomationStepExecutions, getAutomationExecution } from './automation-api';
 import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command-api';
@@ -9,6 +11,7 @@ import type { RunCommandState } from './state';
 export interface OperationContext {
   readonly runCommand: RunCommandState;
   readonly automation: AutomationState;
+  readonly association: AssociationState;
   readonly tokens: PageTokens;
 }
 
@@ -23,4 +26,7 @@ export const OPERATIONS: ReadonlyMap<string, OperationHandler> = new Map<string,
   ['DescribeAutomationExecutions', describeAutomationExecutions],
   ['DescribeAutomationStepExecutions', describeAutomationStepExecutions],
   ['GetAutomationExecution', getAutomationExecution],
+  ['DescribeAssociationExecutions', describeAssociationExecutions],
+  ['DescribeAssociationExecutionTargets', describeAssociationExecutionTargets],
+  ['ListAssociations', listAssociations],
 ]);

@@ -1,5 +1,6 @@
 import type { Command, CommandInvocation, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
-import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
+import type { Association, AssociationExecution, AssociationExecutionTarget, AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
+import { AssociationState, associationExecutionRecord, associationRecord, associationTargetRecord, type AssociationSpec } from './association';
 import { AutomationState, executionMetadataRecord, stepRecord, type AutomationSpec } from './automation';
 import { realClock, VirtualClock, type Clock } from './clock';
 import { SsmError } from '../../ssm-protocol/errors';
@@ -47,6 +48,20 @@ export interface SimulatorTruth {
   pluginOutputs: PluginOutputTruth[];
   /** DescribeAutomationExecutions order (newest first), each execution with all its steps. */
   automations: AutomationTruth[];
+  /**
+   * ListAssociations order, each association with its executions (newest first) and their
+   * targets. truth() always sets it; optional only so that truths built by hand elsewhere
+   * (local mode's tests) still type-check until they list associations too.
+   */
+  associations?: AssociationTruth[];
+}
+
+/** One State Manager association as SSM would return it now. */
+export interface AssociationTruth {
+  /** ListAssociations' record. */
+  association: Association;
+  /** DescribeAssociationExecutions order (newest first), each with DescribeAssociationExecutionTargets' records (ResourceId order). */
+  executions: { execution: AssociationExecution; targets: AssociationExecutionTarget[] }[];
 }
 
 /** One Automation execution as SSM would return it now: its metadata and every step, in API order. */
@@ -73,6 +88,7 @@ export class SsmSimulator {
   private readonly random: SeededRandom;
   private readonly runCommand: RunCommandState;
   private readonly automation: AutomationState;
+  private readonly association: AssociationState;
   private readonly context: OperationContext;
   private readonly faults = new FaultInjector();
   private readonly calls = new CallStats();
@@ -102,7 +118,8 @@ export class SsmSimulator {
       this.clock.now().getTime(),
     );
     this.automation = new AutomationState(eventContext, (event) => this.pending.push(event), this.clock.now().getTime());
-    this.context = { runCommand: this.runCommand, automation: this.automation, tokens: new PageTokens(`ssm-simulator:${seed}`) };
+    this.association = new AssociationState(eventContext, (event) => this.pending.push(event));
+    this.context = { runCommand: this.runCommand, automation: this.automation, association: this.association, tokens: new PageTokens(`ssm-simulator:${seed}`) };
   }
 
   now(): Date {
@@ -174,6 +191,14 @@ export class SsmSimulator {
     return run.id;
   }
 
+  /** Creates a State Manager association as CreateAssociation would and schedules its executions. Returns its AssociationId. */
+  createAssociation(spec: AssociationSpec): string {
+    const run = this.association.create(spec, this.clock.now().getTime());
+    this.flush();
+    this.scheduleWake();
+    return run.id;
+  }
+
   advanceBy(ms: number): void {
     this.requireVirtual('advanceBy').advance(ms);
     this.sync();
@@ -187,7 +212,11 @@ export class SsmSimulator {
   /** Moves the virtual clock to the last scheduled change, so every command is terminal. */
   runToCompletion(): Date {
     const clock = this.requireVirtual('runToCompletion');
-    const last = Math.max(this.runCommand.lastDueAt() ?? -Infinity, this.automation.lastDueAt() ?? -Infinity);
+    const last = Math.max(
+      this.runCommand.lastDueAt() ?? -Infinity,
+      this.automation.lastDueAt() ?? -Infinity,
+      this.association.lastDueAt() ?? -Infinity,
+    );
     if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
     this.sync();
     return clock.now();
@@ -198,6 +227,7 @@ export class SsmSimulator {
     const now = this.clock.now().getTime();
     this.runCommand.syncTo(now);
     this.automation.syncTo(now);
+    this.association.syncTo(now);
     this.flush();
     this.scheduleWake();
   }
@@ -240,6 +270,11 @@ export class SsmSimulator {
     return this.automation.forgetBefore(date.getTime());
   }
 
+  /** Drops association executions created before `date`, as SSM does after its retention. Returns how many. */
+  forgetAssociationExecutionsBefore(date: Date): number {
+    return this.association.forgetBefore(date.getTime());
+  }
+
   forgetCommand(commandId: string): boolean {
     return this.runCommand.forget(commandId);
   }
@@ -253,6 +288,7 @@ export class SsmSimulator {
       invocations: [],
       pluginOutputs: [],
       automations: this.automationTruth(),
+      associations: this.associationTruth(),
     };
     for (const command of commands) {
       for (const invocation of command.invocations) {
@@ -282,6 +318,20 @@ export class SsmSimulator {
     }));
   }
 
+  /** Every association SSM would list now, with its executions and their targets. */
+  associationTruth(): AssociationTruth[] {
+    this.sync();
+    return this.association.list().map((run) => ({
+      association: associationRecord(run),
+      executions: run.executions.map((execution) => ({
+        execution: associationExecutionRecord(run, execution),
+        targets: [...execution.targets]
+          .sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0))
+          .map((target) => associationTargetRecord(run, execution, target)),
+      })),
+    }));
+  }
+
   private requireVirtual(method: string): VirtualClock {
     if (this.virtualClock === undefined) throw new Error(`${method} needs a virtual clock; this simulator follows real time`);
     return this.virtualClock;
@@ -303,7 +353,7 @@ export class SsmSimulator {
     if (this.virtualClock !== undefined) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    const dues = [this.runCommand.nextDueAt(), this.automation.nextDueAt()].filter((at): at is number => at !== undefined);
+    const dues = [this.runCommand.nextDueAt(), this.automation.nextDueAt(), this.association.nextDueAt()].filter((at): at is number => at !== undefined);
     if (dues.length === 0) return;
     const next = Math.min(...dues);
     const delay = Math.min(Math.max(0, next - Date.now()), 2_147_483_647);

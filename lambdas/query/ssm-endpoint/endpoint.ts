@@ -3,6 +3,7 @@ import type { JsonObject } from '../../ssm-protocol/input';
 import { readSsmCall, ssmErrorResponse, ssmOutputResponse } from '../../ssm-protocol/json-protocol';
 import { errorAttributes, isDynamoDbValidationError, type QueryLog } from '../failures';
 import type { ApiRequest, ApiResponse } from '../http';
+import { describeAutomationExecutions, describeAutomationStepExecutions } from './automation';
 import { getCommandInvocation, listCommandInvocations, listCommands, type RunCommandContext } from './run-command';
 
 /**
@@ -15,6 +16,8 @@ const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['ListCommands', listCommands],
   ['ListCommandInvocations', listCommandInvocations],
   ['GetCommandInvocation', getCommandInvocation],
+  ['DescribeAutomationExecutions', describeAutomationExecutions],
+  ['DescribeAutomationStepExecutions', describeAutomationStepExecutions],
 ]);
 
 export async function answerSsmRequest(request: ApiRequest, ctx: RunCommandContext, log: QueryLog): Promise<ApiResponse> {

@@ -6,7 +6,7 @@ import { INSTANCE_INDEX_ATTRIBUTES } from '../archive-reader';
  * camelCase fields. Each kind maps its stored items here, in this one place; a kind added
  * later (automation, association, maintenance window) adds its line to `executionKinds`.
  */
-export type ExecutionKind = 'command' | 'command-invocation';
+export type ExecutionKind = 'command' | 'command-invocation' | 'automation-execution' | 'automation-step';
 
 export interface ExecutionItem {
   readonly kind: ExecutionKind;
@@ -19,6 +19,11 @@ export interface ExecutionItem {
   readonly instanceId?: string;
   readonly instanceName?: string;
   readonly documentName?: string;
+  readonly automationExecutionId?: string;
+  readonly stepExecutionId?: string;
+  readonly stepName?: string;
+  /** A child automation's parent execution. */
+  readonly parentAutomationExecutionId?: string;
   /** When the archive first heard of it, and when it last observed it. */
   readonly firstSeenAt?: string;
   readonly observedAt?: string;
@@ -81,6 +86,53 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         observedAt: text(item, 'observedAt'),
       }),
   },
+  'automation-execution': {
+    attributes: [
+      'AutomationExecutionId', 'ExecutionStartTime', 'DocumentName', 'AutomationExecutionStatus', 'ParentAutomationExecutionId',
+      'FailureMessage', 'firstSeenAt', 'observedAt',
+    ],
+    toItem: (item) =>
+      entry({
+        kind: 'automation-execution',
+        status: text(item, 'AutomationExecutionStatus'),
+        statusDetails: text(item, 'FailureMessage'),
+        time: text(item, 'ExecutionStartTime') ?? '',
+        automationExecutionId: text(item, 'AutomationExecutionId'),
+        documentName: text(item, 'DocumentName'),
+        parentAutomationExecutionId: text(item, 'ParentAutomationExecutionId'),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+      }),
+  },
+  'automation-step': {
+    // A step's own record; its execution's start and runbook are added by the listing (STEP_CONTEXT).
+    attributes: [
+      'AutomationExecutionId', 'StepExecutionId', 'StepName', 'StepStatus', 'ExecutionStartTime', 'FailureMessage', 'NextStep',
+      'firstSeenAt', 'observedAt',
+    ],
+    toItem: (item) =>
+      entry({
+        kind: 'automation-step',
+        status: text(item, 'StepStatus'),
+        statusDetails: text(item, 'FailureMessage'),
+        // A step not started yet has no time of its own: its execution's start places it.
+        time: text(item, 'ExecutionStartTime') ?? text(item, STEP_CONTEXT.executionStartTime) ?? '',
+        automationExecutionId: text(item, 'AutomationExecutionId'),
+        stepExecutionId: text(item, 'StepExecutionId'),
+        stepName: text(item, 'StepName'),
+        documentName: text(item, STEP_CONTEXT.documentName),
+        parentAutomationExecutionId: text(item, STEP_CONTEXT.parentAutomationExecutionId),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+      }),
+  },
 };
+
+/** Attributes of a step's execution that the step listing copies onto each step item (lower case: not SSM fields). */
+export const STEP_CONTEXT = {
+  executionStartTime: 'executionStartTime',
+  documentName: 'executionDocumentName',
+  parentAutomationExecutionId: 'executionParentAutomationExecutionId',
+} as const;
 
 export const EXECUTION_KINDS = Object.keys(executionKinds) as ExecutionKind[];

@@ -45,11 +45,11 @@ export function readLimit(query: ViewQuery): number {
 }
 
 /** `status`: a Status or StatusDetails value, matched exactly. */
-export function readStatus(query: ViewQuery): string | undefined {
+export function readStatus(query: ViewQuery, statuses: ReadonlySet<string> = STATUSES): string | undefined {
   const status = query['status'];
   if (status === undefined) return undefined;
-  if (!STATUSES.has(status)) {
-    throw new ViewRequestError('status', `status "${status}" is not one of ${[...STATUSES].join(', ')}`);
+  if (!statuses.has(status)) {
+    throw new ViewRequestError('status', `status "${status}" is not one of ${[...statuses].join(', ')}`);
   }
   return status;
 }

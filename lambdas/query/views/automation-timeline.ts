@@ -1,0 +1,84 @@
+import type { StoredItem } from '../../store/record-store';
+import type { TimeRange } from '../archive-reader';
+import type { ListingPosition } from '../paging';
+import { inStepOrder } from '../ssm-endpoint/automation';
+import type { ViewContext } from './view-context';
+import { STEP_CONTEXT } from './execution-items';
+import type { TimeWindow } from './parameters';
+
+/**
+ * The timeline's Automation kinds. `automation-execution`: executions newest
+ * ExecutionStartTime first, then AutomationExecutionId. `automation-step`: those executions'
+ * steps, each execution's in step order (as DescribeAutomationStepExecutions lists them);
+ * since/until select by the execution's start, as command invocations by their command's.
+ * Positions: (ExecutionStartTime, AutomationExecutionId, StepExecutionId or '').
+ */
+const EXECUTION_ATTRIBUTES = ['AutomationExecutionId', 'ExecutionStartTime', 'DocumentName', 'ParentAutomationExecutionId'];
+const STEP_READ = 100;
+
+export function automationExecutions(
+  ctx: ViewContext,
+  range: TimeRange,
+  status: string | undefined,
+  after: ListingPosition | undefined,
+  pageSize: number,
+  attributes?: readonly string[],
+): AsyncGenerator<StoredItem> {
+  return ctx.reader.automationExecutionsNewestFirst({
+    range,
+    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+    filter: status === undefined ? [] : [{ anyOf: [{ attribute: 'AutomationExecutionStatus', oneOf: [status] }] }],
+    ...(attributes !== undefined ? { attributes } : {}),
+    pageSize,
+  });
+}
+
+export async function* automationSteps(
+  ctx: ViewContext,
+  range: TimeRange,
+  after: ListingPosition | undefined,
+  pageSize: number,
+): AsyncGenerator<StoredItem> {
+  const executions = ctx.reader.automationExecutionsNewestFirst({
+    range,
+    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: true } } : {}),
+    attributes: EXECUTION_ATTRIBUTES,
+    pageSize,
+  });
+  for await (const execution of executions) {
+    const executionId = String(execution['AutomationExecutionId']);
+    const stored: StoredItem[] = [];
+    for await (const step of ctx.reader.automationSteps(executionId, { pageSize: STEP_READ })) stored.push(step);
+    let steps = inStepOrder(stored);
+    if (after !== undefined && after.commandId === executionId) {
+      const position = steps.findIndex((step) => step['StepExecutionId'] === after.instanceId);
+      steps = steps.slice(position + 1);
+    }
+    for (const step of steps) {
+      yield {
+        ...step,
+        [STEP_CONTEXT.executionStartTime]: execution['ExecutionStartTime'],
+        [STEP_CONTEXT.documentName]: execution['DocumentName'],
+        ...(execution['ParentAutomationExecutionId'] !== undefined
+          ? { [STEP_CONTEXT.parentAutomationExecutionId]: execution['ParentAutomationExecutionId'] }
+          : {}),
+      };
+    }
+  }
+}
+
+/** The last word on an Automation entry: its execution's start in the window, its status when asked for. */
+export function automationEntryMatches(item: StoredItem, kind: 'automation-execution' | 'automation-step', window: TimeWindow, status: string | undefined): boolean {
+  const started = kind === 'automation-execution' ? item['ExecutionStartTime'] : item[STEP_CONTEXT.executionStartTime];
+  const time = Date.parse(typeof started === 'string' ? started : '');
+  if (window.since !== undefined && !(time >= window.since)) return false;
+  if (window.until !== undefined && !(time < window.until)) return false;
+  const own = kind === 'automation-execution' ? item['AutomationExecutionStatus'] : item['StepStatus'];
+  return status === undefined || own === status;
+}
+
+export function automationPositionOf(item: StoredItem, kind: 'automation-execution' | 'automation-step'): ListingPosition {
+  return kind === 'automation-execution'
+    ? { time: String(item['ExecutionStartTime']), commandId: String(item['AutomationExecutionId']), instanceId: '' }
+    : { time: String(item[STEP_CONTEXT.executionStartTime]), commandId: String(item['AutomationExecutionId']), instanceId: String(item['StepExecutionId']) };
+}

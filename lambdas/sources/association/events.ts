@@ -1,0 +1,77 @@
+import { associationStatuses, statusInfo } from '../../status';
+import { MalformedMessageError, type SsmEvent, type WorkItem } from '../history-source';
+
+/**
+ * State Manager's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon
+ * EventBridge event examples for Systems Manager", State Manager events) read into work items.
+ *
+ * Neither detail-type carries an ExecutionId, the executions table's sort key: an event only
+ * says "association X ran, or changed". So no event is stored by itself. An event with a
+ * terminal status (the association's, or one node's) asks for the association's recent
+ * executions: those created after its last-execution-date (or the event time, if earlier or
+ * if there is none) less LOOKBACK_MS, with the targets of those that have finished. Pending and InProgress events ask for nothing:
+ * the terminal event that follows them fetches the same executions once they are finished.
+ */
+export const ASSOCIATION_DETAIL_TYPE = 'EC2 State Manager Association State Change';
+export const INSTANCE_ASSOCIATION_DETAIL_TYPE = 'EC2 State Manager Instance Association State Change';
+
+/**
+ * How far before last-execution-date the fetch starts. last-execution-date is when the
+ * latest execution started or ended; an hour covers an execution that ran up to an hour, and
+ * its neighbours are simply fetched again (idempotent writes).
+ */
+export const LOOKBACK_MS = 60 * 60 * 1000;
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** AssociationId: a UUID, 36 characters (API reference pattern). */
+const ASSOCIATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function requiredString(fields: Fields, name: string, where: string): string {
+  const value = fields[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new MalformedMessageError(`${where}: "${name}" must be a non-empty string`);
+  }
+  return value;
+}
+
+function optionalTime(fields: Fields, name: string, where: string): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
+  return new Date(ms).toISOString();
+}
+
+function envelopeTime(event: SsmEvent, where: string): string {
+  const date = new Date(event.time);
+  if (Number.isNaN(date.getTime())) throw new MalformedMessageError(`${where}: "time" is not a time: "${event.time}"`);
+  return date.toISOString();
+}
+
+export function parseAssociationEvent(event: SsmEvent): WorkItem {
+  const where = `${event['detail-type']} event ${event.id}`;
+  if (event['detail-type'] !== ASSOCIATION_DETAIL_TYPE && event['detail-type'] !== INSTANCE_ASSOCIATION_DETAIL_TYPE) {
+    throw new MalformedMessageError(`${where}: not a State Manager detail-type`);
+  }
+  const detail = event.detail;
+  const sentAt = envelopeTime(event, where);
+  const associationId = requiredString(detail, 'association-id', where);
+  if (!ASSOCIATION_ID.test(associationId)) throw new MalformedMessageError(`${where}: "association-id" is not an association id: "${associationId}"`);
+  if (event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE) requiredString(detail, 'instance-id', where);
+  const status = requiredString(detail, 'status', where);
+  const lastExecution = optionalTime(detail, 'last-execution-date', where);
+  optionalTime(detail, 'last-successful-execution-date', where);
+  // The earlier of the two: AWS's own instance sample has a last-execution-date an hour after its event time.
+  const from = lastExecution !== undefined && lastExecution < sentAt ? lastExecution : sentAt;
+  const since = new Date(Date.parse(from) - LOOKBACK_MS).toISOString();
+  return {
+    kind: 'association',
+    parentId: associationId,
+    producer: 'event',
+    sentAt,
+    observations: [],
+    fetch: statusInfo(associationStatuses, status).terminal ? { scope: 'parent', since } : { scope: 'none' },
+  };
+}

@@ -1,0 +1,68 @@
+import {
+  paginateDescribeAssociationExecutions,
+  paginateDescribeAssociationExecutionTargets,
+  type AssociationExecution,
+  type AssociationExecutionTarget,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+
+/**
+ * The State Manager read calls the collector makes:
+ * - DescribeAssociationExecutions for one AssociationId, filtered CreatedTime GREATER_THAN
+ *   the work items' earliest `since`, at the maximum page size (50), every page: the events
+ *   name no execution, and this is the one call that lists an association's executions.
+ * - DescribeAssociationExecutionTargets for each finished execution, 50 targets a page,
+ *   every page: the per-node results (Status, DetailedStatus, OutputSource).
+ */
+export const ASSOCIATION_PAGE_SIZE = 50;
+
+/** SSM no longer (or not yet) knows this association or execution. */
+export class AssociationNotFoundError extends Error {
+  constructor(id: string, options?: { cause?: unknown }) {
+    super(`SSM does not know association (execution) ${id}`, options);
+    this.name = 'AssociationNotFoundError';
+  }
+}
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'AssociationDoesNotExist' || error.name === 'AssociationExecutionDoesNotExist');
+
+/** The SSM filter value for CreatedTime: ISO 8601 to the second, UTC. */
+export const createdTimeFilterValue = (iso: string): string => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export async function listAssociationExecutions(ssm: SSMClient, associationId: string, since?: string): Promise<AssociationExecution[]> {
+  const executions: AssociationExecution[] = [];
+  try {
+    const pages = paginateDescribeAssociationExecutions(
+      { client: ssm, pageSize: ASSOCIATION_PAGE_SIZE },
+      {
+        AssociationId: associationId,
+        ...(since !== undefined ? { Filters: [{ Key: 'CreatedTime', Value: createdTimeFilterValue(since), Type: 'GREATER_THAN' }] } : {}),
+      },
+    );
+    for await (const page of pages) executions.push(...(page.AssociationExecutions ?? []));
+  } catch (error) {
+    if (isNotFound(error)) throw new AssociationNotFoundError(associationId, { cause: error });
+    throw error;
+  }
+  return executions;
+}
+
+export async function listAssociationExecutionTargets(
+  ssm: SSMClient,
+  associationId: string,
+  executionId: string,
+): Promise<AssociationExecutionTarget[]> {
+  const targets: AssociationExecutionTarget[] = [];
+  try {
+    const pages = paginateDescribeAssociationExecutionTargets(
+      { client: ssm, pageSize: ASSOCIATION_PAGE_SIZE },
+      { AssociationId: associationId, ExecutionId: executionId },
+    );
+    for await (const page of pages) targets.push(...(page.AssociationExecutionTargets ?? []));
+  } catch (error) {
+    if (isNotFound(error)) throw new AssociationNotFoundError(executionId, { cause: error });
+    throw error;
+  }
+  return targets;
+}

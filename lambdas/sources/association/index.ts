@@ -1,0 +1,63 @@
+import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
+import { associationStatuses, statusInfo } from '../../status';
+import { mayNotBeVisibleYet } from '../eventual-consistency';
+import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
+import { AssociationNotFoundError, listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
+import { associationExecutionObservation, associationExecutionTargetObservation } from './records';
+
+/**
+ * One association's collection: however many events named it in a batch, one
+ * DescribeAssociationExecutions listing (ceil(executions/50) pages) from the earliest `since`
+ * the items ask for (all executions when one asks for no bound), then, for every finished
+ * execution in it, ceil(targets/50) DescribeAssociationExecutionTargets pages. Targets of an
+ * execution still running are not fetched: its own terminal event comes later.
+ */
+async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: () => Date): Promise<Observation[]> {
+  const first = items[0];
+  if (!first) return [];
+  const associationId = first.parentId;
+  const producers = new Set<Producer>();
+  let since: string | undefined;
+  let unbounded = false;
+  for (const item of items) {
+    if (item.fetch.scope !== 'parent') continue;
+    producers.add(item.producer);
+    if (item.fetch.since === undefined) unbounded = true;
+    else if (since === undefined || item.fetch.since < since) since = item.fetch.since;
+  }
+  const observations: Observation[] = items.flatMap((item) => item.observations);
+  if (producers.size === 0) return observations;
+
+  let executions: AssociationExecution[];
+  const targets: AssociationExecutionTarget[] = [];
+  try {
+    executions = await listAssociationExecutions(ssm, associationId, unbounded ? undefined : since);
+    for (const execution of executions) {
+      if (execution.ExecutionId === undefined || !statusInfo(associationStatuses, execution.Status ?? 'Pending').terminal) continue;
+      targets.push(...(await listAssociationExecutionTargets(ssm, associationId, execution.ExecutionId)));
+    }
+  } catch (error) {
+    if (!(error instanceof AssociationNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
+    // Deleted, or older than SSM's memory: the events themselves hold nothing to keep.
+    return observations;
+  }
+
+  const observedAt = now();
+  for (const execution of executions) observations.push(associationExecutionObservation(execution, { observedAt, producers }));
+  for (const target of targets) observations.push(associationExecutionTargetObservation(target, { observedAt, producers }));
+  return observations;
+}
+
+export const associationSource: HistorySource = {
+  kind: 'association',
+  eventDetailTypes: [ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE],
+  tables: ['associationExecutions', 'associationExecutionTargets'],
+  collectorActions: [],
+  scopedCollectorActions: [
+    { action: 'ssm:DescribeAssociationExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },
+    { action: 'ssm:DescribeAssociationExecutionTargets', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },
+  ],
+  parseEvent: parseAssociationEvent,
+  collect,
+};

@@ -1,0 +1,106 @@
+import {
+  AssociationDoesNotExist,
+  DescribeAssociationExecutionsCommand,
+  DescribeAssociationExecutionTargetsCommand,
+  SSMClient,
+  type AssociationExecution,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import associationSample from '../fixtures/aws/association-state-change.json';
+import instanceSample from '../fixtures/aws/instance-association-state-change.json';
+import { Collector } from '../../lambdas/collector/collector';
+import { historySources } from '../../lambdas/sources';
+import { associationExecutionFromItem } from '../../lambdas/sources/association/records';
+import { RecordStore } from '../../lambdas/store/record-store';
+import { startDynalite, type TestDatabase } from '../support/databases';
+import { queueMessage } from '../support/messages';
+
+const ASSOCIATION_ID = associationSample.detail['association-id'];
+const silent = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+
+function execution(n: number, status: string): AssociationExecution {
+  return {
+    AssociationId: ASSOCIATION_ID,
+    AssociationVersion: '1',
+    ExecutionId: `0000000${n}-1111-4222-8333-444455556666`,
+    Status: status,
+    DetailedStatus: status,
+    CreatedTime: new Date(Date.parse('2017-05-16T23:00:01Z') - n * 60_000),
+    ResourceCountByStatus: `{${status}=1}`,
+  };
+}
+
+describe('Collector, State Manager (SSM mocked per call, DynamoDB real: dynalite)', () => {
+  let database: TestDatabase;
+  let store: RecordStore;
+  const ssmMock = mockClient(SSMClient);
+  let now = new Date('2017-05-16T23:02:00.000Z');
+  let collector: Collector;
+
+  beforeAll(async () => {
+    database = await startDynalite();
+  });
+  afterAll(async () => {
+    await database.stop();
+  });
+  beforeEach(async () => {
+    ssmMock.reset();
+    now = new Date('2017-05-16T23:02:00.000Z');
+    store = new RecordStore(database.doc, await database.tables(), () => now);
+    collector = new Collector({
+      sources: historySources,
+      clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
+      store,
+      logger: silent,
+      parentConcurrency: 2,
+      now: () => now,
+    });
+  });
+
+  it('asks for the executions created since an hour before last-execution-date, every page, and the targets of finished ones only', async () => {
+    ssmMock
+      .on(DescribeAssociationExecutionsCommand)
+      .resolvesOnce({ AssociationExecutions: [execution(0, 'InProgress')], NextToken: 'page-2' })
+      .resolves({ AssociationExecutions: [execution(1, 'Failed')] });
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand).resolves({
+      AssociationExecutionTargets: [
+        { AssociationId: ASSOCIATION_ID, ExecutionId: execution(1, 'Failed').ExecutionId, ResourceId: 'i-12345678', ResourceType: 'ManagedInstance', Status: 'Failed' },
+      ],
+    });
+    // Both samples name the same association here: one listing serves the whole batch.
+    const instance = { ...instanceSample, time: '2017-05-16T23:01:30Z', detail: { ...instanceSample.detail, 'association-id': ASSOCIATION_ID, 'last-execution-date': '2017-05-16T23:00:01Z' } };
+    const { failedMessageIds } = await collector.collect([queueMessage(associationSample), queueMessage(instance)]);
+    expect(failedMessageIds).toEqual([]);
+
+    const listings = ssmMock.commandCalls(DescribeAssociationExecutionsCommand).map((call) => call.args[0].input);
+    // Two pages (the SDK's paginator reuses one input object, so both calls show its last state).
+    expect(listings).toHaveLength(2);
+    for (const listing of listings) {
+      expect(listing).toMatchObject({ AssociationId: ASSOCIATION_ID, Filters: [{ Key: 'CreatedTime', Value: '2017-05-16T22:00:01Z', Type: 'GREATER_THAN' }], MaxResults: 50 });
+    }
+    const targetCalls = ssmMock.commandCalls(DescribeAssociationExecutionTargetsCommand).map((call) => call.args[0].input);
+    expect(targetCalls).toEqual([{ AssociationId: ASSOCIATION_ID, ExecutionId: execution(1, 'Failed').ExecutionId, MaxResults: 50 }]);
+
+    const stored = await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: execution(0, 'InProgress').ExecutionId as string });
+    expect(associationExecutionFromItem(stored ?? {})).toEqual(execution(0, 'InProgress'));
+    expect(stored).toMatchObject({ createdYear: '2017' });
+    expect(await store.get('associationExecutionTargets', { ExecutionId: execution(1, 'Failed').ExecutionId as string, ResourceId: 'i-12345678' })).toMatchObject({
+      Status: 'Failed',
+    });
+  });
+
+  it('makes no SSM call for Pending and InProgress events', async () => {
+    const pending = { ...associationSample, detail: { ...associationSample.detail, status: 'Pending' } };
+    const running = { ...instanceSample, detail: { ...instanceSample.detail, status: 'InProgress' } };
+    expect((await collector.collect([queueMessage(pending), queueMessage(running)])).failedMessageIds).toEqual([]);
+    expect(ssmMock.calls()).toHaveLength(0);
+  });
+
+  it('retries while SSM may not show the association yet, and keeps nothing once it is gone for good', async () => {
+    ssmMock.on(DescribeAssociationExecutionsCommand).rejects(new AssociationDoesNotExist({ message: 'gone', $metadata: {} }));
+    const message = queueMessage(associationSample);
+    expect((await collector.collect([message])).failedMessageIds).toEqual([message.id]);
+    now = new Date('2017-05-17T23:02:00.000Z');
+    expect((await collector.collect([message])).failedMessageIds).toEqual([]);
+  });
+});
