@@ -1,27 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import { Collector, type QueueMessage } from '../lambdas/collector/collector';
-import { forEachBounded } from '../lambdas/concurrency';
 import { auditRunCommandArchive, type AuditResult } from '../lambdas/local/archive-audit';
-import { CallCounter } from '../lambdas/local/call-counter';
-import { fleetCommand, SsmSimulator } from '../lambdas/local/ssm-simulator';
-import { SeededRandom } from '../lambdas/local/ssm-simulator/random';
-import { historySources } from '../lambdas/sources';
-import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';
-import { RecordStore } from '../lambdas/store/record-store';
+import { fleetCommand } from '../lambdas/local/ssm-simulator';
+import { replayThroughCollector, type ReplayOptions } from './replay';
 
-export interface CollectionOptions {
+export interface CollectionOptions extends ReplayOptions {
   readonly nodes: number;
-  readonly seed: number;
-  /** Share of events delivered twice. */
-  readonly duplicateRate: number;
-  /** SQS batch size of the collector's event source. */
-  readonly batchSize: number;
-  /** Collector invocations at once (the event source's maximum concurrency). */
-  readonly concurrency: number;
 }
 
 export interface CollectionFigures {
@@ -34,66 +16,17 @@ export interface CollectionFigures {
   readonly audit: AuditResult;
 }
 
-const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/**
- * One command to a fleet, its complete EventBridge event stream as the simulator emitted it,
- * shuffled with some events duplicated, through the collector in SQS-sized batches, against
- * dynalite and the SSM simulator over HTTP with the real SDK clients.
- */
+/** One command to a fleet, its event stream replayed through the collector, the archive audited. */
 export async function benchCollection(options: CollectionOptions): Promise<CollectionFigures> {
-  const database = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
-  const simulator = new SsmSimulator({ seed: options.seed });
-  const { endpoint } = await simulator.listen();
-  try {
-    simulator.sendCommand(fleetCommand({ nodes: options.nodes, failureRate: 0.05, longOutputRate: 0.01, seed: options.seed }));
-    simulator.runToCompletion();
-    const random = new SeededRandom(options.seed);
-    const stream = simulator.events.filter((event) => event.channel === 'eventbridge').map((event) => event.body);
-    const deliveries = [...stream];
-    for (const body of stream) if (random.next() < options.duplicateRate) deliveries.push(body);
-    for (let i = deliveries.length - 1; i > 0; i--) {
-      const j = random.int(0, i);
-      [deliveries[i], deliveries[j]] = [deliveries[j] as string, deliveries[i] as string];
-    }
-
-    const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(database.address() as AddressInfo).port}`, region: 'us-east-1', credentials });
-    const tables = prefixedTableNames('bench-');
-    await createTables(ddb, tables);
-    const ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials, retryMode: 'adaptive', maxAttempts: 6 });
-    const ssmCalls = new CallCounter().attach(ssm);
-    const ddbCalls = new CallCounter().attach(ddb);
-    const store = new RecordStore(DynamoDBDocumentClient.from(ddb), tables);
-    const collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 4 });
-
-    const batches: QueueMessage[][] = [];
-    for (let i = 0; i < deliveries.length; i += options.batchSize) {
-      batches.push(deliveries.slice(i, i + options.batchSize).map((body, j) => ({ id: `${i + j}`, body })));
-    }
-    let failedMessages = 0;
-    const started = process.hrtime.bigint();
-    await forEachBounded(batches, options.concurrency, async (batch) => {
-      failedMessages += (await collector.collect(batch)).failedMessageIds.length;
-    });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-    const audit = await auditRunCommandArchive(store, simulator.truth());
-    const figures: CollectionFigures = {
-      events: deliveries.length,
+  return replayThroughCollector(
+    options,
+    (simulator) => {
+      simulator.sendCommand(fleetCommand({ nodes: options.nodes, failureRate: 0.05, longOutputRate: 0.01, seed: options.seed }));
+    },
+    async ({ simulator, store, ...replay }) => ({
+      ...replay,
       invocations: simulator.truth().invocations.length,
-      seconds,
-      ssmCalls: Object.fromEntries(Object.entries(ssmCalls.snapshot()).map(([name, n]) => [name.replace(/Command$/, ''), n])),
-      ddbWrites: ddbCalls.count('UpdateItem'),
-      failedMessages,
-      audit,
-    };
-    ssm.destroy();
-    ddb.destroy();
-    return figures;
-  } finally {
-    await simulator.close();
-    await new Promise((resolve) => database.close(resolve));
-  }
+      audit: await auditRunCommandArchive(store, simulator.truth()),
+    }),
+  );
 }

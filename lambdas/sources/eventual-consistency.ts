@@ -13,3 +13,11 @@ export function mayNotBeVisibleYet(items: readonly WorkItem[], now: Date): boole
   const newest = items.reduce((latest, item) => (item.sentAt > latest ? item.sentAt : latest), '');
   return newest === '' || now.getTime() - Date.parse(newest) < EVENTUAL_CONSISTENCY_WINDOW_MS;
 }
+
+/** SSM does not know this parent: not yet (eventual consistency) or no longer (retention). */
+export class ParentNotFoundError extends Error {
+  constructor(parent: string, options?: { cause?: unknown }) {
+    super(`SSM does not know ${parent}`, options);
+    this.name = 'ParentNotFoundError';
+  }
+}

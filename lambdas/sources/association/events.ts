@@ -1,5 +1,6 @@
 import { associationStatuses, statusInfo } from '../../status';
 import { MalformedMessageError, type SsmEvent, type WorkItem } from '../history-source';
+import { envelopeTime, requiredString, type Fields } from '../event-fields';
 
 /**
  * State Manager's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon
@@ -22,18 +23,10 @@ export const INSTANCE_ASSOCIATION_DETAIL_TYPE = 'EC2 State Manager Instance Asso
  */
 export const LOOKBACK_MS = 60 * 60 * 1000;
 
-type Fields = Readonly<Record<string, unknown>>;
 
 /** AssociationId: a UUID, 36 characters (API reference pattern). */
 const ASSOCIATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-function requiredString(fields: Fields, name: string, where: string): string {
-  const value = fields[name];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new MalformedMessageError(`${where}: "${name}" must be a non-empty string`);
-  }
-  return value;
-}
 
 function optionalTime(fields: Fields, name: string, where: string): string | undefined {
   const value = fields[name];
@@ -44,11 +37,6 @@ function optionalTime(fields: Fields, name: string, where: string): string | und
   return new Date(ms).toISOString();
 }
 
-function envelopeTime(event: SsmEvent, where: string): string {
-  const date = new Date(event.time);
-  if (Number.isNaN(date.getTime())) throw new MalformedMessageError(`${where}: "time" is not a time: "${event.time}"`);
-  return date.toISOString();
-}
 
 export function parseAssociationEvent(event: SsmEvent): WorkItem {
   const where = `${event['detail-type']} event ${event.id}`;

@@ -5,6 +5,7 @@ import {
   type AssociationExecutionTarget,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { ParentNotFoundError } from '../eventual-consistency';
 
 /**
  * The State Manager read calls the collector makes:
@@ -15,14 +16,6 @@ import {
  *   every page: the per-node results (Status, DetailedStatus, OutputSource).
  */
 export const ASSOCIATION_PAGE_SIZE = 50;
-
-/** SSM no longer (or not yet) knows this association or execution. */
-export class AssociationNotFoundError extends Error {
-  constructor(id: string, options?: { cause?: unknown }) {
-    super(`SSM does not know association (execution) ${id}`, options);
-    this.name = 'AssociationNotFoundError';
-  }
-}
 
 const isNotFound = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'AssociationDoesNotExist' || error.name === 'AssociationExecutionDoesNotExist');
@@ -42,7 +35,7 @@ export async function listAssociationExecutions(ssm: SSMClient, associationId: s
     );
     for await (const page of pages) executions.push(...(page.AssociationExecutions ?? []));
   } catch (error) {
-    if (isNotFound(error)) throw new AssociationNotFoundError(associationId, { cause: error });
+    if (isNotFound(error)) throw new ParentNotFoundError(`association ${associationId}`, { cause: error });
     throw error;
   }
   return executions;
@@ -61,7 +54,7 @@ export async function listAssociationExecutionTargets(
     );
     for await (const page of pages) targets.push(...(page.AssociationExecutionTargets ?? []));
   } catch (error) {
-    if (isNotFound(error)) throw new AssociationNotFoundError(executionId, { cause: error });
+    if (isNotFound(error)) throw new ParentNotFoundError(`association execution ${executionId}`, { cause: error });
     throw error;
   }
   return targets;

@@ -1,9 +1,9 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { associationStatuses, statusInfo } from '../../status';
-import { mayNotBeVisibleYet } from '../eventual-consistency';
+import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
-import { AssociationNotFoundError, listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
+import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
 import { associationExecutionObservation, associationExecutionTargetObservation } from './records';
 
 /**
@@ -38,7 +38,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
       targets.push(...(await listAssociationExecutionTargets(ssm, associationId, execution.ExecutionId)));
     }
   } catch (error) {
-    if (!(error instanceof AssociationNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
+    if (!(error instanceof ParentNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
     // Deleted, or older than SSM's memory: the events themselves hold nothing to keep.
     return observations;
   }

@@ -1,10 +1,10 @@
 import { automationStatuses, statusInfo } from '../../status';
+import { definedFields, envelopeTime, optionalString, requiredString, type Fields } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
   type Observation,
   type SsmEvent,
-  type StoredFields,
   type WorkItem,
 } from '../history-source';
 
@@ -21,7 +21,6 @@ import {
 export const AUTOMATION_EXECUTION_DETAIL_TYPE = 'EC2 Automation Execution Status-change Notification';
 export const AUTOMATION_STEP_DETAIL_TYPE = 'EC2 Automation Step Status-change Notification';
 
-type Fields = Readonly<Record<string, unknown>>;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const EVENT_TIME = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/;
@@ -53,20 +52,7 @@ export function formatAutomationEventTime(date: Date): string {
   );
 }
 
-function requiredString(fields: Fields, name: string, where: string): string {
-  const value = fields[name];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new MalformedMessageError(`${where}: "${name}" must be a non-empty string`);
-  }
-  return value;
-}
 
-function optionalString(fields: Fields, name: string, where: string): string | undefined {
-  const value = fields[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
-  return value;
-}
 
 function executionId(fields: Fields, where: string): string {
   const value = requiredString(fields, 'ExecutionId', where);
@@ -92,17 +78,7 @@ function documentVersion(fields: Fields, where: string): string | undefined {
   throw new MalformedMessageError(`${where}: "DefinitionVersion" must be a number`);
 }
 
-function envelopeTime(event: SsmEvent, where: string): string {
-  const date = new Date(event.time);
-  if (Number.isNaN(date.getTime())) throw new MalformedMessageError(`${where}: "time" is not a time: "${event.time}"`);
-  return date.toISOString();
-}
 
-function stored(fields: Record<string, string | undefined>): StoredFields {
-  const result: StoredFields = {};
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) result[name] = value;
-  return result;
-}
 
 export function parseAutomationEvent(event: SsmEvent): WorkItem {
   const where = `${event['detail-type']} event ${event.id}`;
@@ -123,7 +99,7 @@ export function parseAutomationEvent(event: SsmEvent): WorkItem {
         statuses: automationStatuses,
         observedAt,
         fields: {
-          ...stored({
+          ...definedFields({
             DocumentName: optionalString(detail, 'Definition', where),
             DocumentVersion: documentVersion(detail, where),
             ExecutionStartTime: startTime,

@@ -5,6 +5,7 @@ import {
   type SSMClient,
   type StepExecution,
 } from '@aws-sdk/client-ssm';
+import { ParentNotFoundError } from '../eventual-consistency';
 
 /**
  * The Automation read calls the collector makes, each the cheapest form that answers:
@@ -19,14 +20,6 @@ import {
  */
 export const STEP_PAGE_SIZE = 50;
 
-/** SSM no longer (or not yet) knows this execution. */
-export class AutomationNotFoundError extends Error {
-  constructor(executionId: string, options?: { cause?: unknown }) {
-    super(`SSM does not know automation execution ${executionId}`, options);
-    this.name = 'AutomationNotFoundError';
-  }
-}
-
 const isNotFound = (error: unknown): boolean => error instanceof Error && error.name === 'AutomationExecutionNotFoundException';
 
 export async function getAutomationExecution(ssm: SSMClient, executionId: string): Promise<AutomationExecutionMetadata> {
@@ -34,7 +27,7 @@ export async function getAutomationExecution(ssm: SSMClient, executionId: string
     new DescribeAutomationExecutionsCommand({ Filters: [{ Key: 'ExecutionId', Values: [executionId] }] }),
   );
   const execution = AutomationExecutionMetadataList?.find((candidate) => candidate.AutomationExecutionId === executionId);
-  if (!execution) throw new AutomationNotFoundError(executionId);
+  if (!execution) throw new ParentNotFoundError(`automation execution ${executionId}`);
   return execution;
 }
 
@@ -51,7 +44,7 @@ export async function listStepExecutions(ssm: SSMClient, executionId: string, st
     );
     for await (const page of pages) steps.push(...(page.StepExecutions ?? []));
   } catch (error) {
-    if (isNotFound(error)) throw new AutomationNotFoundError(executionId, { cause: error });
+    if (isNotFound(error)) throw new ParentNotFoundError(`automation execution ${executionId}`, { cause: error });
     throw error;
   }
   return steps;

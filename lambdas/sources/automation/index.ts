@@ -1,8 +1,8 @@
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
-import { mayNotBeVisibleYet } from '../eventual-consistency';
+import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
-import { AutomationNotFoundError, getAutomationExecution, listStepExecutions } from './fetch';
+import { getAutomationExecution, listStepExecutions } from './fetch';
 import { automationExecutionObservation, automationStepObservation } from './records';
 
 
@@ -53,7 +53,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
       }
     }
   } catch (error) {
-    if (!(error instanceof AutomationNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
+    if (!(error instanceof ParentNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
     // Older than SSM's memory: what the events said is all there is to keep.
     return observations;
   }

@@ -1,5 +1,6 @@
 import { runCommandStatuses, statusInfo } from '../../status';
 import { isoTime } from '../../store/stored-fields';
+import { definedFields, optionalString, requiredString, type Fields } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -23,22 +24,8 @@ import {
 export const COMMAND_DETAIL_TYPE = 'EC2 Command Status-change Notification';
 export const INVOCATION_DETAIL_TYPE = 'EC2 Command Invocation Status-change Notification';
 
-type Fields = Readonly<Record<string, unknown>>;
 
-function requiredString(fields: Fields, name: string, where: string): string {
-  const value = fields[name];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new MalformedMessageError(`${where}: "${name}" must be a non-empty string`);
-  }
-  return value;
-}
 
-function optionalString(fields: Fields, name: string, where: string): string | undefined {
-  const value = fields[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
-  return value;
-}
 
 function commandId(fields: Fields, name: string, where: string): string {
   const value = requiredString(fields, name, where);
@@ -71,11 +58,6 @@ function stringLists(value: unknown, where: string): Record<string, string[]> | 
   return lists;
 }
 
-function withoutUndefined(fields: Record<string, string | string[] | Record<string, string[]> | undefined>): StoredFields {
-  const stored: StoredFields = {};
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) stored[name] = value;
-  return stored;
-}
 
 function eventObservation(
   table: Observation['table'],
@@ -152,13 +134,13 @@ export function parseRunCommandEvent(event: SsmEvent): WorkItem {
   };
   switch (event['detail-type']) {
     case COMMAND_DETAIL_TYPE:
-      return commandWorkItem(id, status, observedAt, 'event', withoutUndefined({
+      return commandWorkItem(id, status, observedAt, 'event', definedFields({
         ...common,
         ExpiresAfter: time(optionalString(detail, 'expire-after', where), 'expire-after', where),
         Parameters: stringLists(detail.parameters, where),
       }));
     case INVOCATION_DETAIL_TYPE:
-      return invocationWorkItem(id, requiredString(detail, 'instance-id', where), status, observedAt, 'event', withoutUndefined(common));
+      return invocationWorkItem(id, requiredString(detail, 'instance-id', where), status, observedAt, 'event', definedFields(common));
     default:
       throw new MalformedMessageError(`${where}: not a Run Command detail-type`);
   }
@@ -175,7 +157,7 @@ export function parseRunCommandNotification(message: Fields): WorkItem {
     RequestedDateTime: time(optionalString(message, 'requestedDateTime', where), 'requestedDateTime', where),
   };
   if (typeof message.instanceId === 'string') {
-    return invocationWorkItem(id, requiredString(message, 'instanceId', where), status, observedAt, 'notification', withoutUndefined(common));
+    return invocationWorkItem(id, requiredString(message, 'instanceId', where), status, observedAt, 'notification', definedFields(common));
   }
   const instanceIds = message.instanceIds;
   if (instanceIds !== undefined && !(Array.isArray(instanceIds) && instanceIds.every((i) => typeof i === 'string'))) {
@@ -184,7 +166,7 @@ export function parseRunCommandNotification(message: Fields): WorkItem {
   if (instanceIds === undefined && message.expiresAfter === undefined) {
     throw new MalformedMessageError(`${where}: neither an Invocation (instanceId) nor a Command (instanceIds) notification`);
   }
-  return commandWorkItem(id, status, observedAt, 'notification', withoutUndefined({
+  return commandWorkItem(id, status, observedAt, 'notification', definedFields({
     ...common,
     ExpiresAfter: time(optionalString(message, 'expiresAfter', where), 'expiresAfter', where),
     InstanceIds: instanceIds as string[] | undefined,

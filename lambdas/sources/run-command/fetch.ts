@@ -7,6 +7,7 @@ import {
   type GetCommandInvocationCommandOutput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { ParentNotFoundError } from '../eventual-consistency';
 
 /**
  * The Run Command read calls the collector makes, each the cheapest form that answers:
@@ -14,14 +15,6 @@ import {
  * CommandId, and GetCommandInvocation for one plugin only when its listed output was cut.
  */
 export const LIST_PAGE_SIZE = 50;
-
-/** SSM no longer (or not yet: Run Command is eventually consistent) knows this command. */
-export class CommandNotFoundError extends Error {
-  constructor(commandId: string, options?: { cause?: unknown }) {
-    super(`SSM does not know command ${commandId}`, options);
-    this.name = 'CommandNotFoundError';
-  }
-}
 
 const isNotFound = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'InvalidCommandId' || error.name === 'InvocationDoesNotExist');
@@ -39,7 +32,7 @@ export async function listCommandInvocations(
     );
     for await (const page of pages) invocations.push(...(page.CommandInvocations ?? []));
   } catch (error) {
-    if (isNotFound(error)) throw new CommandNotFoundError(commandId, { cause: error });
+    if (isNotFound(error)) throw new ParentNotFoundError(`command ${commandId}`, { cause: error });
     throw error;
   }
   return invocations;
@@ -49,10 +42,10 @@ export async function getCommand(ssm: SSMClient, commandId: string): Promise<Com
   try {
     const { Commands } = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
     const command = Commands?.find((candidate) => candidate.CommandId === commandId);
-    if (!command) throw new CommandNotFoundError(commandId);
+    if (!command) throw new ParentNotFoundError(`command ${commandId}`);
     return command;
   } catch (error) {
-    if (isNotFound(error)) throw new CommandNotFoundError(commandId, { cause: error });
+    if (isNotFound(error)) throw new ParentNotFoundError(`command ${commandId}`, { cause: error });
     throw error;
   }
 }
@@ -68,7 +61,7 @@ export async function getPluginOutput(
       new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId, PluginName: pluginName }),
     );
   } catch (error) {
-    if (isNotFound(error)) throw new CommandNotFoundError(commandId, { cause: error });
+    if (isNotFound(error)) throw new ParentNotFoundError(`command ${commandId}`, { cause: error });
     throw error;
   }
 }

@@ -1,10 +1,10 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { forEachBounded } from '../../concurrency';
 import { runCommandStatuses, statusInfo } from '../../status';
-import { mayNotBeVisibleYet } from '../eventual-consistency';
+import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
-import { CommandNotFoundError, getCommand, getPluginOutput, listCommandInvocations } from './fetch';
+import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
 import { isListedOutputCut } from './output-limits';
 import { commandInvocationObservation, commandObservation, type PluginOutputs } from './records';
 
@@ -76,7 +76,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
       });
     }
   } catch (error) {
-    if (!(error instanceof CommandNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
+    if (!(error instanceof ParentNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
     // Older than SSM's memory: what the events said is all there is to keep.
     return observations;
   }

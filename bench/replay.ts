@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { Collector, type QueueMessage } from '../lambdas/collector/collector';
+import { forEachBounded } from '../lambdas/concurrency';
+import { CallCounter } from '../lambdas/local/call-counter';
+import { SsmSimulator } from '../lambdas/local/ssm-simulator';
+import { SeededRandom } from '../lambdas/local/ssm-simulator/random';
+import { historySources } from '../lambdas/sources';
+import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';
+import { RecordStore } from '../lambdas/store/record-store';
+
+export interface ReplayOptions {
+  readonly seed: number;
+  /** Share of events delivered twice. */
+  readonly duplicateRate: number;
+  /** SQS batch size of the collector's event source. */
+  readonly batchSize: number;
+  /** Collector invocations at once (the event source's maximum concurrency). */
+  readonly concurrency: number;
+}
+
+export interface Replay {
+  readonly simulator: SsmSimulator;
+  readonly store: RecordStore;
+  readonly events: number;
+  readonly seconds: number;
+  /** SSM calls by operation ("ListCommands", ...). */
+  readonly ssmCalls: Record<string, number>;
+  readonly ddbWrites: number;
+  readonly failedMessages: number;
+}
+
+const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * What every collection benchmark does: `play` scripts activity into the simulator, which
+ * runs to completion; its complete EventBridge event stream, shuffled with some events
+ * duplicated, goes through the collector in SQS-sized batches against dynalite and the
+ * simulator over HTTP with the real SDK clients. `judge` reads the replay (and the archive)
+ * before everything is closed.
+ */
+export async function replayThroughCollector<T>(
+  options: ReplayOptions,
+  play: (simulator: SsmSimulator) => void,
+  judge: (replay: Replay) => Promise<T>,
+): Promise<T> {
+  const database = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
+  const simulator = new SsmSimulator({ seed: options.seed });
+  const { endpoint } = await simulator.listen();
+  const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(database.address() as AddressInfo).port}`, region: 'us-east-1', credentials });
+  const ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials, retryMode: 'adaptive', maxAttempts: 6 });
+  try {
+    play(simulator);
+    simulator.runToCompletion();
+    const random = new SeededRandom(options.seed);
+    const stream = simulator.events.filter((event) => event.channel === 'eventbridge').map((event) => event.body);
+    const deliveries = [...stream];
+    for (const body of stream) if (random.next() < options.duplicateRate) deliveries.push(body);
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = random.int(0, i);
+      [deliveries[i], deliveries[j]] = [deliveries[j] as string, deliveries[i] as string];
+    }
+
+    const tables = prefixedTableNames('bench-');
+    await createTables(ddb, tables);
+    const ssmCalls = new CallCounter().attach(ssm);
+    const ddbCalls = new CallCounter().attach(ddb);
+    const store = new RecordStore(DynamoDBDocumentClient.from(ddb), tables);
+    const collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 4 });
+
+    const batches: QueueMessage[][] = [];
+    for (let i = 0; i < deliveries.length; i += options.batchSize) {
+      batches.push(deliveries.slice(i, i + options.batchSize).map((body, j) => ({ id: `${i + j}`, body })));
+    }
+    let failedMessages = 0;
+    const started = process.hrtime.bigint();
+    await forEachBounded(batches, options.concurrency, async (batch) => {
+      failedMessages += (await collector.collect(batch)).failedMessageIds.length;
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    return await judge({
+      simulator,
+      store,
+      events: deliveries.length,
+      seconds,
+      ssmCalls: Object.fromEntries(Object.entries(ssmCalls.snapshot()).map(([name, n]) => [name.replace(/Command$/, ''), n])),
+      // The collector writes only with UpdateItem (the monotonic upsert).
+      ddbWrites: ddbCalls.count('UpdateItem'),
+      failedMessages,
+    });
+  } finally {
+    ssm.destroy();
+    ddb.destroy();
+    await simulator.close();
+    await new Promise((resolve) => database.close(resolve));
+  }
+}
