@@ -91,6 +91,22 @@ export const associationStatuses: Readonly<Record<string, StatusInfo>> = {
 };
 
 /**
+ * Maintenance Windows: window executions, task executions and task invocations share one
+ * status enum (MaintenanceWindowExecutionStatus, upper case; shared/ssm-api/004).
+ * SKIPPED_OVERLAPPING (the window's previous run had not ended) is terminal and not a failure.
+ */
+export const maintenanceWindowStatuses: Readonly<Record<string, StatusInfo>> = {
+  PENDING: running(1),
+  IN_PROGRESS: running(3),
+  CANCELLING: running(4),
+  SUCCESS: success,
+  SKIPPED_OVERLAPPING: success,
+  FAILED: failure,
+  TIMED_OUT: failure,
+  CANCELLED: failure,
+};
+
+/**
  * A status SSM may add after this table was written ranks with the running ones: a later
  * observation with a known status still replaces it, so nothing gets stuck.
  */

@@ -2,8 +2,8 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from '../status';
 
-/** The four history kinds of shared/DESIGN.md; Run Command is the first one built. */
-export type HistoryKind = 'run-command' | 'automation' | 'association';
+/** The four history kinds of shared/DESIGN.md. */
+export type HistoryKind = 'run-command' | 'automation' | 'association' | 'maintenance-window';
 
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';

@@ -58,6 +58,17 @@ export const COMMAND_INVOCATION_SUMMARY = [
   'firstSeenAt',
 ] as const;
 
+/** What a node's history shows of an association execution target (the byResource index). */
+export const ASSOCIATION_TARGET_SUMMARY = [
+  'AssociationId',
+  'AssociationVersion',
+  'ResourceType',
+  'Status',
+  'DetailedStatus',
+  'observedAt',
+  'firstSeenAt',
+] as const;
+
 export const tableSchemas = {
   commands: {
     logicalName: 'Commands',
@@ -138,9 +149,59 @@ export const tableSchemas = {
     // ExecutionId is a UUID SSM gives each execution: all targets of one execution are one Query.
     partitionKey: { name: 'ExecutionId', type: 'S' },
     sortKey: { name: 'ResourceId', type: 'S' },
-    // Read by key only (an execution's targets); no index yet.
-    indexes: [],
+    indexes: [
+      // One node's State Manager history, newest first (ResourceId is the managed node's ID
+      // for ResourceType ManagedInstance). Summaries only, as commandInvocations' byInstance.
+      {
+        name: 'byResource',
+        partitionKey: { name: 'ResourceId', type: 'S' },
+        sortKey: { name: 'LastExecutionDate', type: 'S' },
+        include: ASSOCIATION_TARGET_SUMMARY,
+      },
+    ],
     description: 'State Manager association execution targets (DescribeAssociationExecutionTargets records) of each execution.',
+  },
+  maintenanceWindowExecutions: {
+    logicalName: 'MaintenanceWindowExecutions',
+    envVar: 'MAINTENANCE_WINDOW_EXECUTIONS_TABLE',
+    // A UUID SSM gives each run of a window; WindowId is a field (and the SSM listing's filter).
+    partitionKey: { name: 'WindowExecutionId', type: 'S' },
+    indexes: [
+      // Window executions newest first, a year per partition key, as commands' byRequestedYear.
+      {
+        name: 'byStartYear',
+        partitionKey: { name: 'startYear', type: 'S' },
+        sortKey: { name: 'StartTime', type: 'S' },
+      },
+      // One window's executions, newest first: DescribeMaintenanceWindowExecutions' WindowId.
+      {
+        name: 'byWindow',
+        partitionKey: { name: 'WindowId', type: 'S' },
+        sortKey: { name: 'StartTime', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'startYear', from: 'StartTime', length: 4 }],
+    description: 'Maintenance window executions (DescribeMaintenanceWindowExecutions records), one item per WindowExecutionId.',
+  },
+  maintenanceWindowTasks: {
+    logicalName: 'MaintenanceWindowTasks',
+    envVar: 'MAINTENANCE_WINDOW_TASKS_TABLE',
+    partitionKey: { name: 'WindowExecutionId', type: 'S' },
+    sortKey: { name: 'TaskExecutionId', type: 'S' },
+    // Read by key only (a window execution's tasks); no index.
+    indexes: [],
+    description: 'Maintenance window task executions (DescribeMaintenanceWindowExecutionTasks records) of each window execution.',
+  },
+  maintenanceWindowTaskInvocations: {
+    logicalName: 'MaintenanceWindowTaskInvocations',
+    envVar: 'MAINTENANCE_WINDOW_TASK_INVOCATIONS_TABLE',
+    // TaskExecutionId is a UUID: all per-target invocations of one task execution are one Query.
+    partitionKey: { name: 'TaskExecutionId', type: 'S' },
+    sortKey: { name: 'InvocationId', type: 'S' },
+    // Read by key only. The records name a WindowTargetId, not a node: a RUN_COMMAND task's
+    // nodes are in its command's invocations (ExecutionId is the CommandId).
+    indexes: [],
+    description: 'Maintenance window task invocations (DescribeMaintenanceWindowExecutionTaskInvocations records), one per target.',
   },
 } as const satisfies Record<string, TableSchema>;
 

@@ -25,6 +25,9 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
   automationSteps: 'SsmHistoryTablesAutomationSteps73DE8167',
   associationExecutions: 'SsmHistoryTablesAssociationExecutionsE53C90B4',
   associationExecutionTargets: 'SsmHistoryTablesAssociationExecutionTargets98FA2FF6',
+  maintenanceWindowExecutions: 'SsmHistoryTablesMaintenanceWindowExecutionsE6FC82F9',
+  maintenanceWindowTasks: 'SsmHistoryTablesMaintenanceWindowTasks8BAF2491',
+  maintenanceWindowTaskInvocations: 'SsmHistoryTablesMaintenanceWindowTaskInvocations0A6078AC',
 };
 
 let stack: SsmHistoryStack;
