@@ -104,6 +104,7 @@ export class ArchiveFunction extends Construct {
         sourceMap: lambdaBundling.sourcemap,
         banner: lambdaBundling.banner.js,
         externalModules: [...lambdaBundling.external],
+        esbuildArgs: Object.fromEntries(Object.entries(lambdaBundling.alias).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
       },
     });

@@ -39,6 +39,11 @@ export const lambdaBundling = {
   sourcemap: false,
   banner: { js: esmRequireBanner },
   /**
+   * Deployed Lambdas take their credentials from Lambda's environment only: the SDK's default
+   * chain is swapped for lambdas/lambda-credentials.ts (why: see there).
+   */
+  alias: { '@aws-sdk/credential-provider-node': path.join(projectRoot, 'lambdas', 'lambda-credentials.ts') } as Record<string, string>,
+  /**
    * Nothing external: the AWS SDK is bundled, pinned by package-lock.json, rather than taken
    * from whatever version the runtime ships.
    */

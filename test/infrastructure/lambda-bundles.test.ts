@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { collectorEntry, lambdaBundling, queryEntry } from '../../lib/lambda-bundling';
+import { defaultProvider } from '../../lambdas/lambda-credentials';
+import { tableIds, tableSchemas } from '../../lambdas/store/schema';
+
+/**
+ * The Lambdas as deployed: bundled with the app's esbuild options, whose alias replaces the
+ * SDK's default credential chain by Lambda's environment credentials.
+ */
+let outDir: string;
+const bundles = new Map<string, { file: string; inputs: string[] }>();
+
+beforeAll(async () => {
+  outDir = mkdtempSync(path.join(tmpdir(), 'ssm-history-bundles-'));
+  for (const [name, entry] of [['collector', collectorEntry], ['query', queryEntry]] as const) {
+    const file = path.join(outDir, `${name}.mjs`);
+    const result = await build({ ...lambdaBundling, entryPoints: [entry], outfile: file, metafile: true, logLevel: 'error' });
+    const metafile: Metafile = result.metafile;
+    bundles.set(name, { file, inputs: Object.keys(metafile.inputs) });
+  }
+}, 60_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+test.each(['collector', 'query'])('the %s bundle holds none of the default chain (SSO, INI, STS clients)', (name) => {
+  const inputs = bundles.get(name)?.inputs ?? [];
+  expect(inputs.some((input) => input.includes('lambdas/lambda-credentials.ts'))).toBe(true);
+  expect(inputs.filter((input) => /credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients/.test(input))).toEqual([]);
+});
+
+test('the collector bundle initialises in a fresh process given only what Lambda sets in its environment', () => {
+  // A fresh process imports the bundle, as Lambda's init does, and asks its SSM client for credentials.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDLAMBDAROLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_SESSION_TOKEN: 'session',
+  };
+  for (const id of tableIds) env[tableSchemas[id].envVar] = tableSchemas[id].logicalName;
+  const file = bundles.get('collector')?.file ?? '';
+  const script = `await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write('imported');`;
+  expect(execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env }).toString()).toBe('imported');
+});
+
+describe('lambda credentials', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test("resolve the execution role's keys from the environment", async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDLAMBDAROLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    process.env.AWS_SESSION_TOKEN = 'session';
+    await expect(defaultProvider()()).resolves.toMatchObject({ accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'secret', sessionToken: 'session' });
+  });
+
+  test('fail with the SDK credentials error when the environment has none', async () => {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    await expect(defaultProvider()()).rejects.toThrow(/credentials/i);
+  });
+});
