@@ -32,6 +32,10 @@ export interface AssociationSpec {
   readonly failures?: readonly { readonly execution: number; readonly target: number }[];
   /** Default rate(30 minutes). */
   readonly scheduleExpression?: string;
+  /** When the association was created and its first execution ran; default now. A past time plays its history at once. */
+  readonly startAt?: Date;
+  /** The target nodes' ids, one per target; default generated ids. */
+  readonly instanceIds?: readonly string[];
 }
 
 const START_DELAY_MS = 1000;
@@ -106,20 +110,26 @@ export class AssociationState {
     const id = spec.associationId ?? this.ctx.random.uuid();
     if (id.length !== 36) throw new RangeError('createAssociation: an AssociationId has 36 characters');
     if (this.runs.has(id)) throw new Error(`createAssociation: association ${id} already exists`);
+    if (spec.instanceIds !== undefined && spec.instanceIds.length !== spec.targets) {
+      throw new RangeError('createAssociation: instanceIds must name one node per target');
+    }
+    const startAt = spec.startAt?.getTime() ?? now;
     const run: AssociationRun = {
       id,
       spec,
       documentName: spec.documentName ?? 'AWS-RunShellScript',
-      createdAt: now,
-      instanceIds: Array.from({ length: spec.targets }, (_, i) => `i-${(0x0a000000 + i).toString(16).padStart(17, '0')}`),
+      createdAt: startAt,
+      instanceIds: spec.instanceIds !== undefined
+        ? [...spec.instanceIds]
+        : Array.from({ length: spec.targets }, (_, i) => `i-${(0x0a000000 + i).toString(16).padStart(17, '0')}`),
       executions: [],
       status: 'Pending',
     };
     this.runs.set(id, run);
     this.ordered.push(run);
     const interval = spec.intervalMs ?? 30 * 60 * 1000;
-    for (let index = 0; index < spec.executions; index++) this.schedule.push(now + index * interval, { run, index, kind: 'create' });
-    const end = now + (spec.executions - 1) * interval + START_DELAY_MS + (spec.targetDurationMs ?? 2000) * spec.targets;
+    for (let index = 0; index < spec.executions; index++) this.schedule.push(startAt + index * interval, { run, index, kind: 'create' });
+    const end = startAt + (spec.executions - 1) * interval + START_DELAY_MS + (spec.targetDurationMs ?? 2000) * spec.targets;
     this.plannedEndAt = Math.max(this.plannedEndAt ?? end, end);
     this.syncTo(now);
     return run;

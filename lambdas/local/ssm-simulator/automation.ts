@@ -35,6 +35,8 @@ export interface AutomationSpec {
   readonly targetLocation?: { readonly accounts: readonly string[]; readonly regions: readonly string[] };
   /** Default arn:aws:iam::<account>:user/automation. */
   readonly executedBy?: string;
+  /** When the execution started; default now. A past time plays its steps at once. */
+  readonly startAt?: Date;
 }
 
 const ACTIONS = ['aws:executeScript', 'aws:runCommand', 'aws:sleep', 'aws:executeAwsApi'] as const;
@@ -102,7 +104,8 @@ export class AutomationState {
     return this.ordered;
   }
 
-  start(spec: AutomationSpec, now: number): AutomationRun {
+  start(spec: AutomationSpec, current: number): AutomationRun {
+    const now = spec.startAt?.getTime() ?? current;
     if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new RangeError('startAutomation: steps must be a positive integer');
     const id = spec.executionId ?? this.ctx.random.uuid();
     if (id.length !== 36) throw new RangeError('startAutomation: an AutomationExecutionId has 36 characters');
@@ -142,7 +145,7 @@ export class AutomationState {
       if (fails) break;
     }
     this.schedule.push(at, { run, kind: 'execution', status: spec.failAtStep !== undefined && spec.failAtStep < steps.length ? 'Failed' : 'Success' });
-    this.syncTo(Math.max(now, this.syncedAtMs));
+    this.syncTo(Math.max(current, this.syncedAtMs));
     return run;
   }
 
