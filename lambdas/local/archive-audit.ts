@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
+import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
+import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
 import { isListedOutputCut } from '../sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
-import type { RecordStore } from '../store/record-store';
+import type { RecordStore, StoredItem } from '../store/record-store';
+import type { TableId } from '../store/schema';
 import { toStoredFields } from '../store/stored-fields';
 import type { SimulatorTruth } from './ssm-simulator';
 
@@ -76,4 +79,83 @@ export async function auditRunCommandArchive(store: RecordStore, truth: Simulato
     fullOutputs,
     differences,
   };
+}
+
+/** What an audit of one history kind found: records compared, and the first differences. */
+export interface KindAuditResult {
+  readonly matches: boolean;
+  readonly records: number;
+  readonly differences: readonly string[];
+}
+
+/** Every item under one partition key, by key order. */
+async function allUnder(store: RecordStore, table: TableId, partitionValue: string): Promise<StoredItem[]> {
+  const items: StoredItem[] = [];
+  let page = await store.page(table, partitionValue, 100);
+  items.push(...page.items);
+  while (page.nextKey) {
+    page = await store.page(table, partitionValue, 100, page.nextKey);
+    items.push(...page.items);
+  }
+  return items;
+}
+
+/** Compares a parent's stored children with SSM's, matched by their own id. */
+function compareChildren<T extends object>(
+  what: string,
+  stored: readonly T[],
+  expected: readonly T[],
+  idOf: (record: T) => string | undefined,
+  differ: (what: string) => void,
+): void {
+  const byId = new Map(stored.map((record) => [idOf(record), record]));
+  if (stored.length !== expected.length) differ(`${what}: ${stored.length} stored, SSM has ${expected.length}`);
+  for (const record of expected) {
+    const found = byId.get(idOf(record));
+    if (!found) differ(`${what} ${idOf(record)} missing`);
+    else if (!isDeepStrictEqual(found, record)) differ(`${what} ${idOf(record)} differs in ${differingFields(found, record)}`);
+  }
+}
+
+function auditor(): { differences: string[]; differ: (what: string) => void } {
+  const differences: string[] = [];
+  return { differences, differ: (what) => void (differences.length < MAX_DIFFERENCES && differences.push(what)) };
+}
+
+/** Does the archive hold every Automation execution of the truth, and every step, field for field? */
+export async function auditAutomationArchive(store: RecordStore, truth: SimulatorTruth): Promise<KindAuditResult> {
+  const { differences, differ } = auditor();
+  let records = 0;
+  for (const { execution, steps } of truth.automations) {
+    const id = execution.AutomationExecutionId as string;
+    records += 1 + steps.length;
+    const item = await store.get('automationExecutions', { AutomationExecutionId: id });
+    if (!item) differ(`automation execution ${id} missing`);
+    else if (!isDeepStrictEqual(automationExecutionFromItem(item), execution)) {
+      differ(`automation execution ${id} differs in ${differingFields(automationExecutionFromItem(item), execution)}`);
+    }
+    const stored = (await allUnder(store, 'automationSteps', id)).map(automationStepFromItem);
+    compareChildren(`step of ${id}`, stored, steps, (step) => step.StepExecutionId, differ);
+  }
+  return { matches: differences.length === 0, records, differences };
+}
+
+/** Does the archive hold every association execution of the truth, and every target, field for field? */
+export async function auditAssociationArchive(store: RecordStore, truth: SimulatorTruth): Promise<KindAuditResult> {
+  const { differences, differ } = auditor();
+  let records = 0;
+  for (const { executions } of truth.associations ?? []) {
+    for (const { execution, targets } of executions) {
+      const key = { AssociationId: execution.AssociationId as string, ExecutionId: execution.ExecutionId as string };
+      records += 1 + targets.length;
+      const item = await store.get('associationExecutions', key);
+      if (!item) differ(`association execution ${key.ExecutionId} missing`);
+      else if (!isDeepStrictEqual(associationExecutionFromItem(item), execution)) {
+        differ(`association execution ${key.ExecutionId} differs in ${differingFields(associationExecutionFromItem(item), execution)}`);
+      }
+      const stored = (await allUnder(store, 'associationExecutionTargets', key.ExecutionId)).map(associationExecutionTargetFromItem);
+      compareChildren(`target of ${key.ExecutionId}`, stored, targets, (target) => target.ResourceId, differ);
+    }
+  }
+  return { matches: differences.length === 0, records, differences };
 }

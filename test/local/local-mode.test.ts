@@ -12,7 +12,7 @@ import {
 import commandEvent from '../fixtures/aws/command-status-change.json';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
-import { auditRunCommandArchive } from '../../lambdas/local/archive-audit';
+import { auditAssociationArchive, auditAutomationArchive, auditRunCommandArchive } from '../../lambdas/local/archive-audit';
 import { DataDirInUseError, PortInUseError, startLocalMode, type LocalMode, type LocalModeOptions } from '../../lambdas/local/local-mode';
 import type { CommandSpec } from '../../lambdas/local/ssm-simulator';
 import { parseTimeline } from '../../lambdas/store/record-store';
@@ -73,6 +73,29 @@ describe('local mode with the SSM simulator', () => {
     expect(audit.differences).toEqual([]);
     expect(audit).toMatchObject({ matches: true, commands: truth.commands.length, invocations: truth.invocations.length });
     expect(audit.fullOutputs).toBeGreaterThan(0);
+  });
+
+  it('has the seeded day of runbooks and associations in the archive too, exactly as the simulator serves them', async () => {
+    const truth = mode.simulator?.truth();
+    if (!truth) throw new Error('no simulator');
+    // Runbooks over the day, one a child of another, some failing; associations on the fleet's own nodes.
+    expect(mode.seed?.automations).toBe(truth.automations.length);
+    expect(truth.automations.some(({ execution }) => execution.ParentAutomationExecutionId !== undefined)).toBe(true);
+    expect(truth.automations.some(({ execution }) => execution.AutomationExecutionStatus === 'Failed')).toBe(true);
+    const associations = truth.associations ?? [];
+    expect(mode.seed?.associationExecutions).toBe(associations.reduce((sum, { executions }) => sum + executions.length, 0));
+    const nodes = new Set(truth.invocations.map((invocation) => invocation.InstanceId));
+    const targets = associations.flatMap(({ executions }) => executions.flatMap(({ targets: list }) => list));
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.every((target) => nodes.has(target.ResourceId))).toBe(true);
+    expect(targets.some((target) => target.Status === 'Failed')).toBe(true);
+
+    const automation = await auditAutomationArchive(archive.store, truth);
+    expect(automation.differences).toEqual([]);
+    expect(automation.records).toBeGreaterThan(truth.automations.length);
+    const association = await auditAssociationArchive(archive.store, truth);
+    expect(association.differences).toEqual([]);
+    expect(association.records).toBeGreaterThan(targets.length);
   });
 
   it("POST /events stores AWS's sample EventBridge events and answers 202 with what was stored", async () => {

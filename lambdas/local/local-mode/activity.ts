@@ -1,9 +1,18 @@
-import { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, SeededRandom, type AutomationSpec, type CommandSpec } from '../ssm-simulator';
+import {
+  FLEET_PLUGIN,
+  FLEET_SECOND_PLUGIN,
+  fleetCommand,
+  SeededRandom,
+  type AssociationSpec,
+  type AutomationSpec,
+  type CommandSpec,
+} from '../ssm-simulator';
 
 /**
  * What the simulator does in local mode: a fleet of nodes with stable ids (from the data dir's
- * fleet seed, so a restart shows the same nodes), a day of Run Command activity on them, and
- * a new command every so often while local mode runs. Built on fleetCommand (outcomes, outputs
+ * fleet seed, so a restart shows the same nodes), a day of activity on them (Run Command,
+ * Automation runbooks, State Manager associations), and a new command every so often while
+ * local mode runs. Built on fleetCommand (outcomes, outputs
  * and timings), recast as the documents a team runs: patching, shell scripts, deploys.
  */
 export interface FleetNode {
@@ -238,11 +247,27 @@ const DAY: readonly [number, TemplateName][] = [
   [0.6, 'restart'],
 ];
 
+/** A day of history in the simulator, every kind. */
+export interface DayOfActivity {
+  readonly commands: CommandSpec[];
+  readonly automations: AutomationSpec[];
+  readonly associations: AssociationSpec[];
+}
+
 /**
- * The seeded day: the same commands (ids, nodes, outcomes, outputs, times) for the same seed
- * and end, so a restart can rebuild the simulator exactly as the archive saw it.
+ * The seeded day: the same commands, runbooks and associations (ids, nodes, outcomes,
+ * outputs, times) for the same seed and end, so a restart can rebuild the simulator exactly
+ * as the archive saw it.
  */
-export function dayOfActivity(fleet: readonly FleetNode[], seed: number, endAt: Date): CommandSpec[] {
+export function dayOfActivity(fleet: readonly FleetNode[], seed: number, endAt: Date): DayOfActivity {
+  return {
+    commands: dayOfCommands(fleet, seed, endAt),
+    automations: dayOfRunbooks(seed, endAt),
+    associations: dayOfAssociations(fleet, seed, endAt),
+  };
+}
+
+function dayOfCommands(fleet: readonly FleetNode[], seed: number, endAt: Date): CommandSpec[] {
   const random = new SeededRandom(seed ^ 0x5eed);
   return DAY.map(([hoursBefore, name]) => {
     const jitter = random.int(-10, 10) * MINUTE;
@@ -288,4 +313,85 @@ export function liveAutomation(seed: number): AutomationSpec {
     stepDurationMs: random.int(500, 3000),
     ...(fails ? { failAtStep: random.int(0, steps - 1) } : {}),
   };
+}
+
+/** The day's runbooks: hours before the day's end, runbook, steps, and the step that fails. */
+const RUNBOOK_DAY: readonly [number, string, number, number | undefined][] = [
+  [21.3, 'AWS-CreateImage', 4, undefined],
+  [15.7, 'AWS-RestartEC2Instance', 3, undefined],
+  [9.4, 'Custom-RotateLogs', 5, 3],
+  [6.1, 'AWS-PatchAsgInstance', 6, undefined],
+  [2.2, 'AWS-RestartEC2Instance', 3, 1],
+];
+
+/**
+ * Automation over the day: a few runbooks, one of which starts a child execution
+ * (aws:executeAutomation), and two failing at a step. Ids are seeded: the same day every start.
+ */
+function dayOfRunbooks(seed: number, endAt: Date): AutomationSpec[] {
+  const random = new SeededRandom(seed ^ 0xa070);
+  const runbooks: AutomationSpec[] = [];
+  for (const [hoursBefore, documentName, steps, failAtStep] of RUNBOOK_DAY) {
+    const startAt = new Date(endAt.getTime() - hoursBefore * HOUR + random.int(-10, 10) * MINUTE);
+    const executionId = random.uuid();
+    runbooks.push({
+      executionId,
+      documentName,
+      steps,
+      stepDurationMs: random.int(5, 90) * 1000,
+      startAt,
+      seed: random.int(1, 2 ** 31 - 1),
+      ...(failAtStep !== undefined ? { failAtStep } : {}),
+    });
+    if (documentName === 'AWS-PatchAsgInstance') {
+      runbooks.push({
+        executionId: random.uuid(),
+        documentName: 'AWS-RunPatchBaseline-Child',
+        steps: 2,
+        stepDurationMs: random.int(5, 30) * 1000,
+        startAt: new Date(startAt.getTime() + 2 * MINUTE),
+        parentAutomationExecutionId: executionId,
+        seed: random.int(1, 2 ** 31 - 1),
+      });
+    }
+  }
+  return runbooks;
+}
+
+/**
+ * State Manager over the day: inventory on every node every six hours, and the CloudWatch
+ * agent's configuration on the web and api nodes every four hours, failing on one node once.
+ */
+function dayOfAssociations(fleet: readonly FleetNode[], seed: number, endAt: Date): AssociationSpec[] {
+  const random = new SeededRandom(seed ^ 0xa550c);
+  const dayStart = endAt.getTime() - 24 * HOUR;
+  const inventory = fleet.map((node) => node.instanceId);
+  const agents = fleet.filter((node) => node.role === 'web' || node.role === 'api').map((node) => node.instanceId);
+  return [
+    {
+      associationId: random.uuid(),
+      documentName: 'AWS-GatherSoftwareInventory',
+      targets: inventory.length,
+      instanceIds: inventory,
+      executions: 4,
+      intervalMs: 6 * HOUR,
+      targetDurationMs: 1500,
+      scheduleExpression: 'rate(6 hours)',
+      startAt: new Date(dayStart + random.int(10, 50) * MINUTE),
+      seed: random.int(1, 2 ** 31 - 1),
+    },
+    {
+      associationId: random.uuid(),
+      documentName: 'AmazonCloudWatch-ManageAgent',
+      targets: agents.length,
+      instanceIds: agents,
+      executions: 6,
+      intervalMs: 4 * HOUR,
+      targetDurationMs: 2500,
+      scheduleExpression: 'rate(4 hours)',
+      failures: [{ execution: 3, target: random.int(0, agents.length - 1) }],
+      startAt: new Date(dayStart + random.int(10, 50) * MINUTE),
+      seed: random.int(1, 2 ** 31 - 1),
+    },
+  ];
 }

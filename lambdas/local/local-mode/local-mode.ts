@@ -64,6 +64,8 @@ export interface LocalModeSummary {
     | {
         readonly commands: number;
         readonly invocations: number;
+        readonly automations: number;
+        readonly associationExecutions: number;
         readonly events: number;
         readonly collectedNow: boolean;
         readonly endedAt: string;
@@ -244,6 +246,8 @@ async function seedSimulator(
     seed: {
       commands: day.commands,
       invocations: day.invocations,
+      automations: day.automations,
+      associationExecutions: day.associationExecutions,
       events: day.events.length,
       collectedNow: collectNow,
       endedAt,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { runCommandStatuses, statusInfo } from '../../status';
-import { SeededRandom, SsmSimulator, type AutomationSpec, type CommandSpec, type SimulatorTruth } from '../ssm-simulator';
+import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type SimulatorTruth } from '../ssm-simulator';
 import { dayOfActivity, liveAutomation, liveCommand, simulatedFleet, type FleetNode } from './activity';
 
 /**
@@ -26,9 +26,11 @@ export interface LiveCommandKey {
   readonly requestedAt: string;
 }
 
-export interface PlayedCommands {
+export interface PlayedHistory {
   readonly commands: number;
   readonly invocations: number;
+  readonly automations: number;
+  readonly associationExecutions: number;
   /** The events they emitted, in order (message bodies for the queue). */
   readonly events: readonly string[];
 }
@@ -62,12 +64,13 @@ export class SimulatedSsm {
    * seed and end, so a restart rebuilds what the archive already holds. Its commands have all
    * finished by `endAt`, so every event is emitted here, at once.
    */
-  seedDay(endAt: Date): PlayedCommands {
-    return this.play(dayOfActivity(this.fleet, this.options.fleetSeed, endAt));
+  seedDay(endAt: Date): PlayedHistory {
+    const day = dayOfActivity(this.fleet, this.options.fleetSeed, endAt);
+    return this.play(day.commands, day.automations, day.associations);
   }
 
   /** Plays again live commands of an earlier run that had not finished when it stopped. */
-  resume(commands: readonly LiveCommandKey[]): PlayedCommands {
+  resume(commands: readonly LiveCommandKey[]): PlayedHistory {
     const specs = commands.map((key) => {
       const spec = liveCommand(this.fleet, key.seed, new Date(key.requestedAt));
       if (spec.commandId !== undefined) this.live.set(spec.commandId, key);
@@ -141,12 +144,24 @@ export class SimulatedSsm {
     await this.simulator.close();
   }
 
-  private play(specs: readonly CommandSpec[]): PlayedCommands {
+  private play(
+    commands: readonly CommandSpec[],
+    automations: readonly AutomationSpec[] = [],
+    associations: readonly AssociationSpec[] = [],
+  ): PlayedHistory {
     const before = this.simulator.events.length;
-    for (const spec of specs) this.simulator.sendCommand(spec);
+    for (const spec of commands) this.simulator.sendCommand(spec);
+    for (const spec of automations) this.simulator.startAutomation(spec);
+    for (const spec of associations) this.simulator.createAssociation(spec);
     const events = this.simulator.events.slice(before).map((event) => event.body);
     this.simulator.clearEvents();
-    return { commands: specs.length, invocations: specs.reduce((sum, spec) => sum + spec.invocations.length, 0), events };
+    return {
+      commands: commands.length,
+      invocations: commands.reduce((sum, spec) => sum + spec.invocations.length, 0),
+      automations: automations.length,
+      associationExecutions: associations.reduce((sum, spec) => sum + spec.executions, 0),
+      events,
+    };
   }
 
   private send(spec: CommandSpec): string {

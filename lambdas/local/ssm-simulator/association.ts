@@ -1,7 +1,7 @@
 import type { Association, AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../sources/association/events';
 import type { SimulatorEvent } from './events';
-import type { SeededRandom } from './random';
+import { SeededRandom } from './random';
 import { Schedule } from './schedule';
 import { isoMillis, isoSeconds } from './time-format';
 
@@ -36,6 +36,8 @@ export interface AssociationSpec {
   readonly startAt?: Date;
   /** The target nodes' ids, one per target; default generated ids. */
   readonly instanceIds?: readonly string[];
+  /** Seeds its execution and output ids, so the same spec gives the same ids on every run; default the simulator's own. */
+  readonly seed?: number;
 }
 
 const START_DELAY_MS = 1000;
@@ -64,6 +66,8 @@ export interface AssociationRun {
   readonly documentName: string;
   readonly createdAt: number;
   readonly instanceIds: readonly string[];
+  /** Where its execution and output ids come from. */
+  readonly random: SeededRandom;
   /** Newest CreatedTime first, then ExecutionId (DescribeAssociationExecutions order). */
   readonly executions: AssociationExecutionRun[];
   lastExecutionAt?: number;
@@ -122,6 +126,7 @@ export class AssociationState {
       instanceIds: spec.instanceIds !== undefined
         ? [...spec.instanceIds]
         : Array.from({ length: spec.targets }, (_, i) => `i-${(0x0a000000 + i).toString(16).padStart(17, '0')}`),
+      random: spec.seed !== undefined ? new SeededRandom(spec.seed) : this.ctx.random,
       executions: [],
       status: 'Pending',
     };
@@ -175,10 +180,10 @@ export class AssociationState {
     switch (change.kind) {
       case 'create': {
         const execution: AssociationExecutionRun = {
-          id: this.ctx.random.uuid(),
+          id: run.random.uuid(),
           index: change.index,
           createdAt: at,
-          targets: run.instanceIds.map((resourceId) => ({ resourceId, outputSourceId: this.ctx.random.uuid(), status: 'Pending', changedAt: at })),
+          targets: run.instanceIds.map((resourceId) => ({ resourceId, outputSourceId: run.random.uuid(), status: 'Pending', changedAt: at })),
           status: 'Pending',
           changedAt: at,
           started: false,

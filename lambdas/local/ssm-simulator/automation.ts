@@ -5,7 +5,7 @@ import {
   formatAutomationEventTime,
 } from '../../sources/automation/events';
 import type { SimulatorEvent } from './events';
-import type { SeededRandom } from './random';
+import { SeededRandom } from './random';
 import { Schedule } from './schedule';
 import { isoSeconds } from './time-format';
 
@@ -37,6 +37,8 @@ export interface AutomationSpec {
   readonly executedBy?: string;
   /** When the execution started; default now. A past time plays its steps at once. */
   readonly startAt?: Date;
+  /** Seeds its step ids, so the same spec gives the same ids on every run; default the simulator's own. */
+  readonly seed?: number;
 }
 
 const ACTIONS = ['aws:executeScript', 'aws:runCommand', 'aws:sleep', 'aws:executeAwsApi'] as const;
@@ -111,9 +113,10 @@ export class AutomationState {
     if (id.length !== 36) throw new RangeError('startAutomation: an AutomationExecutionId has 36 characters');
     if (this.runs.has(id)) throw new Error(`startAutomation: execution ${id} already exists`);
     const duration = spec.stepDurationMs ?? 2000;
+    const random = spec.seed !== undefined ? new SeededRandom(spec.seed) : this.ctx.random;
     const steps: StepRun[] = Array.from({ length: spec.steps }, (_, index) => ({
       index,
-      id: this.ctx.random.uuid(),
+      id: random.uuid(),
       name: `step${index + 1}`,
       action: ACTIONS[index % ACTIONS.length] as string,
       status: 'Pending',
