@@ -60,6 +60,13 @@ export type FetchRequest =
        * State Manager's events name an association, not an execution: its recent executions.
        */
       readonly since?: string;
+      /**
+       * How to find the parent's own record when SSM lists it only under its owner: a
+       * maintenance window execution is read by DescribeMaintenanceWindowExecutions, which
+       * needs its WindowId (ownerId), filtered around its StartTime (startedAt, ISO 8601) so
+       * that one small page holds it. Omitted by kinds that read a parent by its own id.
+       */
+      readonly listedBy?: { readonly ownerId: string; readonly startedAt?: string };
     };
 
 /**

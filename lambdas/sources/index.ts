@@ -1,7 +1,13 @@
 import { associationSource } from './association';
 import { automationSource } from './automation';
 import type { HistorySource } from './history-source';
+import { maintenanceWindowSource } from './maintenance-window';
 import { runCommandSource } from './run-command';
 
 /** Every history kind the archive collects. Adding a kind adds one entry here. */
-export const historySources: readonly HistorySource[] = [runCommandSource, automationSource, associationSource];
+export const historySources: readonly HistorySource[] = [
+  runCommandSource,
+  automationSource,
+  associationSource,
+  maintenanceWindowSource,
+];

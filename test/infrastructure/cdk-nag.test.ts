@@ -71,6 +71,7 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
         'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/SsmReadPolicy',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*] @ SsmHistory/SsmHistory/Collector/SsmScopedReadPolicy',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:association/*] @ SsmHistory/SsmHistory/Collector/SsmScopedReadPolicy',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:maintenancewindow/*] @ SsmHistory/SsmHistory/Collector/SsmScopedReadPolicy',
         'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/QueryApi/Handler/Role/DefaultPolicy',
         'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/Collector/Handler/Function',
         'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/QueryApi/Handler/Function',

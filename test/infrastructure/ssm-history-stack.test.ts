@@ -61,6 +61,9 @@ describe('SSM events', () => {
       'EC2 Automation Step Status-change Notification',
       'EC2 State Manager Association State Change',
       'EC2 State Manager Instance Association State Change',
+      'Maintenance Window Execution State-change Notification',
+      'Maintenance Window Task Execution State-change Notification',
+      'Maintenance Window Task Target Invocation State-change Notification',
     ]);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
@@ -306,6 +309,10 @@ describe('collector permissions', () => {
       {
         resource: 'arn:${Partition}:ssm:${Region}:${Account}:automation-execution/*',
         actions: ['ssm:DescribeAutomationStepExecutions'],
+      },
+      {
+        resource: 'arn:${Partition}:ssm:${Region}:${Account}:maintenancewindow/*',
+        actions: ['ssm:DescribeMaintenanceWindowExecutions'],
       },
     ]);
     const scoped = statements.filter((statement) => actionsOf(statement).includes('ssm:DescribeAssociationExecutions'));

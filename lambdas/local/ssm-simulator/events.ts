@@ -17,6 +17,11 @@ export interface SimulatorEvent {
 export const COMMAND_DETAIL_TYPE = 'EC2 Command Status-change Notification';
 export const INVOCATION_DETAIL_TYPE = 'EC2 Command Invocation Status-change Notification';
 
+/** Maintenance Windows' three detail-types (maintenance-window.ts emits them). */
+export const MW_WINDOW_EXECUTION_DETAIL_TYPE = 'Maintenance Window Execution State-change Notification';
+export const MW_TASK_EXECUTION_DETAIL_TYPE = 'Maintenance Window Task Execution State-change Notification';
+export const MW_TASK_INVOCATION_DETAIL_TYPE = 'Maintenance Window Task Target Invocation State-change Notification';
+
 /** SNS carries only these statuses (the SSM user guide: Pending and Cancelling are not sent). */
 const SNS_STATUSES: ReadonlySet<string> = new Set(['InProgress', 'Success', 'TimedOut', 'Cancelled', 'Failed']);
 

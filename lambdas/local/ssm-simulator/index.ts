@@ -1,8 +1,16 @@
 /** The SSM simulator: SSM's Run Command read API, scripted, on loopback. */
 export { type AssociationSpec } from './association';
 export { type AutomationSpec } from './automation';
+export { type MaintenanceWindowExecutionSeed, type MaintenanceWindowSpec, type MaintenanceWindowTaskSpec } from './maintenance-window';
 export { DEFAULT_VIRTUAL_START, VirtualClock, realClock, type Clock } from './clock';
-export { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, type SimulatorEvent } from './events';
+export {
+  COMMAND_DETAIL_TYPE,
+  INVOCATION_DETAIL_TYPE,
+  MW_TASK_EXECUTION_DETAIL_TYPE,
+  MW_TASK_INVOCATION_DETAIL_TYPE,
+  MW_WINDOW_EXECUTION_DETAIL_TYPE,
+  type SimulatorEvent,
+} from './events';
 export { type FaultConfig, type OperationStats } from './faults';
 export { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, type FleetOptions } from './fleet';
 export { OPERATIONS, type OperationContext, type OperationHandler } from './operations';
@@ -11,6 +19,7 @@ export {
   SsmSimulator,
   type AssociationTruth,
   type AutomationTruth,
+  type MaintenanceWindowTruth,
   type PluginOutputTruth,
   type SimulatorEventListener,
   type SimulatorTruth,

@@ -3,6 +3,13 @@ import type { JsonObject } from '../../ssm-protocol/input';
 import type { AssociationState } from './association';
 import { describeAssociationExecutions, describeAssociationExecutionTargets, listAssociations } from './association-api';
 import type { AutomationState } from './automation';
+import type { MaintenanceWindowState } from './maintenance-window';
+import {
+  describeMaintenanceWindowExecutions,
+  describeMaintenanceWindowExecutionTaskInvocations,
+  describeMaintenanceWindowExecutionTasks,
+  describeMaintenanceWindows,
+} from './maintenance-window-api';
 import { describeAutomationExecutions, describeAutomationStepExecutions, getAutomationExecution } from './automation-api';
 import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command-api';
 import type { RunCommandState } from './state';
@@ -12,6 +19,7 @@ export interface OperationContext {
   readonly runCommand: RunCommandState;
   readonly automation: AutomationState;
   readonly association: AssociationState;
+  readonly maintenanceWindow: MaintenanceWindowState;
   readonly tokens: PageTokens;
 }
 
@@ -29,4 +37,8 @@ export const OPERATIONS: ReadonlyMap<string, OperationHandler> = new Map<string,
   ['DescribeAssociationExecutions', describeAssociationExecutions],
   ['DescribeAssociationExecutionTargets', describeAssociationExecutionTargets],
   ['ListAssociations', listAssociations],
+  ['DescribeMaintenanceWindows', describeMaintenanceWindows],
+  ['DescribeMaintenanceWindowExecutions', describeMaintenanceWindowExecutions],
+  ['DescribeMaintenanceWindowExecutionTasks', describeMaintenanceWindowExecutionTasks],
+  ['DescribeMaintenanceWindowExecutionTaskInvocations', describeMaintenanceWindowExecutionTaskInvocations],
 ]);

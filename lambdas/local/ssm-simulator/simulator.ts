@@ -1,10 +1,26 @@
 import type { Command, CommandInvocation, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
 import type { Association, AssociationExecution, AssociationExecutionTarget, AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
+import type {
+  MaintenanceWindowExecution,
+  MaintenanceWindowExecutionTaskIdentity,
+  MaintenanceWindowExecutionTaskInvocationIdentity,
+  MaintenanceWindowIdentity,
+} from '@aws-sdk/client-ssm';
 import { AssociationState, associationExecutionRecord, associationRecord, associationTargetRecord, type AssociationSpec } from './association';
 import { AutomationState, executionMetadataRecord, stepRecord, type AutomationSpec } from './automation';
 import { realClock, VirtualClock, type Clock } from './clock';
 import { SsmError } from '../../ssm-protocol/errors';
 import { eventsFor, type SimulatorEvent } from './events';
+import {
+  MaintenanceWindowState,
+  invocationRecord as mwInvocationRecord,
+  listedInvocations,
+  taskRecord as mwTaskRecord,
+  windowExecutionRecord,
+  windowRecord,
+  type MaintenanceWindowExecutionSeed,
+  type MaintenanceWindowSpec,
+} from './maintenance-window';
 import { CallStats, FaultInjector, type FaultConfig, type OperationStats } from './faults';
 import type { JsonObject } from '../../ssm-protocol/input';
 import { OPERATIONS, type OperationContext } from './operations';
@@ -54,6 +70,23 @@ export interface SimulatorTruth {
    * (local mode's tests) still type-check until they list associations too.
    */
   associations?: AssociationTruth[];
+  /**
+   * DescribeMaintenanceWindows order, each window with its executions (newest first), their
+   * tasks and the tasks' invocations. truth() always sets it; optional like `associations`.
+   */
+  maintenanceWindows?: MaintenanceWindowTruth[];
+}
+
+/** One maintenance window as SSM would return it now, in API order throughout. */
+export interface MaintenanceWindowTruth {
+  /** DescribeMaintenanceWindows' record. */
+  window: MaintenanceWindowIdentity;
+  /** DescribeMaintenanceWindowExecutions order (newest first). */
+  executions: {
+    execution: MaintenanceWindowExecution;
+    /** DescribeMaintenanceWindowExecutionTasks order (run order), each with DescribeMaintenanceWindowExecutionTaskInvocations' records (target order). */
+    tasks: { task: MaintenanceWindowExecutionTaskIdentity; invocations: MaintenanceWindowExecutionTaskInvocationIdentity[] }[];
+  }[];
 }
 
 /** One State Manager association as SSM would return it now. */
@@ -89,6 +122,7 @@ export class SsmSimulator {
   private readonly runCommand: RunCommandState;
   private readonly automation: AutomationState;
   private readonly association: AssociationState;
+  private readonly maintenanceWindow: MaintenanceWindowState;
   private readonly context: OperationContext;
   private readonly faults = new FaultInjector();
   private readonly calls = new CallStats();
@@ -119,7 +153,14 @@ export class SsmSimulator {
     );
     this.automation = new AutomationState(eventContext, (event) => this.pending.push(event), this.clock.now().getTime());
     this.association = new AssociationState(eventContext, (event) => this.pending.push(event));
-    this.context = { runCommand: this.runCommand, automation: this.automation, association: this.association, tokens: new PageTokens(`ssm-simulator:${seed}`) };
+    this.maintenanceWindow = new MaintenanceWindowState(eventContext, (event) => this.pending.push(event));
+    this.context = {
+      runCommand: this.runCommand,
+      automation: this.automation,
+      association: this.association,
+      maintenanceWindow: this.maintenanceWindow,
+      tokens: new PageTokens(`ssm-simulator:${seed}`),
+    };
   }
 
   now(): Date {
@@ -199,6 +240,25 @@ export class SsmSimulator {
     return run.id;
   }
 
+  /** Creates a maintenance window with its tasks and schedules its executions. Returns its WindowId. */
+  createMaintenanceWindow(spec: MaintenanceWindowSpec): string {
+    const window = this.maintenanceWindow.create(spec, this.clock.now().getTime());
+    this.flush();
+    this.scheduleWake();
+    return window.id;
+  }
+
+  /**
+   * Loads a window execution with its tasks and invocations as exact SSM records, served as
+   * given (not played out, no events), e.g. AWS's documented sample responses. Returns the
+   * WindowExecutionId. The ids are not checked against SSM's patterns here: AWS's samples use
+   * placeholders such as a06e9f91-3b9c-4c3e-8bd4-246ccEXAMPLE, which the request readers accept
+   * too (ssm-protocol/maintenance-window-requests.ts).
+   */
+  seedMaintenanceWindowExecution(seed: MaintenanceWindowExecutionSeed): string {
+    return this.maintenanceWindow.seed(seed).id;
+  }
+
   advanceBy(ms: number): void {
     this.requireVirtual('advanceBy').advance(ms);
     this.sync();
@@ -216,6 +276,7 @@ export class SsmSimulator {
       this.runCommand.lastDueAt() ?? -Infinity,
       this.automation.lastDueAt() ?? -Infinity,
       this.association.lastDueAt() ?? -Infinity,
+      this.maintenanceWindow.lastDueAt() ?? -Infinity,
     );
     if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
     this.sync();
@@ -228,6 +289,7 @@ export class SsmSimulator {
     this.runCommand.syncTo(now);
     this.automation.syncTo(now);
     this.association.syncTo(now);
+    this.maintenanceWindow.syncTo(now);
     this.flush();
     this.scheduleWake();
   }
@@ -275,6 +337,11 @@ export class SsmSimulator {
     return this.association.forgetBefore(date.getTime());
   }
 
+  /** Drops maintenance window executions started before `date` (with their tasks and invocations); the windows stay. Returns how many. */
+  forgetMaintenanceWindowExecutionsBefore(date: Date): number {
+    return this.maintenanceWindow.forgetBefore(date.getTime());
+  }
+
   forgetCommand(commandId: string): boolean {
     return this.runCommand.forget(commandId);
   }
@@ -289,6 +356,7 @@ export class SsmSimulator {
       pluginOutputs: [],
       automations: this.automationTruth(),
       associations: this.associationTruth(),
+      maintenanceWindows: this.maintenanceWindowTruth(),
     };
     for (const command of commands) {
       for (const invocation of command.invocations) {
@@ -332,6 +400,21 @@ export class SsmSimulator {
     }));
   }
 
+  /** Every maintenance window SSM would list now, with its executions, their tasks and invocations, in API order. */
+  maintenanceWindowTruth(): MaintenanceWindowTruth[] {
+    this.sync();
+    return this.maintenanceWindow.list().map((window) => ({
+      window: windowRecord(window),
+      executions: window.executions.map((execution) => ({
+        execution: windowExecutionRecord(execution),
+        tasks: execution.tasks.map((task) => ({
+          task: mwTaskRecord(execution, task),
+          invocations: listedInvocations(task).map((invocation) => mwInvocationRecord(execution, task, invocation)),
+        })),
+      })),
+    }));
+  }
+
   private requireVirtual(method: string): VirtualClock {
     if (this.virtualClock === undefined) throw new Error(`${method} needs a virtual clock; this simulator follows real time`);
     return this.virtualClock;
@@ -353,7 +436,7 @@ export class SsmSimulator {
     if (this.virtualClock !== undefined) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    const dues = [this.runCommand.nextDueAt(), this.automation.nextDueAt(), this.association.nextDueAt()].filter((at): at is number => at !== undefined);
+    const dues = [this.runCommand.nextDueAt(), this.automation.nextDueAt(), this.association.nextDueAt(), this.maintenanceWindow.nextDueAt()].filter((at): at is number => at !== undefined);
     if (dues.length === 0) return;
     const next = Math.min(...dues);
     const delay = Math.min(Math.max(0, next - Date.now()), 2_147_483_647);

@@ -1,0 +1,129 @@
+import { maintenanceWindowStatuses, statusInfo } from '../../status';
+import { definedFields, envelopeTime, optionalString, requiredString, type Fields } from '../event-fields';
+import {
+  MalformedMessageError,
+  type FetchRequest,
+  type Observation,
+  type SsmEvent,
+  type WorkItem,
+} from '../history-source';
+
+/**
+ * Maintenance Windows' EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon
+ * EventBridge event examples for Systems Manager", Maintenance Windows events) read into work
+ * items. Every one names its window execution, the parent (parentId = WindowExecutionId).
+ *
+ * What an event stores by itself, without any SSM call:
+ * - a window execution event: the execution's record as far as it goes (WindowId,
+ *   WindowExecutionId, Status, StartTime, EndTime);
+ * - a task execution event: the task's record as far as it goes (WindowExecutionId,
+ *   TaskExecutionId, Status, StartTime, EndTime);
+ * - a task target invocation event: nothing. It carries no InvocationId, the invocations
+ *   table's sort key.
+ *
+ * What it asks to fetch, for the fewest SSM calls:
+ * - a window execution that ended: the parent, once for all its records. Its own record
+ *   (DescribeMaintenanceWindowExecutions needs the WindowId, so the request carries it,
+ *   with the StartTime the listing is bracketed around: one page of 10 holds it), every page
+ *   of its tasks at 100 a page, every page of each task's invocations at 100 a page. So a
+ *   window execution of T tasks and N invocations costs 1 + ceil(T/100) + sum ceil(n/100)
+ *   calls (1 + 1 + T in the usual case), however many of its events arrive;
+ * - a task or an invocation that ended in failure (FAILED, TIMED_OUT, CANCELLED): that
+ *   task's invocations now, at once (alerts want them): ceil(n/100) calls per task, none
+ *   when the same batch also fetches the whole parent;
+ * - anything else (PENDING, IN_PROGRESS, CANCELLING; SUCCESS of a task or an invocation,
+ *   SKIPPED_OVERLAPPING): nothing. The window execution's own terminal event fetches it all.
+ */
+export const WINDOW_EXECUTION_DETAIL_TYPE = 'Maintenance Window Execution State-change Notification';
+export const TASK_EXECUTION_DETAIL_TYPE = 'Maintenance Window Task Execution State-change Notification';
+export const TASK_INVOCATION_DETAIL_TYPE = 'Maintenance Window Task Target Invocation State-change Notification';
+
+/** WindowId: "mw-" and 17 hexadecimal digits (API reference pattern). */
+const WINDOW_ID = /^mw-[0-9a-f]{17}$/;
+/** WindowExecutionId, TaskExecutionId: UUIDs, fixed length 36 (API reference pattern). */
+const EXECUTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** MaintenanceWindowExecutionStatus values are upper-case words joined by "_" (SUCCESS, TIMED_OUT). */
+const STATUS = /^[A-Z][A-Z_]*$/;
+
+function matching(fields: Fields, name: string, pattern: RegExp, what: string, where: string): string {
+  const value = requiredString(fields, name, where);
+  if (!pattern.test(value)) throw new MalformedMessageError(`${where}: "${name}" is not ${what}: "${value}"`);
+  return value;
+}
+
+function optionalTime(fields: Fields, name: string, where: string): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
+    throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
+  }
+  return new Date(ms).toISOString();
+}
+
+function eventObservation(
+  table: Observation['table'],
+  key: Readonly<Record<string, string>>,
+  status: string,
+  observedAt: string,
+  fields: Readonly<Record<string, string | undefined>>,
+): Observation {
+  return {
+    table,
+    key,
+    status,
+    statuses: maintenanceWindowStatuses,
+    observedAt,
+    fields: { ...definedFields(fields), ...key, Status: status },
+    complete: false,
+    producers: new Set(['event']),
+    timeline: [{ status, at: observedAt }],
+  };
+}
+
+export function parseMaintenanceWindowEvent(event: SsmEvent): WorkItem {
+  const detailType = event['detail-type'];
+  const where = `${detailType} event ${event.id}`;
+  if (detailType !== WINDOW_EXECUTION_DETAIL_TYPE && detailType !== TASK_EXECUTION_DETAIL_TYPE && detailType !== TASK_INVOCATION_DETAIL_TYPE) {
+    throw new MalformedMessageError(`${where}: not a Maintenance Windows detail-type`);
+  }
+  const detail: unknown = event.detail;
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    throw new MalformedMessageError(`${where}: "detail" is not an object`);
+  }
+  const fields = detail as Fields;
+  const sentAt = envelopeTime(event, where);
+  const windowId = matching(fields, 'window-id', WINDOW_ID, 'a maintenance window id', where);
+  const windowExecutionId = matching(fields, 'window-execution-id', EXECUTION_ID, 'a window execution id', where);
+  const status = matching(fields, 'status', STATUS, 'a maintenance window status', where);
+  const startTime = optionalTime(fields, 'start-time', where);
+  const endTime = optionalTime(fields, 'end-time', where);
+  const info = statusInfo(maintenanceWindowStatuses, status);
+  const failed = info.terminal && info.outcome === 'failure';
+  const item = { kind: 'maintenance-window', parentId: windowExecutionId, producer: 'event', sentAt } as const;
+
+  if (detailType === WINDOW_EXECUTION_DETAIL_TYPE) {
+    const fetch: FetchRequest = info.terminal
+      ? { scope: 'parent', listedBy: { ownerId: windowId, ...(startTime !== undefined ? { startedAt: startTime } : {}) } }
+      : { scope: 'none' };
+    const observation = eventObservation('maintenanceWindowExecutions', { WindowExecutionId: windowExecutionId }, status, sentAt, {
+      WindowId: windowId,
+      StartTime: startTime,
+      EndTime: endTime,
+    });
+    return { ...item, observations: [observation], fetch };
+  }
+
+  const taskExecutionId = matching(fields, 'task-execution-id', EXECUTION_ID, 'a task execution id', where);
+  const fetch: FetchRequest = failed ? { scope: 'children', childIds: [taskExecutionId] } : { scope: 'none' };
+  if (detailType === TASK_EXECUTION_DETAIL_TYPE) {
+    const key = { WindowExecutionId: windowExecutionId, TaskExecutionId: taskExecutionId };
+    const observation = eventObservation('maintenanceWindowTasks', key, status, sentAt, { StartTime: startTime, EndTime: endTime });
+    return { ...item, observations: [observation], fetch };
+  }
+  // A target invocation: validated, but nothing to store without its InvocationId.
+  optionalString(fields, 'window-target-id', where);
+  optionalString(fields, 'owner-information', where);
+  return { ...item, observations: [], fetch };
+}

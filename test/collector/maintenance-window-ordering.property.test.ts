@@ -1,0 +1,206 @@
+import {
+  DescribeMaintenanceWindowExecutionsCommand,
+  DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
+  DescribeMaintenanceWindowExecutionTasksCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { Collector } from '../../lambdas/collector/collector';
+import { historySources } from '../../lambdas/sources';
+import type { Observation } from '../../lambdas/sources/history-source';
+import {
+  windowExecutionFromItem,
+  windowExecutionObservation,
+  windowTaskFromItem,
+  windowTaskInvocationFromItem,
+  windowTaskInvocationObservation,
+  windowTaskObservation,
+} from '../../lambdas/sources/maintenance-window/records';
+import type { TableId } from '../../lambdas/store/schema';
+import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
+import { maintenanceWindowStatuses, statusInfo } from '../../lambdas/status';
+import { startDynalite, type TestDatabase } from '../support/databases';
+import {
+  STARTED,
+  taskExecutionEvent,
+  taskInvocationEvent,
+  truthWindow,
+  windowExecutionEvent,
+  type WindowTruth,
+} from '../support/maintenance-window-truth';
+import { queueMessage } from '../support/messages';
+
+/**
+ * Whatever order and however often a window execution's events arrive (the execution's, its
+ * tasks', their invocations'), in whatever batches, and wherever earlier detailed
+ * observations (a poll that saw the execution, a task or an invocation still running) fall
+ * among them, the archive ends equal to SSM's final truth, and a record that reached a
+ * terminal status never shows a running one again.
+ */
+const at = (seconds: number) => new Date(STARTED.getTime() + seconds * 1000).toISOString();
+const PAGE = 2;
+
+type Delivery = { readonly type: 'message'; readonly body: string } | { readonly type: 'poll'; readonly observation: Observation };
+
+function deliveriesFor(truth: WindowTruth): Delivery[] {
+  const message = (event: object): Delivery => ({ type: 'message', body: JSON.stringify(event) });
+  const poll = (observation: Observation): Delivery => ({ type: 'poll', observation });
+  const producers = new Set(['poll'] as const);
+  const { execution } = truth;
+  const endSecond = 5 + truth.tasks.length;
+  const deliveries: Delivery[] = [
+    message(windowExecutionEvent('PENDING', at(0))),
+    message(windowExecutionEvent('IN_PROGRESS', at(0.5))),
+    message(windowExecutionEvent(execution.Status ?? 'SUCCESS', at(endSecond), truth)),
+    poll(windowExecutionObservation({ ...execution, Status: 'IN_PROGRESS', StatusDetails: undefined, EndTime: undefined }, { observedAt: new Date(at(1)), producers })),
+  ];
+  truth.tasks.forEach(({ task, invocations }, i) => {
+    deliveries.push(
+      message(taskExecutionEvent(task, 'IN_PROGRESS', at(1 + i))),
+      message(taskExecutionEvent(task, task.Status ?? 'SUCCESS', at(4 + i))),
+      poll(windowTaskObservation({ ...task, Status: 'IN_PROGRESS', StatusDetails: undefined, EndTime: undefined, TriggeredAlarms: [] }, { observedAt: new Date(at(2 + i)), producers })),
+    );
+    for (const invocation of invocations) {
+      deliveries.push(
+        message(taskInvocationEvent(invocation, 'IN_PROGRESS', at(2 + i))),
+        message(taskInvocationEvent(invocation, invocation.Status ?? 'SUCCESS', at(3 + i))),
+        poll(windowTaskInvocationObservation({ ...invocation, Status: 'IN_PROGRESS', StatusDetails: undefined, EndTime: undefined }, { observedAt: new Date(at(2.5 + i)), producers })),
+      );
+    }
+  });
+  return deliveries;
+}
+
+const scenarios = fc
+  .array(fc.array(fc.constantFrom('SUCCESS', 'SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELLED'), { minLength: 1, maxLength: 3 }), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .chain((invocationStatuses) => {
+    const all = deliveriesFor(truthWindow(invocationStatuses));
+    return fc.record({
+      invocationStatuses: fc.constant(invocationStatuses),
+      order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
+      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10 }),
+      positions: fc.array(fc.nat(), { maxLength: 10 }),
+      batchSize: fc.integer({ min: 1, max: 10 }),
+    });
+  })
+  .map(({ invocationStatuses, order, duplicates, positions, batchSize }) => {
+    const deliveries = [...order];
+    duplicates.forEach((duplicate, i) => deliveries.splice((positions[i] ?? 0) % (deliveries.length + 1), 0, duplicate));
+    return { invocationStatuses, deliveries, batchSize };
+  });
+
+/** Pages of two, so that paging is exercised with small truths. */
+function paged<T>(records: readonly T[], token: string | undefined): { page: T[]; NextToken?: string } {
+  const start = token === undefined ? 0 : Number(token);
+  const page = records.slice(start, start + PAGE);
+  return start + PAGE < records.length ? { page, NextToken: String(start + PAGE) } : { page };
+}
+
+describe('Maintenance Windows ordering and duplication', () => {
+  let database: TestDatabase;
+  const ssmMock = mockClient(SSMClient);
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  beforeAll(async () => {
+    database = await startDynalite();
+  });
+  afterAll(async () => {
+    await database.stop();
+  });
+
+  it('any order, duplication and batching of a window execution’s events and polls ends equal to SSM’s final truth', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarios, async ({ invocationStatuses, deliveries, batchSize }) => {
+        const truth = truthWindow(invocationStatuses);
+        const tasks = truth.tasks.map(({ task }) => task);
+        const invocations = truth.tasks.flatMap((entry) => entry.invocations);
+        ssmMock.reset();
+        ssmMock.on(DescribeMaintenanceWindowExecutionsCommand).callsFake((input: { NextToken?: string }) => {
+          // The execution sits on the second page, among other runs of the window.
+          const { page, NextToken } = paged([{ WindowId: truth.execution.WindowId, WindowExecutionId: '00000000-0000-4000-8000-000000000000', Status: 'SUCCESS' }, { WindowId: truth.execution.WindowId, WindowExecutionId: '00000000-0000-4000-8000-000000000001', Status: 'FAILED' }, truth.execution], input.NextToken);
+          return { WindowExecutions: page, NextToken };
+        });
+        ssmMock.on(DescribeMaintenanceWindowExecutionTasksCommand).callsFake((input: { NextToken?: string }) => {
+          const { page, NextToken } = paged(tasks, input.NextToken);
+          return { WindowExecutionTaskIdentities: page, NextToken };
+        });
+        ssmMock.on(DescribeMaintenanceWindowExecutionTaskInvocationsCommand).callsFake((input: { TaskId?: string; NextToken?: string }) => {
+          const { page, NextToken } = paged(invocations.filter((invocation) => invocation.TaskExecutionId === input.TaskId), input.NextToken);
+          return { WindowExecutionTaskInvocationIdentities: page, NextToken };
+        });
+        const now = () => new Date(at(60));
+        const store = new RecordStore(database.doc, await database.tables('mwo'), now);
+        const collector = new Collector({
+          sources: historySources,
+          clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
+          store,
+          logger: silent,
+          parentConcurrency: 2,
+          now,
+        });
+
+        const keys: [TableId, Record<string, string>][] = [
+          ['maintenanceWindowExecutions', { WindowExecutionId: truth.execution.WindowExecutionId as string }],
+          ...tasks.map((task): [TableId, Record<string, string>] => [
+            'maintenanceWindowTasks',
+            { WindowExecutionId: task.WindowExecutionId as string, TaskExecutionId: task.TaskExecutionId as string },
+          ]),
+          ...invocations.map((invocation): [TableId, Record<string, string>] => [
+            'maintenanceWindowTaskInvocations',
+            { TaskExecutionId: invocation.TaskExecutionId as string, InvocationId: invocation.InvocationId as string },
+          ]),
+        ];
+        const terminal = new Set<string>();
+        const checkNoRegression = async () => {
+          for (const [table, key] of keys) {
+            const id = `${table} ${JSON.stringify(key)}`;
+            const status = (await store.get(table, key))?.Status;
+            const isTerminal = typeof status === 'string' && statusInfo(maintenanceWindowStatuses, status).terminal;
+            if (terminal.has(id)) expect(isTerminal).toBe(true);
+            if (isTerminal) terminal.add(id);
+          }
+        };
+
+        let batch: ReturnType<typeof queueMessage>[] = [];
+        const flush = async () => {
+          const { failedMessageIds } = await collector.collect(batch);
+          expect(failedMessageIds).toEqual([]);
+          batch = [];
+          await checkNoRegression();
+        };
+        for (const delivery of deliveries) {
+          if (delivery.type === 'poll') {
+            await store.upsert(delivery.observation);
+            await checkNoRegression();
+            continue;
+          }
+          batch.push(queueMessage(delivery.body));
+          if (batch.length === batchSize) await flush();
+        }
+        if (batch.length > 0) await flush();
+
+        const storedExecution = await store.get('maintenanceWindowExecutions', { WindowExecutionId: truth.execution.WindowExecutionId as string });
+        expect(windowExecutionFromItem(storedExecution ?? {})).toEqual(truth.execution);
+        expect(parseTimeline(storedExecution?.statusTimeline as Set<string>).map((entry) => entry.status)).toContain(truth.execution.Status);
+        for (const task of tasks) {
+          const item = await store.get('maintenanceWindowTasks', { WindowExecutionId: task.WindowExecutionId as string, TaskExecutionId: task.TaskExecutionId as string });
+          expect(windowTaskFromItem(item ?? {})).toEqual(task);
+          expect(parseTimeline(item?.statusTimeline as Set<string>).map((entry) => entry.status)).toContain(task.Status);
+        }
+        for (const invocation of invocations) {
+          const item = await store.get('maintenanceWindowTaskInvocations', {
+            TaskExecutionId: invocation.TaskExecutionId as string,
+            InvocationId: invocation.InvocationId as string,
+          });
+          expect(windowTaskInvocationFromItem(item ?? {})).toEqual(invocation);
+          expect(parseTimeline(item?.statusTimeline as Set<string>).map((entry) => entry.status)).toContain(invocation.Status);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
