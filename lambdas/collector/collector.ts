@@ -1,6 +1,6 @@
 import { forEachBounded } from '../concurrency';
 import type { Log } from '../log';
-import { MalformedMessageError, type HistorySource, type SourceClients, type WorkItem } from '../sources/history-source';
+import { MalformedMessageError, type HistorySource, type Observation, type SourceClients, type WorkItem } from '../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations } from './coalesce';
 import { MessageReader } from './messages';
@@ -23,7 +23,8 @@ export interface CollectedBatch {
 export interface CollectorDependencies {
   readonly sources: readonly HistorySource[];
   readonly clients: SourceClients;
-  readonly store: Pick<RecordStore, 'upsert'>;
+  /** Writes every record; `get` lets sources skip what the archive already holds settled. */
+  readonly store: Pick<RecordStore, 'upsert' | 'get'>;
   readonly logger: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Parents worked on at once: bounds this collector's SSM call rate. */
   readonly parentConcurrency: number;
@@ -78,10 +79,14 @@ export class Collector {
       try {
         const source = this.sourcesByKind.get(first.kind);
         if (!source) throw new Error(`no source for kind ${first.kind}`);
-        const observations = coalesceObservations(await source.collect(items, this.deps.clients, this.now));
-        await forEachBounded(observations, WRITES_PER_PARENT, async (observation) => {
+        const observations = coalesceObservations(await source.collect(items, { ...this.deps.clients, archive: this.deps.store }, this.now));
+        // A parent that settles its children is written last: if a child's write fails, it
+        // stays unsettled and the retry fetches the children again.
+        const write = async (observation: Observation) => {
           counts[await this.deps.store.upsert(observation)]++;
-        });
+        };
+        await forEachBounded(observations.filter((o) => o.settlesChildren !== true), WRITES_PER_PARENT, write);
+        await forEachBounded(observations.filter((o) => o.settlesChildren === true), WRITES_PER_PARENT, write);
       } catch (error) {
         this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
           kind: first.kind,

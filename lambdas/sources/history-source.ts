@@ -45,6 +45,12 @@ export interface Observation {
   readonly absentFields?: readonly string[];
   readonly producers: ReadonlySet<Producer>;
   readonly timeline: readonly TimelineEntry[];
+  /**
+   * A finished parent whose children this same collection stored in full: the collector
+   * writes it after every other observation of the batch succeeded, marked so (archive
+   * attribute childrenComplete), and a source may then skip that parent's children next time.
+   */
+  readonly settlesChildren?: boolean;
 }
 
 /** What a work item asks the collector to fetch from SSM for its parent. */
@@ -92,9 +98,20 @@ export class MalformedMessageError extends Error {
   }
 }
 
+/** What a source may read of the archive: one stored item by key (the collector's own store). */
+export interface ArchiveLookup {
+  get(table: TableId, key: RecordKey): Promise<Readonly<Record<string, unknown>> | undefined>;
+}
+
 /** Any SSM-compatible client: the real SSMClient against AWS, local mode or the simulator. */
 export interface SourceClients {
   readonly ssm: SSMClient;
+  /**
+   * The archive, so that a source can skip SSM reads whose answer it already holds (State
+   * Manager's events name no execution, so each one would otherwise re-read finished ones).
+   * The collector always passes it; unit tests of one call may leave it out.
+   */
+  readonly archive?: ArchiveLookup;
 }
 
 /**

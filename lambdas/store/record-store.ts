@@ -29,6 +29,8 @@ export const archiveAttributes = {
   statusTimeline: 'statusTimeline',
   detailed: 'detailed',
   cutFields: 'cutFields',
+  /** Set on a finished parent once all its children are stored (Observation.settlesChildren). */
+  childrenComplete: 'childrenComplete',
 } as const;
 
 /** A timeline entry as stored in the statusTimeline string set: "<ISO time> <Status>". */
@@ -77,6 +79,7 @@ function changeOf(observation: Observation, budgetBytes: number, now: Date): Ite
   set[a.observedAt] = observation.observedAt;
   set[a.lastProducer] = [...observation.producers].sort()[0] ?? 'event';
   if (observation.complete) set[a.detailed] = true;
+  if (observation.settlesChildren === true) set[a.childrenComplete] = true;
   if (fitted.cut.length > 0) set[a.cutFields] = [...fitted.cut];
   else if (observation.complete) remove.push(a.cutFields);
   return {

@@ -89,6 +89,69 @@ describe('Collector, State Manager (SSM mocked per call, DynamoDB real: dynalite
     });
   });
 
+  it('reads and writes a finished execution and its targets once: later events about it cost one listing call and no write', async () => {
+    const finished = execution(1, 'Success');
+    ssmMock.on(DescribeAssociationExecutionsCommand).resolves({ AssociationExecutions: [finished] });
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand).resolves({
+      AssociationExecutionTargets: [
+        { AssociationId: ASSOCIATION_ID, ExecutionId: finished.ExecutionId, ResourceId: 'i-12345678', ResourceType: 'ManagedInstance', Status: 'Success' },
+      ],
+    });
+    const first = await collector.collect([queueMessage(associationSample)]);
+    expect(first).toMatchObject({ failedMessageIds: [], written: 2 });
+    expect(await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: finished.ExecutionId as string })).toMatchObject({
+      childrenComplete: true,
+    });
+
+    const again = await collector.collect([queueMessage({ ...instanceSample, detail: { ...instanceSample.detail, 'association-id': ASSOCIATION_ID } })]);
+    expect(again).toMatchObject({ failedMessageIds: [], written: 0, stale: 0 });
+    expect(ssmMock.commandCalls(DescribeAssociationExecutionsCommand)).toHaveLength(2);
+    expect(ssmMock.commandCalls(DescribeAssociationExecutionTargetsCommand)).toHaveLength(1);
+  });
+
+  it('writes the finished execution only after all its targets, so a failed target write leaves it to be read again', async () => {
+    const finished = execution(1, 'Failed');
+    ssmMock.on(DescribeAssociationExecutionsCommand).resolves({ AssociationExecutions: [finished] });
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand).resolves({
+      AssociationExecutionTargets: ['i-1', 'i-2', 'i-3'].map((ResourceId) => ({
+        AssociationId: ASSOCIATION_ID, ExecutionId: finished.ExecutionId, ResourceId, ResourceType: 'ManagedInstance', Status: 'Failed',
+      })),
+    });
+    const order: string[] = [];
+    let failTarget = true;
+    const flaky = new Collector({
+      sources: historySources,
+      clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
+      store: {
+        get: (table, key) => store.get(table, key),
+        upsert: async (observation) => {
+          order.push(observation.table);
+          if (observation.table === 'associationExecutionTargets' && observation.key.ResourceId === 'i-2' && failTarget) {
+            failTarget = false;
+            throw new Error('ProvisionedThroughputExceededException');
+          }
+          return store.upsert(observation);
+        },
+      },
+      logger: silent,
+      parentConcurrency: 1,
+      now: () => now,
+    });
+    const message = queueMessage(associationSample);
+    expect((await flaky.collect([message])).failedMessageIds).toEqual([message.id]);
+    // The execution was not written: nothing says its targets are complete.
+    expect(order).not.toContain('associationExecutions');
+    expect(await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: finished.ExecutionId as string })).toBeUndefined();
+
+    order.length = 0;
+    expect((await flaky.collect([message])).failedMessageIds).toEqual([]);
+    expect(order[order.length - 1]).toBe('associationExecutions');
+    expect(ssmMock.commandCalls(DescribeAssociationExecutionTargetsCommand)).toHaveLength(2);
+    for (const resourceId of ['i-1', 'i-2', 'i-3']) {
+      expect(await store.get('associationExecutionTargets', { ExecutionId: finished.ExecutionId as string, ResourceId: resourceId })).toMatchObject({ Status: 'Failed' });
+    }
+  });
+
   it('makes no SSM call for Pending and InProgress events', async () => {
     const pending = { ...associationSample, detail: { ...associationSample.detail, status: 'Pending' } };
     const running = { ...instanceSample, detail: { ...instanceSample.detail, status: 'InProgress' } };

@@ -18,7 +18,7 @@ export interface StoredRecord {
 export interface CollectorConsumerDependencies {
   readonly sources: readonly HistorySource[];
   readonly ssm: SSMClient;
-  readonly store: Pick<RecordStore, 'upsert'>;
+  readonly store: Pick<RecordStore, 'upsert' | 'get'>;
   readonly logger: Log;
   readonly parentConcurrency: number;
 }
@@ -41,6 +41,7 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
           written.push({ table: observation.table, key: observation.key, status: observation.status, outcome });
           return outcome;
         },
+        get: (table, key) => deps.store.get(table, key),
       },
       logger: deps.logger,
       parentConcurrency: deps.parentConcurrency,

@@ -1,7 +1,8 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { associationStatuses, statusInfo } from '../../status';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import type { ArchiveLookup, HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import { archiveAttributes } from '../../store/record-store';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
 import { associationExecutionObservation, associationExecutionTargetObservation } from './records';
@@ -10,10 +11,11 @@ import { associationExecutionObservation, associationExecutionTargetObservation 
  * One association's collection: however many events named it in a batch, one
  * DescribeAssociationExecutions listing (ceil(executions/50) pages) from the earliest `since`
  * the items ask for (all executions when one asks for no bound), then, for every finished
- * execution in it, ceil(targets/50) DescribeAssociationExecutionTargets pages. Targets of an
- * execution still running are not fetched: its own terminal event comes later.
+ * execution in it that the archive does not hold settled yet, ceil(targets/50)
+ * DescribeAssociationExecutionTargets pages. Targets of an execution still running are not
+ * fetched: its own terminal event comes later.
  */
-async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: () => Date): Promise<Observation[]> {
+async function collect(items: readonly WorkItem[], { ssm, archive }: SourceClients, now: () => Date): Promise<Observation[]> {
   const first = items[0];
   if (!first) return [];
   const associationId = first.parentId;
@@ -31,11 +33,18 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
   let executions: AssociationExecution[];
   const targets: AssociationExecutionTarget[] = [];
+  const settled = new Set<string>();
+  const finished = new Set<string>();
   try {
     executions = await listAssociationExecutions(ssm, associationId, unbounded ? undefined : since);
     for (const execution of executions) {
       if (execution.ExecutionId === undefined || !statusInfo(associationStatuses, execution.Status ?? 'Pending').terminal) continue;
+      if (await isSettled(archive, associationId, execution)) {
+        settled.add(execution.ExecutionId);
+        continue;
+      }
       targets.push(...(await listAssociationExecutionTargets(ssm, associationId, execution.ExecutionId)));
+      finished.add(execution.ExecutionId);
     }
   } catch (error) {
     if (!(error instanceof ParentNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
@@ -44,9 +53,26 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
   }
 
   const observedAt = now();
-  for (const execution of executions) observations.push(associationExecutionObservation(execution, { observedAt, producers }));
+  for (const execution of executions) {
+    const id = execution.ExecutionId ?? '';
+    if (settled.has(id)) continue;
+    const observation = associationExecutionObservation(execution, { observedAt, producers });
+    observations.push(finished.has(id) ? { ...observation, settlesChildren: true } : observation);
+  }
   for (const target of targets) observations.push(associationExecutionTargetObservation(target, { observedAt, producers }));
   return observations;
+}
+
+/**
+ * Is this finished execution archived already, as it is now, with all its targets? Then
+ * neither it nor its targets need reading or writing again: every instance event of an
+ * association names the association only, so without this each one would re-read and
+ * rewrite the finished executions of the last hour.
+ */
+async function isSettled(archive: ArchiveLookup | undefined, associationId: string, execution: AssociationExecution): Promise<boolean> {
+  if (archive === undefined || execution.ExecutionId === undefined) return false;
+  const stored = await archive.get('associationExecutions', { AssociationId: associationId, ExecutionId: execution.ExecutionId });
+  return stored?.[archiveAttributes.childrenComplete] === true && stored.Status === execution.Status;
 }
 
 export const associationSource: HistorySource = {
