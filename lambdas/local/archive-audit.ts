@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
 import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
+import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
 import { isListedOutputCut } from '../sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
 import type { RecordStore, StoredItem } from '../store/record-store';
@@ -155,6 +156,31 @@ export async function auditAssociationArchive(store: RecordStore, truth: Simulat
       }
       const stored = (await allUnder(store, 'associationExecutionTargets', key.ExecutionId)).map(associationExecutionTargetFromItem);
       compareChildren(`target of ${key.ExecutionId}`, stored, targets, (target) => target.ResourceId, differ);
+    }
+  }
+  return { matches: differences.length === 0, records, differences };
+}
+
+/** Does the archive hold every window execution of the truth, its tasks and their invocations, field for field? */
+export async function auditMaintenanceWindowArchive(store: RecordStore, truth: SimulatorTruth): Promise<KindAuditResult> {
+  const { differences, differ } = auditor();
+  let records = 0;
+  for (const { executions } of truth.maintenanceWindows ?? []) {
+    for (const { execution, tasks } of executions) {
+      const id = execution.WindowExecutionId as string;
+      records += 1 + tasks.length + tasks.reduce((sum, { invocations }) => sum + invocations.length, 0);
+      const item = await store.get('maintenanceWindowExecutions', { WindowExecutionId: id });
+      if (!item) differ(`window execution ${id} missing`);
+      else if (!isDeepStrictEqual(windowExecutionFromItem(item), execution)) {
+        differ(`window execution ${id} differs in ${differingFields(windowExecutionFromItem(item), execution)}`);
+      }
+      const storedTasks = (await allUnder(store, 'maintenanceWindowTasks', id)).map(windowTaskFromItem);
+      compareChildren(`task of ${id}`, storedTasks, tasks.map(({ task }) => task), (task) => task.TaskExecutionId, differ);
+      for (const { task, invocations } of tasks) {
+        const taskId = task.TaskExecutionId as string;
+        const stored = (await allUnder(store, 'maintenanceWindowTaskInvocations', taskId)).map(windowTaskInvocationFromItem);
+        compareChildren(`invocation of ${taskId}`, stored, invocations, (invocation) => invocation.InvocationId, differ);
+      }
     }
   }
   return { matches: differences.length === 0, records, differences };

@@ -6,7 +6,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredItem } from '../store/record-store';
-import { COMMAND_INVOCATION_SUMMARY, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
+import { ASSOCIATION_TARGET_SUMMARY, COMMAND_INVOCATION_SUMMARY, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
 
 /**
  * Every read the query API makes, and the only module that talks to DynamoDB for it: Query
@@ -30,6 +30,21 @@ const INSTANCE_ID = 'InstanceId';
 const EXECUTION_ORDER: ListingOrder = { time: 'ExecutionStartTime', id: 'AutomationExecutionId' };
 const COMMAND_ORDER: ListingOrder = { time: TIME, id: COMMAND_ID };
 const EXECUTION_ID = 'AutomationExecutionId';
+/** State Manager launched in 2016 (Run Command's year is kept as the floor, as for Automation). */
+const ASSOCIATION_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
+const ASSOCIATION_ID = 'AssociationId';
+const ASSOCIATION_EXECUTION_ID = 'ExecutionId';
+const RESOURCE_ID = 'ResourceId';
+/** Maintenance Windows launched in 2016 (Run Command's year is kept as the floor). */
+const MAINTENANCE_WINDOW_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
+const WINDOW_EXECUTION_ID = 'WindowExecutionId';
+const TASK_EXECUTION_ID = 'TaskExecutionId';
+/** DescribeMaintenanceWindowExecutions orders by StartTime (newest first), then WindowExecutionId. */
+const WINDOW_EXECUTION_ORDER: ListingOrder = { time: 'StartTime', id: WINDOW_EXECUTION_ID };
+/** DescribeAssociationExecutions orders by CreatedTime (newest first), then ExecutionId. */
+const ASSOCIATION_EXECUTION_ORDER: ListingOrder = { time: 'CreatedTime', id: ASSOCIATION_EXECUTION_ID };
+/** A node's association targets (byResource): newest LastExecutionDate first, then ExecutionId. */
+const ASSOCIATION_TARGET_ORDER: ListingOrder = { time: 'LastExecutionDate', id: ASSOCIATION_EXECUTION_ID };
 
 /** The attributes a newest-first listing orders by: a time, then an id among equal times. */
 interface ListingOrder {
@@ -84,6 +99,19 @@ export interface NewestFirstOptions {
   /** Attributes to read; all when omitted. The ordering keys are always added. */
   readonly attributes?: readonly string[];
   /** DynamoDB's Limit per request: items evaluated, before the filter. */
+  readonly pageSize: number;
+}
+
+/** What the byResource index holds of an association target: its summary, its keys, its time. */
+export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = [...ASSOCIATION_TARGET_SUMMARY, ASSOCIATION_EXECUTION_ID, RESOURCE_ID, 'LastExecutionDate'];
+
+export interface AssociationTargetsOptions {
+  /** Only the targets ordered after this ResourceId. */
+  readonly afterResourceId?: string;
+  /** Only this target (a key condition). */
+  readonly resourceId?: string;
+  readonly filter?: ItemFilter;
+  readonly attributes?: readonly string[];
   readonly pageSize: number;
 }
 
@@ -198,6 +226,175 @@ export class ArchiveReader {
         attributes: options.attributes,
       }),
     );
+  }
+
+  /**
+   * Association executions, newest CreatedTime first and ExecutionId ascending among equal
+   * times (DescribeAssociationExecutions' order), from the byCreatedYear index, walked down
+   * the years as commandsNewestFirst walks byRequestedYear. `start.commandId` holds the
+   * ExecutionId.
+   */
+  async *associationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    yield* this.yearWalk('associationExecutions', 'byCreatedYear', ASSOCIATION_FIRST_YEAR, ASSOCIATION_EXECUTION_ORDER, options);
+  }
+
+  /**
+   * Every execution of one association (a Query on the table's partition key), in ExecutionId
+   * order: the table holds no other order for one association, so a listing sorts them.
+   */
+  async *executionsOfAssociation(associationId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    yield* this.query(
+      x.input({
+        TableName: this.tableNames.associationExecutions,
+        KeyConditionExpression: `${x.name(ASSOCIATION_ID)} = ${x.value(associationId)}`,
+        Limit: options.pageSize,
+        attributes: options.attributes && [...options.attributes, ASSOCIATION_ID, ASSOCIATION_EXECUTION_ID],
+      }),
+    );
+  }
+
+  /** Whether the archive holds any execution of this association: one key read of one item. */
+  async hasAssociation(associationId: string): Promise<boolean> {
+    const x = new Expressions();
+    const { Items } = await this.db.send(
+      new QueryCommand(
+        x.input({
+          TableName: this.tableNames.associationExecutions,
+          KeyConditionExpression: `${x.name(ASSOCIATION_ID)} = ${x.value(associationId)}`,
+          Limit: 1,
+          attributes: [ASSOCIATION_ID],
+        }),
+      ),
+    );
+    return (Items ?? []).length > 0;
+  }
+
+  async getAssociationExecution(associationId: string, executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('associationExecutions', { [ASSOCIATION_ID]: associationId, [ASSOCIATION_EXECUTION_ID]: executionId }, attributes);
+  }
+
+  /** One execution's targets in ResourceId order (the table's own sort key). */
+  async *associationTargets(executionId: string, options: AssociationTargetsOptions): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    let keyCondition = `${x.name(ASSOCIATION_EXECUTION_ID)} = ${x.value(executionId)}`;
+    if (options.resourceId !== undefined) {
+      if (options.afterResourceId !== undefined && options.resourceId <= options.afterResourceId) return;
+      keyCondition += ` AND ${x.name(RESOURCE_ID)} = ${x.value(options.resourceId)}`;
+    } else if (options.afterResourceId !== undefined) {
+      keyCondition += ` AND ${x.name(RESOURCE_ID)} > ${x.value(options.afterResourceId)}`;
+    }
+    yield* this.query(
+      x.input({
+        TableName: this.tableNames.associationExecutionTargets,
+        KeyConditionExpression: keyCondition,
+        ScanIndexForward: true,
+        Limit: options.pageSize,
+        filter: options.filter,
+        attributes: options.attributes && [...options.attributes, ASSOCIATION_EXECUTION_ID, RESOURCE_ID],
+      }),
+    );
+  }
+
+  /**
+   * One node's association targets, newest LastExecutionDate first (then ExecutionId
+   * ascending), from the byResource index: its summary attributes only
+   * (ASSOCIATION_TARGET_SUMMARY and the keys). `start.commandId` holds the ExecutionId.
+   */
+  async *associationTargetsOfResource(resourceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf('associationExecutionTargets', 'byResource');
+    yield* this.newestFirst('associationExecutionTargets', index.name, index.partitionKey.name, resourceId, range, options, ASSOCIATION_TARGET_ORDER);
+  }
+
+  /**
+   * Maintenance window executions of every window, newest StartTime first and
+   * WindowExecutionId ascending among equal times, from the byStartYear index, walked down the
+   * years. `start.commandId` holds the WindowExecutionId.
+   */
+  async *windowExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    yield* this.yearWalk('maintenanceWindowExecutions', 'byStartYear', MAINTENANCE_WINDOW_FIRST_YEAR, WINDOW_EXECUTION_ORDER, options);
+  }
+
+  /**
+   * One window's executions, newest StartTime first and WindowExecutionId ascending among
+   * equal times (DescribeMaintenanceWindowExecutions' order), from the byWindow index.
+   */
+  async *executionsOfWindow(windowId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf('maintenanceWindowExecutions', 'byWindow');
+    yield* this.newestFirst('maintenanceWindowExecutions', index.name, index.partitionKey.name, windowId, range, options, WINDOW_EXECUTION_ORDER);
+  }
+
+  /** Whether the archive holds any execution of this window: one index read of one item. */
+  async hasWindow(windowId: string): Promise<boolean> {
+    const index = indexOf('maintenanceWindowExecutions', 'byWindow');
+    const x = new Expressions();
+    const { Items } = await this.db.send(
+      new QueryCommand(
+        x.input({
+          TableName: this.tableNames.maintenanceWindowExecutions,
+          IndexName: index.name,
+          KeyConditionExpression: `${x.name(index.partitionKey.name)} = ${x.value(windowId)}`,
+          Limit: 1,
+          attributes: [WINDOW_EXECUTION_ID],
+        }),
+      ),
+    );
+    return (Items ?? []).length > 0;
+  }
+
+  async getWindowExecution(windowExecutionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('maintenanceWindowExecutions', { [WINDOW_EXECUTION_ID]: windowExecutionId }, attributes);
+  }
+
+  async getWindowTask(windowExecutionId: string, taskExecutionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('maintenanceWindowTasks', { [WINDOW_EXECUTION_ID]: windowExecutionId, [TASK_EXECUTION_ID]: taskExecutionId }, attributes);
+  }
+
+  /** Every task execution of one window execution (a Query on the table's key), in TaskExecutionId order. */
+  async *windowTasks(windowExecutionId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    yield* this.query(
+      x.input({
+        TableName: this.tableNames.maintenanceWindowTasks,
+        KeyConditionExpression: `${x.name(WINDOW_EXECUTION_ID)} = ${x.value(windowExecutionId)}`,
+        Limit: options.pageSize,
+        attributes: options.attributes,
+      }),
+    );
+  }
+
+  /** Every invocation of one task execution (a Query on the table's key), in InvocationId order. */
+  async *taskInvocations(taskExecutionId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
+    const x = new Expressions();
+    yield* this.query(
+      x.input({
+        TableName: this.tableNames.maintenanceWindowTaskInvocations,
+        KeyConditionExpression: `${x.name(TASK_EXECUTION_ID)} = ${x.value(taskExecutionId)}`,
+        Limit: options.pageSize,
+        attributes: options.attributes,
+      }),
+    );
+  }
+
+  /**
+   * A year-partitioned index (partition key: the year of `order.time`), newest first: one
+   * partition per year, walked from the upper bound down to the range's start or `firstYear`.
+   */
+  private async *yearWalk(table: TableId, indexName: string, firstYear: number, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf(table, indexName);
+    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
+    const bottom = Math.max(firstYear, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
+    const years: (() => AsyncGenerator<StoredItem>)[] = [];
+    for (let year = top; year >= bottom; year--) {
+      years.push(() => this.newestFirst(table, index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options, order));
+    }
+    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
   }
 
   /**

@@ -21,7 +21,12 @@ import type { ViewContext, ViewPage } from './views/view-context';
  *   POST /                              SSM's JSON protocol (ListCommands,
  *                                       ListCommandInvocations, GetCommandInvocation,
  *                                       DescribeAutomationExecutions,
- *                                       DescribeAutomationStepExecutions)
+ *                                       DescribeAutomationStepExecutions,
+ *                                       DescribeAssociationExecutions,
+ *                                       DescribeAssociationExecutionTargets,
+ *                                       DescribeMaintenanceWindowExecutions,
+ *                                       DescribeMaintenanceWindowExecutionTasks,
+ *                                       DescribeMaintenanceWindowExecutionTaskInvocations)
  *   GET  /executions                    the timeline (kind, status, since, until, limit, nextToken)
  *   GET  /instances/{instanceId}/history one node's history (status, since, until, limit, nextToken)
  *

@@ -12,7 +12,7 @@ import {
 import commandEvent from '../fixtures/aws/command-status-change.json';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
-import { auditAssociationArchive, auditAutomationArchive, auditRunCommandArchive } from '../../lambdas/local/archive-audit';
+import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive, auditRunCommandArchive } from '../../lambdas/local/archive-audit';
 import { DataDirInUseError, PortInUseError, startLocalMode, type LocalMode, type LocalModeOptions } from '../../lambdas/local/local-mode';
 import type { CommandSpec } from '../../lambdas/local/ssm-simulator';
 import { parseTimeline } from '../../lambdas/store/record-store';
@@ -96,6 +96,19 @@ describe('local mode with the SSM simulator', () => {
     const association = await auditAssociationArchive(archive.store, truth);
     expect(association.differences).toEqual([]);
     expect(association.records).toBeGreaterThan(targets.length);
+  });
+
+  it('has the seeded day of maintenance windows in the archive, every execution, task and invocation as the simulator serves them', async () => {
+    const truth = mode.simulator?.truth();
+    if (!truth) throw new Error('no simulator');
+    const windows = truth.maintenanceWindows ?? [];
+    const executions = windows.flatMap((window) => window.executions);
+    expect(mode.seed?.windowExecutions).toBe(executions.length);
+    expect(executions.some(({ execution }) => execution.Status === 'FAILED')).toBe(true);
+    expect(executions.some(({ execution }) => execution.Status === 'SUCCESS')).toBe(true);
+    const audit = await auditMaintenanceWindowArchive(archive.store, truth);
+    expect(audit.differences).toEqual([]);
+    expect(audit.records).toBeGreaterThan(executions.length * 2);
   });
 
   it("POST /events stores AWS's sample EventBridge events and answers 202 with what was stored", async () => {

@@ -1,9 +1,22 @@
 import { SSMClient, GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
+import { DescribeMaintenanceWindowExecutionTaskInvocationsCommand } from '@aws-sdk/client-ssm';
 import type { ApiHandler, ApiRequest } from '../../lambdas/query/http';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { buildAssociationArchive } from './association-fixture';
+import { associationExecutionPages, associationTargetPages, executionRequests as associationExecutionRequests, knownExecutions, targetRequests } from './association-requests';
 import { buildAutomationArchive } from './automation-fixture';
+import { buildMaintenanceWindowArchive } from './maintenance-window-fixture';
+import {
+  knownIds,
+  windowExecutionPages,
+  windowExecutionRequests,
+  windowInvocationPages,
+  windowInvocationRequests,
+  windowTaskPages,
+  windowTaskRequests,
+} from './maintenance-window-requests';
 import { executionRequests, executionPages, stepPages, stepRequests } from './automation-requests';
 import { buildArchive, SHARED_NODE, TIED_NODE, type ArchiveFixture } from './archive-fixture';
 import { commandPages, invocationPages, listCommandsRequests, listInvocationsRequests } from './ssm-requests';
@@ -104,5 +117,72 @@ it('reads Automation with Query, GetItem and BatchGetItem only', async () => {
     client.destroy();
     await automationServed.close();
     await automation.stop();
+  }
+});
+
+it('reads State Manager with Query and GetItem only', async () => {
+  const association = await buildAssociationArchive(database);
+  const associationApi = createQueryApi({ db: database.doc, tableNames: association.tables, pageTokenKey: 'no-scan', now: () => association.sim.now() });
+  const associationServed = await serveApi(associationApi);
+  const client = new SSMClient({ endpoint: associationServed.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  try {
+    const known = knownExecutions(association);
+    database.calls.reset();
+    for (const [, input] of associationExecutionRequests(association, known)) await associationExecutionPages(client, input);
+    for (const [, input] of targetRequests(association, known)) await associationTargetPages(client, input);
+    const views: [string, Record<string, string>][] = [
+      ['/executions', { kind: 'association-execution', limit: '1' }],
+      ['/executions', { kind: 'association-target', status: 'Failed' }],
+      ['/executions', { limit: '2' }],
+      [`/instances/${association.node}/history`, { limit: '1' }],
+      [`/instances/${association.node}/history`, { status: 'Failed', since: '2023-12-31T23:00:00Z' }],
+    ];
+    for (const [path, query] of views) {
+      let token: string | undefined;
+      do {
+        const response = await associationApi(view(path, { ...query, ...(token !== undefined ? { nextToken: token } : {}) }));
+        expect(response.statusCode).toBe(200);
+        token = (JSON.parse(response.body) as { nextToken?: string }).nextToken;
+      } while (token !== undefined);
+    }
+    const calls = database.calls.snapshot();
+    expect(calls['ScanCommand']).toBeUndefined();
+    expect(Object.keys(calls).sort()).toEqual(['GetItemCommand', 'QueryCommand']);
+  } finally {
+    client.destroy();
+    await associationServed.close();
+    await association.stop();
+  }
+});
+
+it('reads Maintenance Windows with Query and GetItem only', async () => {
+  const windows = await buildMaintenanceWindowArchive(database);
+  const windowsApi = createQueryApi({ db: database.doc, tableNames: windows.tables, pageTokenKey: 'no-scan', now: () => windows.sim.now() });
+  const windowsServed = await serveApi(windowsApi);
+  const client = new SSMClient({ endpoint: windowsServed.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  try {
+    const ids = knownIds(windows);
+    database.calls.reset();
+    for (const [, input] of windowExecutionRequests(windows, ids)) await windowExecutionPages(client, input);
+    for (const [, input] of windowTaskRequests(ids)) await windowTaskPages(client, input);
+    for (const [, input] of windowInvocationRequests(ids)) await windowInvocationPages(client, input);
+    // Listings that find nothing check their parents by key.
+    await client.send(new DescribeMaintenanceWindowExecutionTaskInvocationsCommand({ WindowExecutionId: ids.manyExecution, TaskId: ids.failedRunCommandTask })).catch(() => undefined);
+    const queries: Record<string, string>[] = [{ kind: 'maintenance-window-execution', limit: '1' }, { kind: 'maintenance-window-execution', status: 'FAILED' }, { limit: '5' }];
+    for (const query of queries) {
+      let token: string | undefined;
+      do {
+        const response = await windowsApi(view('/executions', { ...query, ...(token !== undefined ? { nextToken: token } : {}) }));
+        expect(response.statusCode).toBe(200);
+        token = (JSON.parse(response.body) as { nextToken?: string }).nextToken;
+      } while (token !== undefined);
+    }
+    const calls = database.calls.snapshot();
+    expect(calls['ScanCommand']).toBeUndefined();
+    expect(Object.keys(calls).sort()).toEqual(['GetItemCommand', 'QueryCommand']);
+  } finally {
+    client.destroy();
+    await windowsServed.close();
+    await windows.stop();
   }
 });

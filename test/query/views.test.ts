@@ -181,12 +181,12 @@ describe('GET /executions', () => {
 });
 
 describe('GET /instances/{instanceId}/history', () => {
-  it('lists everything that ran on the node, newest first, from the index alone', async () => {
+  it('lists everything that ran on the node, newest first, from the indexes alone (invocations and association targets)', async () => {
     database.calls.reset();
     const { items } = await page(`/instances/${SHARED_NODE}/history`);
     const expected = [fx.deploy, fx.fleet, fx.tagged, fx.mixed].map((commandId) => invocations.find((i) => i.CommandId === commandId && i.InstanceId === SHARED_NODE));
     expect(items).toEqual(expected.map((invocation) => ({ ...invocationEntry(invocation as CommandInvocation), firstSeenAt: '2026-11-20T12:00:00.000Z', observedAt: '2026-11-20T12:00:00.000Z' })));
-    expect(database.calls.snapshot()).toEqual({ QueryCommand: 1 });
+    expect(database.calls.snapshot()).toEqual({ QueryCommand: 2 });
   });
 
   it('orders commands of the same millisecond by CommandId, pages one at a time, and filters', async () => {

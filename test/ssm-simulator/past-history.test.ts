@@ -40,6 +40,19 @@ describe('SSM simulator: executions started in the past', () => {
     expect(truth?.executions.flatMap(({ targets }) => targets.map((target) => target.ResourceId))).toEqual([...instanceIds, ...instanceIds, ...instanceIds, ...instanceIds]);
   });
 
+  it('a maintenance window that started yesterday has run every execution, with the same ids for the same seed', () => {
+    const spec = { windowId: 'mw-0123456789abcdef0', executions: 3, intervalMs: 8 * HOUR, tasks: [{ targets: 2 }], startAt: new Date(NOW.getTime() - 24 * HOUR), seed: 42 };
+    sim.createMaintenanceWindow(spec);
+    const [truth] = sim.truth().maintenanceWindows ?? [];
+    expect(truth?.executions.map(({ execution }) => [execution.Status, execution.StartTime?.toISOString()])).toEqual(
+      [2, 1, 0].map((n) => ['SUCCESS', new Date(NOW.getTime() - 24 * HOUR + n * 8 * HOUR).toISOString()]),
+    );
+    const again = new SsmSimulator({ clock: new VirtualClock(NOW), seed: 99 });
+    again.createMaintenanceWindow(spec);
+    const ids = (t: typeof truth) => t?.executions.flatMap(({ execution, tasks }) => [execution.WindowExecutionId, ...tasks.flatMap(({ task, invocations }) => [task.TaskExecutionId, ...invocations.map((i) => i.InvocationId)])]);
+    expect(ids(again.truth().maintenanceWindows?.[0])).toEqual(ids(truth));
+  });
+
   it('refuses node ids that do not match the target count', () => {
     expect(() => sim.createAssociation({ targets: 3, executions: 1, instanceIds: ['i-0aaaaaaaaaaaaaaa1'] })).toThrow(/one node per target/);
   });

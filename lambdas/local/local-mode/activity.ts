@@ -6,12 +6,13 @@ import {
   type AssociationSpec,
   type AutomationSpec,
   type CommandSpec,
+  type MaintenanceWindowSpec,
 } from '../ssm-simulator';
 
 /**
  * What the simulator does in local mode: a fleet of nodes with stable ids (from the data dir's
  * fleet seed, so a restart shows the same nodes), a day of activity on them (Run Command,
- * Automation runbooks, State Manager associations), and a new command every so often while
+ * Automation runbooks, State Manager associations, maintenance windows), and a new command every so often while
  * local mode runs. Built on fleetCommand (outcomes, outputs
  * and timings), recast as the documents a team runs: patching, shell scripts, deploys.
  */
@@ -252,6 +253,7 @@ export interface DayOfActivity {
   readonly commands: CommandSpec[];
   readonly automations: AutomationSpec[];
   readonly associations: AssociationSpec[];
+  readonly maintenanceWindows: MaintenanceWindowSpec[];
 }
 
 /**
@@ -264,6 +266,7 @@ export function dayOfActivity(fleet: readonly FleetNode[], seed: number, endAt: 
     commands: dayOfCommands(fleet, seed, endAt),
     automations: dayOfRunbooks(seed, endAt),
     associations: dayOfAssociations(fleet, seed, endAt),
+    maintenanceWindows: dayOfMaintenanceWindows(fleet, seed, endAt),
   };
 }
 
@@ -391,6 +394,43 @@ function dayOfAssociations(fleet: readonly FleetNode[], seed: number, endAt: Dat
       scheduleExpression: 'rate(4 hours)',
       failures: [{ execution: 3, target: random.int(0, agents.length - 1) }],
       startAt: new Date(dayStart + random.int(10, 50) * MINUTE),
+      seed: random.int(1, 2 ** 31 - 1),
+    },
+  ];
+}
+
+/**
+ * Maintenance windows over the day: the fleet's patch window every eight hours (patching on
+ * every node, then an image of one), failing on one node in its second run, and a nightly
+ * window that rotates the batch nodes' logs.
+ */
+function dayOfMaintenanceWindows(fleet: readonly FleetNode[], seed: number, endAt: Date): MaintenanceWindowSpec[] {
+  const random = new SeededRandom(seed ^ 0x3a1e);
+  const dayStart = endAt.getTime() - 24 * HOUR;
+  const batch = fleet.filter((node) => node.role === 'batch').length;
+  return [
+    {
+      windowId: `mw-${random.hex(17)}`,
+      name: 'prod-patching',
+      executions: 3,
+      intervalMs: 8 * HOUR,
+      invocationDurationMs: random.int(2, 6) * 1000,
+      schedule: 'rate(8 hours)',
+      tasks: [
+        { taskType: 'RUN_COMMAND', taskArn: 'AWS-RunPatchBaseline', targets: fleet.length, failures: [{ execution: 1, target: random.int(0, fleet.length - 1) }] },
+        { taskType: 'AUTOMATION', taskArn: 'AWS-CreateImage', targets: 1 },
+      ],
+      startAt: new Date(dayStart + random.int(20, 70) * MINUTE),
+      seed: random.int(1, 2 ** 31 - 1),
+    },
+    {
+      windowId: `mw-${random.hex(17)}`,
+      name: 'nightly-log-rotation',
+      executions: 1,
+      invocationDurationMs: random.int(1, 4) * 1000,
+      schedule: 'cron(0 2 ? * * *)',
+      tasks: [{ taskType: 'RUN_COMMAND', taskArn: 'Custom-RotateLogs', targets: batch }],
+      startAt: new Date(dayStart + random.int(4, 8) * HOUR),
       seed: random.int(1, 2 ** 31 - 1),
     },
   ];

@@ -66,6 +66,7 @@ export interface LocalModeSummary {
         readonly invocations: number;
         readonly automations: number;
         readonly associationExecutions: number;
+        readonly windowExecutions: number;
         readonly events: number;
         readonly collectedNow: boolean;
         readonly endedAt: string;
@@ -248,6 +249,7 @@ async function seedSimulator(
       invocations: day.invocations,
       automations: day.automations,
       associationExecutions: day.associationExecutions,
+      windowExecutions: day.windowExecutions,
       events: day.events.length,
       collectedNow: collectNow,
       endedAt,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { runCommandStatuses, statusInfo } from '../../status';
-import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type SimulatorTruth } from '../ssm-simulator';
+import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type MaintenanceWindowSpec, type SimulatorTruth } from '../ssm-simulator';
 import { dayOfActivity, liveAutomation, liveCommand, simulatedFleet, type FleetNode } from './activity';
 
 /**
@@ -31,6 +31,7 @@ export interface PlayedHistory {
   readonly invocations: number;
   readonly automations: number;
   readonly associationExecutions: number;
+  readonly windowExecutions: number;
   /** The events they emitted, in order (message bodies for the queue). */
   readonly events: readonly string[];
 }
@@ -66,7 +67,7 @@ export class SimulatedSsm {
    */
   seedDay(endAt: Date): PlayedHistory {
     const day = dayOfActivity(this.fleet, this.options.fleetSeed, endAt);
-    return this.play(day.commands, day.automations, day.associations);
+    return this.play(day.commands, day.automations, day.associations, day.maintenanceWindows);
   }
 
   /** Plays again live commands of an earlier run that had not finished when it stopped. */
@@ -148,11 +149,13 @@ export class SimulatedSsm {
     commands: readonly CommandSpec[],
     automations: readonly AutomationSpec[] = [],
     associations: readonly AssociationSpec[] = [],
+    maintenanceWindows: readonly MaintenanceWindowSpec[] = [],
   ): PlayedHistory {
     const before = this.simulator.events.length;
     for (const spec of commands) this.simulator.sendCommand(spec);
     for (const spec of automations) this.simulator.startAutomation(spec);
     for (const spec of associations) this.simulator.createAssociation(spec);
+    for (const spec of maintenanceWindows) this.simulator.createMaintenanceWindow(spec);
     const events = this.simulator.events.slice(before).map((event) => event.body);
     this.simulator.clearEvents();
     return {
@@ -160,6 +163,7 @@ export class SimulatedSsm {
       invocations: commands.reduce((sum, spec) => sum + spec.invocations.length, 0),
       automations: automations.length,
       associationExecutions: associations.reduce((sum, spec) => sum + spec.executions, 0),
+      windowExecutions: maintenanceWindows.reduce((sum, spec) => sum + spec.executions, 0),
       events,
     };
   }

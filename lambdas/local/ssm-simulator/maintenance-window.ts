@@ -8,7 +8,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { MaintenanceWindowFilterSubject } from '../../ssm-protocol/maintenance-window-requests';
 import { MW_TASK_EXECUTION_DETAIL_TYPE, MW_TASK_INVOCATION_DETAIL_TYPE, MW_WINDOW_EXECUTION_DETAIL_TYPE, type SimulatorEvent } from './events';
-import type { SeededRandom } from './random';
+import { SeededRandom } from './random';
 import { Schedule } from './schedule';
 import { isoMillis, isoSeconds } from './time-format';
 
@@ -75,6 +75,10 @@ export interface MaintenanceWindowSpec {
   /** Hours. Defaults 2 and 1. */
   readonly duration?: number;
   readonly cutoff?: number;
+  /** When the first execution starts; default now. A past time plays its history at once. */
+  readonly startAt?: Date;
+  /** Seeds its execution, task and invocation ids, so the same spec gives the same ids on every run; default the simulator's own. */
+  readonly seed?: number;
 }
 
 /** Exact SSM records to serve as they are (not played out): an execution, its tasks and their invocations. */
@@ -140,6 +144,8 @@ export interface MaintenanceWindowRun {
   readonly name: string;
   readonly spec: MaintenanceWindowSpec;
   readonly windowTargetId: string;
+  /** Where its ids come from. */
+  readonly random: SeededRandom;
   /** Newest StartTime first, then WindowExecutionId (DescribeMaintenanceWindowExecutions order). */
   readonly executions: MwExecutionRun[];
   /** Scheduled creation times not reached yet, earliest first. */
@@ -194,15 +200,16 @@ export class MaintenanceWindowState {
     }
     const window = this.addWindow(spec);
     const interval = spec.intervalMs ?? DEFAULT_INTERVAL_MS;
+    const startAt = spec.startAt?.getTime() ?? now;
     for (let index = 0; index < spec.executions; index++) {
-      const at = now + index * interval;
+      const at = startAt + index * interval;
       window.upcoming.push(at);
       this.schedule.push(at, { kind: 'create', window, index });
     }
     if (spec.executions > 0) {
       const perInvocation = spec.invocationDurationMs ?? DEFAULT_INVOCATION_MS;
       const run = spec.tasks.reduce((sum, task) => sum + task.targets * perInvocation, 0);
-      const end = now + (spec.executions - 1) * interval + (spec.startDelayMs ?? DEFAULT_START_DELAY_MS) + run;
+      const end = startAt + (spec.executions - 1) * interval + (spec.startDelayMs ?? DEFAULT_START_DELAY_MS) + run;
       this.plannedEndAt = Math.max(this.plannedEndAt ?? end, end);
     }
     this.syncTo(now);
@@ -300,12 +307,14 @@ export class MaintenanceWindowState {
     if (!/^mw-[0-9a-f]{17}$/.test(id)) throw new RangeError(`createMaintenanceWindow: ${id} is not a WindowId (mw- and 17 hex digits)`);
     if (this.windows.has(id)) throw new Error(`createMaintenanceWindow: window ${id} already exists`);
     const seq = this.seq++;
+    const random = spec.seed !== undefined ? new SeededRandom(spec.seed) : this.ctx.random;
     const window: MaintenanceWindowRun = {
       id,
       seq,
       name: spec.name ?? `mw-${seq + 1}-window`,
       spec,
-      windowTargetId: this.ctx.random.uuid(),
+      random,
+      windowTargetId: random.uuid(),
       executions: [],
       upcoming: [],
     };
@@ -373,8 +382,9 @@ export class MaintenanceWindowState {
   private createExecution(window: MaintenanceWindowRun, index: number, at: number): void {
     window.upcoming.shift();
     const spec = window.spec;
+    const random = window.random;
     const execution: MwExecutionRun = {
-      id: this.ctx.random.uuid(),
+      id: random.uuid(),
       window,
       index,
       startedAt: at,
@@ -385,14 +395,14 @@ export class MaintenanceWindowState {
     spec.tasks.forEach((taskSpec, t) => {
       execution.tasks.push({
         index: t,
-        id: this.ctx.random.uuid(),
+        id: random.uuid(),
         taskType: taskSpec.taskType ?? 'RUN_COMMAND',
         taskArn: taskSpec.taskArn ?? 'AWS-RunPatchBaseline',
         spec: taskSpec,
         invocations: Array.from({ length: taskSpec.targets }, (_, i) => ({
           index: i,
-          id: this.ctx.random.uuid(),
-          executionId: this.ctx.random.uuid(),
+          id: random.uuid(),
+          executionId: random.uuid(),
           instanceId: `i-${(0x0c000000 + i).toString(16).padStart(17, '0')}`,
           status: 'PENDING',
         })),

@@ -3,7 +3,13 @@ import type { JsonObject } from '../../ssm-protocol/input';
 import { readSsmCall, ssmErrorResponse, ssmOutputResponse } from '../../ssm-protocol/json-protocol';
 import { errorAttributes, isDynamoDbValidationError, type QueryLog } from '../failures';
 import type { ApiRequest, ApiResponse } from '../http';
+import { describeAssociationExecutions, describeAssociationExecutionTargets } from './association';
 import { describeAutomationExecutions, describeAutomationStepExecutions } from './automation';
+import {
+  describeMaintenanceWindowExecutions,
+  describeMaintenanceWindowExecutionTaskInvocations,
+  describeMaintenanceWindowExecutionTasks,
+} from './maintenance-window';
 import { getCommandInvocation, listCommandInvocations, listCommands, type RunCommandContext } from './run-command';
 
 /**
@@ -18,6 +24,11 @@ const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['GetCommandInvocation', getCommandInvocation],
   ['DescribeAutomationExecutions', describeAutomationExecutions],
   ['DescribeAutomationStepExecutions', describeAutomationStepExecutions],
+  ['DescribeAssociationExecutions', describeAssociationExecutions],
+  ['DescribeAssociationExecutionTargets', describeAssociationExecutionTargets],
+  ['DescribeMaintenanceWindowExecutions', describeMaintenanceWindowExecutions],
+  ['DescribeMaintenanceWindowExecutionTasks', describeMaintenanceWindowExecutionTasks],
+  ['DescribeMaintenanceWindowExecutionTaskInvocations', describeMaintenanceWindowExecutionTaskInvocations],
 ]);
 
 export async function answerSsmRequest(request: ApiRequest, ctx: RunCommandContext, log: QueryLog): Promise<ApiResponse> {

@@ -1,12 +1,19 @@
 import type { StoredItem } from '../../store/record-store';
-import { INSTANCE_INDEX_ATTRIBUTES } from '../archive-reader';
+import { INSTANCE_INDEX_ATTRIBUTES, RESOURCE_INDEX_ATTRIBUTES } from '../archive-reader';
 
 /**
  * What the archive views list: one entry per execution, whatever its kind, with the same
  * camelCase fields. Each kind maps its stored items here, in this one place; a kind added
  * later (automation, association, maintenance window) adds its line to `executionKinds`.
  */
-export type ExecutionKind = 'command' | 'command-invocation' | 'automation-execution' | 'automation-step';
+export type ExecutionKind =
+  | 'command'
+  | 'command-invocation'
+  | 'automation-execution'
+  | 'automation-step'
+  | 'association-execution'
+  | 'association-target'
+  | 'maintenance-window-execution';
 
 export interface ExecutionItem {
   readonly kind: ExecutionKind;
@@ -24,6 +31,20 @@ export interface ExecutionItem {
   readonly stepName?: string;
   /** A child automation's parent execution. */
   readonly parentAutomationExecutionId?: string;
+  /** State Manager: the association, its version, and its execution (ExecutionId). */
+  readonly associationId?: string;
+  readonly associationVersion?: string;
+  readonly executionId?: string;
+  readonly detailedStatus?: string;
+  /** An association target's ResourceType (its node is instanceId). */
+  readonly resourceType?: string;
+  /** An association execution's targets by status, as SSM writes it: "{Failed=1, Success=59}". */
+  readonly resourceCountByStatus?: string;
+  readonly lastExecutionDate?: string;
+  /** Maintenance Windows: the window and its execution. */
+  readonly windowId?: string;
+  readonly windowExecutionId?: string;
+  readonly endTime?: string;
   /** When the archive first heard of it, and when it last observed it. */
   readonly firstSeenAt?: string;
   readonly observedAt?: string;
@@ -126,7 +147,65 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         observedAt: text(item, 'observedAt'),
       }),
   },
+  'association-execution': {
+    attributes: [
+      'AssociationId', 'AssociationVersion', 'ExecutionId', 'Status', 'DetailedStatus', 'CreatedTime', 'LastExecutionDate',
+      'ResourceCountByStatus', 'firstSeenAt', 'observedAt',
+    ],
+    toItem: (item) =>
+      entry({
+        kind: 'association-execution',
+        status: text(item, 'Status'),
+        detailedStatus: text(item, 'DetailedStatus'),
+        time: text(item, 'CreatedTime') ?? '',
+        associationId: text(item, 'AssociationId'),
+        associationVersion: text(item, 'AssociationVersion'),
+        executionId: text(item, 'ExecutionId'),
+        lastExecutionDate: text(item, 'LastExecutionDate'),
+        resourceCountByStatus: text(item, 'ResourceCountByStatus'),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+      }),
+  },
+  'association-target': {
+    // Exactly what the byResource index holds, so a node's history needs no second read.
+    attributes: RESOURCE_INDEX_ATTRIBUTES,
+    toItem: (item) =>
+      entry({
+        kind: 'association-target',
+        status: text(item, 'Status'),
+        detailedStatus: text(item, 'DetailedStatus'),
+        // A target is placed by when it last ran; the timeline lists it under its execution.
+        time: text(item, 'LastExecutionDate') ?? text(item, TARGET_CONTEXT.executionCreatedTime) ?? '',
+        associationId: text(item, 'AssociationId'),
+        associationVersion: text(item, 'AssociationVersion'),
+        executionId: text(item, 'ExecutionId'),
+        instanceId: text(item, 'ResourceId'),
+        resourceType: text(item, 'ResourceType'),
+        lastExecutionDate: text(item, 'LastExecutionDate'),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+      }),
+  },
+  'maintenance-window-execution': {
+    attributes: ['WindowId', 'WindowExecutionId', 'Status', 'StatusDetails', 'StartTime', 'EndTime', 'firstSeenAt', 'observedAt'],
+    toItem: (item) =>
+      entry({
+        kind: 'maintenance-window-execution',
+        status: text(item, 'Status'),
+        statusDetails: text(item, 'StatusDetails'),
+        time: text(item, 'StartTime') ?? '',
+        windowId: text(item, 'WindowId'),
+        windowExecutionId: text(item, 'WindowExecutionId'),
+        endTime: text(item, 'EndTime'),
+        firstSeenAt: text(item, 'firstSeenAt'),
+        observedAt: text(item, 'observedAt'),
+      }),
+  },
 };
+
+/** The attribute on which the timeline's association-target listing copies each target's execution CreatedTime. */
+export const TARGET_CONTEXT = { executionCreatedTime: 'executionCreatedTime' } as const;
 
 /** Attributes of a step's execution that the step listing copies onto each step item (lower case: not SSM fields). */
 export const STEP_CONTEXT = {

@@ -1,8 +1,11 @@
 import type { StoredItem } from '../../store/record-store';
-import { automationStatuses, runCommandStatuses } from '../../status';
+import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses } from '../../status';
+import type { ItemFilter } from '../archive-reader';
 import { readSize, takePage, type ListingPosition } from '../paging';
+import { associationEntryMatches, associationExecutions, associationPositionOf, associationStatusFilter, associationTargets } from './association-timeline';
 import { automationEntryMatches, automationExecutions, automationPositionOf, automationSteps } from './automation-timeline';
-import { EXECUTION_KINDS, executionKinds, type ExecutionKind } from './execution-items';
+import { EXECUTION_KINDS, executionKinds, TARGET_CONTEXT, type ExecutionKind } from './execution-items';
+import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
 import {
   checkParameterNames,
   readLimit,
@@ -11,6 +14,7 @@ import {
   readTimeWindow,
   statusFilter,
   ViewRequestError,
+  type TimeWindow,
   type ViewQuery,
 } from './parameters';
 import { entryMatches, type ViewContext, type ViewPage } from './view-context';
@@ -18,24 +22,42 @@ import { entryMatches, type ViewContext, type ViewPage } from './view-context';
 /**
  * GET /executions: the archive's timeline, newest first, across the history it holds.
  * `kind` picks what is listed: omitted, the parent kinds merged newest first (commands by
- * RequestedDateTime and Automation executions by ExecutionStartTime; at one time, commands
- * first, then by id); `command`; `command-invocation` (each command's invocations,
- * commands newest first, then by InstanceId), `automation-execution` (Automation executions,
- * newest ExecutionStartTime first) or `automation-step` (their steps, each execution's in
- * step order).
+ * RequestedDateTime, Automation executions by ExecutionStartTime, association executions by
+ * CreatedTime, maintenance window executions by StartTime; at one time, in that order of
+ * kinds, then by id); `command`;
+ * `command-invocation` (each command's invocations, commands newest first, then by
+ * InstanceId), `automation-execution` (Automation executions, newest ExecutionStartTime
+ * first), `automation-step` (their steps, each execution's in step order),
+ * `association-execution` (State Manager executions, newest CreatedTime first),
+ * `association-target` (their targets, each execution's by ResourceId) or
+ * `maintenance-window-execution` (window executions, newest StartTime first; their status is
+ * upper case, as SSM's: status=FAILED).
  */
 const PARAMETERS = ['kind', 'status', 'since', 'until', 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'executions';
 /** kind omitted: the parent kinds, merged. */
 const PARENTS = 'parents';
 const AUTOMATION_STATUSES: ReadonlySet<string> = new Set(Object.keys(automationStatuses));
-const PARENT_STATUSES: ReadonlySet<string> = new Set([...Object.keys(runCommandStatuses), ...AUTOMATION_STATUSES]);
+const ASSOCIATION_STATUSES: ReadonlySet<string> = new Set(Object.keys(associationStatuses));
+const WINDOW_STATUSES: ReadonlySet<string> = new Set(Object.keys(maintenanceWindowStatuses));
+const PARENT_STATUSES: ReadonlySet<string> = new Set([...Object.keys(runCommandStatuses), ...AUTOMATION_STATUSES, ...ASSOCIATION_STATUSES, ...WINDOW_STATUSES]);
+
+/** A window execution's Status (upper case, as SSM writes it) equal to the value. */
+function windowStatusFilter(status: string | undefined): ItemFilter {
+  return status === undefined ? [] : [{ anyOf: [{ attribute: 'Status', oneOf: [status] }] }];
+}
+
+function windowEntryMatches(item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
+  const time = Date.parse(typeof item['StartTime'] === 'string' ? item['StartTime'] : '');
+  if (window.since !== undefined && !(time >= window.since)) return false;
+  if (window.until !== undefined && !(time < window.until)) return false;
+  return status === undefined || item['Status'] === status;
+}
 
 export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<ViewPage> {
   checkParameterNames(query, PARAMETERS);
   const kind = readKind(query);
-  const automation = kind === 'automation-execution' || kind === 'automation-step';
-  const status = readStatus(query, automation ? AUTOMATION_STATUSES : kind === PARENTS ? PARENT_STATUSES : undefined);
+  const status = readStatus(query, statusesOf(kind));
   const window = readTimeWindow(query);
   const limit = readLimit(query);
   const tokenQuery = { kind, status: status ?? null, since: window.since ?? null, until: window.until ?? null };
@@ -43,6 +65,37 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
 
   if (kind === PARENTS) return parentTimeline(ctx, window, status, limit, tokenQuery, after);
   const mapping = executionKinds[kind];
+  if (kind === 'maintenance-window-execution') {
+    const entries = ctx.reader.windowExecutionsNewestFirst({
+      range: window.range,
+      ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+      filter: windowStatusFilter(status),
+      attributes: mapping.attributes,
+      pageSize: readSize(limit, status !== undefined),
+    });
+    const page = await takePage(entries, limit, (item) => windowEntryMatches(item, window, status));
+    const last = page.items[page.items.length - 1];
+    return {
+      items: page.items.map(mapping.toItem),
+      ...(page.more && last !== undefined
+        ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: String(last['StartTime']), commandId: String(last['WindowExecutionId']), instanceId: '' }) }
+        : {}),
+    };
+  }
+  if (kind === 'association-execution' || kind === 'association-target') {
+    const pageSize = readSize(limit, status !== undefined);
+    const entries =
+      kind === 'association-execution'
+        ? associationExecutions(ctx, window.range, status, after, pageSize, mapping.attributes)
+        : associationTargets(ctx, window.range, status, after, pageSize, mapping.attributes);
+    const timeAttribute = kind === 'association-execution' ? 'CreatedTime' : TARGET_CONTEXT.executionCreatedTime;
+    const page = await takePage(entries, limit, (item) => associationEntryMatches(item, timeAttribute, window, status));
+    const last = page.items[page.items.length - 1];
+    return {
+      items: page.items.map(mapping.toItem),
+      ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, associationPositionOf(last, kind)) } : {}),
+    };
+  }
   if (kind === 'automation-execution' || kind === 'automation-step') {
     const pageSize = readSize(limit, status !== undefined);
     const entries =
@@ -78,6 +131,23 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
   };
 }
 
+function statusesOf(kind: ExecutionKind | typeof PARENTS): ReadonlySet<string> | undefined {
+  switch (kind) {
+    case PARENTS:
+      return PARENT_STATUSES;
+    case 'automation-execution':
+    case 'automation-step':
+      return AUTOMATION_STATUSES;
+    case 'association-execution':
+    case 'association-target':
+      return ASSOCIATION_STATUSES;
+    case 'maintenance-window-execution':
+      return WINDOW_STATUSES;
+    default:
+      return undefined;
+  }
+}
+
 function readKind(query: ViewQuery): ExecutionKind | typeof PARENTS {
   const kind = query['kind'];
   if (kind === undefined) return PARENTS;
@@ -87,50 +157,13 @@ function readKind(query: ViewQuery): ExecutionKind | typeof PARENTS {
   return kind as ExecutionKind;
 }
 
-type ParentKind = 'command' | 'automation-execution';
-interface ParentEntry {
-  readonly kind: ParentKind;
-  readonly item: StoredItem;
-  readonly time: string;
-  readonly id: string;
-}
-
-/** Parent kinds at one time: commands first. */
-const PARENT_RANK: Record<ParentKind, number> = { command: 0, 'automation-execution': 1 };
-
-/** Newest first; at one time, by kind, then id: the order both walks already keep within their kind. */
-function before(a: ParentEntry, b: ParentEntry): boolean {
-  if (a.time !== b.time) return a.time > b.time;
-  if (a.kind !== b.kind) return PARENT_RANK[a.kind] < PARENT_RANK[b.kind];
-  return a.id < b.id;
-}
-
-async function* tagged(kind: ParentKind, items: AsyncIterable<StoredItem>, time: string, id: string): AsyncGenerator<ParentEntry> {
-  for await (const item of items) yield { kind, item, time: String(item[time]), id: String(item[id]) };
-}
-
-/** Two ordered walks as one, pulling each only as far as the page needs. */
-async function* merged(a: AsyncGenerator<ParentEntry>, b: AsyncGenerator<ParentEntry>): AsyncGenerator<ParentEntry> {
-  try {
-    let [x, y] = await Promise.all([a.next(), b.next()]);
-    while (!x.done || !y.done) {
-      if (!x.done && (y.done || before(x.value, y.value))) {
-        yield x.value;
-        x = await a.next();
-      } else if (!y.done) {
-        yield y.value;
-        y = await b.next();
-      }
-    }
-  } finally {
-    await Promise.allSettled([a.return(undefined), b.return(undefined)]);
-  }
-}
+type ParentKind = 'command' | 'automation-execution' | 'association-execution' | 'maintenance-window-execution';
+const PARENT_KINDS: readonly ParentKind[] = ['command', 'automation-execution', 'association-execution', 'maintenance-window-execution'];
 
 /**
- * kind omitted: commands and Automation executions, newest first. The token holds one
- * position, (time, id, kind) of the last entry, which places both walks: the kind ranked
- * first at that time resumes after it, the other at (or just past) that time.
+ * kind omitted: commands, Automation executions, association executions and maintenance
+ * window executions, newest first; at one time, in that order of kinds, then by id. The token holds one position, (time, id,
+ * kind) of the last entry, which places every walk (mergedWalks).
  */
 async function parentTimeline(
   ctx: ViewContext,
@@ -141,47 +174,81 @@ async function parentTimeline(
   after: ListingPosition | undefined,
 ): Promise<ViewPage> {
   const pageSize = readSize(limit, status !== undefined);
-  const afterKind = after?.instanceId as ParentKind | undefined;
-  if (after !== undefined && afterKind !== 'command' && afterKind !== 'automation-execution') {
+  if (after !== undefined && !(PARENT_KINDS as readonly string[]).includes(after.instanceId)) {
     throw new ViewRequestError('nextToken', 'nextToken is not valid: it was issued for another query');
   }
-  const startOf = (kind: ParentKind) =>
-    after === undefined
-      ? undefined
-      : afterKind === kind
-        ? { time: after.time, commandId: after.commandId, inclusive: false }
-        : PARENT_RANK[kind] < PARENT_RANK[afterKind as ParentKind]
-          ? // This kind's entries at that time all came before the position: resume past them.
-            { time: after.time, commandId: '\uffff', inclusive: false }
-          : { time: after.time, commandId: '', inclusive: true };
-  const commandStart = startOf('command');
-  const commands = ctx.reader.commandsNewestFirst({
-    range: window.range,
-    filter: statusFilter(status),
-    attributes: executionKinds.command.attributes,
-    pageSize,
-    ...(commandStart !== undefined ? { start: commandStart } : {}),
-  });
-  const automationStart = startOf('automation-execution');
-  const executions = ctx.reader.automationExecutionsNewestFirst({
-    range: window.range,
-    filter: status === undefined ? [] : [{ anyOf: [{ attribute: 'AutomationExecutionStatus', oneOf: [status] }] }],
-    attributes: executionKinds['automation-execution'].attributes,
-    pageSize,
-    ...(automationStart !== undefined ? { start: automationStart } : {}),
-  });
-  const entries = merged(
-    tagged('command', commands, 'RequestedDateTime', 'CommandId'),
-    tagged('automation-execution', executions, 'ExecutionStartTime', 'AutomationExecutionId'),
-  );
-  const page = await takePage(entries, limit, (entry) =>
-    entry.kind === 'command' ? entryMatches(entry.item, window, status) : automationEntryMatches(entry.item, 'automation-execution', window, status),
-  );
+  const walks: MergedWalk<ParentKind>[] = [
+    {
+      kind: 'command',
+      time: 'RequestedDateTime',
+      id: 'CommandId',
+      open: (start) =>
+        ctx.reader.commandsNewestFirst({
+          range: window.range,
+          filter: statusFilter(status),
+          attributes: executionKinds.command.attributes,
+          pageSize,
+          ...(start !== undefined ? { start } : {}),
+        }),
+    },
+    {
+      kind: 'automation-execution',
+      time: 'ExecutionStartTime',
+      id: 'AutomationExecutionId',
+      open: (start) =>
+        ctx.reader.automationExecutionsNewestFirst({
+          range: window.range,
+          filter: status === undefined ? [] : [{ anyOf: [{ attribute: 'AutomationExecutionStatus', oneOf: [status] }] }],
+          attributes: executionKinds['automation-execution'].attributes,
+          pageSize,
+          ...(start !== undefined ? { start } : {}),
+        }),
+    },
+    {
+      kind: 'association-execution',
+      time: 'CreatedTime',
+      id: 'ExecutionId',
+      open: (start) =>
+        ctx.reader.associationExecutionsNewestFirst({
+          range: window.range,
+          filter: associationStatusFilter(status),
+          attributes: executionKinds['association-execution'].attributes,
+          pageSize,
+          ...(start !== undefined ? { start } : {}),
+        }),
+    },
+    {
+      kind: 'maintenance-window-execution',
+      time: 'StartTime',
+      id: 'WindowExecutionId',
+      open: (start) =>
+        ctx.reader.windowExecutionsNewestFirst({
+          range: window.range,
+          filter: windowStatusFilter(status),
+          attributes: executionKinds['maintenance-window-execution'].attributes,
+          pageSize,
+          ...(start !== undefined ? { start } : {}),
+        }),
+    },
+  ];
+  const entries = mergedWalks(walks, after as (ListingPosition & { instanceId: ParentKind }) | undefined);
+  const page = await takePage(entries, limit, (entry) => parentMatches(entry.kind, entry.item, window, status));
   const last = page.items[page.items.length - 1];
   return {
     items: page.items.map((entry) => executionKinds[entry.kind].toItem(entry.item)),
-    ...(page.more && last !== undefined
-      ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: last.time, commandId: last.id, instanceId: last.kind }) }
-      : {}),
+    ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, positionOfEntry(last)) } : {}),
   };
+}
+
+function parentMatches(kind: ParentKind, item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
+  switch (kind) {
+    case 'command':
+      return entryMatches(item, window, status);
+    case 'automation-execution':
+      return automationEntryMatches(item, 'automation-execution', window, status);
+    case 'association-execution':
+      return associationEntryMatches(item, 'CreatedTime', window, status);
+    case 'maintenance-window-execution':
+      return windowEntryMatches(item, window, status);
+  }
 }

@@ -1,0 +1,157 @@
+import type { DescribeAssociationExecutionsResult, DescribeAssociationExecutionTargetsResult } from '@aws-sdk/client-ssm';
+import {
+  readDescribeAssociationExecutions,
+  readDescribeAssociationExecutionTargets,
+  type AssociationExecutionFilter,
+  type TargetFilter,
+} from '../../ssm-protocol/association-requests';
+import { SsmError } from '../../ssm-protocol/errors';
+import type { JsonObject } from '../../ssm-protocol/input';
+import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../../sources/association/records';
+import type { StoredItem } from '../../store/record-store';
+import { compareText, type ItemFilter } from '../archive-reader';
+import { readSize, takePage, type ListingPosition } from '../paging';
+import type { RunCommandContext } from './run-command';
+
+/**
+ * State Manager's read API answered from the archive as SSM (and the simulator) answers it:
+ * the same request checks (lambdas/ssm-protocol/association-requests), the same filters, the
+ * same order (an association's executions newest CreatedTime first, then ExecutionId; an
+ * execution's targets by ResourceId), a NextToken only when more follows, and SSM's errors
+ * for an association or execution the archive holds nothing of.
+ *
+ * Reads: an association's executions are one Query on the table's partition key
+ * (AssociationId), sorted here (the table orders them by ExecutionId); an ExecutionId filter
+ * is a GetItem. An execution's targets are one Query on the targets table's key (ExecutionId,
+ * then ResourceId), after a GetItem that checks the execution belongs to the association.
+ *
+ * Tokens reuse ListingPosition: an execution's is (CreatedTime, ExecutionId), a target's
+ * is ('', ResourceId).
+ */
+const EXECUTIONS = 'DescribeAssociationExecutions';
+const TARGETS = 'DescribeAssociationExecutionTargets';
+/** DynamoDB's Limit when an association's executions are all read. */
+const EXECUTION_READ = 500;
+
+const invalidToken = (): SsmError => new SsmError('InvalidNextToken', 'The specified token is not valid.');
+const associationNotFound = (id: string): SsmError => new SsmError('AssociationDoesNotExist', `Association ${id} does not exist`);
+const executionNotFound = (id: string): SsmError => new SsmError('AssociationExecutionDoesNotExist', `Association execution ${id} does not exist`);
+
+const text = (item: StoredItem, name: string): string => (typeof item[name] === 'string' ? (item[name] as string) : '');
+
+export function associationExecutionMatches(filter: AssociationExecutionFilter, item: StoredItem): boolean {
+  switch (filter.key) {
+    case 'ExecutionId':
+      return text(item, 'ExecutionId') === filter.value;
+    case 'Status':
+      return text(item, 'Status') === filter.value;
+    case 'CreatedTime': {
+      const created = Date.parse(text(item, 'CreatedTime'));
+      const at = filter.at ?? Number.NaN;
+      if (filter.type === 'GREATER_THAN') return created > at;
+      if (filter.type === 'LESS_THAN') return created < at;
+      return created === at;
+    }
+    default:
+      return false;
+  }
+}
+
+export function associationTargetMatches(filter: TargetFilter, item: StoredItem): boolean {
+  switch (filter.key) {
+    case 'Status':
+      return text(item, 'Status') === filter.value;
+    case 'ResourceId':
+      return text(item, 'ResourceId') === filter.value;
+    case 'ResourceType':
+      return text(item, 'ResourceType') === filter.value;
+    default:
+      return false;
+  }
+}
+
+/** Newest CreatedTime first, then ExecutionId: DescribeAssociationExecutions' order. */
+export function compareAssociationExecutions(a: StoredItem, b: StoredItem): number {
+  const ta = text(a, 'CreatedTime');
+  const tb = text(b, 'CreatedTime');
+  if (ta !== tb) return ta < tb ? 1 : -1;
+  return compareText(text(a, 'ExecutionId'), text(b, 'ExecutionId'));
+}
+
+function isAfter(item: StoredItem, after: ListingPosition): boolean {
+  const time = text(item, 'CreatedTime');
+  if (time !== after.time) return time < after.time;
+  return text(item, 'ExecutionId') > after.commandId;
+}
+
+export async function describeAssociationExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAssociationExecutionsResult> {
+  const request = readDescribeAssociationExecutions(input);
+  const ids = [...new Set(request.filters.filter((f) => f.key === 'ExecutionId').map((f) => f.value))];
+  let executions: StoredItem[];
+  if (ids.length > 0) {
+    // Every filter must hold: two different ExecutionIds match nothing; one is a GetItem.
+    const found = ids.length === 1 && ids[0] !== undefined ? await ctx.reader.getAssociationExecution(request.associationId, ids[0]) : undefined;
+    if (found === undefined && !(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
+    executions = found === undefined ? [] : [found];
+  } else {
+    executions = [];
+    for await (const item of ctx.reader.executionsOfAssociation(request.associationId, { pageSize: EXECUTION_READ })) executions.push(item);
+    if (executions.length === 0) throw associationNotFound(request.associationId);
+  }
+  // As SSM: the association is checked before the token.
+  const after = request.nextToken === undefined ? undefined : ctx.tokens.read(EXECUTIONS, request.tokenQuery, request.nextToken);
+  if (after !== undefined && after.time === '') throw invalidToken();
+  const listed = executions
+    .filter((item) => text(item, 'AssociationId') === request.associationId)
+    .sort(compareAssociationExecutions)
+    .filter((item) => after === undefined || isAfter(item, after));
+  const page = await takePage(listed, request.maxResults, (item) => request.filters.every((filter) => associationExecutionMatches(filter, item)));
+  const last = page.items[page.items.length - 1];
+  return {
+    AssociationExecutions: page.items.map(associationExecutionFromItem),
+    ...(page.more && last !== undefined
+      ? {
+          NextToken: ctx.tokens.issue(EXECUTIONS, request.tokenQuery, {
+            time: text(last, 'CreatedTime'),
+            commandId: text(last, 'ExecutionId'),
+            instanceId: '',
+          }),
+        }
+      : {}),
+  };
+}
+
+export async function describeAssociationExecutionTargets(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAssociationExecutionTargetsResult> {
+  const request = readDescribeAssociationExecutionTargets(input);
+  const execution = await ctx.reader.getAssociationExecution(request.associationId, request.executionId, ['ExecutionId']);
+  if (execution === undefined) {
+    throw (await ctx.reader.hasAssociation(request.associationId)) ? executionNotFound(request.executionId) : associationNotFound(request.associationId);
+  }
+  const after = request.nextToken === undefined ? undefined : ctx.tokens.read(TARGETS, request.tokenQuery, request.nextToken);
+  if (after !== undefined && after.time !== '') throw invalidToken();
+
+  // ResourceId filters narrow the key; Status and ResourceType go to DynamoDB as filters.
+  const resourceIds = [...new Set(request.filters.filter((f) => f.key === 'ResourceId').map((f) => f.value))];
+  if (resourceIds.length > 1) return { AssociationExecutionTargets: [] };
+  const filter: ItemFilter = request.filters
+    .filter((f) => f.key === 'Status' || f.key === 'ResourceType')
+    .map((f) => ({ anyOf: [{ attribute: f.key, oneOf: [f.value] }] }));
+  const targets = ctx.reader.associationTargets(request.executionId, {
+    ...(after !== undefined ? { afterResourceId: after.commandId } : {}),
+    ...(resourceIds[0] !== undefined ? { resourceId: resourceIds[0] } : {}),
+    filter,
+    pageSize: readSize(request.maxResults, filter.length > 0),
+  });
+  const page = await takePage(
+    targets,
+    request.maxResults,
+    (item) => text(item, 'AssociationId') === request.associationId && request.filters.every((f) => associationTargetMatches(f, item)),
+  );
+  const last = page.items[page.items.length - 1];
+  return {
+    AssociationExecutionTargets: page.items.map(associationExecutionTargetFromItem),
+    ...(page.more && last !== undefined
+      ? { NextToken: ctx.tokens.issue(TARGETS, request.tokenQuery, { time: '', commandId: text(last, 'ResourceId'), instanceId: '' }) }
+      : {}),
+  };
+}

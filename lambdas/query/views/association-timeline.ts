@@ -1,0 +1,87 @@
+import type { StoredItem } from '../../store/record-store';
+import type { ItemFilter, TimeRange } from '../archive-reader';
+import type { ListingPosition } from '../paging';
+import { TARGET_CONTEXT } from './execution-items';
+import type { TimeWindow } from './parameters';
+import type { ViewContext } from './view-context';
+
+/**
+ * The timeline's State Manager kinds. `association-execution`: executions of every
+ * association, newest CreatedTime first, then ExecutionId (byCreatedYear). `association-target`:
+ * those executions' targets, each execution's by ResourceId (as
+ * DescribeAssociationExecutionTargets lists them); since/until select by the execution's
+ * CreatedTime, as command invocations by their command's RequestedDateTime.
+ * Positions: (CreatedTime, ExecutionId, ResourceId or '').
+ *
+ * In a node's history, `association-target` entries come from the byResource index, by
+ * their own LastExecutionDate (associationTargetsOfResource).
+ */
+const TARGET_READ = 100;
+
+/** Status or DetailedStatus equal to the value. */
+export function associationStatusFilter(status: string | undefined): ItemFilter {
+  if (status === undefined) return [];
+  return [{ anyOf: [{ attribute: 'Status', oneOf: [status] }, { attribute: 'DetailedStatus', oneOf: [status] }] }];
+}
+
+export function associationExecutions(
+  ctx: ViewContext,
+  range: TimeRange,
+  status: string | undefined,
+  after: ListingPosition | undefined,
+  pageSize: number,
+  attributes?: readonly string[],
+): AsyncGenerator<StoredItem> {
+  return ctx.reader.associationExecutionsNewestFirst({
+    range,
+    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+    filter: associationStatusFilter(status),
+    ...(attributes !== undefined ? { attributes } : {}),
+    pageSize,
+  });
+}
+
+export async function* associationTargets(
+  ctx: ViewContext,
+  range: TimeRange,
+  status: string | undefined,
+  after: ListingPosition | undefined,
+  pageSize: number,
+  attributes?: readonly string[],
+): AsyncGenerator<StoredItem> {
+  const executions = ctx.reader.associationExecutionsNewestFirst({
+    range,
+    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: true } } : {}),
+    attributes: ['ExecutionId', 'CreatedTime'],
+    pageSize,
+  });
+  for await (const execution of executions) {
+    const executionId = String(execution['ExecutionId']);
+    const targets = ctx.reader.associationTargets(executionId, {
+      ...(after !== undefined && after.commandId === executionId ? { afterResourceId: after.instanceId } : {}),
+      filter: associationStatusFilter(status),
+      ...(attributes !== undefined ? { attributes } : {}),
+      pageSize: Math.max(pageSize, status === undefined ? 0 : TARGET_READ),
+    });
+    for await (const target of targets) yield { ...target, [TARGET_CONTEXT.executionCreatedTime]: execution['CreatedTime'] };
+  }
+}
+
+/**
+ * The last word on a State Manager entry: its time in the window (an execution's CreatedTime;
+ * in the timeline, a target's execution's; in a node's history, the target's own
+ * LastExecutionDate), its Status or DetailedStatus when a status is asked for.
+ */
+export function associationEntryMatches(item: StoredItem, timeAttribute: string, window: TimeWindow, status: string | undefined): boolean {
+  const raw = item[timeAttribute];
+  const time = Date.parse(typeof raw === 'string' ? raw : '');
+  if (window.since !== undefined && !(time >= window.since)) return false;
+  if (window.until !== undefined && !(time < window.until)) return false;
+  return status === undefined || item['Status'] === status || item['DetailedStatus'] === status;
+}
+
+export function associationPositionOf(item: StoredItem, kind: 'association-execution' | 'association-target'): ListingPosition {
+  return kind === 'association-execution'
+    ? { time: String(item['CreatedTime']), commandId: String(item['ExecutionId']), instanceId: '' }
+    : { time: String(item[TARGET_CONTEXT.executionCreatedTime]), commandId: String(item['ExecutionId']), instanceId: String(item['ResourceId']) };
+}
