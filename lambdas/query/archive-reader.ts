@@ -242,12 +242,23 @@ export class ArchiveReader {
    * Every execution of one association (a Query on the table's partition key), in ExecutionId
    * order: the table holds no other order for one association, so a listing sorts them.
    */
-  async *executionsOfAssociation(associationId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
+  /**
+   * One association's executions, newest CreatedTime first (byAssociation), from
+   * `createdAtOrBefore` (inclusive, for ties) when given. Executions of the same CreatedTime
+   * come in no set order: callers sort them by ExecutionId.
+   */
+  async *executionsOfAssociation(
+    associationId: string,
+    options: { readonly attributes?: readonly string[]; readonly pageSize: number; readonly createdAtOrBefore?: string },
+  ): AsyncGenerator<StoredItem> {
     const x = new Expressions();
+    const before = options.createdAtOrBefore === undefined ? '' : ` AND ${x.name('CreatedTime')} <= ${x.value(options.createdAtOrBefore)}`;
     yield* this.query(
       x.input({
         TableName: this.tableNames.associationExecutions,
-        KeyConditionExpression: `${x.name(ASSOCIATION_ID)} = ${x.value(associationId)}`,
+        IndexName: 'byAssociation',
+        KeyConditionExpression: `${x.name(ASSOCIATION_ID)} = ${x.value(associationId)}${before}`,
+        ScanIndexForward: false,
         Limit: options.pageSize,
         attributes: options.attributes && [...options.attributes, ASSOCIATION_ID, ASSOCIATION_EXECUTION_ID],
       }),

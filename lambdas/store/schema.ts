@@ -139,6 +139,13 @@ export const tableSchemas = {
         partitionKey: { name: 'createdYear', type: 'S' },
         sortKey: { name: 'CreatedTime', type: 'S' },
       },
+      // One association's executions, newest first: DescribeAssociationExecutions' order and
+      // paging without reading an association's whole history (the key orders by ExecutionId).
+      {
+        name: 'byAssociation',
+        partitionKey: { name: 'AssociationId', type: 'S' },
+        sortKey: { name: 'CreatedTime', type: 'S' },
+      },
     ],
     derived: [{ name: 'createdYear', from: 'CreatedTime', length: 4 }],
     description: 'State Manager association executions (DescribeAssociationExecutions records), one item per (AssociationId, ExecutionId).',

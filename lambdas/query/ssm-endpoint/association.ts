@@ -3,6 +3,7 @@ import {
   readDescribeAssociationExecutions,
   readDescribeAssociationExecutionTargets,
   type AssociationExecutionFilter,
+  type AssociationExecutionListing,
   type TargetFilter,
 } from '../../ssm-protocol/association-requests';
 import { SsmError } from '../../ssm-protocol/errors';
@@ -84,6 +85,41 @@ function isAfter(item: StoredItem, after: ListingPosition): boolean {
   return text(item, 'ExecutionId') > after.commandId;
 }
 
+function readPosition(request: AssociationExecutionListing, ctx: RunCommandContext): ListingPosition | undefined {
+  const after = request.nextToken === undefined ? undefined : ctx.tokens.read(EXECUTIONS, request.tokenQuery, request.nextToken);
+  if (after !== undefined && after.time === '') throw invalidToken();
+  return after;
+}
+
+/**
+ * The executions a page needs, newest first from the token's position: enough to fill the
+ * page and tell whether more follow, plus every execution sharing the last one's CreatedTime
+ * (the index does not order those; the page orders them by ExecutionId).
+ */
+async function executionsForPage(request: AssociationExecutionListing, ctx: RunCommandContext): Promise<StoredItem[]> {
+  let after: ListingPosition | undefined;
+  try {
+    after = readPosition(request, ctx);
+  } catch (error) {
+    if (!(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
+    throw error;
+  }
+  const executions: StoredItem[] = [];
+  let matched = 0;
+  let boundary: string | undefined;
+  const pageSize = Math.min(EXECUTION_READ, request.maxResults + 1);
+  for await (const item of ctx.reader.executionsOfAssociation(request.associationId, { pageSize, createdAtOrBefore: after?.time })) {
+    const time = text(item, 'CreatedTime');
+    if (boundary !== undefined && time !== boundary) break;
+    executions.push(item);
+    if (boundary === undefined && (after === undefined || isAfter(item, after)) && request.filters.every((filter) => associationExecutionMatches(filter, item))) {
+      if (++matched > request.maxResults) boundary = time;
+    }
+  }
+  if (executions.length === 0 && !(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
+  return executions;
+}
+
 export async function describeAssociationExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAssociationExecutionsResult> {
   const request = readDescribeAssociationExecutions(input);
   const ids = [...new Set(request.filters.filter((f) => f.key === 'ExecutionId').map((f) => f.value))];
@@ -94,13 +130,10 @@ export async function describeAssociationExecutions(input: JsonObject, ctx: RunC
     if (found === undefined && !(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
     executions = found === undefined ? [] : [found];
   } else {
-    executions = [];
-    for await (const item of ctx.reader.executionsOfAssociation(request.associationId, { pageSize: EXECUTION_READ })) executions.push(item);
-    if (executions.length === 0) throw associationNotFound(request.associationId);
+    executions = await executionsForPage(request, ctx);
   }
   // As SSM: the association is checked before the token.
-  const after = request.nextToken === undefined ? undefined : ctx.tokens.read(EXECUTIONS, request.tokenQuery, request.nextToken);
-  if (after !== undefined && after.time === '') throw invalidToken();
+  const after = readPosition(request, ctx);
   const listed = executions
     .filter((item) => text(item, 'AssociationId') === request.associationId)
     .sort(compareAssociationExecutions)
