@@ -1,6 +1,7 @@
-import { benchAutomationCollection } from './automation-collection';
+import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive } from '../lambdas/local/archive-audit';
 import { measureBundles } from './bundles';
 import { benchCollection } from './collection';
+import { benchKindCollection, type KindCollectionFigures } from './kind-collection';
 import { benchLocalStart } from './local-start';
 import { benchQueryLatency } from './query-latency';
 
@@ -11,14 +12,34 @@ import { benchQueryLatency } from './query-latency';
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const collection = await benchCollection({ nodes: 1000, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
-  const automation = await benchAutomationCollection({ steps: AUTOMATION_STEPS, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
+  const replay = { seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 };
+  const automation = await benchKindCollection(
+    replay,
+    (simulator) => void simulator.startAutomation({ steps: AUTOMATION_STEPS, documentName: 'Bench-Runbook' }),
+    auditAutomationArchive,
+  );
+  const association = await benchKindCollection(
+    replay,
+    (simulator) =>
+      void simulator.createAssociation({ targets: ASSOCIATION_TARGETS, executions: ASSOCIATION_EXECUTIONS, intervalMs: 30 * 60_000, failures: [{ execution: 2, target: 7 }] }),
+    auditAssociationArchive,
+  );
+  const maintenanceWindow = await benchKindCollection(
+    replay,
+    (simulator) =>
+      void simulator.createMaintenanceWindow({
+        executions: WINDOW_EXECUTIONS,
+        tasks: [{ targets: WINDOW_TARGETS, failures: [{ execution: 1, target: 3 }] }, { taskType: 'AUTOMATION', taskArn: 'AWS-CreateImage', targets: 1 }],
+      }),
+    auditMaintenanceWindowArchive,
+  );
   const bundles = await measureBundles(9);
   // Same commands and node histories, ten times the invocations: only the archive's size differs.
   const small = await benchQueryLatency(100, 100, 60);
   const large = await benchQueryLatency(100, 1000, 60);
   const localStart = await benchLocalStart();
   const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
-  const automationSsmCalls = Object.values(automation.ssmCalls).reduce((a, b) => a + b, 0);
+  const automationSsmCalls = total(automation.ssmCalls);
   const automationCallBudget = Math.ceil(AUTOMATION_STEPS / 50) + 2;
 
   const figures = {
@@ -34,16 +55,9 @@ async function main(): Promise<void> {
     finalStateMatches: collection.audit.matches,
     archiveDifferences: collection.audit.differences,
     fullOutputsChecked: collection.audit.fullOutputs,
-    automationEvents: automation.events,
-    automationRecords: automation.records,
-    automationRecordsPerSecond: round(automation.records / automation.seconds, 0),
-    automationSsmCalls,
-    automationSsmCallsByOperation: automation.ssmCalls,
-    automationSsmCallsPerRecord: round(automationSsmCalls / automation.records, 4),
-    automationDdbWrites: automation.ddbWrites,
-    automationDdbWritesPerRecord: round(automation.ddbWrites / automation.records, 3),
-    automationFailedMessages: automation.failedMessages,
-    automationFinalStateMatches: automation.matches,
+    ...kindFigures('automation', automation),
+    ...kindFigures('association', association),
+    ...kindFigures('maintenanceWindow', maintenanceWindow),
     collectorBundleBytes: bundles.collector.bytes,
     bareClientsBundleBytes: bundles.bareClients.bytes,
     collectorImportMs: round(bundles.collector.importMs, 1),
@@ -73,13 +87,22 @@ async function main(): Promise<void> {
     `  ${target(figures.ddbWritesPerEvent <= 1.5, `DynamoDB writes per event     ${figures.ddbWritesPerEvent}  (${figures.ddbWrites} writes; target <= 1.5)`)}`,
     `  ${target(figures.finalStateMatches, `final archive equals SSM      ${figures.finalStateMatches}  (${figures.invocations} invocations, ${figures.fullOutputsChecked} full outputs checked${figures.archiveDifferences.length ? `; ${figures.archiveDifferences.join('; ')}` : ''})`)}`,
     `  messages failed               ${figures.failedMessages}`,
-    `Automation: 1 execution x ${AUTOMATION_STEPS} steps, ${figures.automationEvents} events (shuffled, 10% duplicated), SQS batches of 10, 5 collectors at once`,
-    `  records/s                     ${figures.automationRecordsPerSecond}  (${figures.automationRecords} stored records: the execution and its steps)`,
-    `  ${target(figures.automationSsmCalls <= automationCallBudget, `SSM calls                     ${figures.automationSsmCalls}  ${JSON.stringify(figures.automationSsmCallsByOperation)}  (target <= ceil(${AUTOMATION_STEPS}/50)+2 = ${automationCallBudget})`)}`,
-    `  SSM calls per stored record   ${figures.automationSsmCallsPerRecord}`,
-    `  DynamoDB writes per record    ${figures.automationDdbWritesPerRecord}  (${figures.automationDdbWrites} writes)`,
-    `  ${target(figures.automationFinalStateMatches, `final archive equals SSM      ${figures.automationFinalStateMatches}`)}`,
-    `  messages failed               ${figures.automationFailedMessages}`,
+    ...kindLines(
+      `Automation: 1 execution x ${AUTOMATION_STEPS} steps`,
+      automation,
+      'the execution and its steps',
+      target(automationSsmCalls <= automationCallBudget, `SSM calls                     ${automationSsmCalls}  ${JSON.stringify(automation.ssmCalls)}  (target <= ceil(${AUTOMATION_STEPS}/50)+2 = ${automationCallBudget})`),
+    ),
+    ...kindLines(
+      `State Manager: 1 association x ${ASSOCIATION_TARGETS} nodes x ${ASSOCIATION_EXECUTIONS} executions`,
+      association,
+      'executions and their targets',
+    ),
+    ...kindLines(
+      `Maintenance Windows: 1 window x ${WINDOW_EXECUTIONS} executions x 2 tasks (${WINDOW_TARGETS} targets and 1)`,
+      maintenanceWindow,
+      'window executions, tasks and invocations',
+    ),
     `Collector bundle (esbuild, ESM, minified, as deployed)`,
     `  ${target(figures.collectorBundleBytes <= 450 * 1024, `size                          ${kb(figures.collectorBundleBytes)}  (bare SSM + DynamoDB clients ${kb(figures.bareClientsBundleBytes)}; target <= 450 KB)`)}`,
     `  ${target(figures.collectorImportRatio <= 1.2, `cold import                   ${figures.collectorImportMs} ms vs ${figures.bareClientsImportMs} ms bare = ${figures.collectorImportRatio}x  (median of 9 fresh processes; target <= 1.2x)`)}`,
@@ -95,6 +118,46 @@ async function main(): Promise<void> {
 
 /** The Automation bench's execution: 200 steps, four pages of DescribeAutomationStepExecutions. */
 const AUTOMATION_STEPS = 200;
+/** State Manager: 200 nodes, five runs: 1,005 records, about 2,200 events (each node reports each run). */
+const ASSOCIATION_TARGETS = 200;
+const ASSOCIATION_EXECUTIONS = 5;
+/** Maintenance Windows: a patching task on 250 nodes then one image task, run three times. */
+const WINDOW_TARGETS = 250;
+const WINDOW_EXECUTIONS = 3;
+
+const total = (calls: Record<string, number>): number => Object.values(calls).reduce((a, b) => a + b, 0);
+
+/** One kind's collection figures under JSON keys prefixed by the kind. */
+function kindFigures(prefix: string, figures: KindCollectionFigures): Record<string, unknown> {
+  const calls = total(figures.ssmCalls);
+  return {
+    [`${prefix}Events`]: figures.events,
+    [`${prefix}Records`]: figures.records,
+    [`${prefix}RecordsPerSecond`]: round(figures.records / figures.seconds, 0),
+    [`${prefix}SsmCalls`]: calls,
+    [`${prefix}SsmCallsByOperation`]: figures.ssmCalls,
+    [`${prefix}SsmCallsPerRecord`]: round(calls / figures.records, 4),
+    [`${prefix}DdbWrites`]: figures.ddbWrites,
+    [`${prefix}DdbWritesPerRecord`]: round(figures.ddbWrites / figures.records, 3),
+    [`${prefix}FailedMessages`]: figures.failedMessages,
+    [`${prefix}FinalStateMatches`]: figures.matches,
+  };
+}
+
+/** One kind's lines, as Run Command's: records/s, SSM calls and DynamoDB writes per stored record, the archive audited. */
+function kindLines(title: string, figures: KindCollectionFigures, records: string, callsLine?: string): string[] {
+  const calls = total(figures.ssmCalls);
+  const mark = (ok: boolean, text: string) => `${ok ? 'ok  ' : 'MISS'} ${text}`;
+  return [
+    `${title}, ${figures.events} events (shuffled, 10% duplicated), SQS batches of 10, 5 collectors at once`,
+    `  records/s                     ${round(figures.records / figures.seconds, 0)}  (${figures.records} stored records: ${records})`,
+    `  ${callsLine ?? `SSM calls                     ${calls}  ${JSON.stringify(figures.ssmCalls)}`}`,
+    `  SSM calls per stored record   ${round(calls / figures.records, 4)}`,
+    `  DynamoDB writes per record    ${round(figures.ddbWrites / figures.records, 3)}  (${figures.ddbWrites} writes)`,
+    `  ${mark(figures.matches, `final archive equals SSM      ${figures.matches}${figures.differences.length ? `  (${figures.differences.join('; ')})` : ''}`)}`,
+    `  messages failed               ${figures.failedMessages}`,
+  ];
+}
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
