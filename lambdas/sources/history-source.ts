@@ -135,6 +135,39 @@ export interface SsmEvent {
 }
 
 /**
+ * One page of a kind's parents that SSM lists as started or changed since a time: what a
+ * poller enqueues, and what it learns about the watermark from it.
+ */
+export interface ListedPage {
+  /** One work item per listed parent: producer 'poll', fetch the parent (the collector reads it whole). */
+  readonly items: readonly WorkItem[];
+  /** Where the listing goes on (opaque, JSON-safe; may hold a nested listing's place); undefined after the last page. */
+  readonly next?: string;
+  /** The oldest parent time (ISO 8601) SSM returned on this page: "the oldest record SSM still returns". */
+  readonly oldestSeen?: string;
+  /** The earliest start (ISO 8601) of a listed parent that has not finished: the watermark must not pass it. */
+  readonly earliestRunning?: string;
+}
+
+/**
+ * How a poller lists one kind's parents: the kind's listing API filtered on a time
+ * (ListCommands InvokedAfter; DescribeAutomationExecutions StartTimeAfter; ListAssociations
+ * then DescribeAssociationExecutions CreatedTime GREATER_THAN; DescribeMaintenanceWindows then
+ * DescribeMaintenanceWindowExecutions ExecutedAfter), one page per call.
+ */
+export interface ParentLister {
+  /** SSM listing actions IAM grants only on "*" (the poller's policy takes exactly these). */
+  readonly listingActions: readonly string[];
+  /** SSM listing actions granted on resource ARNs only. */
+  readonly scopedListingActions?: readonly ScopedAction[];
+  /**
+   * One page of parents started or changed since `since` (ISO 8601), from `position` (a
+   * previous page's `next`; undefined: the first page). `now` stamps the work items' sentAt.
+   */
+  listPage(ssm: SSMClient, since: string, position: string | undefined, now: Date): Promise<ListedPage>;
+}
+
+/**
  * One history kind, end to end: which events it consumes, how it reads them, and how it
  * turns a batch of work items about one parent into the fewest SSM calls that keep the
  * archive exact. The collector (and later the pollers) are generic over this shape.
@@ -159,4 +192,6 @@ export interface HistorySource {
    * so the items' messages are retried.
    */
   collect(items: readonly WorkItem[], clients: SourceClients, now: () => Date): Promise<Observation[]>;
+  /** How the pollers list this kind's parents (issue 5: every kind has one). */
+  readonly lister?: ParentLister;
 }

@@ -210,6 +210,14 @@ export const tableSchemas = {
     indexes: [],
     description: 'Maintenance window task invocations (DescribeMaintenanceWindowExecutionTaskInvocations records), one per target.',
   },
+  pollCheckpoints: {
+    logicalName: 'PollCheckpoints',
+    envVar: 'POLL_CHECKPOINTS_TABLE',
+    // One item per history kind: its watermark, the listing in flight, and its counters.
+    partitionKey: { name: 'kind', type: 'S' },
+    indexes: [],
+    description: 'Pollers\' checkpoints per history kind: watermark, in-flight listing position, last poll, counters (records stored, missed by events, throttles), oldest record SSM still returns.',
+  },
 } as const satisfies Record<string, TableSchema>;
 
 export type TableId = keyof typeof tableSchemas;

@@ -28,6 +28,7 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
   maintenanceWindowExecutions: 'SsmHistoryTablesMaintenanceWindowExecutionsE6FC82F9',
   maintenanceWindowTasks: 'SsmHistoryTablesMaintenanceWindowTasks8BAF2491',
   maintenanceWindowTaskInvocations: 'SsmHistoryTablesMaintenanceWindowTaskInvocations0A6078AC',
+  pollCheckpoints: 'SsmHistoryTablesPollCheckpointsD45EE5ED',
 };
 
 let stack: SsmHistoryStack;
