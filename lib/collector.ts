@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import { tableIds } from '../lambdas/store/schema';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { collectorEntry } from './lambda-bundling';
+import { addSsmReadPolicies } from './ssm-read-policies';
 import {
   collectorActionsOf,
   scopedCollectorActionsOf,
@@ -77,51 +78,14 @@ export class Collector extends Construct {
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
     for (const tableId of tablesWrittenBy(props.sources)) props.tables.bindWriter(this.function, tableId);
 
-    // Its own policy, so that its Resource "*" acknowledgement covers these actions and nothing else.
-    const ssmActions = collectorActionsOf(props.sources);
-    const ssmReadPolicy = new iam.Policy(this, 'SsmReadPolicy', {
-      roles: [this.role],
-      statements: [new iam.PolicyStatement({ actions: ssmActions, resources: ['*'] })],
-    });
-    Validations.of(ssmReadPolicy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        `Exact SSM read actions, no wildcard actions: ${ssmActions.join(', ')}. The Service ` +
-        'Authorization Reference (docs.aws.amazon.com/service-authorization/latest/reference/' +
-        'list_awssystemsmanager.html) lists no resource type for any of them, so IAM can grant ' +
-        'them only on "*"; collectorActionsOf() refuses any action that is not on that list.',
-    });
-
-    // Actions that take resource ARNs: one statement per resource pattern, in this stack's
-    // partition, Region and account (e.g. automation-execution/*), apart from the "*" policy.
-    const scoped = scopedCollectorActionsOf(props.sources);
-    let ssmScopedPolicy: iam.Policy | undefined;
-    if (scoped.length > 0) {
-      const stack = Stack.of(this);
-      const resolve = (pattern: string): string =>
-        pattern
-          .replace('${Partition}', stack.partition)
-          .replace('${Region}', stack.region)
-          .replace('${Account}', stack.account);
-      ssmScopedPolicy = new iam.Policy(this, 'SsmScopedReadPolicy', {
-        roles: [this.role],
-        statements: scoped.map(({ resource, actions }) => new iam.PolicyStatement({ actions: [...actions], resources: [resolve(resource)] })),
-      });
-      for (const { resource, actions } of scoped) {
-        const nagResource = resource
-          .replace('${Partition}', '<AWS::Partition>')
-          .replace('${Region}', '<AWS::Region>')
-          .replace('${Account}', '<AWS::AccountId>');
-        const type = /:([a-z-]+)\/\*$/.exec(resource)?.[1] ?? resource;
-        Validations.of(ssmScopedPolicy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagResource}]`,
-          reason:
-            `Exact SSM read actions on the ${type} resource type (the Service Authorization Reference lists it for ` +
-            `${actions.join(', ')}): any ${type} of this account and Region, since the archive records every one; ` +
-            'scopedCollectorActionsOf() refuses any other action or pattern.',
-        });
-      }
-    }
+    // Its own policies, so that their acknowledgements cover these actions and nothing else.
+    const ssmRead = addSsmReadPolicies(
+      this,
+      this.role,
+      collectorActionsOf(props.sources),
+      scopedCollectorActionsOf(props.sources),
+      'collectorActionsOf() / scopedCollectorActionsOf()',
+    );
 
     props.queue.grantConsumeMessages(this.function);
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'WorkQueueSource', {
@@ -138,8 +102,8 @@ export class Collector extends Construct {
     // Start polling only once the role can call SSM, or the first batches would fail on
     // AccessDenied and spend their receives. (The default policy is already a dependency of
     // the function, and so of the mapping.)
-    this.eventSourceMapping.node.addDependency(ssmReadPolicy);
-    if (ssmScopedPolicy) this.eventSourceMapping.node.addDependency(ssmScopedPolicy);
+    this.eventSourceMapping.node.addDependency(ssmRead.unscoped);
+    if (ssmRead.scoped) this.eventSourceMapping.node.addDependency(ssmRead.scoped);
 
     Validations.of(this.eventSourceMapping).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',

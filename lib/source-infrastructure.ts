@@ -9,7 +9,10 @@ import type { TableId } from '../lambdas/store/schema';
 export type SourceInfrastructure = Pick<
   HistorySource,
   'kind' | 'eventDetailTypes' | 'tables' | 'collectorActions' | 'scopedCollectorActions'
->;
+> & {
+  /** The pollers' listing actions (HistorySource.lister), when the kind is polled. */
+  readonly lister?: Pick<NonNullable<HistorySource['lister']>, 'listingActions' | 'scopedListingActions'>;
+};
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
@@ -56,15 +59,24 @@ export const ssmReadActionsWithoutResourceTypes: ReadonlySet<string> = new Set([
  * resource ARNs and must be granted on them instead.
  */
 export function collectorActionsOf(sources: readonly SourceInfrastructure[]): string[] {
-  const actions = unique(sources.flatMap((source) => source.collectorActions));
+  return ssmActionsOnAnyResource('collectorActions', sources.flatMap((source) => source.collectorActions));
+}
+
+/** The SSM listing actions the pollers need on Resource "*", checked as collectorActionsOf's. */
+export function listingActionsOf(sources: readonly SourceInfrastructure[]): string[] {
+  return ssmActionsOnAnyResource('listingActions', sources.flatMap((source) => source.lister?.listingActions ?? []));
+}
+
+function ssmActionsOnAnyResource(what: string, requested: readonly string[]): string[] {
+  const actions = unique(requested);
   const inexact = actions.filter((action) => !exactSsmAction.test(action));
   if (inexact.length > 0) {
-    throw new Error(`collectorActions must be exact ssm: actions without wildcards, got: ${inexact.join(', ')}`);
+    throw new Error(`${what} must be exact ssm: actions without wildcards, got: ${inexact.join(', ')}`);
   }
   const scopable = actions.filter((action) => !ssmReadActionsWithoutResourceTypes.has(action));
   if (scopable.length > 0) {
     throw new Error(
-      `collectorActions ${scopable.join(', ')} are not SSM read actions without resource types; ` +
+      `${what} ${scopable.join(', ')} are not SSM read actions without resource types; ` +
         'grant them on their resource ARNs in a scoped statement (see ssmReadActionsWithoutResourceTypes)',
     );
   }
@@ -100,16 +112,25 @@ export interface ScopedGrant {
  * type, or on a pattern that is not exactly this stack's `<type>/*`.
  */
 export function scopedCollectorActionsOf(sources: readonly SourceInfrastructure[]): ScopedGrant[] {
+  return scopedGrantsOf('scopedCollectorActions', sources.flatMap((source): readonly ScopedAction[] => source.scopedCollectorActions ?? []));
+}
+
+/** The SSM listing actions the pollers need on resource ARNs, grouped and checked as scopedCollectorActionsOf's. */
+export function scopedListingActionsOf(sources: readonly SourceInfrastructure[]): ScopedGrant[] {
+  return scopedGrantsOf('scopedListingActions', sources.flatMap((source): readonly ScopedAction[] => source.lister?.scopedListingActions ?? []));
+}
+
+function scopedGrantsOf(what: string, requested: readonly ScopedAction[]): ScopedGrant[] {
   const byResource = new Map<string, Set<string>>();
-  for (const { action, resource } of sources.flatMap((source): readonly ScopedAction[] => source.scopedCollectorActions ?? [])) {
+  for (const { action, resource } of requested) {
     const type = scopedResource.exec(resource)?.[1];
     if (type === undefined) {
       throw new Error(
-        `scopedCollectorActions resource must be arn:\${Partition}:ssm:\${Region}:\${Account}:<type>/*, got: ${resource}`,
+        `${what} resource must be arn:\${Partition}:ssm:\${Region}:\${Account}:<type>/*, got: ${resource}`,
       );
     }
     if (ssmReadActionsWithResourceTypes.get(action) !== type) {
-      throw new Error(`scopedCollectorActions: ${action} is not an SSM read action on ${type} resources`);
+      throw new Error(`${what}: ${action} is not an SSM read action on ${type} resources`);
     }
     const actions = byResource.get(resource) ?? new Set<string>();
     actions.add(action);
