@@ -1,16 +1,83 @@
-import { MalformedMessageError, type HistorySource, type SsmEvent, type WorkItem } from '../sources/history-source';
+import {
+  MalformedMessageError,
+  type FetchRequest,
+  type HistoryKind,
+  type HistorySource,
+  type SsmEvent,
+  type WorkItem,
+} from '../sources/history-source';
+
+/** What marks a poller's work item on the work queue, and the version of its shape. */
+export const WORK_ITEM_MARKER = 'work-item';
+export const WORK_ITEM_VERSION = 1;
+
+/** Every history kind, so that encodeWorkItem can refuse a kind that does not exist. */
+const HISTORY_KINDS: Readonly<Record<HistoryKind, true>> = {
+  'run-command': true,
+  automation: true,
+  association: true,
+  'maintenance-window': true,
+};
 
 /**
- * One work-queue message body into one work item. The queue carries two shapes: an
- * EventBridge event (the rule's target is the queue, so the body is the event itself) and
- * an SNS envelope (subscription without raw delivery: Type "Notification", the notification
- * as a JSON string in Message). Pollers will enqueue work items in a third shape later.
+ * A poller's work item as a work-queue message body: `{"ssmHistory": "work-item", "version": 1,
+ * "kind", "parentId", "producer": "poll", "sentAt", "fetch"}`. A poller has observed nothing
+ * itself (it only lists), so the shape has no observations, and only producer "poll". Throws
+ * MalformedMessageError on an item the collector would refuse, so a poller bug fails at the
+ * poller rather than in the DLQ.
+ */
+export function encodeWorkItem(item: WorkItem): string {
+  if (item.observations.length > 0) throw new MalformedMessageError('a work-item message carries no observations');
+  const body = JSON.stringify({
+    ssmHistory: WORK_ITEM_MARKER,
+    version: WORK_ITEM_VERSION,
+    kind: item.kind,
+    parentId: item.parentId,
+    producer: item.producer,
+    sentAt: item.sentAt,
+    fetch: copyFetch(item.fetch),
+  });
+  readWorkItem(JSON.parse(body) as Record<string, unknown>, (kind) => Object.prototype.hasOwnProperty.call(HISTORY_KINDS, kind));
+  return body;
+}
+
+/** Only the FetchRequest's own fields, so that nothing else rides along into the message. */
+function copyFetch(fetch: FetchRequest): FetchRequest {
+  switch (fetch.scope) {
+    case 'none':
+      return { scope: 'none' };
+    case 'children':
+      return { scope: 'children', childIds: [...fetch.childIds] };
+    case 'parent':
+      return {
+        scope: 'parent',
+        ...(fetch.since !== undefined ? { since: fetch.since } : {}),
+        ...(fetch.listedBy !== undefined
+          ? {
+              listedBy: {
+                ownerId: fetch.listedBy.ownerId,
+                ...(fetch.listedBy.startedAt !== undefined ? { startedAt: fetch.listedBy.startedAt } : {}),
+              },
+            }
+          : {}),
+      };
+  }
+}
+
+/**
+ * One work-queue message body into one work item. The queue carries three shapes: an
+ * EventBridge event (the rule's target is the queue, so the body is the event itself); an
+ * SNS envelope (subscription without raw delivery: Type "Notification", the notification as
+ * a JSON string in Message); and a poller's work item (encodeWorkItem: "ssmHistory":
+ * "work-item", checked strictly, field by field, since nothing but our pollers writes it).
  */
 export class MessageReader {
   private readonly byDetailType = new Map<string, HistorySource>();
   private readonly notificationSources: HistorySource[];
+  private readonly kinds: ReadonlySet<string>;
 
   constructor(sources: readonly HistorySource[]) {
+    this.kinds = new Set(sources.map((source) => source.kind));
     for (const source of sources) {
       for (const detailType of source.eventDetailTypes) this.byDetailType.set(detailType, source);
     }
@@ -25,6 +92,7 @@ export class MessageReader {
       throw new MalformedMessageError('message body is not JSON', { cause: error });
     }
     if (!isObject(message)) throw new MalformedMessageError('message body is not a JSON object');
+    if ('ssmHistory' in message) return readWorkItem(message, (kind) => this.kinds.has(kind));
     if ('detail-type' in message) return this.readEvent(message);
     if (message.Type === 'Notification') return this.readNotification(message);
     throw new MalformedMessageError('message is neither an EventBridge event nor an SNS notification');
@@ -72,4 +140,75 @@ export class MessageReader {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** ISO 8601 date-time with a zone, as Date#toISOString and SSM's events write it. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function isIsoDateTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** Throws when `value` has a key outside `allowed`: a strict shape refuses what it does not know. */
+function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) throw new MalformedMessageError(`${what} has unknown field(s): ${unknown.join(', ')}`);
+}
+
+const WORK_ITEM_FIELDS = ['ssmHistory', 'version', 'kind', 'parentId', 'producer', 'sentAt', 'fetch'] as const;
+
+function readWorkItem(message: Record<string, unknown>, isKnownKind: (kind: string) => boolean): WorkItem {
+  if (message.ssmHistory !== WORK_ITEM_MARKER) throw new MalformedMessageError(`ssmHistory is not "${WORK_ITEM_MARKER}": ${JSON.stringify(message.ssmHistory)}`);
+  if (message.version !== WORK_ITEM_VERSION) throw new MalformedMessageError(`work item version is not ${WORK_ITEM_VERSION}: ${JSON.stringify(message.version)}`);
+  onlyKeys(message, WORK_ITEM_FIELDS, 'work item');
+  const { kind, parentId, producer, sentAt, fetch } = message;
+  if (typeof kind !== 'string' || !isKnownKind(kind)) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
+  if (!isNonEmptyString(parentId)) throw new MalformedMessageError('work item parentId is not a non-empty string');
+  if (producer !== 'poll') throw new MalformedMessageError(`work item producer is not "poll": ${JSON.stringify(producer)}`);
+  if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not an ISO 8601 date-time: ${JSON.stringify(sentAt)}`);
+  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch) };
+}
+
+function readFetch(fetch: unknown): FetchRequest {
+  if (!isObject(fetch)) throw new MalformedMessageError('work item fetch is not a JSON object');
+  switch (fetch.scope) {
+    case 'none':
+      onlyKeys(fetch, ['scope'], 'work item fetch (scope none)');
+      return { scope: 'none' };
+    case 'children': {
+      onlyKeys(fetch, ['scope', 'childIds'], 'work item fetch (scope children)');
+      const { childIds } = fetch;
+      if (!Array.isArray(childIds) || childIds.length === 0 || !childIds.every(isNonEmptyString)) {
+        throw new MalformedMessageError('work item fetch childIds is not a non-empty list of non-empty strings');
+      }
+      return { scope: 'children', childIds: [...childIds] };
+    }
+    case 'parent': {
+      onlyKeys(fetch, ['scope', 'since', 'listedBy'], 'work item fetch (scope parent)');
+      const { since, listedBy } = fetch;
+      if (since !== undefined && !isIsoDateTime(since)) throw new MalformedMessageError(`work item fetch since is not an ISO 8601 date-time: ${JSON.stringify(since)}`);
+      return {
+        scope: 'parent',
+        ...(since !== undefined ? { since } : {}),
+        ...(listedBy !== undefined ? { listedBy: readListedBy(listedBy) } : {}),
+      };
+    }
+    default:
+      throw new MalformedMessageError(`work item fetch scope is not none, children or parent: ${JSON.stringify(fetch.scope)}`);
+  }
+}
+
+function readListedBy(listedBy: unknown): { ownerId: string; startedAt?: string } {
+  if (!isObject(listedBy)) throw new MalformedMessageError('work item fetch listedBy is not a JSON object');
+  onlyKeys(listedBy, ['ownerId', 'startedAt'], 'work item fetch listedBy');
+  const { ownerId, startedAt } = listedBy;
+  if (!isNonEmptyString(ownerId)) throw new MalformedMessageError('work item fetch listedBy.ownerId is not a non-empty string');
+  if (startedAt !== undefined && !isIsoDateTime(startedAt)) {
+    throw new MalformedMessageError(`work item fetch listedBy.startedAt is not an ISO 8601 date-time: ${JSON.stringify(startedAt)}`);
+  }
+  return { ownerId, ...(startedAt !== undefined ? { startedAt } : {}) };
 }

@@ -25,5 +25,5 @@ export {
   type SimulatorTruth,
   type SsmSimulatorOptions,
 } from './simulator';
-export { OUTCOMES, type CommandSpec, type InvocationSpec, type Outcome, type PluginSpec } from './spec';
+export { OUTCOMES, type CommandInvocationSeed, type CommandSpec, type InvocationSpec, type Outcome, type PluginSpec } from './spec';
 export { listedPluginOutput, truncateOutput } from './truncation';

@@ -19,6 +19,7 @@ import { cut, listedPluginOutput } from './truncation';
  */
 
 export function commandRecord(command: CommandRun): Command {
+  if (command.verbatim !== undefined) return { ...command.verbatim };
   const r = command.request;
   return {
     CommandId: command.id,
@@ -50,6 +51,9 @@ export function commandRecord(command: CommandRun): Command {
 
 /** With details=false, CommandPlugins is an empty list, as the SSM CLI shows it. */
 export function invocationRecord(invocation: InvocationRun, at: number, details: boolean): CommandInvocation {
+  if (invocation.verbatim !== undefined) {
+    return { ...invocation.verbatim, CommandPlugins: details ? [...(invocation.verbatim.CommandPlugins ?? [])] : [] };
+  }
   const command = invocation.command;
   const r = command.request;
   const step = invocationStep(invocation);
@@ -97,6 +101,7 @@ export function pluginRecord(invocation: InvocationRun, plugin: PluginRun, at: n
 
 /** GetCommandInvocation for one plugin: its status, times as ISO strings, capped output. */
 export function getInvocationRecord(invocation: InvocationRun, plugin: PluginRun, at: number): GetCommandInvocationResult {
+  if (plugin.verbatim !== undefined) return { ...plugin.verbatim };
   const view = pluginView(invocation, plugin, at);
   const r = invocation.command.request;
   const hasBucket = r.outputS3BucketName !== '';
@@ -123,6 +128,59 @@ export function getInvocationRecord(invocation: InvocationRun, plugin: PluginRun
     StandardErrorUrl: view.finished && hasBucket ? outputUrl(invocation, plugin, 'stderr') : '',
     CloudWatchOutputConfig: r.cloudWatchOutputConfig,
   };
+}
+
+/** Where a seeded command's plugins write to S3: the command's OutputS3* settings. */
+export interface PluginOutputLocation {
+  readonly region: string;
+  readonly bucket: string;
+  readonly keyPrefix: string;
+}
+
+/**
+ * ListCommandInvocations' plugin for a GetCommandInvocation answer, for seeds that give only
+ * the latter (AWS documents GetCommandInvocation's output, not the listing's):
+ * Name = PluginName; Status and StatusDetails, ResponseCode and the output URLs as given
+ * (a plugin has no Delayed or Cancelling Status: those list as Pending and InProgress);
+ * ResponseStartDateTime / ResponseFinishDateTime = ExecutionStartDateTime /
+ * ExecutionEndDateTime parsed, left out when empty (not started / not finished);
+ * Output = the agent's listing of StandardOutputContent and StandardErrorContent
+ * (listedPluginOutput: the two joined by ERROR_TITLE when there is stderr, cut with the
+ * agent's markers beyond 2,500 characters); OutputS3Region / OutputS3BucketName from the
+ * command, OutputS3KeyPrefix the agent's prefix/commandId/instanceId/plugin layout when a
+ * bucket is set, else "".
+ */
+export function listedPlugin(result: GetCommandInvocationResult, location: PluginOutputLocation): CommandPlugin {
+  const name = result.PluginName ?? '';
+  const start = seededTime(result.ExecutionStartDateTime, 'ExecutionStartDateTime');
+  const end = seededTime(result.ExecutionEndDateTime, 'ExecutionEndDateTime');
+  const status = result.Status === 'Delayed' ? 'Pending' : result.Status === 'Cancelling' ? 'InProgress' : result.Status;
+  const keyPrefix = [location.keyPrefix, result.CommandId ?? '', result.InstanceId ?? '', name.replace(/:/g, '')];
+  return definedOnly({
+    Name: name,
+    Status: status,
+    StatusDetails: result.StatusDetails,
+    ResponseCode: result.ResponseCode,
+    ResponseStartDateTime: start,
+    ResponseFinishDateTime: end,
+    Output: listedPluginOutput(result.StandardOutputContent ?? '', result.StandardErrorContent ?? ''),
+    StandardOutputUrl: result.StandardOutputUrl ?? '',
+    StandardErrorUrl: result.StandardErrorUrl ?? '',
+    OutputS3Region: location.region,
+    OutputS3BucketName: location.bucket,
+    OutputS3KeyPrefix: location.bucket !== '' ? keyPrefix.filter((p) => p !== '').join('/') : '',
+  });
+}
+
+function seededTime(text: string | undefined, field: string): Date | undefined {
+  if (text === undefined || text === '') return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`seedCommandInvocation: ${field} ${text} is not a date`);
+  return date;
+}
+
+function definedOnly<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
 interface PluginView {

@@ -1,4 +1,13 @@
-import type { CloudWatchOutputConfig, CommandInvocationStatus, CommandStatus, NotificationConfig, Target } from '@aws-sdk/client-ssm';
+import type {
+  CloudWatchOutputConfig,
+  Command,
+  CommandInvocation,
+  CommandInvocationStatus,
+  CommandStatus,
+  GetCommandInvocationResult,
+  NotificationConfig,
+  Target,
+} from '@aws-sdk/client-ssm';
 import type { Outcome } from './spec';
 
 /** The simulator's Run Command data: what a command is while it plays out. */
@@ -12,6 +21,8 @@ export interface PluginRun {
   readonly outcome: Outcome;
   readonly startAt: number | undefined;
   readonly endAt: number | undefined;
+  /** A seeded plugin's GetCommandInvocation answer, served as given (seedCommandInvocation). */
+  readonly verbatim?: GetCommandInvocationResult;
 }
 
 /** A point on an invocation's scripted path. `details` is SSM's StatusDetails. */
@@ -30,6 +41,8 @@ export interface InvocationRun {
   /** Index of the step in effect at the state's sync time. */
   current: number;
   readonly plugins: readonly PluginRun[];
+  /** A seeded invocation's ListCommandInvocations record (Details=true), served as given. */
+  readonly verbatim?: CommandInvocation;
 }
 
 /** The SendCommand request fields a command record echoes back, defaults applied. */
@@ -64,6 +77,8 @@ export interface CommandRun {
   status: CommandStatus;
   statusDetails: string;
   forgotten: boolean;
+  /** A seeded command's ListCommands record, served as given; absent: built from the run as usual. */
+  readonly verbatim?: Command;
 }
 
 /** A status change, reported to whoever turns them into events. */

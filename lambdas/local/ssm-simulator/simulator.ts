@@ -28,7 +28,7 @@ import { PageTokens } from '../../ssm-protocol/page-token';
 import { SeededRandom } from './random';
 import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from './records';
 import { SsmJsonServer } from './server';
-import type { CommandSpec } from './spec';
+import type { CommandInvocationSeed, CommandSpec } from './spec';
 import type { Transition } from './runs';
 import { RunCommandState } from './state';
 
@@ -257,6 +257,18 @@ export class SsmSimulator {
    */
   seedMaintenanceWindowExecution(seed: MaintenanceWindowExecutionSeed): string {
     return this.maintenanceWindow.seed(seed).id;
+  }
+
+  /**
+   * Loads one command invocation as exact SSM records, served as given (not played out, no
+   * events), e.g. AWS's documented sample responses: ListCommands, ListCommandInvocations
+   * (with and without Details) and GetCommandInvocation return them unchanged, and
+   * forgetBefore drops them by their RequestedDateTime. The command's record and the
+   * invocation's CommandPlugins default to what SSM would list for them (CommandInvocationSeed).
+   * Returns the CommandId.
+   */
+  seedCommandInvocation(seed: CommandInvocationSeed): string {
+    return this.runCommand.seed(seed).id;
   }
 
   advanceBy(ms: number): void {

@@ -1,4 +1,11 @@
-import type { CloudWatchOutputConfig, NotificationConfig, Target } from '@aws-sdk/client-ssm';
+import type {
+  CloudWatchOutputConfig,
+  Command,
+  CommandInvocation,
+  GetCommandInvocationResult,
+  NotificationConfig,
+  Target,
+} from '@aws-sdk/client-ssm';
 
 /**
  * How one invocation (or one plugin) ends. The names are SSM's StatusDetails values;
@@ -87,4 +94,26 @@ export interface CommandSpec {
   /** Plugins every invocation runs unless it lists its own. Default one "runShellScript". */
   plugins?: PluginSpec[];
   invocations: InvocationSpec[];
+}
+
+/**
+ * Exact Run Command records, served as given rather than played out (no events, nothing
+ * scheduled), e.g. AWS's documented sample responses. ListCommands, ListCommandInvocations
+ * (with and without Details) and GetCommandInvocation serve them unchanged; the filters,
+ * paging and forgetBefore see the command at its RequestedDateTime.
+ */
+export interface CommandInvocationSeed {
+  /**
+   * ListCommands' record. Default: built as sendCommand would have built it for this one
+   * invocation (SendCommand's defaults, InstanceIds [InstanceId], Status from the invocation's).
+   */
+  command?: Command;
+  /**
+   * ListCommandInvocations' record with Details=true. Needs CommandId, InstanceId and
+   * RequestedDateTime (or command.RequestedDateTime). Default CommandPlugins: one per
+   * pluginOutputs entry, derived by listedPlugin (records.ts).
+   */
+  invocation: CommandInvocation;
+  /** GetCommandInvocation's answer for each plugin, in document order; at least one. */
+  pluginOutputs: GetCommandInvocationResult[];
 }

@@ -5,6 +5,7 @@ import type { ArchiveLookup, HistorySource, Observation, Producer, SourceClients
 import { archiveAttributes } from '../../store/record-store';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
+import { associationLister } from './listing';
 import { associationExecutionObservation, associationExecutionTargetObservation } from './records';
 
 /**
@@ -86,4 +87,5 @@ export const associationSource: HistorySource = {
   ],
   parseEvent: parseAssociationEvent,
   collect,
+  lister: associationLister,
 };

@@ -3,6 +3,7 @@ import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
 import { getAutomationExecution, listStepExecutions } from './fetch';
+import { automationLister } from './listing';
 import { automationExecutionObservation, automationStepObservation } from './records';
 
 
@@ -77,4 +78,5 @@ export const automationSource: HistorySource = {
   ],
   parseEvent: parseAutomationEvent,
   collect,
+  lister: automationLister,
 };

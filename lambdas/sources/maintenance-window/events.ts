@@ -40,8 +40,12 @@ export const TASK_INVOCATION_DETAIL_TYPE = 'Maintenance Window Task Target Invoc
 
 /** WindowId: "mw-" and 17 hexadecimal digits (API reference pattern). */
 const WINDOW_ID = /^mw-[0-9a-f]{17}$/;
-/** WindowExecutionId, TaskExecutionId: UUIDs, fixed length 36 (API reference pattern). */
-const EXECUTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/**
+ * WindowExecutionId, TaskExecutionId: UUIDs, fixed length 36 (API reference pattern), or
+ * AWS's documentation placeholders ("...246ccEXAMPLE"), which SSM's request readers here
+ * accept too, so that AWS's own samples go through end to end.
+ */
+const EXECUTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-(?:[0-9a-fA-F]{12}|[0-9a-fA-F]{5}EXAMPLE)$/;
 /** MaintenanceWindowExecutionStatus values are upper-case words joined by "_" (SUCCESS, TIMED_OUT). */
 const STATUS = /^[A-Z][A-Z_]*$/;
 

@@ -12,6 +12,7 @@ import {
   WINDOW_EXECUTION_DETAIL_TYPE,
 } from './events';
 import { getWindowExecution, listTaskInvocations, listWindowTasks } from './fetch';
+import { maintenanceWindowLister } from './listing';
 import { windowExecutionObservation, windowTaskInvocationObservation, windowTaskObservation } from './records';
 
 interface Fetched<T> {
@@ -103,4 +104,5 @@ export const maintenanceWindowSource: HistorySource = {
   ],
   parseEvent: parseMaintenanceWindowEvent,
   collect,
+  lister: maintenanceWindowLister,
 };

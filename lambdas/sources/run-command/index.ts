@@ -5,6 +5,7 @@ import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
+import { runCommandLister } from './listing';
 import { isListedOutputCut } from './output-limits';
 import { commandInvocationObservation, commandObservation, type PluginOutputs } from './records';
 
@@ -98,4 +99,5 @@ export const runCommandSource: HistorySource = {
   parseEvent: parseRunCommandEvent,
   parseNotification: parseRunCommandNotification,
   collect,
+  lister: runCommandLister,
 };
