@@ -1,4 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { nagPacks } from '../lib/nag-packs';
 import { SsmHistoryStack } from '../lib/ssm-history-stack';
@@ -22,6 +22,11 @@ function logRetentionFromContext(app: App, key: string): logs.RetentionDays | un
   return days as logs.RetentionDays;
 }
 
+function minutesFromContext(app: App, key: string): Duration | undefined {
+  const minutes = numberFromContext(app, key);
+  return minutes === undefined ? undefined : Duration.minutes(minutes);
+}
+
 const app = new App();
 new SsmHistoryStack(app, 'SsmHistory', {
   description: 'ssm-history: archives AWS Systems Manager execution history into DynamoDB',
@@ -30,6 +35,8 @@ new SsmHistoryStack(app, 'SsmHistory', {
     logRetention: logRetentionFromContext(app, 'ssmHistory:logRetentionDays'),
     queryApiRateLimit: numberFromContext(app, 'ssmHistory:queryApiRateLimit'),
     queryApiBurstLimit: numberFromContext(app, 'ssmHistory:queryApiBurstLimit'),
+    pollInterval: minutesFromContext(app, 'ssmHistory:pollIntervalMinutes'),
+    backfillDays: numberFromContext(app, 'ssmHistory:backfillDays'),
   },
 });
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).

@@ -22,6 +22,19 @@ export interface QueryConfig {
   readonly pageTokenKey: string;
 }
 
+export interface PollerConfig {
+  readonly tableNames: TableNames;
+  /** The work queue the pollers send work items to. */
+  readonly workQueueUrl: string;
+  /** How far back the first poll of a kind lists. */
+  readonly backfillDays: number;
+  /** How far each poll reaches back before its watermark, for late updates. */
+  readonly overlapMinutes: number;
+  /** Listing calls per second per kind. */
+  readonly callsPerSecond: number;
+  readonly ssmMaxAttempts: number;
+}
+
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -55,4 +68,25 @@ export function queryConfigFrom(env: NodeJS.ProcessEnv): QueryConfig {
   const pageTokenKey = env.PAGE_TOKEN_KEY;
   if (!pageTokenKey) throw new ConfigurationError('PAGE_TOKEN_KEY is not set');
   return { tableNames: tableNamesFrom(env), pageTokenKey };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export function pollerConfigFrom(env: NodeJS.ProcessEnv): PollerConfig {
+  const workQueueUrl = env.WORK_QUEUE_URL;
+  if (!workQueueUrl) throw new ConfigurationError('WORK_QUEUE_URL is not set');
+  return {
+    tableNames: tableNamesFrom(env),
+    workQueueUrl,
+    backfillDays: positiveInteger(env, 'POLL_BACKFILL_DAYS', 30),
+    overlapMinutes: positiveInteger(env, 'POLL_OVERLAP_MINUTES', 10),
+    callsPerSecond: positiveNumber(env, 'POLL_CALLS_PER_SECOND', 2),
+    ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
+  };
 }

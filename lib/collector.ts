@@ -77,6 +77,8 @@ export class Collector extends Construct {
     // The collector's configuration requires every table's name; it writes only the sources' tables.
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
     for (const tableId of tablesWrittenBy(props.sources)) props.tables.bindWriter(this.function, tableId);
+    // Its counters per kind (records stored, missed by events) live beside the pollers' checkpoints.
+    props.tables.bindWriter(this.function, 'pollCheckpoints');
 
     // Its own policies, so that their acknowledgements cover these actions and nothing else.
     const ssmRead = addSsmReadPolicies(

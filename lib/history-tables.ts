@@ -81,6 +81,19 @@ export class HistoryTables extends Construct {
   }
 
   /**
+   * Lets a poller keep its checkpoints (read them, update them: never Scan, Put or Delete)
+   * and tells it the table's name.
+   */
+  public bindCheckpoints(fn: lambda.Function): iam.Grant {
+    this.bindName(fn, 'pollCheckpoints');
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      resourceArns: [this.tables.pollCheckpoints.tableArn],
+    });
+  }
+
+  /**
    * Lets the function read one table: Query on the table and on each of its indexes by exact
    * ARN (no index wildcard), GetItem and BatchGetItem; and tells it the table's name.
    */

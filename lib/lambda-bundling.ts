@@ -15,6 +15,9 @@ const projectRoot = path.resolve(__dirname, '..');
 /** The collector's handler source (an SQS handler returning partial batch responses). */
 export const collectorEntry = path.join(projectRoot, 'lambdas', 'handlers', 'collector.ts');
 
+/** The pollers' handler source (an EventBridge schedule, every kind polled in one invocation). */
+export const pollerEntry = path.join(projectRoot, 'lambdas', 'handlers', 'poller.ts');
+
 /** The query API's handler source (API Gateway HTTP API events, payload format 2.0). */
 export const queryEntry = path.join(projectRoot, 'lambdas', 'handlers', 'query.ts');
 

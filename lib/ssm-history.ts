@@ -11,6 +11,7 @@ import { historySources } from '../lambdas/sources';
 import type { TableId } from '../lambdas/store/schema';
 import { Collector } from './collector';
 import { HistoryTables } from './history-tables';
+import { Poller } from './poller';
 import { QueryApi } from './query-api';
 import { RunCommandNotifications } from './run-command-notifications';
 import { SsmEventRule } from './ssm-event-rule';
@@ -38,6 +39,17 @@ export interface SsmHistoryProps {
    * @default 100
    */
   readonly queryApiBurstLimit?: number;
+  /**
+   * How often the pollers list what SSM holds: anything the events missed is archived
+   * within one interval.
+   * @default Duration.minutes(5)
+   */
+  readonly pollInterval?: Duration;
+  /**
+   * How far back the first poll lists (backfill).
+   * @default 30
+   */
+  readonly backfillDays?: number;
 }
 
 /**
@@ -48,8 +60,8 @@ const COLLECTOR_TIMEOUT = Duration.minutes(2);
 
 /**
  * Keeps AWS Systems Manager execution history in DynamoDB: SSM's status-change events
- * (EventBridge) and Run Command notifications (SNS) feed a work queue, which the collector
- * drains into the history tables; an IAM-authorized query API reads them. Reusable in any
+ * (EventBridge), Run Command notifications (SNS) and scheduled pollers feed a work queue,
+ * which the collector drains into the history tables; an IAM-authorized query API reads them. Reusable in any
  * CDK app; `SsmHistoryStack` is a thin shell around it.
  *
  * The history kinds come from the runtime's `historySources`, the same list the collector
@@ -86,6 +98,15 @@ export class SsmHistory extends Construct {
       queue: workQueue.queue,
       timeout: COLLECTOR_TIMEOUT,
       maxConcurrency: props.collectorMaxConcurrency,
+      logRetention: props.logRetention,
+    });
+    new Poller(this, 'Poller', {
+      sources: historySources,
+      tables,
+      queue: workQueue.queue,
+      deadLetterQueue: workQueue.deadLetterQueue,
+      interval: props.pollInterval,
+      backfillDays: props.backfillDays,
       logRetention: props.logRetention,
     });
     this.query = new QueryApi(this, 'QueryApi', {

@@ -1,7 +1,15 @@
 import { forEachBounded } from '../concurrency';
 import type { Log } from '../log';
-import { MalformedMessageError, type HistorySource, type Observation, type SourceClients, type WorkItem } from '../sources/history-source';
-import type { RecordStore, UpsertOutcome } from '../store/record-store';
+import type { CheckpointStore } from '../polling/checkpoint-store';
+import {
+  MalformedMessageError,
+  type HistoryKind,
+  type HistorySource,
+  type Observation,
+  type SourceClients,
+  type WorkItem,
+} from '../sources/history-source';
+import type { RecordStore } from '../store/record-store';
 import { coalesceObservations } from './coalesce';
 import { MessageReader } from './messages';
 
@@ -16,8 +24,20 @@ export interface CollectedBatch {
   /** Why each failed message failed, in the words of the error (also logged). */
   readonly failureReasons: ReadonlyMap<string, string>;
   readonly parents: number;
+  /** Records the batch moved forward, those it created included. */
   readonly written: number;
   readonly stale: number;
+  /** Records the batch created (the archive had no item for them before). */
+  readonly created: number;
+  /** Created records whose only producer was a poller: the event path did not deliver them. */
+  readonly missedByEvents: number;
+  /** `created` and `missedByEvents` per kind; kinds with neither are left out. */
+  readonly byKind: Readonly<Partial<Record<HistoryKind, KindCounts>>>;
+}
+
+export interface KindCounts {
+  readonly created: number;
+  readonly missedByEvents: number;
 }
 
 export interface CollectorDependencies {
@@ -29,7 +49,16 @@ export interface CollectorDependencies {
   /** Parents worked on at once: bounds this collector's SSM call rate. */
   readonly parentConcurrency: number;
   readonly now?: () => Date;
+  /**
+   * When given, each batch adds its records created and missed by events to the kinds'
+   * checkpoints (one ADD per kind per batch): what GET /status reports.
+   */
+  readonly checkpoints?: Pick<CheckpointStore, 'addCounters'>;
 }
+
+/** A record no event announced: every sighting of it in this batch came from a poller. */
+const onlyPolled = (observation: Observation): boolean =>
+  observation.producers.size > 0 && [...observation.producers].every((producer) => producer === 'poll');
 
 /** Writes of one parent's records in flight at once. */
 const WRITES_PER_PARENT = 8;
@@ -73,7 +102,8 @@ export class Collector {
       }
     }
 
-    const counts: Record<UpsertOutcome, number> = { written: 0, stale: 0 };
+    const counts = { written: 0, stale: 0, created: 0, missedByEvents: 0 };
+    const byKind: Partial<Record<HistoryKind, { created: number; missedByEvents: number }>> = {};
     await forEachBounded([...parents.values()], this.deps.parentConcurrency, async ({ items, messageIds }) => {
       const first = items[0] as WorkItem;
       try {
@@ -83,7 +113,27 @@ export class Collector {
         // A parent that settles its children is written last: if a child's write fails, it
         // stays unsettled and the retry fetches the children again.
         const write = async (observation: Observation) => {
-          counts[await this.deps.store.upsert(observation)]++;
+          const outcome = await this.deps.store.upsert(observation);
+          if (outcome === 'stale') {
+            counts.stale++;
+            return;
+          }
+          counts.written++;
+          if (outcome !== 'created') return;
+          counts.created++;
+          const kindCounts = (byKind[first.kind] ??= { created: 0, missedByEvents: 0 });
+          kindCounts.created++;
+          if (onlyPolled(observation)) {
+            counts.missedByEvents++;
+            kindCounts.missedByEvents++;
+            this.deps.logger.warn('Record missed by events: a poller stored it first', {
+              kind: first.kind,
+              parentId: first.parentId,
+              table: observation.table,
+              key: observation.key,
+              status: observation.status,
+            });
+          }
         };
         await forEachBounded(observations.filter((o) => o.settlesChildren !== true), WRITES_PER_PARENT, write);
         await forEachBounded(observations.filter((o) => o.settlesChildren === true), WRITES_PER_PARENT, write);
@@ -99,6 +149,33 @@ export class Collector {
       }
     });
 
-    return { failedMessageIds: [...failed.keys()], failureReasons: failed, parents: parents.size, ...counts };
+    await this.addCounters(byKind);
+    return { failedMessageIds: [...failed.keys()], failureReasons: failed, parents: parents.size, ...counts, byKind };
+  }
+
+  /**
+   * The batch's counts onto the kinds' checkpoints. Not fatal: the records are stored, and a
+   * retried message would not create them again, so failing the batch would not help.
+   */
+  private async addCounters(byKind: Partial<Record<HistoryKind, KindCounts>>): Promise<void> {
+    const checkpoints = this.deps.checkpoints;
+    if (checkpoints === undefined) return;
+    await Promise.all(
+      Object.entries(byKind).map(async ([kind, kindCounts]) => {
+        try {
+          await checkpoints.addCounters(kind as HistoryKind, {
+            recordsStored: kindCounts.created,
+            missedByEvents: kindCounts.missedByEvents,
+          });
+        } catch (error) {
+          this.deps.logger.warn('Could not add the batch counts to the checkpoint', {
+            kind,
+            created: kindCounts.created,
+            missedByEvents: kindCounts.missedByEvents,
+            error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+          });
+        }
+      }),
+    );
   }
 }

@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Collector } from '../collector/collector';
 import { collectorConfigFrom } from '../config';
 import { createLog } from '../log';
+import { CheckpointStore } from '../polling/checkpoint-store';
 import { historySources } from '../sources';
 import { RecordStore } from '../store/record-store';
 
@@ -16,11 +17,14 @@ import { RecordStore } from '../store/record-store';
  */
 const config = collectorConfigFrom(process.env);
 const logger = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const collector = new Collector({
   sources: historySources,
   // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
   clients: { ssm: new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts }) },
-  store: new RecordStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.tableNames),
+  store: new RecordStore(doc, config.tableNames),
+  // Records stored and missed by events, per kind, beside the pollers' checkpoints (GET /status).
+  checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints),
   logger,
   parentConcurrency: config.parentConcurrency,
 });
@@ -31,6 +35,8 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     messages: event.Records.length,
     parents: result.parents,
     written: result.written,
+    created: result.created,
+    missedByEvents: result.missedByEvents,
     stale: result.stale,
     failed: result.failedMessageIds.length,
   });

@@ -4,7 +4,12 @@ import { statusInfo } from '../status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
 import { derivedAttributes, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from './schema';
 
-export type UpsertOutcome = 'written' | 'stale';
+/**
+ * What one upsert did: 'created' the item did not exist before (the first observation of this
+ * record, whoever produced it); 'written' an existing item moved forward; 'stale' the archive
+ * already held this or a later status, and kept it.
+ */
+export type UpsertOutcome = 'created' | 'written' | 'stale';
 
 /** A stored item as DynamoDB returns it: SSM fields plus archive attributes. */
 export type StoredItem = Record<string, unknown>;
@@ -152,7 +157,7 @@ export class RecordStore {
       `SET ${sets.join(', ')}` + (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : '') + ` ADD ${adds.join(', ')}`;
 
     try {
-      await this.db.send(
+      const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableNames[observation.table],
           Key: observation.key,
@@ -162,9 +167,12 @@ export class RecordStore {
             ` OR (${archiveAttributes.statusRank} = :rank AND ${archiveAttributes.observedAt} < :observedAt)`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // The old values of the attributes this update sets: none when the item is new. No
+          // extra call and no extra capacity; statusRank is on every item an upsert wrote.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return 'written';
+      return Attributes?.[archiveAttributes.statusRank] === undefined ? 'created' : 'written';
     } catch (error) {
       // Matched by name: the document client rethrows the low-level client's exception.
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'stale';

@@ -119,11 +119,11 @@ describe('Collector', () => {
     expect(ssm.sort()).toEqual(['ssm:DescribeAutomationExecutions', 'ssm:DescribeMaintenanceWindows', 'ssm:ListCommands']);
   });
 
-  it('may update only the tables its sources write, yet knows every table’s name', () => {
+  it('may update only the tables its sources write and its counters beside the checkpoints, yet knows every table’s name', () => {
     const dynamodbResources = statementsOfRole(template, roleId)
       .filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem'))
       .flatMap(resourcesOf);
-    expect(dynamodbResources).toEqual([getAtt(logicalIdOf(tables.tables.commands))]);
+    expect(dynamodbResources).toEqual([getAtt(logicalIdOf(tables.tables.commands)), getAtt(logicalIdOf(tables.tables.pollCheckpoints))]);
     const variables = Object.fromEntries(
       tableIds.map((tableId) => [tableSchemas[tableId].envVar, { Ref: logicalIdOf(tables.tables[tableId]) }]),
     );

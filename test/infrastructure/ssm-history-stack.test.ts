@@ -52,7 +52,9 @@ beforeAll(() => {
 
 describe('SSM events', () => {
   it('routes exactly the sources’ detail-types from aws.ssm, through one rule on the default bus', () => {
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // Two rules: the SSM events' and the pollers' schedule.
+    template.resourceCountIs('AWS::Events::Rule', 2);
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }))).toHaveLength(1);
     const expected = [...new Set(historySources.flatMap((source) => source.eventDetailTypes))];
     expect(eventDetailTypesOf(historySources)).toEqual(expected);
     expect(expected).toEqual([
@@ -322,10 +324,10 @@ describe('collector permissions', () => {
     expect(resourcesOf(scoped[0] as PolicyStatement)).toEqual([scopedArn('association')]);
   });
 
-  it('writes with UpdateItem only, on exactly the tables the sources write', () => {
+  it('writes with UpdateItem only, on exactly the tables the sources write and the checkpoints (its counters)', () => {
     const dynamodb = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
     expect([...new Set(dynamodb.flatMap(actionsOf))]).toEqual(['dynamodb:UpdateItem']);
-    const written = tablesWrittenBy(historySources).map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
+    const written = [...tablesWrittenBy(historySources), 'pollCheckpoints' as const].map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
     expect(dynamodb.flatMap(resourcesOf)).toEqual(expect.arrayContaining(written));
     expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
   });

@@ -26,7 +26,7 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
   });
 
   it('creates a record with SSM fields and archive attributes on the first observation', async () => {
-    expect(await store.upsert(invocationObservation('InProgress', T1, { fields: { DocumentName: 'AWS-RunShellScript' } }))).toBe('written');
+    expect(await store.upsert(invocationObservation('InProgress', T1, { fields: { DocumentName: 'AWS-RunShellScript' } }))).toBe('created');
     const item = await store.get('commandInvocations', key);
     expect(item).toMatchObject({
       ...key,
@@ -109,7 +109,7 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       { Name: 'four', Output: 'short output stays whole' },
     ];
     const observation = invocationObservation('Failed', T1, { fields: { CommandPlugins: plugins }, complete: true });
-    expect(await store.upsert(observation)).toBe('written');
+    expect(await store.upsert(observation)).toBe('created');
     const item = await store.get('commandInvocations', key);
     const stored = item?.CommandPlugins as { Name: string; Output: string }[];
     expect(stored.map((plugin) => plugin.Name)).toEqual(['one', 'two', 'three', 'four']);

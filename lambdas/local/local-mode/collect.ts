@@ -11,8 +11,11 @@ export interface StoredRecord {
   readonly table: TableId;
   readonly key: RecordKey;
   readonly status: string;
-  /** "stale": the archive already held this or a later status, and kept it. */
-  readonly outcome: UpsertOutcome;
+  /**
+   * "stale": the archive already held this or a later status, and kept it. A record the
+   * write created is reported "written" too, as POST /events always has.
+   */
+  readonly outcome: Exclude<UpsertOutcome, 'created'>;
 }
 
 export interface CollectorConsumerDependencies {
@@ -38,7 +41,12 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
       store: {
         upsert: async (observation) => {
           const outcome = await deps.store.upsert(observation);
-          written.push({ table: observation.table, key: observation.key, status: observation.status, outcome });
+          written.push({
+            table: observation.table,
+            key: observation.key,
+            status: observation.status,
+            outcome: outcome === 'created' ? 'written' : outcome,
+          });
           return outcome;
         },
         get: (table, key) => deps.store.get(table, key),

@@ -1,0 +1,199 @@
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HistoryKind } from '../sources/history-source';
+
+/** The counters a checkpoint keeps. They only ever grow (UpdateItem ADD). */
+export interface CheckpointCounters {
+  /** Records the collector created for this kind (whoever produced them). */
+  readonly recordsStored: number;
+  /** Created records no event announced: a poller stored them first. */
+  readonly missedByEvents: number;
+  /** Listing calls SSM throttled (retried by the SDK, never fatal). */
+  readonly throttles: number;
+  /** Parents the pollers listed and enqueued (a parent listed by two polls counts twice). */
+  readonly parentsListed: number;
+}
+
+export type CounterName = keyof CheckpointCounters;
+export const counterNames: readonly CounterName[] = ['recordsStored', 'missedByEvents', 'throttles', 'parentsListed'];
+
+/** One kind's poller state, as the pollCheckpoints table holds it (ISO 8601 times). */
+export interface Checkpoint extends CheckpointCounters {
+  readonly kind: HistoryKind;
+  /** Parents that started before this are all archived (or enqueued); the next listing starts here, less the overlap. */
+  readonly watermark?: string;
+  /** The `since` of the listing in flight, kept so a resumed listing asks SSM the same question. */
+  readonly listingSince?: string;
+  /** Where the listing in flight goes on (the lister's opaque `next`); absent: none in flight. */
+  readonly position?: string;
+  /** When the listing in flight (or the last one) started: the watermark it earns when it completes. */
+  readonly listingStartedAt?: string;
+  /** The earliest start of a still-running parent the listing in flight has seen so far. */
+  readonly listingEarliestRunning?: string;
+  readonly lastPollStartedAt?: string;
+  readonly lastSuccessfulPollAt?: string;
+  /** The oldest parent time SSM returned for this kind: how far back SSM still holds history. */
+  readonly oldestSeen?: string;
+  readonly backfillStartedAt?: string;
+  readonly backfillCompletedAt?: string;
+}
+
+/**
+ * A change to a checkpoint's state. Absent (or undefined): left as is; null: removed.
+ * oldestSeen only ever moves back; backfillStartedAt and backfillCompletedAt are set once.
+ */
+export interface CheckpointPatch {
+  readonly watermark?: string | null;
+  readonly listingSince?: string | null;
+  readonly position?: string | null;
+  readonly listingStartedAt?: string | null;
+  readonly listingEarliestRunning?: string | null;
+  readonly lastPollStartedAt?: string;
+  readonly lastSuccessfulPollAt?: string;
+  readonly oldestSeen?: string;
+  readonly backfillStartedAt?: string;
+  readonly backfillCompletedAt?: string;
+  /** Counters added in the same write. */
+  readonly add?: Partial<CheckpointCounters>;
+}
+
+const replaceable = ['watermark', 'listingSince', 'position', 'listingStartedAt', 'listingEarliestRunning', 'lastPollStartedAt', 'lastSuccessfulPollAt'] as const;
+const setOnce = ['backfillStartedAt', 'backfillCompletedAt'] as const;
+const optionalStrings = [...replaceable, ...setOnce, 'oldestSeen'] as const;
+
+/** BatchGetItem's unprocessed keys are retried this many times before the store gives up. */
+const BATCH_GET_ATTEMPTS = 5;
+
+function checkpointFrom(kind: HistoryKind, item: Readonly<Record<string, unknown>> | undefined): Checkpoint {
+  const checkpoint: Record<string, unknown> = { kind };
+  for (const name of counterNames) {
+    const value = item?.[name];
+    checkpoint[name] = typeof value === 'number' ? value : 0;
+  }
+  for (const name of optionalStrings) {
+    const value = item?.[name];
+    if (typeof value === 'string') checkpoint[name] = value;
+  }
+  return checkpoint as unknown as Checkpoint;
+}
+
+function checkedCounters(add: Partial<CheckpointCounters> | undefined): [CounterName, number][] {
+  const counters: [CounterName, number][] = [];
+  for (const name of counterNames) {
+    const value = add?.[name];
+    if (value === undefined || value === 0) continue;
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`checkpoint counter ${name} only grows: cannot add ${value}`);
+    counters.push([name, value]);
+  }
+  return counters;
+}
+
+const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * The pollers' checkpoints, one item per kind in the pollCheckpoints table. Reads are by key
+ * (GetItem, BatchGetItem), never a Scan; every change is one UpdateItem, counters by ADD.
+ */
+export class CheckpointStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** A kind's checkpoint; a kind never polled has zero counters and no times. */
+  async get(kind: HistoryKind): Promise<Checkpoint> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind }, ConsistentRead: true }));
+    return checkpointFrom(kind, Item);
+  }
+
+  /** The checkpoints of these kinds, in their order: one BatchGetItem (unprocessed keys retried). */
+  async all(kinds: readonly HistoryKind[]): Promise<Checkpoint[]> {
+    const unique = [...new Set(kinds)];
+    const found = new Map<string, Record<string, unknown>>();
+    let keys: Record<string, unknown>[] = unique.map((kind) => ({ kind }));
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} checkpoint(s) unprocessed after ${BATCH_GET_ATTEMPTS} attempts`);
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const answer = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[this.tableName] ?? []) {
+        if (typeof item.kind === 'string') found.set(item.kind, item);
+      }
+      keys = [...(answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []), ...keys.slice(100)];
+    }
+    return kinds.map((kind) => checkpointFrom(kind, found.get(kind)));
+  }
+
+  /**
+   * One write of a kind's progress. oldestSeen is written only if older than the stored one
+   * (a condition on the same write; when it fails the rest is written without it).
+   */
+  async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<void> {
+    try {
+      await this.update(kind, patch, true);
+    } catch (error) {
+      if (patch.oldestSeen === undefined || !isConditionFailure(error)) throw error;
+      const { oldestSeen: _older, ...rest } = patch;
+      await this.update(kind, rest, false);
+    }
+  }
+
+  /** Counters added without a read (UpdateItem ADD). Negative amounts are refused: counters only grow. */
+  async addCounters(kind: HistoryKind, add: Partial<CheckpointCounters>): Promise<void> {
+    if (checkedCounters(add).length === 0) return;
+    await this.update(kind, { add }, false);
+  }
+
+  private async update(kind: HistoryKind, patch: CheckpointPatch, withOldest: boolean): Promise<void> {
+    const counters = checkedCounters(patch.add);
+    const names: Record<string, string> = {};
+    const values: Record<string, string | number> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const name of replaceable) {
+      const value = patch[name];
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      if (value === null) removes.push(`#${name}`);
+      else {
+        values[`:${name}`] = value;
+        sets.push(`#${name} = :${name}`);
+      }
+    }
+    for (const name of setOnce) {
+      const value = patch[name];
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = if_not_exists(#${name}, :${name})`);
+    }
+    let condition: string | undefined;
+    if (withOldest && patch.oldestSeen !== undefined) {
+      names['#oldestSeen'] = 'oldestSeen';
+      values[':oldestSeen'] = patch.oldestSeen;
+      sets.push('#oldestSeen = :oldestSeen');
+      condition = 'attribute_not_exists(#oldestSeen) OR #oldestSeen > :oldestSeen';
+    }
+    const adds = counters.map(([name, value]) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      return `#${name} :${name}`;
+    });
+    const clauses = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+      adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
+    ].filter((clause) => clause !== '');
+    if (clauses.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { kind },
+        UpdateExpression: clauses.join(' '),
+        ...(condition === undefined ? {} : { ConditionExpression: condition }),
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+}

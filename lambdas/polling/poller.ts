@@ -1,0 +1,213 @@
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { Log } from '../log';
+import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../sources/history-source';
+import type { Checkpoint, CheckpointPatch, CheckpointStore } from './checkpoint-store';
+import { attachListingMiddleware, ListingMeter, TokenBucket } from './rate-limit';
+import type { WorkSink } from './work-sink';
+
+/** How far back the first poll of a kind lists: AWS keeps Run Command and Automation history 30 days. */
+export const DEFAULT_BACKFILL_MS = 30 * 24 * 60 * 60 * 1000;
+/** How far before the watermark each listing starts, so late updates are caught. */
+export const DEFAULT_OVERLAP_MS = 10 * 60 * 1000;
+/** Listing calls per second per kind when not configured: well inside SSM's per-account limits. */
+export const DEFAULT_CALLS_PER_SECOND = 2;
+
+export interface PollerDependencies {
+  /** Kinds without a `lister` are skipped. */
+  readonly sources: readonly HistorySource[];
+  readonly ssm: SSMClient;
+  readonly checkpoints: Pick<CheckpointStore, 'get' | 'saveProgress' | 'addCounters'>;
+  readonly sink: WorkSink;
+  /** A work item as a work-queue message body (the collector's encodeWorkItem). */
+  readonly encode: (item: WorkItem) => string;
+  readonly now: () => Date;
+  readonly log: Log;
+  /** How far back a kind's first listing goes; default 30 days. */
+  readonly backfillMs?: number;
+  /** How far before the watermark each listing starts; default 10 minutes. */
+  readonly overlapMs?: number;
+  /** Listing calls per second: one figure for every kind, or per kind (others default). */
+  readonly callsPerSecond?: number | Readonly<Partial<Record<HistoryKind, number>>>;
+  /** The rate limiter's clock (milliseconds) and sleep; default the real ones. For tests. */
+  readonly rateClock?: { readonly now: () => number; readonly sleep: (ms: number) => Promise<void> };
+  /** Time this run has left, in milliseconds, shown in the progress lines (e.g. Lambda's remaining time). */
+  readonly timeLeftMs?: () => number;
+}
+
+export interface KindPollResult {
+  readonly kind: HistoryKind;
+  /** Pages listed by this run. */
+  readonly pages: number;
+  /** Parents listed and enqueued by this run. */
+  readonly parentsListed: number;
+  /** True when this run finished the kind's listing (the watermark moved). */
+  readonly complete: boolean;
+  /** The kind's watermark after this run. */
+  readonly watermark?: string;
+  /** Throttled SSM attempts this run saw for the kind. */
+  readonly throttles: number;
+  /** Why this kind's run failed (also logged); its checkpoint keeps its place. */
+  readonly error?: string;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function earlier(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(b) < Date.parse(a) ? b : a;
+}
+
+function callsPerSecondOf(deps: PollerDependencies, kind: HistoryKind): number {
+  const configured = deps.callsPerSecond;
+  if (typeof configured === 'number') return configured;
+  return configured?.[kind] ?? DEFAULT_CALLS_PER_SECOND;
+}
+
+/**
+ * One poll of every kind that has a lister, kinds concurrently. Each kind lists the parents
+ * SSM holds that started or changed since its watermark (less an overlap; the first poll goes
+ * back `backfillMs`), page by page, and enqueues one work item per parent: the collector stays
+ * the only writer. Per page the items are enqueued first and the place saved after, so a crash
+ * loses nothing (at worst a page is enqueued twice; the collector is idempotent). When
+ * `shouldStop()` says time is up, the kind stops between pages with its place saved and the
+ * next run resumes there. One kind's failure is logged and returned; the others go on.
+ */
+export async function pollOnce(deps: PollerDependencies, shouldStop: () => boolean): Promise<KindPollResult[]> {
+  attachListingMiddleware(deps.ssm);
+  const polled = deps.sources.filter((source): source is HistorySource & { lister: ParentLister } => source.lister !== undefined);
+  return Promise.all(polled.map((source) => pollKind(deps, source.kind, source.lister, shouldStop)));
+}
+
+async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: ParentLister, shouldStop: () => boolean): Promise<KindPollResult> {
+  const bucket = new TokenBucket({
+    callsPerSecond: callsPerSecondOf(deps, kind),
+    ...(deps.rateClock ? { now: deps.rateClock.now, sleep: deps.rateClock.sleep } : {}),
+  });
+  const meter = new ListingMeter(bucket);
+  let pages = 0;
+  let parentsListed = 0;
+  let throttlesSaved = 0;
+  let watermark: string | undefined;
+  try {
+    const startedAt = deps.now();
+    const checkpoint: Checkpoint = await deps.checkpoints.get(kind);
+    watermark = checkpoint.watermark;
+    const backfill = checkpoint.watermark === undefined;
+    let since: string;
+    let position: string | undefined;
+    let listingStartedAt: string;
+    let earliestRunning: string | undefined;
+    if (checkpoint.position !== undefined && checkpoint.listingSince !== undefined) {
+      // A listing in flight: ask SSM the same question from where the last run stopped.
+      since = checkpoint.listingSince;
+      position = checkpoint.position;
+      listingStartedAt = checkpoint.listingStartedAt ?? startedAt.toISOString();
+      earliestRunning = checkpoint.listingEarliestRunning;
+      await deps.checkpoints.saveProgress(kind, { lastPollStartedAt: startedAt.toISOString() });
+    } else {
+      const from = checkpoint.watermark !== undefined ? Date.parse(checkpoint.watermark) : startedAt.getTime() - (deps.backfillMs ?? DEFAULT_BACKFILL_MS);
+      since = iso(from - (deps.overlapMs ?? DEFAULT_OVERLAP_MS));
+      listingStartedAt = startedAt.toISOString();
+      await deps.checkpoints.saveProgress(kind, {
+        lastPollStartedAt: listingStartedAt,
+        listingSince: since,
+        listingStartedAt,
+        listingEarliestRunning: null,
+        position: null,
+        ...(backfill ? { backfillStartedAt: listingStartedAt } : {}),
+      });
+    }
+    let knownOldest = checkpoint.oldestSeen;
+    let restarted = false;
+    deps.log.info(position === undefined ? 'Poll listing started' : 'Poll listing resumed', { kind, since, backfill });
+
+    for (;;) {
+      if (shouldStop()) {
+        deps.log.info('Poll stopped for time; the next run resumes the listing', { kind, pages, parentsListed, throttles: meter.throttles });
+        await saveThrottles();
+        return { kind, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles };
+      }
+      const from = position;
+      let page: ListedPage;
+      try {
+        page = await meter.run(() => lister.listPage(deps.ssm, since, from, deps.now()));
+      } catch (error) {
+        // SSM's tokens expire: a saved place it no longer knows restarts the same listing
+        // from its first page (once per run). What is sent again is collected idempotently.
+        if (from === undefined || restarted || !(error instanceof Error && error.name === 'InvalidNextToken')) throw error;
+        restarted = true;
+        deps.log.warn('Saved listing position expired; listing again from the start', { kind, since });
+        position = undefined;
+        await deps.checkpoints.saveProgress(kind, { position: null });
+        continue;
+      }
+      pages++;
+      // Enqueue first: until the place is saved, a crash only means this page is listed again.
+      if (page.items.length > 0) await deps.sink.send(page.items.map((item) => deps.encode(item)));
+      parentsListed += page.items.length;
+      earliestRunning = earlier(earliestRunning, page.earliestRunning);
+      // Only an older one is written (the store keeps the minimum anyway): no failed condition per page.
+      const oldestSeen =
+        page.oldestSeen !== undefined && (knownOldest === undefined || Date.parse(page.oldestSeen) < Date.parse(knownOldest)) ? page.oldestSeen : undefined;
+      const add = { parentsListed: page.items.length, throttles: meter.throttles - throttlesSaved };
+      const complete = page.next === undefined;
+      let patch: CheckpointPatch;
+      if (!complete) {
+        patch = {
+          position: page.next,
+          ...(earliestRunning !== undefined ? { listingEarliestRunning: earliestRunning } : {}),
+          ...(oldestSeen !== undefined ? { oldestSeen } : {}),
+          add,
+        };
+      } else {
+        // Parents that started before the listing did are all enqueued, except those still
+        // running: the watermark stays at or before the earliest of them, so they are listed
+        // (and re-collected) until they finish.
+        watermark = earlier(listingStartedAt, earliestRunning) as string;
+        const finishedAt = deps.now().toISOString();
+        patch = {
+          watermark,
+          position: null,
+          listingSince: null,
+          listingStartedAt: null,
+          listingEarliestRunning: null,
+          lastSuccessfulPollAt: finishedAt,
+          backfillCompletedAt: finishedAt,
+          ...(oldestSeen !== undefined ? { oldestSeen } : {}),
+          add,
+        };
+      }
+      await deps.checkpoints.saveProgress(kind, patch);
+      throttlesSaved += add.throttles;
+      if (oldestSeen !== undefined) knownOldest = oldestSeen;
+      position = page.next;
+      deps.log.info('Poll progress', {
+        kind,
+        pages,
+        parentsListed,
+        pageParents: page.items.length,
+        throttles: meter.throttles,
+        backfill,
+        complete,
+        ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs() } : {}),
+      });
+      if (complete) {
+        deps.log.info('Poll listing complete', { kind, pages, parentsListed, watermark, throttles: meter.throttles, backfill });
+        return { kind, pages, parentsListed, complete: true, watermark, throttles: meter.throttles };
+      }
+    }
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    deps.log.error('Poll failed for this kind; its checkpoint keeps its place', { kind, pages, parentsListed, throttles: meter.throttles, error: message });
+    await saveThrottles().catch(() => undefined);
+    return { kind, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles, error: message };
+  }
+
+  async function saveThrottles(): Promise<void> {
+    const unsaved = meter.throttles - throttlesSaved;
+    if (unsaved <= 0) return;
+    await deps.checkpoints.addCounters(kind, { throttles: unsaved });
+    throttlesSaved += unsaved;
+  }
+}
