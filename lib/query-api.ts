@@ -20,6 +20,8 @@ export const queryRoutes = [
   { method: apigwv2.HttpMethod.GET, path: '/executions' },
   /** One node's history, newest first. */
   { method: apigwv2.HttpMethod.GET, path: '/instances/{instanceId}/history' },
+  /** Collection health per kind: watermark, last poll, records stored, missed by events. */
+  { method: apigwv2.HttpMethod.GET, path: '/status' },
 ] as const;
 
 /**

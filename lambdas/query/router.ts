@@ -9,8 +9,10 @@ import { ListingTokens } from './paging';
 import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
 import type { RunCommandContext } from './ssm-endpoint/run-command';
+import { CheckpointStore } from '../polling/checkpoint-store';
 import { instanceHistory } from './views/instance-history';
 import { ViewRequestError } from './views/parameters';
+import { archiveStatus, type StatusPage } from './views/status';
 import { timeline } from './views/timeline';
 import type { ViewContext, ViewPage } from './views/view-context';
 
@@ -29,6 +31,8 @@ import type { ViewContext, ViewPage } from './views/view-context';
  *                                       DescribeMaintenanceWindowExecutionTaskInvocations)
  *   GET  /executions                    the timeline (kind, status, since, until, limit, nextToken)
  *   GET  /instances/{instanceId}/history one node's history (status, since, until, limit, nextToken)
+ *   GET  /status                        per kind: watermark, last poll, records stored, missed by
+ *                                       events, throttles, oldest record SSM returned
  *
  * Every route reads with a Query on a key or an index, GetItem or BatchGetItem; none scans.
  */
@@ -46,7 +50,8 @@ export interface QueryApiDependencies {
 type Route =
   | { readonly name: 'ssm'; readonly method: 'POST' }
   | { readonly name: 'executions'; readonly method: 'GET' }
-  | { readonly name: 'instanceHistory'; readonly method: 'GET'; readonly instanceId: string };
+  | { readonly name: 'instanceHistory'; readonly method: 'GET'; readonly instanceId: string }
+  | { readonly name: 'status'; readonly method: 'GET' };
 
 export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const now = deps.now ?? (() => new Date());
@@ -55,10 +60,11 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const tokens = new ListingTokens(new PageTokens(deps.pageTokenKey));
   const ssm: RunCommandContext = { reader, tokens, now };
   const views: ViewContext = { reader, tokens };
+  const checkpoints = new CheckpointStore(deps.db, deps.tableNames.pollCheckpoints);
 
   return async (request: ApiRequest): Promise<ApiResponse> => {
     const route = routeOf(request.path);
-    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: POST /, GET /executions, GET /instances/{instanceId}/history`);
+    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: POST /, GET /executions, GET /instances/{instanceId}/history, GET /status`);
     if (request.method !== route.method) {
       return messageResponse(405, `${request.method} is not allowed on ${request.path}; use ${route.method}`, { allow: route.method });
     }
@@ -69,6 +75,8 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
         return answerView(() => timeline(request.query, views), log);
       case 'instanceHistory':
         return answerView(() => instanceHistory(route.instanceId, request.query, views), log);
+      case 'status':
+        return answerView(() => archiveStatus(request.query, checkpoints), log);
     }
   };
 }
@@ -78,6 +86,7 @@ function routeOf(path: string): Route | undefined {
   if (path === '/' || path === '') return { name: 'ssm', method: 'POST' };
   const segments = path.replace(/\/$/, '').split('/').slice(1);
   if (segments.length === 1 && segments[0] === 'executions') return { name: 'executions', method: 'GET' };
+  if (segments.length === 1 && segments[0] === 'status') return { name: 'status', method: 'GET' };
   if (segments.length === 3 && segments[0] === 'instances' && segments[2] === 'history' && segments[1]) {
     return { name: 'instanceHistory', method: 'GET', instanceId: decodeSegment(segments[1]) };
   }
@@ -93,7 +102,7 @@ function decodeSegment(segment: string): string {
   }
 }
 
-async function answerView(view: () => Promise<ViewPage>, log: QueryLog): Promise<ApiResponse> {
+async function answerView(view: () => Promise<ViewPage | StatusPage>, log: QueryLog): Promise<ApiResponse> {
   try {
     return jsonResponse(200, await view());
   } catch (error) {

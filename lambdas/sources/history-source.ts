@@ -3,7 +3,8 @@ import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from '../status';
 
 /** The four history kinds of shared/DESIGN.md. */
-export type HistoryKind = 'run-command' | 'automation' | 'association' | 'maintenance-window';
+export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window'] as const;
+export type HistoryKind = (typeof historyKinds)[number];
 
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';

@@ -35,9 +35,9 @@ interface CfnResource {
 const resourcesOfType = (type: string) => Object.values(template.findResources(type) as Record<string, CfnResource>);
 
 describe('query API routes', () => {
-  it('serves exactly the SSM-compatible POST / and the two archive views', () => {
+  it('serves exactly the SSM-compatible POST /, the two archive views and the status', () => {
     const routeKeys = resourcesOfType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey);
-    expect(routeKeys.sort()).toEqual(['GET /executions', 'GET /instances/{instanceId}/history', 'POST /']);
+    expect(routeKeys.sort()).toEqual(['GET /executions', 'GET /instances/{instanceId}/history', 'GET /status', 'POST /']);
   });
 
   it('requires IAM (SigV4) authorization on every route', () => {
@@ -64,7 +64,7 @@ describe('query API routes', () => {
     const permissions = resourcesOfType('AWS::Lambda::Permission').filter(
       (permission) => JSON.stringify(permission.Properties.FunctionName) === JSON.stringify(getAtt(functionId)),
     );
-    expect(permissions).toHaveLength(3);
+    expect(permissions).toHaveLength(4);
     for (const permission of permissions) {
       expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
       expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`:execute-api:`);
@@ -205,8 +205,8 @@ describe('QueryApi props', () => {
     const statements = statementsOfRole(Template.fromStack(scope), logicalIdOf(role));
     expect(statements.flatMap(actionsOf)).toEqual(['execute-api:Invoke']);
     const arns = statements.flatMap(resourcesOf).map((arn) => JSON.stringify(arn));
-    expect(arns).toHaveLength(3);
-    for (const suffix of ['/$default/POST/', '/$default/GET/executions', '/$default/GET/instances/*/history']) {
+    expect(arns).toHaveLength(4);
+    for (const suffix of ['/$default/POST/', '/$default/GET/executions', '/$default/GET/instances/*/history', '/$default/GET/status']) {
       expect(arns.some((arn) => arn.includes(suffix))).toBe(true);
     }
   });
