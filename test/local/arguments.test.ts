@@ -85,7 +85,8 @@ describe('the startup text', () => {
     expect(text).toContain('http://127.0.0.1:40000');
     expect(text).toContain('/work/main/.local-data/dynalite');
     expect(text).toContain('the SSM simulator at http://127.0.0.1:40001\n               (no AWS credentials in the environment)');
-    expect(text).toContain('--poll-interval 5m is kept for them');
+    expect(text).toContain('Pollers      every 5m (--poll-interval)');
+    expect(text).toContain('/status');
     expect(text).toContain("curl -s 'http://127.0.0.1:3000/executions?limit=5'");
     expect(text).toMatch(/AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\\n\s+aws ssm list-command-invocations --endpoint-url http:\/\/127\.0\.0\.1:3000 --details/);
     expect(text).toContain('npx ssm-history executions --endpoint http://127.0.0.1:3000');

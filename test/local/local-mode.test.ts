@@ -28,7 +28,8 @@ const logger = recordingLog();
 const options = (dataDir: string, extra: Partial<LocalModeOptions> = {}): LocalModeOptions => ({
   port: 0,
   dataDir,
-  pollIntervalMs: 60_000,
+  // No pollers here: these tests compare exactly what their own events stored (see the pollers' own test).
+  pollIntervalMs: 0,
   env: {},
   logger,
   commandIntervalMs: 0,

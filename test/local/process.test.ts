@@ -66,14 +66,12 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
   });
 
   it('starts, prints its banner, answers, and exits 0 on SIGINT', async () => {
-    const started = Date.now();
     const local = await start(dataDir.path);
-    // Ready: the first query is answered, from the seeded day.
+    // Ready: the first query is answered, from the seeded day. (How fast is `npm run bench`'s
+    // business, not a test's: timings here depend on the machine's load.)
     const executions = await request(`${local.url}/executions?limit=5`);
-    const readyMs = Date.now() - started;
     expect(executions.status).toBe(200);
     expect(executions.body.items).toHaveLength(5);
-    expect(readyMs).toBeLessThan(10_000);
 
     const response = await postEvent(local.url, invocationEvent);
     expect(response.status).toBe(202);
@@ -82,7 +80,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
     const text = local.output();
     expect(text).toContain('the SSM simulator at http://127.0.0.1:');
     expect(text).toContain(', collected now');
-    expect(text).toContain('--poll-interval 2m is kept for them');
+    expect(text).toContain('Pollers      every 2m (--poll-interval)');
     expect(text).toContain(`aws ssm list-command-invocations --endpoint-url ${local.url} --details`);
 
     local.child.kill('SIGINT');

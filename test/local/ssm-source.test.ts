@@ -49,7 +49,8 @@ describe('local mode with other sources and stores', () => {
   const options = (dataDir: string, extra: Partial<LocalModeOptions>): LocalModeOptions => ({
     port: 0,
     dataDir,
-    pollIntervalMs: 60_000,
+    // No pollers: with fake credentials there is no real SSM to poll.
+    pollIntervalMs: 0,
     logger,
     env: {},
     ...extra,

@@ -1,6 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../collector/collector';
 import type { Log } from '../../log';
+import type { CheckpointStore } from '../../polling/checkpoint-store';
 import type { HistorySource } from '../../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../../store/record-store';
 import type { RecordKey, TableId } from '../../store/schema';
@@ -24,6 +25,8 @@ export interface CollectorConsumerDependencies {
   readonly store: Pick<RecordStore, 'upsert' | 'get'>;
   readonly logger: Log;
   readonly parentConcurrency: number;
+  /** Counters per kind (records stored, missed by events), as the deployed collector keeps them. */
+  readonly checkpoints?: Pick<CheckpointStore, 'addCounters'>;
 }
 
 /**
@@ -53,6 +56,7 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
       },
       logger: deps.logger,
       parentConcurrency: deps.parentConcurrency,
+      ...(deps.checkpoints !== undefined ? { checkpoints: deps.checkpoints } : {}),
     });
     const batch = await collector.collect(messages);
     deps.logger.debug('Collected batch', {

@@ -5,11 +5,13 @@ import type { ApiHandler } from '../../query/http';
 import { serveApi, type ServedApi } from '../../query/node-http';
 import { createQueryApi } from '../../query/router';
 import { historySources } from '../../sources';
+import { CheckpointStore } from '../../polling/checkpoint-store';
 import { RecordStore } from '../../store/record-store';
 import type { TableNames } from '../../store/schema';
 import { collectorConsumer, type StoredRecord } from './collect';
 import { openArchiveDatabase, type ArchiveDatabase } from './dynamodb';
 import { RequestGate } from './gate';
+import { LocalPollers } from './pollers';
 import { eventsRoute, localRoutes } from './routes';
 import { SimulatedSsm } from './simulated-ssm';
 import { chooseSsmSource, createSsmClient, describeSsmSource, type SsmSourceChoice } from './ssm-source';
@@ -31,7 +33,7 @@ export interface LocalModeOptions {
   readonly ssmEndpoint?: string;
   readonly dynamodbEndpoint?: string;
   readonly region?: string;
-  /** Kept for the pollers, which do not exist yet. */
+  /** The pollers' interval; 0: no pollers (tests that want only what they send). */
   readonly pollIntervalMs: number;
   /** Where credentials and the Region are looked up. Default process.env. */
   readonly env?: NodeJS.ProcessEnv;
@@ -81,6 +83,8 @@ export interface LocalModeSummary {
 export interface LocalMode extends LocalModeSummary {
   /** The simulator, when it is the SSM source (tests send commands through it). */
   readonly simulator: SimulatedSsm | undefined;
+  /** The pollers, unless pollIntervalMs is 0 (tests can poll at once with pollNow()). */
+  readonly pollers: LocalPollers | undefined;
   /** Stops taking requests and events, collects what is queued, closes everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -129,6 +133,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
     const ssm: SSMClient = createSsmClient(choice, simulatorEndpoint);
     cleanups.push(async () => ssm.destroy());
+    const checkpoints = new CheckpointStore(database.doc, database.tableNames.pollCheckpoints);
     const queue = new LocalWorkQueue<readonly StoredRecord[]>({
       consume: collectorConsumer({
         sources: historySources,
@@ -136,6 +141,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         store: new RecordStore(database.doc, database.tableNames),
         logger,
         parentConcurrency: 4,
+        checkpoints,
       }),
       logger,
       // As deployed: the event source's maximum concurrency (ssmHistory:collectorMaxConcurrency).
@@ -162,6 +168,15 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       simulated.startLive((body) => queue.post(body));
     }
     gate.open();
+    // The pollers start once the archive answers: their first poll (the backfill) runs in the background.
+    const pollers =
+      options.pollIntervalMs > 0
+        ? new LocalPollers({ sources: historySources, ssm, checkpoints, post: (body) => queue.post(body), intervalMs: options.pollIntervalMs, log: logger })
+        : undefined;
+    if (pollers) {
+      cleanups.push(() => pollers.stop());
+      pollers.start();
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -178,7 +193,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     };
 
     const summary = describe({ server, dataDir, region, options, database, choice, simulatorEndpoint, seed, started });
-    return { ...summary, simulator: simulated, stop };
+    return { ...summary, simulator: simulated, pollers, stop };
   } catch (error) {
     await cleanUp();
     throw error;
