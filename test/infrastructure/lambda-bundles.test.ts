@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { collectorEntry, lambdaBundling, queryEntry } from '../../lib/lambda-bundling';
+import { collectorEntry, lambdaBundling, pollerEntry, queryEntry } from '../../lib/lambda-bundling';
 import { defaultProvider } from '../../lambdas/lambda-credentials';
 import { tableIds, tableSchemas } from '../../lambdas/store/schema';
 
@@ -17,7 +17,7 @@ const bundles = new Map<string, { file: string; inputs: string[] }>();
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'ssm-history-bundles-'));
-  for (const [name, entry] of [['collector', collectorEntry], ['query', queryEntry]] as const) {
+  for (const [name, entry] of [['collector', collectorEntry], ['query', queryEntry], ['poller', pollerEntry]] as const) {
     const file = path.join(outDir, `${name}.mjs`);
     const result = await build({ ...lambdaBundling, entryPoints: [entry], outfile: file, metafile: true, logLevel: 'error' });
     const metafile: Metafile = result.metafile;
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-test.each(['collector', 'query'])('the %s bundle holds none of the default chain (SSO, INI, STS clients)', (name) => {
+test.each(['collector', 'query', 'poller'])('the %s bundle holds none of the default chain (SSO, INI, STS clients)', (name) => {
   const inputs = bundles.get(name)?.inputs ?? [];
   expect(inputs.some((input) => input.includes('lambdas/lambda-credentials.ts'))).toBe(true);
   expect(inputs.filter((input) => /credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients/.test(input))).toEqual([]);
