@@ -3,6 +3,7 @@ import type { Log } from '../log';
 import type { CheckpointStore } from '../polling/checkpoint-store';
 import {
   MalformedMessageError,
+  PartialCollectionError,
   type HistoryKind,
   type HistorySource,
   type Observation,
@@ -109,7 +110,17 @@ export class Collector {
       try {
         const source = this.sourcesByKind.get(first.kind);
         if (!source) throw new Error(`no source for kind ${first.kind}`);
-        const observations = coalesceObservations(await source.collect(items, { ...this.deps.clients, archive: this.deps.store }, this.now));
+        let gathered: readonly Observation[];
+        let partial: PartialCollectionError | undefined;
+        try {
+          gathered = await source.collect(items, { ...this.deps.clients, archive: this.deps.store }, this.now);
+        } catch (error) {
+          if (!(error instanceof PartialCollectionError)) throw error;
+          // Store what was gathered, then fail the messages: the retry starts past it.
+          partial = error;
+          gathered = error.observations;
+        }
+        const observations = coalesceObservations(gathered);
         // A parent that settles its children is written last: if a child's write fails, it
         // stays unsettled and the retry fetches the children again.
         const write = async (observation: Observation) => {
@@ -137,6 +148,7 @@ export class Collector {
         };
         await forEachBounded(observations.filter((o) => o.settlesChildren !== true), WRITES_PER_PARENT, write);
         await forEachBounded(observations.filter((o) => o.settlesChildren === true), WRITES_PER_PARENT, write);
+        if (partial !== undefined) throw partial;
       } catch (error) {
         this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
           kind: first.kind,

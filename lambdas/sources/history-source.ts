@@ -104,6 +104,22 @@ export interface ArchiveLookup {
   get(table: TableId, key: RecordKey): Promise<Readonly<Record<string, unknown>> | undefined>;
 }
 
+/**
+ * A collection that failed part way, with what it had gathered: the collector stores those
+ * observations, then fails the messages so they are retried. For a parent whose pass is long
+ * (a poller's backfill of an association's month of executions), each retry then starts past
+ * what is stored and settled instead of from nothing.
+ */
+export class PartialCollectionError extends Error {
+  constructor(
+    readonly observations: readonly Observation[],
+    options: { cause: unknown },
+  ) {
+    super(`collected ${observations.length} records before failing: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+    this.name = 'PartialCollectionError';
+  }
+}
+
 /** Any SSM-compatible client: the real SSMClient against AWS, local mode or the simulator. */
 export interface SourceClients {
   readonly ssm: SSMClient;

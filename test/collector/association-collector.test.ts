@@ -152,6 +152,39 @@ describe('Collector, State Manager (SSM mocked per call, DynamoDB real: dynalite
     }
   });
 
+  it('keeps what a long pass gathered when a later call fails: the retry reads only the rest', async () => {
+    const finished = [1, 2, 3].map((n) => execution(n, 'Success'));
+    ssmMock.on(DescribeAssociationExecutionsCommand).resolves({ AssociationExecutions: finished });
+    const targetsOf = (n: number) => ({
+      AssociationExecutionTargets: [
+        { AssociationId: ASSOCIATION_ID, ExecutionId: finished[n - 1]?.ExecutionId, ResourceId: `i-${n}`, ResourceType: 'ManagedInstance', Status: 'Success' },
+      ],
+    });
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand, { ExecutionId: finished[0]?.ExecutionId }).resolves(targetsOf(1));
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand, { ExecutionId: finished[1]?.ExecutionId }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand, { ExecutionId: finished[2]?.ExecutionId }).resolves(targetsOf(3));
+    const message = queueMessage(associationSample);
+
+    const first = await collector.collect([message]);
+    expect(first.failedMessageIds).toEqual([message.id]);
+    expect(first.failureReasons.get(message.id)).toMatch(/PartialCollectionError: collected 2 records before failing: Rate exceeded/);
+    // The first execution is whole and settled; the second is not stored; nothing after the failure was read.
+    const stored = (n: number) => store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: finished[n - 1]?.ExecutionId as string });
+    expect(await stored(1)).toMatchObject({ Status: 'Success', childrenComplete: true });
+    expect(await stored(2)).toBeUndefined();
+    expect(ssmMock.commandCalls(DescribeAssociationExecutionTargetsCommand)).toHaveLength(2);
+
+    ssmMock.on(DescribeAssociationExecutionTargetsCommand, { ExecutionId: finished[1]?.ExecutionId }).resolves(targetsOf(2));
+    const retry = await collector.collect([message]);
+    expect(retry.failedMessageIds).toEqual([]);
+    // Only the two executions the first pass did not finish are read again.
+    expect(ssmMock.commandCalls(DescribeAssociationExecutionTargetsCommand).slice(2).map((call) => call.args[0].input.ExecutionId)).toEqual([
+      finished[1]?.ExecutionId,
+      finished[2]?.ExecutionId,
+    ]);
+    for (const n of [1, 2, 3]) expect(await stored(n)).toMatchObject({ childrenComplete: true });
+  });
+
   it('makes no SSM call for Pending and InProgress events', async () => {
     const pending = { ...associationSample, detail: { ...associationSample.detail, status: 'Pending' } };
     const running = { ...instanceSample, detail: { ...instanceSample.detail, status: 'InProgress' } };

@@ -1,7 +1,7 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { associationStatuses, statusInfo } from '../../status';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { ArchiveLookup, HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import { PartialCollectionError, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../history-source';
 import { archiveAttributes } from '../../store/record-store';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
@@ -38,30 +38,42 @@ async function collect(items: readonly WorkItem[], { ssm, archive }: SourceClien
   const finished = new Set<string>();
   try {
     executions = await listAssociationExecutions(ssm, associationId, unbounded ? undefined : since);
+  } catch (error) {
+    if (!(error instanceof ParentNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
+    // Deleted, or older than SSM's memory: the events themselves hold nothing to keep.
+    return observations;
+  }
+  const gathered = (): Observation[] => {
+    const observedAt = now();
+    const all = [...observations];
+    for (const execution of executions) {
+      const id = execution.ExecutionId ?? '';
+      // Only what is whole: a finished execution without all its targets waits for the retry.
+      if (settled.has(id) || (statusInfo(associationStatuses, execution.Status ?? 'Pending').terminal && !finished.has(id))) continue;
+      const observation = associationExecutionObservation(execution, { observedAt, producers });
+      all.push(finished.has(id) ? { ...observation, settlesChildren: true } : observation);
+    }
+    for (const target of targets) all.push(associationExecutionTargetObservation(target, { observedAt, producers }));
+    return all;
+  };
+  try {
     for (const execution of executions) {
       if (execution.ExecutionId === undefined || !statusInfo(associationStatuses, execution.Status ?? 'Pending').terminal) continue;
       if (await isSettled(archive, associationId, execution)) {
         settled.add(execution.ExecutionId);
         continue;
       }
-      targets.push(...(await listAssociationExecutionTargets(ssm, associationId, execution.ExecutionId)));
+      const executionTargets = await listAssociationExecutionTargets(ssm, associationId, execution.ExecutionId);
+      targets.push(...executionTargets);
       finished.add(execution.ExecutionId);
     }
   } catch (error) {
+    // What is whole so far is stored, settled, and skipped by the retry.
+    if (finished.size > 0) throw new PartialCollectionError(gathered(), { cause: error });
     if (!(error instanceof ParentNotFoundError) || mayNotBeVisibleYet(items, now())) throw error;
-    // Deleted, or older than SSM's memory: the events themselves hold nothing to keep.
     return observations;
   }
-
-  const observedAt = now();
-  for (const execution of executions) {
-    const id = execution.ExecutionId ?? '';
-    if (settled.has(id)) continue;
-    const observation = associationExecutionObservation(execution, { observedAt, producers });
-    observations.push(finished.has(id) ? { ...observation, settlesChildren: true } : observation);
-  }
-  for (const target of targets) observations.push(associationExecutionTargetObservation(target, { observedAt, producers }));
-  return observations;
+  return gathered();
 }
 
 /**
