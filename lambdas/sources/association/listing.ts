@@ -1,6 +1,7 @@
 import { DescribeAssociationExecutionsCommand, ListAssociationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { associationStatuses, statusInfo } from '../../status';
 import type { ListedPage, ParentLister, WorkItem } from '../history-source';
+import { earlier } from '../listed-parents';
 import { createdTimeFilterValue } from './fetch';
 
 /**
@@ -76,7 +77,6 @@ function listingBound(since: string): string {
   return new Date(Math.floor(ms / 1000) * 1000 - 1000).toISOString();
 }
 
-const earlier = (a: string | undefined, b: string): string => (a === undefined || b < a ? b : a);
 const isGone = (error: unknown): boolean => error instanceof Error && error.name === 'AssociationDoesNotExist';
 
 async function listPage(ssm: SSMClient, since: string, position: string | undefined, now: Date): Promise<ListedPage> {

@@ -1,6 +1,7 @@
 import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { maintenanceWindowStatuses, statusInfo } from '../../status';
 import type { ListedPage, ParentLister, WorkItem } from '../history-source';
+import { earlier } from '../listed-parents';
 import { executedFilterValue } from './fetch';
 
 /**
@@ -65,7 +66,6 @@ function writePosition(place: Place): string {
   });
 }
 
-const earlier = (a: string | undefined, b: string): string => (a === undefined || b < a ? b : a);
 const isGone = (error: unknown): boolean => error instanceof Error && error.name === 'DoesNotExistException';
 
 async function listPage(ssm: SSMClient, since: string, position: string | undefined, now: Date): Promise<ListedPage> {

@@ -1,0 +1,58 @@
+import type { ListedPage, WorkItem } from './history-source';
+
+/**
+ * What the kinds' listers share: SSM's time filter values, the position of a listing that
+ * pages with one NextToken, and the page a lister hands the poller (its work items, the
+ * oldest parent seen, the earliest one still running).
+ */
+
+/** A listing filter's time value: ISO 8601 cut to the second (never later than `iso`), UTC. */
+export function secondsFilterValue(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`not an ISO 8601 time: ${iso}`);
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The earlier of two ISO 8601 times (UTC, same format: string order is time order). */
+export const earlier = (a: string | undefined, b: string): string => (a === undefined || b < a ? b : a);
+
+/** A one-level listing's position: the JSON `{"nextToken": "<SSM NextToken>"}`. */
+export const tokenPosition = (nextToken: string): string => JSON.stringify({ nextToken });
+
+/** The SSM NextToken in a one-level listing's position; undefined for the first page. */
+export function readTokenPosition(what: string, position: string | undefined): string | undefined {
+  if (position === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(position);
+  } catch (error) {
+    throw new RangeError(`${what} listing position is not JSON`, { cause: error });
+  }
+  const token = typeof parsed === 'object' && parsed !== null ? (parsed as { nextToken?: unknown }).nextToken : undefined;
+  if (typeof token !== 'string' || token.length === 0) throw new RangeError(`${what} listing position has no nextToken`);
+  return token;
+}
+
+/** A listed page in the making: each parent's work item, and the times the poller's watermark needs. */
+export class ListedParents {
+  private readonly items: WorkItem[] = [];
+  private oldestSeen: string | undefined;
+  private earliestRunning: string | undefined;
+
+  /** A listed parent: its work item, when it started (ISO 8601, if SSM says), whether it has finished. */
+  add(item: WorkItem, startedAt: string | undefined, finished: boolean): void {
+    this.items.push(item);
+    if (startedAt === undefined) return;
+    this.oldestSeen = earlier(this.oldestSeen, startedAt);
+    if (!finished) this.earliestRunning = earlier(this.earliestRunning, startedAt);
+  }
+
+  page(next: string | undefined): ListedPage {
+    return {
+      items: this.items,
+      ...(next !== undefined ? { next } : {}),
+      ...(this.oldestSeen !== undefined ? { oldestSeen: this.oldestSeen } : {}),
+      ...(this.earliestRunning !== undefined ? { earliestRunning: this.earliestRunning } : {}),
+    };
+  }
+}
