@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { publishCollectionMetrics } from '../collector/collection-metrics';
 import { Collector } from '../collector/collector';
 import { collectorConfigFrom } from '../config';
 import { createLog } from '../log';
@@ -17,6 +19,7 @@ import { RecordStore } from '../store/record-store';
  */
 const config = collectorConfigFrom(process.env);
 const logger = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
+const metrics = new Metrics({ namespace: 'SsmHistory', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history' });
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const collector = new Collector({
   sources: historySources,
@@ -40,5 +43,6 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     stale: result.stale,
     failed: result.failedMessageIds.length,
   });
+  publishCollectionMetrics(metrics, result.byKind);
   return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
 };
