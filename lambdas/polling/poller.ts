@@ -182,10 +182,13 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
       throttlesSaved += add.throttles;
       if (oldestSeen !== undefined) knownOldest = oldestSeen;
       position = page.next;
+      // What the collector has stored of this kind so far (its counters): a long backfill shows it growing.
+      const { recordsStored } = await deps.checkpoints.get(kind);
       deps.log.info('Poll progress', {
         kind,
         pages,
         parentsListed,
+        recordsStored,
         pageParents: page.items.length,
         throttles: meter.throttles,
         backfill,

@@ -29,7 +29,13 @@ describe('local mode pollers', () => {
     const results = await pollers.pollNow();
     expect(results.map((result) => result.kind).sort()).toEqual(['association', 'automation', 'maintenance-window', 'run-command']);
     expect(results.every((result) => result.complete && result.error === undefined)).toBe(true);
-    expect(logger.entries.some((entry) => entry.message === 'Poll progress')).toBe(true);
+    // A progress line per page: kind, parents listed, records stored, throttles, time left.
+    const progress = logger.entries.filter((entry) => entry.message === 'Poll progress').map((entry) => entry.attributes ?? {});
+    expect(progress.length).toBeGreaterThan(0);
+    for (const line of progress) {
+      expect(line).toMatchObject({ parentsListed: expect.any(Number) as unknown, recordsStored: expect.any(Number) as unknown, throttles: expect.any(Number) as unknown, timeLeftMs: expect.any(Number) as unknown });
+    }
+    expect(Math.max(...progress.map((line) => line.recordsStored as number))).toBeGreaterThan(0);
     const status = await request(`${mode.url}/status`);
     const kinds = (status.body as { kinds: { kind: string; watermark?: string; lastSuccessfulPollAt?: string; backfillCompletedAt?: string; oldestRecordSsmReturned?: string; missedByEvents: number }[] }).kinds;
     // The events had brought the whole seeded day: the backfill created nothing.
