@@ -1,0 +1,466 @@
+import type { CommandInvocation, CommandPlugin } from '@aws-sdk/client-ssm';
+import { associationExecutionFromItem } from '../sources/association/records';
+import { automationExecutionFromItem } from '../sources/automation/records';
+import type { HistoryKind } from '../sources/history-source';
+import { historyKinds } from '../sources/history-source';
+import { windowExecutionFromItem } from '../sources/maintenance-window/records';
+import { ERROR_TITLE } from '../sources/run-command/output-limits';
+import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
+import {
+  associationStatuses,
+  automationStatuses,
+  maintenanceWindowStatuses,
+  runCommandStatuses,
+  type StatusInfo,
+} from '../status';
+import type { TableId } from '../store/schema';
+
+/**
+ * A failure alert's content: a pure function of one stored item (no AWS calls). Which
+ * records alert, so that one failure is one alert:
+ *
+ * - Run Command: each failed invocation (one alert per failed node). A command does not
+ *   alert, except one with TargetCount 0 (e.g. NoInstancesInTag): it has no invocations.
+ * - Automation: the execution, with the step it stopped at (CurrentStepName) and its
+ *   FailureMessage. Steps never alert (their failure fails the execution), nor does a child
+ *   automation (ParentAutomationExecutionId set): its parent's failure is the alert.
+ * - State Manager: the association execution, with its ResourceCountByStatus (how many
+ *   targets failed). Targets do not alert: one failed run over 500 nodes is one alert.
+ * - Maintenance Windows: the window execution. Tasks and task invocations do not alert:
+ *   a failed task fails its window execution.
+ *
+ * Console links (checked against links others build to the same pages; the console has no
+ * documented URL scheme, so these may need a fix if it changes):
+ * - Run Command: /systems-manager/run-command/<CommandId>/<InstanceId> (the invocation's
+ *   output page; a command alone: /run-command/<CommandId>).
+ * - Automation: /systems-manager/automation/execution/<AutomationExecutionId>.
+ * - State Manager: /systems-manager/state-manager/<AssociationId>/executionhistory (the
+ *   association's execution history; no per-execution page with a known address).
+ * - Maintenance Windows: /systems-manager/maintenance-windows/<WindowId>/history/<WindowExecutionId>.
+ * All on https://<region>.<console host>/ with ?region=<region>; the host follows the
+ * partition (aws: console.aws.amazon.com, aws-us-gov: console.amazonaws-us-gov.com,
+ * aws-cn: console.amazonaws.cn).
+ */
+
+/** The archive views' kind names of the records that alert. */
+export type AlertKind = 'command' | 'command-invocation' | 'automation-execution' | 'association-execution' | 'maintenance-window-execution';
+
+export interface AlertTimes {
+  readonly requested?: string;
+  readonly started?: string;
+  readonly ended?: string;
+}
+
+/** JSON-serialisable; absent fields are left out, never null. */
+export interface AlertBody {
+  readonly kind: AlertKind;
+  readonly status: string;
+  readonly statusDetails?: string;
+  readonly region: string;
+  readonly accountId?: string;
+  readonly commandId?: string;
+  readonly instanceId?: string;
+  readonly instanceName?: string;
+  readonly automationExecutionId?: string;
+  readonly stepName?: string;
+  readonly associationId?: string;
+  readonly associationVersion?: string;
+  readonly executionId?: string;
+  readonly resourceCountByStatus?: string;
+  readonly windowId?: string;
+  readonly windowExecutionId?: string;
+  /** The SSM document, or the Automation runbook. */
+  readonly documentName?: string;
+  readonly documentVersion?: string;
+  readonly comment?: string;
+  /** The managed node (Run Command invocations). */
+  readonly node?: string;
+  readonly times: AlertTimes;
+  /** The first lines of the error output or failure message, capped (EXCERPT_MAX_*). */
+  readonly errorExcerpt?: string;
+  readonly errorExcerptTruncated?: boolean;
+  readonly consoleUrl: string;
+}
+
+export interface MessageAttribute {
+  readonly DataType: 'String';
+  readonly StringValue: string;
+}
+
+export interface Alert {
+  /** At most SUBJECT_MAX characters, one line: SNS's Subject rules. */
+  readonly subject: string;
+  readonly body: AlertBody;
+  /** SNS MessageAttributes (kind, status, document when known) for subscription filters. */
+  readonly messageAttributes: Readonly<Record<string, MessageAttribute>>;
+}
+
+export interface AlertOptions {
+  readonly region: string;
+  readonly accountId?: string;
+  /** aws (default), aws-us-gov or aws-cn: the console's host. */
+  readonly partition?: string;
+}
+
+export const SUBJECT_MAX = 100;
+export const EXCERPT_MAX_LINES = 20;
+export const EXCERPT_MAX_CHARS = 2_000;
+/** Any other free text (status details, comment) is capped too, so a body stays far below SNS's 256 KB. */
+export const TEXT_MAX_CHARS = 1_000;
+
+/** Each history kind's status table, as in lambdas/status.ts. */
+export const statusTables: Readonly<Record<HistoryKind, Readonly<Record<string, StatusInfo>>>> = {
+  'run-command': runCommandStatuses,
+  automation: automationStatuses,
+  association: associationStatuses,
+  'maintenance-window': maintenanceWindowStatuses,
+};
+
+/** The default: every terminal status whose outcome is failure. */
+export function alertingStatuses(kind: HistoryKind): ReadonlySet<string> {
+  return new Set(
+    Object.entries(statusTables[kind])
+      .filter(([, info]) => info.terminal && info.outcome === 'failure')
+      .map(([status]) => status),
+  );
+}
+
+export interface AlertConfig {
+  readonly statuses: Readonly<Record<HistoryKind, ReadonlySet<string>>>;
+  readonly ignoredDocuments: ReadonlySet<string>;
+}
+
+export interface AlertConfigInput {
+  /**
+   * Comma list. `Status` applies to every kind that has that status; `kind:Status` to one
+   * kind (kinds: run-command, automation, association, maintenance-window); `kind:none`
+   * turns a kind's alerts off. A kind the list does not concern keeps its default.
+   * Empty or absent: every kind's default.
+   */
+  readonly statuses?: string;
+  /** Comma list of document (runbook) names whose failures do not alert. */
+  readonly ignoredDocuments?: string;
+}
+
+const isHistoryKind = (name: string): name is HistoryKind => (historyKinds as readonly string[]).includes(name);
+
+const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+function requireTerminal(kind: HistoryKind, status: string, entry: string): void {
+  const info = statusTables[kind][status];
+  if (info === undefined) {
+    throw new Error(`alert statuses: unknown ${kind} status "${status}" in "${entry}"; known: ${Object.keys(statusTables[kind]).join(', ')}`);
+  }
+  if (!info.terminal) throw new Error(`alert statuses: ${kind} status "${status}" in "${entry}" is not terminal`);
+}
+
+/** Reads the alert configuration once; throws on anything it does not understand. */
+export function parseAlertConfig(input: AlertConfigInput = {}): AlertConfig {
+  const chosen = new Map<HistoryKind, Set<string>>();
+  const choose = (kind: HistoryKind): Set<string> => {
+    let set = chosen.get(kind);
+    if (set === undefined) {
+      set = new Set();
+      chosen.set(kind, set);
+    }
+    return set;
+  };
+  for (const entry of commaList(input.statuses)) {
+    const separator = entry.indexOf(':');
+    if (separator >= 0) {
+      const kind = entry.slice(0, separator).trim();
+      const status = entry.slice(separator + 1).trim();
+      if (!isHistoryKind(kind)) throw new Error(`alert statuses: unknown kind "${kind}" in "${entry}"; kinds: ${historyKinds.join(', ')}`);
+      if (status === 'none') {
+        choose(kind);
+        continue;
+      }
+      requireTerminal(kind, status, entry);
+      choose(kind).add(status);
+      continue;
+    }
+    const kinds = historyKinds.filter((kind) => statusTables[kind][entry] !== undefined);
+    if (kinds.length === 0) throw new Error(`alert statuses: unknown status "${entry}" (no history kind has it)`);
+    for (const kind of kinds) {
+      requireTerminal(kind, entry, entry);
+      choose(kind).add(entry);
+    }
+  }
+  const statuses = Object.fromEntries(historyKinds.map((kind) => [kind, chosen.get(kind) ?? alertingStatuses(kind)])) as Record<
+    HistoryKind,
+    ReadonlySet<string>
+  >;
+  return { statuses, ignoredDocuments: new Set(commaList(input.ignoredDocuments)) };
+}
+
+const DEFAULT_CONFIG = parseAlertConfig();
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+const iso = (value: Date | string | undefined): string | undefined =>
+  value === undefined ? undefined : value instanceof Date ? value.toISOString() : text(value);
+
+/** Drops absent fields, so the JSON never shows null or undefined. */
+function compact<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}
+
+function cap(value: string | undefined, max = TEXT_MAX_CHARS): string | undefined {
+  if (value === undefined) return undefined;
+  return value.length > max ? `${value.slice(0, max - 3)}...` : value;
+}
+
+/** The first EXCERPT_MAX_LINES lines, at most EXCERPT_MAX_CHARS characters. */
+export function excerpt(output: string): { text: string; truncated: boolean } | undefined {
+  const trimmed = output.replace(/^\s*\n/, '').trimEnd();
+  if (trimmed.trim().length === 0) return undefined;
+  const lines = trimmed.split(/\r?\n/);
+  let result = lines.slice(0, EXCERPT_MAX_LINES).join('\n');
+  let truncated = lines.length > EXCERPT_MAX_LINES;
+  if (result.length > EXCERPT_MAX_CHARS) {
+    result = result.slice(0, EXCERPT_MAX_CHARS);
+    truncated = true;
+  }
+  return { text: result, truncated };
+}
+
+/** One line, no control characters, at most SUBJECT_MAX characters (SNS's Subject rules). */
+export function subjectLine(value: string): string {
+  const line = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > SUBJECT_MAX ? `${line.slice(0, SUBJECT_MAX - 3)}...` : line;
+}
+
+const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
+  aws: 'console.aws.amazon.com',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+  'aws-cn': 'console.amazonaws.cn',
+};
+
+function consoleUrl(options: AlertOptions, path: readonly string[]): string {
+  const host = CONSOLE_HOSTS[options.partition ?? 'aws'] ?? 'console.aws.amazon.com';
+  const region = encodeURIComponent(options.region);
+  return `https://${region}.${host}/systems-manager/${path.map(encodeURIComponent).join('/')}?region=${region}`;
+}
+
+function attributes(kind: AlertKind, status: string, document: string | undefined): Record<string, MessageAttribute> {
+  const result: Record<string, MessageAttribute> = {
+    kind: { DataType: 'String', StringValue: kind },
+    status: { DataType: 'String', StringValue: status },
+  };
+  // SNS rejects an empty attribute value: no document, no attribute.
+  if (document !== undefined) result.document = { DataType: 'String', StringValue: document };
+  return result;
+}
+
+function alertOf(subject: string, body: AlertBody): Alert {
+  return { subject: subjectLine(subject), body: compact(body), messageAttributes: attributes(body.kind, body.status, body.documentName) };
+}
+
+function errorFields(output: string | undefined): Pick<AlertBody, 'errorExcerpt' | 'errorExcerptTruncated'> {
+  const cut = output === undefined ? undefined : excerpt(output);
+  return cut === undefined ? {} : { errorExcerpt: cut.text, ...(cut.truncated ? { errorExcerptTruncated: true } : {}) };
+}
+
+function alerts(config: AlertConfig, kind: HistoryKind, status: string | undefined, document: string | undefined): status is string {
+  if (status === undefined || !config.statuses[kind].has(status)) return false;
+  return document === undefined || !config.ignoredDocuments.has(document);
+}
+
+// ---- Run Command -----------------------------------------------------------------------------
+
+/** A plugin's error output: the full StandardErrorContent if the archive fetched it, else the listed Output's error part. */
+function pluginError(plugin: CommandPlugin, fullOutputs: Readonly<Record<string, unknown>>): string | undefined {
+  const full = plugin.Name === undefined ? undefined : fullOutputs[plugin.Name];
+  if (full && typeof full === 'object') {
+    const stderr = text((full as Record<string, unknown>).StandardErrorContent);
+    if (stderr !== undefined) return stderr;
+  }
+  const listed = text(plugin.Output);
+  if (listed === undefined) return undefined;
+  const at = listed.indexOf(ERROR_TITLE);
+  return at >= 0 ? listed.slice(at + ERROR_TITLE.length) : listed;
+}
+
+function invocationError(invocation: CommandInvocation, item: Readonly<Record<string, unknown>>): string | undefined {
+  const plugins = invocation.CommandPlugins ?? [];
+  const failed = plugins.filter((plugin) => plugin.Status !== undefined && plugin.Status !== 'Success');
+  const fullOutputs = item.pluginOutputs && typeof item.pluginOutputs === 'object' ? (item.pluginOutputs as Record<string, unknown>) : {};
+  const parts = (failed.length > 0 ? failed : plugins)
+    .map((plugin) => ({ name: plugin.Name, error: pluginError(plugin, fullOutputs) }))
+    .filter((part): part is { name: string | undefined; error: string } => part.error !== undefined);
+  if (parts.length === 0) return text(invocation.StatusDetails);
+  if (parts.length === 1) return parts[0]?.error;
+  return parts.map((part) => `[${part.name ?? 'plugin'}]\n${part.error.trimEnd()}`).join('\n');
+}
+
+function pluginTimes(plugins: readonly CommandPlugin[]): { started?: string; ended?: string } {
+  const starts = plugins.map((plugin) => iso(plugin.ResponseStartDateTime)).filter((time): time is string => time !== undefined).sort();
+  const ends = plugins.map((plugin) => iso(plugin.ResponseFinishDateTime)).filter((time): time is string => time !== undefined).sort();
+  return compact({ started: starts[0], ended: ends[ends.length - 1] });
+}
+
+function commandInvocationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+  const invocation = commandInvocationFromItem(item);
+  const status = text(invocation.Status);
+  const document = text(invocation.DocumentName);
+  if (!alerts(config, 'run-command', status, document)) return undefined;
+  const commandId = invocation.CommandId ?? '';
+  const instanceId = invocation.InstanceId ?? '';
+  const instanceName = text(invocation.InstanceName);
+  const node = instanceName === undefined ? instanceId : `${instanceId} (${instanceName})`;
+  return alertOf(`SSM Run Command ${status}: ${document ?? commandId} on ${node}`, {
+    kind: 'command-invocation',
+    status,
+    statusDetails: cap(text(invocation.StatusDetails)),
+    region: options.region,
+    accountId: options.accountId,
+    commandId,
+    instanceId,
+    instanceName,
+    documentName: document,
+    documentVersion: text(invocation.DocumentVersion),
+    comment: cap(text(invocation.Comment)),
+    node: instanceId,
+    times: compact({ requested: iso(invocation.RequestedDateTime), ...pluginTimes(invocation.CommandPlugins ?? []) }),
+    ...errorFields(invocationError(invocation, item)),
+    consoleUrl: consoleUrl(options, ['run-command', commandId, instanceId]),
+  });
+}
+
+function commandAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+  const command = commandFromItem(item);
+  // A command with targets alerts through its invocations, one per failed node.
+  if (command.TargetCount !== 0) return undefined;
+  const status = text(command.Status);
+  const document = text(command.DocumentName);
+  if (!alerts(config, 'run-command', status, document)) return undefined;
+  const commandId = command.CommandId ?? '';
+  const statusDetails = text(command.StatusDetails);
+  return alertOf(`SSM Run Command ${status}: ${document ?? commandId} (no targets)`, {
+    kind: 'command',
+    status,
+    statusDetails: cap(statusDetails),
+    region: options.region,
+    accountId: options.accountId,
+    commandId,
+    documentName: document,
+    documentVersion: text(command.DocumentVersion),
+    comment: cap(text(command.Comment)),
+    times: compact({ requested: iso(command.RequestedDateTime) }),
+    ...errorFields(statusDetails),
+    consoleUrl: consoleUrl(options, ['run-command', commandId]),
+  });
+}
+
+// ---- Automation ------------------------------------------------------------------------------
+
+function automationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+  const execution = automationExecutionFromItem(item);
+  // A child's failure fails its parent, which alerts.
+  if (text(execution.ParentAutomationExecutionId) !== undefined) return undefined;
+  const status = text(execution.AutomationExecutionStatus);
+  const document = text(execution.DocumentName);
+  if (!alerts(config, 'automation', status, document)) return undefined;
+  const id = execution.AutomationExecutionId ?? '';
+  const stepName = text(execution.CurrentStepName);
+  const failure = text(execution.FailureMessage);
+  const where = stepName === undefined ? '' : ` at step ${stepName}`;
+  return alertOf(`SSM Automation ${status}: ${document ?? id}${where}`, {
+    kind: 'automation-execution',
+    status,
+    statusDetails: cap(failure),
+    region: options.region,
+    accountId: options.accountId,
+    automationExecutionId: id,
+    stepName,
+    documentName: document,
+    documentVersion: text(execution.DocumentVersion),
+    times: compact({
+      requested: iso(execution.ScheduledTime),
+      started: iso(execution.ExecutionStartTime),
+      ended: iso(execution.ExecutionEndTime),
+    }),
+    ...errorFields(failure),
+    consoleUrl: consoleUrl(options, ['automation', 'execution', id]),
+  });
+}
+
+// ---- State Manager ---------------------------------------------------------------------------
+
+function associationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+  const execution = associationExecutionFromItem(item);
+  const status = text(execution.Status);
+  // The record names no document: ignoredDocuments cannot apply.
+  if (!alerts(config, 'association', status, undefined)) return undefined;
+  const associationId = execution.AssociationId ?? '';
+  const counts = text(execution.ResourceCountByStatus);
+  const detailed = text(execution.DetailedStatus);
+  return alertOf(`SSM State Manager ${status}: association ${associationId}${counts === undefined ? '' : ` ${counts}`}`, {
+    kind: 'association-execution',
+    status,
+    statusDetails: cap(detailed),
+    region: options.region,
+    accountId: options.accountId,
+    associationId,
+    associationVersion: text(execution.AssociationVersion),
+    executionId: text(execution.ExecutionId),
+    resourceCountByStatus: cap(counts),
+    times: compact({ requested: iso(execution.CreatedTime), ended: iso(execution.LastExecutionDate) }),
+    consoleUrl: consoleUrl(options, ['state-manager', associationId, 'executionhistory']),
+  });
+}
+
+// ---- Maintenance Windows ---------------------------------------------------------------------
+
+function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+  const execution = windowExecutionFromItem(item);
+  const status = text(execution.Status);
+  if (!alerts(config, 'maintenance-window', status, undefined)) return undefined;
+  const windowId = execution.WindowId ?? '';
+  const windowExecutionId = execution.WindowExecutionId ?? '';
+  const details = text(execution.StatusDetails);
+  return alertOf(`SSM Maintenance Window ${status}: ${windowId}`, {
+    kind: 'maintenance-window-execution',
+    status,
+    statusDetails: cap(details),
+    region: options.region,
+    accountId: options.accountId,
+    windowId,
+    windowExecutionId,
+    times: compact({ started: iso(execution.StartTime), ended: iso(execution.EndTime) }),
+    ...errorFields(details),
+    consoleUrl: consoleUrl(options, ['maintenance-windows', windowId, 'history', windowExecutionId]),
+  });
+}
+
+/**
+ * The alert for a stored item of `table`, or undefined when the record does not alert (not
+ * a record kind that alerts, a status not configured to alert, or an ignored document).
+ * Says nothing about whether this failure was already alerted: the caller keeps that.
+ */
+export function alertFor(
+  table: TableId,
+  storedItem: Readonly<Record<string, unknown>>,
+  options: AlertOptions,
+  config: AlertConfig = DEFAULT_CONFIG,
+): Alert | undefined {
+  switch (table) {
+    case 'commandInvocations':
+      return commandInvocationAlert(storedItem, options, config);
+    case 'commands':
+      return commandAlert(storedItem, options, config);
+    case 'automationExecutions':
+      return automationAlert(storedItem, options, config);
+    case 'associationExecutions':
+      return associationAlert(storedItem, options, config);
+    case 'maintenanceWindowExecutions':
+      return windowAlert(storedItem, options, config);
+    default:
+      return undefined;
+  }
+}
