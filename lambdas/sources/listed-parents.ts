@@ -6,10 +6,14 @@ import type { ListedPage, WorkItem } from './history-source';
  * oldest parent seen, the earliest one still running).
  */
 
-/** A listing filter's time value: ISO 8601 cut to the second (never later than `iso`), UTC. */
-export function secondsFilterValue(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new RangeError(`not an ISO 8601 time: ${iso}`);
+/**
+ * An SSM filter's time value (ListCommands InvokedAfter, DescribeAutomationExecutions
+ * StartTimeAfter, DescribeAssociationExecutions CreatedTime, DescribeMaintenanceWindowExecutions
+ * Executed*): ISO 8601 cut to the second (never later than the time given), UTC.
+ */
+export function secondsFilterValue(time: string | number): string {
+  const ms = typeof time === 'number' ? time : Date.parse(time);
+  if (Number.isNaN(ms)) throw new RangeError(`not an ISO 8601 time: ${String(time)}`);
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

@@ -6,6 +6,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { ParentNotFoundError } from '../eventual-consistency';
+import { secondsFilterValue } from '../listed-parents';
 
 /**
  * The State Manager read calls the collector makes:
@@ -20,9 +21,6 @@ export const ASSOCIATION_PAGE_SIZE = 50;
 const isNotFound = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'AssociationDoesNotExist' || error.name === 'AssociationExecutionDoesNotExist');
 
-/** The SSM filter value for CreatedTime: ISO 8601 to the second, UTC. */
-export const createdTimeFilterValue = (iso: string): string => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export async function listAssociationExecutions(ssm: SSMClient, associationId: string, since?: string): Promise<AssociationExecution[]> {
   const executions: AssociationExecution[] = [];
   try {
@@ -30,7 +28,7 @@ export async function listAssociationExecutions(ssm: SSMClient, associationId: s
       { client: ssm, pageSize: ASSOCIATION_PAGE_SIZE },
       {
         AssociationId: associationId,
-        ...(since !== undefined ? { Filters: [{ Key: 'CreatedTime', Value: createdTimeFilterValue(since), Type: 'GREATER_THAN' }] } : {}),
+        ...(since !== undefined ? { Filters: [{ Key: 'CreatedTime', Value: secondsFilterValue(since), Type: 'GREATER_THAN' }] } : {}),
       },
     );
     for await (const page of pages) executions.push(...(page.AssociationExecutions ?? []));

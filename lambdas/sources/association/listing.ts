@@ -1,8 +1,7 @@
 import { DescribeAssociationExecutionsCommand, ListAssociationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { associationStatuses, statusInfo } from '../../status';
 import type { ListedPage, ParentLister, WorkItem } from '../history-source';
-import { earlier } from '../listed-parents';
-import { createdTimeFilterValue } from './fetch';
+import { earlier, secondsFilterValue } from '../listed-parents';
 
 /**
  * State Manager's poller listing. SSM lists association executions only per association, so
@@ -81,7 +80,7 @@ const isGone = (error: unknown): boolean => error instanceof Error && error.name
 
 async function listPage(ssm: SSMClient, since: string, position: string | undefined, now: Date): Promise<ListedPage> {
   const bound = listingBound(since);
-  const filters = [{ Key: 'CreatedTime' as const, Value: createdTimeFilterValue(bound), Type: 'GREATER_THAN' as const }];
+  const filters = [{ Key: 'CreatedTime' as const, Value: secondsFilterValue(bound), Type: 'GREATER_THAN' as const }];
   // Undefined before the first ListAssociations call of the whole listing.
   let place: Place | undefined = position === undefined ? undefined : readPosition(position);
   const listed = new Set<string>();

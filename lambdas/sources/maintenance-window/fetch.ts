@@ -8,6 +8,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { ParentNotFoundError } from '../eventual-consistency';
+import { secondsFilterValue } from '../listed-parents';
 
 /**
  * The Maintenance Windows read calls the collector makes, each the cheapest form that answers:
@@ -31,9 +32,6 @@ export const BRACKET_MS = 60 * 1000;
 
 const isNotFound = (error: unknown): boolean => error instanceof Error && error.name === 'DoesNotExistException';
 
-/** A filter value for ExecutedAfter/ExecutedBefore: ISO 8601 to the second, UTC. */
-export const executedFilterValue = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 /** The window execution's record, found in its window's executions around its start (all of them without one). */
 export async function getWindowExecution(
   ssm: SSMClient,
@@ -50,8 +48,8 @@ export async function getWindowExecution(
         ...(start !== undefined
           ? {
               Filters: [
-                { Key: 'ExecutedAfter', Values: [executedFilterValue(start - BRACKET_MS)] },
-                { Key: 'ExecutedBefore', Values: [executedFilterValue(start + BRACKET_MS + 1000)] },
+                { Key: 'ExecutedAfter', Values: [secondsFilterValue(start - BRACKET_MS)] },
+                { Key: 'ExecutedBefore', Values: [secondsFilterValue(start + BRACKET_MS + 1000)] },
               ],
             }
           : {}),

@@ -1,8 +1,7 @@
 import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { maintenanceWindowStatuses, statusInfo } from '../../status';
 import type { ListedPage, ParentLister, WorkItem } from '../history-source';
-import { earlier } from '../listed-parents';
-import { executedFilterValue } from './fetch';
+import { earlier, secondsFilterValue } from '../listed-parents';
 
 /**
  * Maintenance Windows' poller listing. SSM lists window executions only per window, so the
@@ -71,7 +70,7 @@ const isGone = (error: unknown): boolean => error instanceof Error && error.name
 async function listPage(ssm: SSMClient, since: string, position: string | undefined, now: Date): Promise<ListedPage> {
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw new RangeError(`not an ISO 8601 time: ${since}`);
-  const filters = [{ Key: 'ExecutedAfter', Values: [executedFilterValue(sinceMs)] }];
+  const filters = [{ Key: 'ExecutedAfter', Values: [secondsFilterValue(sinceMs)] }];
   // Undefined before the first DescribeMaintenanceWindows call of the whole listing.
   let place: Place | undefined = position === undefined ? undefined : readPosition(position);
   const sentAt = now.toISOString();
