@@ -1,3 +1,4 @@
+import { parseAlertConfig, type AlertConfig, type AlertOptions } from './alerts/alert';
 import { tableIds, tableSchemas, type TableNames } from './store/schema';
 
 /** Runtime configuration, read once and fail-fast: a Lambda without its tables must not start. */
@@ -14,6 +15,16 @@ export interface CollectorConfig {
   readonly parentConcurrency: number;
   /** SDK attempts per SSM call (adaptive retry mode) before the work item is retried via SQS. */
   readonly ssmMaxAttempts: number;
+  /** Failure alerts; absent when ALERT_TOPIC_ARN is not set. */
+  readonly alerts?: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  readonly topicArn: string;
+  readonly config: AlertConfig;
+  /** Failures that ended longer ago are archived without an alert (ALERT_MAX_AGE_HOURS). */
+  readonly maxAgeMs: number;
+  readonly context: AlertOptions;
 }
 
 export interface QueryConfig {
@@ -61,6 +72,29 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     tableNames: tableNamesFrom(env),
     parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
+    ...(env.ALERT_TOPIC_ARN ? { alerts: alertsConfigFrom(env, env.ALERT_TOPIC_ARN) } : {}),
+  };
+}
+
+/** ALERT_* variables: the same statuses and ignored documents syntax as the CDK context (parseAlertConfig). */
+export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): AlertsConfig {
+  let config: AlertConfig;
+  try {
+    config = parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS });
+  } catch (error) {
+    throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+  }
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new ConfigurationError('AWS_REGION is not set');
+  return {
+    topicArn,
+    config,
+    maxAgeMs: positiveNumber(env, 'ALERT_MAX_AGE_HOURS', 24) * 3_600_000,
+    context: {
+      region,
+      ...(env.ALERT_ACCOUNT_ID ? { accountId: env.ALERT_ACCOUNT_ID } : {}),
+      ...(env.ALERT_PARTITION ? { partition: env.ALERT_PARTITION } : {}),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { FailureAlerts } from '../alerts/failure-alerts';
 import { forEachBounded } from '../concurrency';
 import type { Log } from '../log';
 import type { CheckpointStore } from '../polling/checkpoint-store';
@@ -10,7 +11,7 @@ import {
   type SourceClients,
   type WorkItem,
 } from '../sources/history-source';
-import type { RecordStore } from '../store/record-store';
+import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations } from './coalesce';
 import { MessageReader } from './messages';
 
@@ -34,6 +35,13 @@ export interface CollectedBatch {
   readonly missedByEvents: number;
   /** `created` and `missedByEvents` per kind; kinds with neither are left out. */
   readonly byKind: Readonly<Partial<Record<HistoryKind, KindCounts>>>;
+  /** Failure alerts this batch published, per kind; kinds with none are left out. */
+  readonly alertsPublished: Readonly<Partial<Record<HistoryKind, number>>>;
+  /**
+   * Per kind, for each parent an event or notification named and the batch stored: the time
+   * from the earliest such event to its records stored, in milliseconds (CollectionLag).
+   */
+  readonly collectionLagMs: Readonly<Partial<Record<HistoryKind, readonly number[]>>>;
 }
 
 export interface KindCounts {
@@ -55,11 +63,28 @@ export interface CollectorDependencies {
    * checkpoints (one ADD per kind per batch): what GET /status reports.
    */
   readonly checkpoints?: Pick<CheckpointStore, 'addCounters'>;
+  /**
+   * When given, a record's first failure publishes one alert: observations that alert are
+   * stored through it (it marks, claims and publishes), all others through `store`.
+   */
+  readonly alerts?: Pick<FailureAlerts, 'alertOf' | 'store'>;
 }
 
 /** A record no event announced: every sighting of it in this batch came from a poller. */
 const onlyPolled = (observation: Observation): boolean =>
   observation.producers.size > 0 && [...observation.producers].every((producer) => producer === 'poll');
+
+/**
+ * From the earliest event or notification about a parent to its records stored; undefined
+ * when only pollers named it (their lag is the poll interval, not the event path's).
+ */
+function lagOf(items: readonly WorkItem[], storedAt: Date): number | undefined {
+  const sent = items
+    .filter((item) => item.producer !== 'poll')
+    .map((item) => Date.parse(item.sentAt))
+    .filter((at) => Number.isFinite(at));
+  return sent.length === 0 ? undefined : Math.max(0, storedAt.getTime() - Math.min(...sent));
+}
 
 /** Writes of one parent's records in flight at once. */
 const WRITES_PER_PARENT = 8;
@@ -105,6 +130,8 @@ export class Collector {
 
     const counts = { written: 0, stale: 0, created: 0, missedByEvents: 0 };
     const byKind: Partial<Record<HistoryKind, { created: number; missedByEvents: number }>> = {};
+    const alertsPublished: Partial<Record<HistoryKind, number>> = {};
+    const collectionLagMs: Partial<Record<HistoryKind, number[]>> = {};
     await forEachBounded([...parents.values()], this.deps.parentConcurrency, async ({ items, messageIds }) => {
       const first = items[0] as WorkItem;
       try {
@@ -124,7 +151,7 @@ export class Collector {
         // A parent that settles its children is written last: if a child's write fails, it
         // stays unsettled and the retry fetches the children again.
         const write = async (observation: Observation) => {
-          const outcome = await this.deps.store.upsert(observation);
+          const outcome = await this.store(observation, first.kind, alertsPublished);
           if (outcome === 'stale') {
             counts.stale++;
             return;
@@ -149,6 +176,8 @@ export class Collector {
         await forEachBounded(observations.filter((o) => o.settlesChildren !== true), WRITES_PER_PARENT, write);
         await forEachBounded(observations.filter((o) => o.settlesChildren === true), WRITES_PER_PARENT, write);
         if (partial !== undefined) throw partial;
+        const lag = lagOf(items, this.now());
+        if (lag !== undefined) (collectionLagMs[first.kind] ??= []).push(lag);
       } catch (error) {
         this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
           kind: first.kind,
@@ -162,7 +191,25 @@ export class Collector {
     });
 
     await this.addCounters(byKind);
-    return { failedMessageIds: [...failed.keys()], failureReasons: failed, parents: parents.size, ...counts, byKind };
+    return {
+      failedMessageIds: [...failed.keys()],
+      failureReasons: failed,
+      parents: parents.size,
+      ...counts,
+      byKind,
+      alertsPublished,
+      collectionLagMs,
+    };
+  }
+
+  /** One record's write: through the alerts when it raises one, so that the alert goes out once. */
+  private async store(observation: Observation, kind: HistoryKind, published: Partial<Record<HistoryKind, number>>): Promise<UpsertOutcome> {
+    const alerts = this.deps.alerts;
+    const alert = alerts?.alertOf(observation);
+    if (alerts === undefined || alert === undefined) return this.deps.store.upsert(observation);
+    const stored = await alerts.store(observation, alert);
+    if (stored.published !== undefined) published[kind] = (published[kind] ?? 0) + 1;
+    return stored.outcome;
   }
 
   /**

@@ -1,14 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { FailureAlerts } from '../alerts/failure-alerts';
+import { SnsAlertPublisher } from '../alerts/sns-alert-publisher';
 import { publishCollectionMetrics } from '../collector/collection-metrics';
 import { Collector } from '../collector/collector';
 import { collectorConfigFrom } from '../config';
 import { createLog } from '../log';
+import { METRICS_NAMESPACE } from '../operational-metrics';
 import { CheckpointStore } from '../polling/checkpoint-store';
 import { historySources } from '../sources';
+import { SsmCallMeter } from '../ssm-call-meter';
 import { RecordStore } from '../store/record-store';
 
 /**
@@ -19,17 +24,32 @@ import { RecordStore } from '../store/record-store';
  */
 const config = collectorConfigFrom(process.env);
 const logger = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
-const metrics = new Metrics({ namespace: 'SsmHistory', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history' });
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+// Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
+const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
+const ssmCalls = new SsmCallMeter(ssm);
+const store = new RecordStore(doc, config.tableNames);
 const collector = new Collector({
   sources: historySources,
-  // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
-  clients: { ssm: new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts }) },
-  store: new RecordStore(doc, config.tableNames),
+  clients: { ssm },
+  store,
   // Records stored and missed by events, per kind, beside the pollers' checkpoints (GET /status).
   checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints),
   logger,
   parentConcurrency: config.parentConcurrency,
+  ...(config.alerts !== undefined
+    ? {
+        alerts: new FailureAlerts({
+          publisher: new SnsAlertPublisher(new SNSClient({}), config.alerts.topicArn),
+          claims: store,
+          config: config.alerts.config,
+          context: config.alerts.context,
+          maxAgeMs: config.alerts.maxAgeMs,
+          logger,
+        }),
+      }
+    : {}),
 });
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -40,9 +60,10 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     written: result.written,
     created: result.created,
     missedByEvents: result.missedByEvents,
+    alertsPublished: result.alertsPublished,
     stale: result.stale,
     failed: result.failedMessageIds.length,
   });
-  publishCollectionMetrics(metrics, result.byKind);
+  publishCollectionMetrics(metrics, result, ssmCalls.take());
   return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
 };

@@ -3,13 +3,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { encodeWorkItem } from '../collector/messages';
 import { pollerConfigFrom } from '../config';
 import { createLog } from '../log';
+import { METRICS_NAMESPACE } from '../operational-metrics';
 import { CheckpointStore } from '../polling/checkpoint-store';
+import { publishPollMetrics } from '../polling/poll-metrics';
 import { pollOnce } from '../polling/poller';
 import { SqsWorkSink } from '../polling/work-sink';
 import { historySources } from '../sources';
+import { SsmCallMeter } from '../ssm-call-meter';
 
 /**
  * EventBridge schedule -> one poll of every kind. What it could not finish before its time
@@ -17,7 +21,9 @@ import { historySources } from '../sources';
  */
 const config = pollerConfigFrom(process.env);
 const log = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history' });
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
+const ssmCalls = new SsmCallMeter(ssm);
 const checkpoints = new CheckpointStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.tableNames.pollCheckpoints);
 const sink = new SqsWorkSink(new SQSClient({}), config.workQueueUrl);
 
@@ -42,6 +48,7 @@ export const handler = async (_event: ScheduledEvent, context: Context): Promise
     () => context.getRemainingTimeInMillis() < SAVE_MARGIN_MS,
   );
   log.info('Polled', { results });
+  publishPollMetrics(metrics, results, ssmCalls.take());
   const failed = results.filter((result) => result.error !== undefined);
   // Failing the invocation makes the failure visible (Errors metric); the checkpoints keep every kind's place.
   if (failed.length > 0) throw new Error(`Polling failed for ${failed.map((result) => `${result.kind}: ${result.error}`).join('; ')}`);

@@ -36,7 +36,33 @@ export const archiveAttributes = {
   cutFields: 'cutFields',
   /** Set on a finished parent once all its children are stored (Observation.settlesChildren). */
   childrenComplete: 'childrenComplete',
+  /** A failure alert's delivery: AlertState. Set once, as the record first turns failed. */
+  alertState: 'alertState',
+  /** Who claimed the alert's publish, and when (a claim older than the claim timeout is taken over). */
+  alertClaim: 'alertClaim',
+  alertClaimedAt: 'alertClaimedAt',
+  alertSentAt: 'alertSentAt',
+  /** SNS's MessageId of the published alert. */
+  alertMessageId: 'alertMessageId',
 } as const;
+
+/**
+ * A failure alert's life on its record: 'pending' from the write that first stored the
+ * failure, 'publishing' while one collector holds the claim, 'sent' once published.
+ */
+export type AlertState = 'pending' | 'publishing' | 'sent';
+
+export interface AlertingUpsert {
+  readonly outcome: UpsertOutcome;
+  /**
+   * The record's alert state after an accepted write: 'pending' when this write marked it (or
+   * an earlier one did and its publish has not happened), otherwise what it was. Unknown
+   * (undefined) after a stale write, which changes nothing.
+   */
+  readonly alertState: AlertState | undefined;
+}
+
+const isAlertState = (value: unknown): value is AlertState => value === 'pending' || value === 'publishing' || value === 'sent';
 
 /** A timeline entry as stored in the statusTimeline string set: "<ISO time> <Status>". */
 export const timelineEntry = (at: string, status: string): string => `${at} ${status}`;
@@ -121,17 +147,32 @@ export class RecordStore {
   ) {}
 
   async upsert(observation: Observation): Promise<UpsertOutcome> {
+    return (await this.writeFitting(observation, false)).outcome;
+  }
+
+  /**
+   * `upsert` of an observation whose status alerts: the same write also marks the record's
+   * alert 'pending' unless it already has an alert state (if_not_exists), and says which state
+   * the record is in, from the same call (UPDATED_OLD). Terminal statuses never change, so a
+   * failure is marked once however often it is observed.
+   */
+  async upsertAlerting(observation: Observation): Promise<AlertingUpsert> {
+    return this.writeFitting(observation, true);
+  }
+
+  private async writeFitting(observation: Observation, markAlert: boolean): Promise<AlertingUpsert> {
     try {
-      return await this.write(observation, FIELDS_BUDGET_BYTES);
+      return await this.write(observation, FIELDS_BUDGET_BYTES, markAlert);
     } catch (error) {
       // Our size estimate was too low for this item (large existing attributes): cut harder once.
       if (!isItemTooLarge(error)) throw error;
-      return this.write(observation, Math.floor(FIELDS_BUDGET_BYTES / 2));
+      return this.write(observation, Math.floor(FIELDS_BUDGET_BYTES / 2), markAlert);
     }
   }
 
-  private async write(observation: Observation, budgetBytes: number): Promise<UpsertOutcome> {
+  private async write(observation: Observation, budgetBytes: number, markAlert: boolean): Promise<AlertingUpsert> {
     const change = changeOf(observation, budgetBytes, this.now());
+    if (markAlert) change.setIfAbsent[archiveAttributes.alertState] = 'pending' satisfies AlertState;
     const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};
     const name = (attribute: string): string => {
@@ -172,10 +213,82 @@ export class RecordStore {
           ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return Attributes?.[archiveAttributes.statusRank] === undefined ? 'created' : 'written';
+      const outcome = Attributes?.[archiveAttributes.statusRank] === undefined ? 'created' : 'written';
+      const before: unknown = Attributes?.[archiveAttributes.alertState];
+      return { outcome, alertState: markAlert ? (isAlertState(before) ? before : 'pending') : undefined };
     } catch (error) {
       // Matched by name: the document client rethrows the low-level client's exception.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'stale';
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { outcome: 'stale', alertState: undefined };
+      throw error;
+    }
+  }
+
+  /**
+   * Takes the alert's publish for `claim`: from 'pending', or from a 'publishing' claim made
+   * before `staleBefore` (its holder died between claim and sent). False when another
+   * collector holds a live claim or the alert is sent: exactly one publisher at a time.
+   */
+  async claimAlert(table: TableId, key: RecordKey, claim: string, now: Date, staleBefore: Date): Promise<boolean> {
+    const a = archiveAttributes;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableNames[table],
+          Key: key,
+          UpdateExpression: `SET #state = :publishing, #claim = :claim, #claimedAt = :now`,
+          ConditionExpression: `#state = :pending OR (#state = :publishing AND #claimedAt < :staleBefore)`,
+          ExpressionAttributeNames: { '#state': a.alertState, '#claim': a.alertClaim, '#claimedAt': a.alertClaimedAt },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':publishing': 'publishing',
+            ':claim': claim,
+            ':now': now.toISOString(),
+            ':staleBefore': staleBefore.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** The claimed alert is published: 'sent', with SNS's message id. */
+  async markAlertSent(table: TableId, key: RecordKey, claim: string, sentAt: Date, messageId: string | undefined): Promise<void> {
+    await this.settleClaim(table, key, claim, 'sent', { [archiveAttributes.alertSentAt]: sentAt.toISOString(), ...(messageId ? { [archiveAttributes.alertMessageId]: messageId } : {}) });
+  }
+
+  /** The claimed publish failed: back to 'pending', for the retry. */
+  async releaseAlert(table: TableId, key: RecordKey, claim: string): Promise<void> {
+    await this.settleClaim(table, key, claim, 'pending', {});
+  }
+
+  /** Ends a claim, only if it is still ours (a claim taken over as stale is not). */
+  private async settleClaim(table: TableId, key: RecordKey, claim: string, state: AlertState, extra: Record<string, string>): Promise<void> {
+    const a = archiveAttributes;
+    const names: Record<string, string> = { '#state': a.alertState, '#claim': a.alertClaim, '#claimedAt': a.alertClaimedAt };
+    const values: Record<string, string> = { ':state': state, ':claim': claim };
+    const sets = ['#state = :state'];
+    for (const [index, [attribute, value]] of Object.entries(extra).entries()) {
+      names[`#x${index}`] = attribute;
+      values[`:x${index}`] = value;
+      sets.push(`#x${index} = :x${index}`);
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableNames[table],
+          Key: key,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE #claim, #claimedAt`,
+          ConditionExpression: '#claim = :claim',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      // Taken over after our claim went stale: the new holder settles it.
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
       throw error;
     }
   }

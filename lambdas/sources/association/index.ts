@@ -85,7 +85,10 @@ async function collect(items: readonly WorkItem[], { ssm, archive }: SourceClien
 async function isSettled(archive: ArchiveLookup | undefined, associationId: string, execution: AssociationExecution): Promise<boolean> {
   if (archive === undefined || execution.ExecutionId === undefined) return false;
   const stored = await archive.get('associationExecutions', { AssociationId: associationId, ExecutionId: execution.ExecutionId });
-  return stored?.[archiveAttributes.childrenComplete] === true && stored.Status === execution.Status;
+  if (stored?.[archiveAttributes.childrenComplete] !== true || stored.Status !== execution.Status) return false;
+  // A failure whose alert is not out yet is observed again, so the retry finds the alert pending.
+  const alertState = stored[archiveAttributes.alertState];
+  return alertState !== 'pending' && alertState !== 'publishing';
 }
 
 export const associationSource: HistorySource = {

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { Log } from '../log';
+import type { Observation } from '../sources/history-source';
+import type { AlertingUpsert, RecordStore, UpsertOutcome } from '../store/record-store';
+import { alertFor, type Alert, type AlertConfig, type AlertOptions } from './alert';
+
+/** Where alerts go: SNS when deployed, the console and GET /alerts in local mode. */
+export interface AlertPublisher {
+  /** Resolves once the alert is accepted; rejects when it was not (the alert is then retried). */
+  publish(alert: Alert): Promise<{ readonly messageId?: string }>;
+}
+
+/** The record store's part in alert delivery: the alert state lives on the record itself. */
+export type AlertClaims = Pick<RecordStore, 'upsertAlerting' | 'claimAlert' | 'markAlertSent' | 'releaseAlert'>;
+
+export interface FailureAlertsOptions {
+  readonly publisher: AlertPublisher;
+  readonly claims: AlertClaims;
+  readonly config: AlertConfig;
+  /** Region, account and partition: the alert's console link and fields. */
+  readonly context: AlertOptions;
+  /**
+   * A failure that ended longer ago than this is archived without an alert, so a first
+   * backfill (or a re-poll of old history) does not alert a month of old failures.
+   */
+  readonly maxAgeMs: number;
+  /**
+   * A claim older than this is taken over: its holder died between claim and publish. Longer
+   * than a collector invocation, so a live holder is never overtaken.
+   */
+  readonly claimTimeoutMs?: number;
+  readonly logger: Pick<Log, 'info' | 'warn'>;
+  readonly now?: () => Date;
+  readonly newClaim?: () => string;
+}
+
+export const DEFAULT_CLAIM_TIMEOUT_MS = 5 * 60_000;
+
+/** An alert that could not be published. Its record stays pending; the messages that named it are retried. */
+export class AlertPublishError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AlertPublishError';
+  }
+}
+
+export interface StoredFailure {
+  readonly outcome: UpsertOutcome;
+  /** The alert this call published, if it did. */
+  readonly published?: Alert;
+}
+
+/** When the failure happened, as the alert says: its end, else its start, else its request. */
+function failureTime(alert: Alert): number | undefined {
+  const { ended, started, requested } = alert.body.times;
+  const at = ended ?? started ?? requested;
+  return at === undefined ? undefined : Date.parse(at);
+}
+
+/**
+ * One alert per failure, however often the failure is observed. The record carries the
+ * alert's state, so that no separate table, transaction or read is needed:
+ *
+ * 1. the write that stores a failure marks the record's alert 'pending' if it has no alert
+ *    state yet, and learns the state from that same write (UPDATED_OLD);
+ * 2. a pending alert is claimed with a conditional write, so one collector publishes it;
+ * 3. after the publish the claim becomes 'sent'; if the publish fails, the claim is released
+ *    to 'pending' and the error fails the batch's messages, whose retry observes the failure
+ *    again and finds it pending.
+ *
+ * Duplicated or reordered events, re-polls and concurrent collectors all meet the one state on
+ * the record. The one gap: a collector that dies after SNS accepted the alert and before it
+ * marked it sent leaves a claim that a retry takes over after the claim timeout, and publishes
+ * again (SNS standard topics do not deduplicate).
+ */
+export class FailureAlerts {
+  private readonly now: () => Date;
+  private readonly newClaim: () => string;
+  private readonly claimTimeoutMs: number;
+
+  constructor(private readonly options: FailureAlertsOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.newClaim = options.newClaim ?? randomUUID;
+    this.claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
+  }
+
+  /** The alert this observation raises, if its record alerts, its status is configured to, and it is recent. */
+  alertOf(observation: Observation): Alert | undefined {
+    const alert = alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config);
+    if (alert === undefined) return undefined;
+    const at = failureTime(alert);
+    if (at !== undefined && Number.isFinite(at) && this.now().getTime() - at > this.options.maxAgeMs) return undefined;
+    return alert;
+  }
+
+  /** Stores an observation that raises `alert`, and publishes the alert unless it is already handled. */
+  async store(observation: Observation, alert: Alert): Promise<StoredFailure> {
+    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation);
+    // Stale: a newer observation of this failure was stored, and that write met the alert state.
+    if (written.alertState !== 'pending' && written.alertState !== 'publishing') return { outcome: written.outcome };
+    const claim = this.newClaim();
+    const now = this.now();
+    const claimed = await this.options.claims.claimAlert(
+      observation.table,
+      observation.key,
+      claim,
+      now,
+      new Date(now.getTime() - this.claimTimeoutMs),
+    );
+    // Another collector holds a live claim, or has just sent it.
+    if (!claimed) return { outcome: written.outcome };
+    let messageId: string | undefined;
+    try {
+      ({ messageId } = await this.options.publisher.publish(alert));
+    } catch (error) {
+      await this.options.claims.releaseAlert(observation.table, observation.key, claim);
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.options.logger.warn('Could not publish a failure alert; it stays pending for the retry', {
+        table: observation.table,
+        key: observation.key,
+        subject: alert.subject,
+        reason,
+      });
+      throw new AlertPublishError(`could not publish the alert "${alert.subject}": ${reason}`, { cause: error });
+    }
+    await this.options.claims.markAlertSent(observation.table, observation.key, claim, this.now(), messageId);
+    this.options.logger.info('Published a failure alert', {
+      table: observation.table,
+      key: observation.key,
+      subject: alert.subject,
+      ...(messageId !== undefined ? { messageId } : {}),
+    });
+    return { outcome: written.outcome, published: alert };
+  }
+}
