@@ -27,6 +27,43 @@ function minutesFromContext(app: App, key: string): Duration | undefined {
   return minutes === undefined ? undefined : Duration.minutes(minutes);
 }
 
+/**
+ * A list from context: a JSON array of strings (from cdk.json, or `-c 'key=["a","b"]'`) or a
+ * comma-separated string (`-c key=a,b`). Empty entries are dropped.
+ */
+function listFromContext(app: App, key: string): string[] | undefined {
+  const raw: unknown = app.node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  let value: unknown = raw;
+  if (typeof raw === 'string' && raw.trim().startsWith('[')) {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      throw new Error(`Context ${key} looks like a JSON array but is not valid JSON: ${raw}`);
+    }
+  }
+  const items = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(items) || !items.every((item): item is string => typeof item === 'string')) {
+    throw new Error(`Context ${key} must be a comma-separated string or a JSON array of strings, got ${JSON.stringify(raw)}`);
+  }
+  const list = items.map((item) => item.trim()).filter((item) => item.length > 0);
+  return list.length > 0 ? list : undefined;
+}
+
+function stringFromContext(app: App, key: string): string | undefined {
+  const raw: unknown = app.node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string') throw new Error(`Context ${key} must be a string, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function positiveDurationFromContext(app: App, key: string, toDuration: (amount: number) => Duration): Duration | undefined {
+  const amount = numberFromContext(app, key);
+  if (amount === undefined) return undefined;
+  if (!(amount > 0)) throw new Error(`Context ${key} must be above zero, got ${amount}`);
+  return toDuration(amount);
+}
+
 const app = new App();
 new SsmHistoryStack(app, 'SsmHistory', {
   description: 'ssm-history: archives AWS Systems Manager execution history into DynamoDB',
@@ -37,6 +74,12 @@ new SsmHistoryStack(app, 'SsmHistory', {
     queryApiBurstLimit: numberFromContext(app, 'ssmHistory:queryApiBurstLimit'),
     pollInterval: minutesFromContext(app, 'ssmHistory:pollIntervalMinutes'),
     backfillDays: numberFromContext(app, 'ssmHistory:backfillDays'),
+    alertEmails: listFromContext(app, 'ssmHistory:alertEmail'),
+    alertStatuses: stringFromContext(app, 'ssmHistory:alertStatuses'),
+    alertIgnoredDocuments: listFromContext(app, 'ssmHistory:alertIgnoredDocuments'),
+    alertMaxAge: positiveDurationFromContext(app, 'ssmHistory:alertMaxAgeHours', (hours) => Duration.minutes(hours * 60)),
+    collectionLagAlarm: positiveDurationFromContext(app, 'ssmHistory:collectionLagAlarmMinutes', (minutes) => Duration.minutes(minutes)),
+    throttleAlarmPercent: numberFromContext(app, 'ssmHistory:throttleAlarmPercent'),
   },
 });
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).

@@ -6,6 +6,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { lambdaBundling } from './lambda-bundling';
 
+/**
+ * Powertools' service name unless one is given: the `service` dimension of every operational
+ * metric (lambdas/operational-metrics.ts), which the alarms and dashboard read.
+ */
+export const defaultServiceName = 'ssm-history';
+
 export interface ArchiveFunctionProps {
   /** The handler's TypeScript source; its `handler` export is invoked. */
   readonly entry: string;
@@ -92,7 +98,7 @@ export class ArchiveFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'ssm-history',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? defaultServiceName,
         POWERTOOLS_LOG_LEVEL: logLevel,
         ...props.environment,
       },

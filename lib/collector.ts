@@ -1,9 +1,11 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { parseAlertConfig } from '../lambdas/alerts/alert';
 import { tableIds } from '../lambdas/store/schema';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
@@ -19,6 +21,29 @@ import {
 /** Lambda's bounds for an SQS event source's ScalingConfig.MaximumConcurrency. */
 const MIN_MAX_CONCURRENCY = 2;
 const MAX_MAX_CONCURRENCY = 1000;
+
+/** What the collector alerts on, and where it publishes (lambdas/alerts). */
+export interface CollectorAlerts {
+  /** The topic each failure's one alert is published to. */
+  readonly topic: sns.ITopic;
+  /**
+   * Which statuses alert, in parseAlertConfig's syntax (`Status`, `kind:Status`, `kind:none`,
+   * comma-separated); checked at synthesis.
+   * @default - every kind's terminal failure statuses
+   */
+  readonly statuses?: string;
+  /**
+   * Documents (runbooks) whose failures do not alert.
+   * @default - none
+   */
+  readonly ignoredDocuments?: readonly string[];
+  /**
+   * Failures that ended longer ago than this are archived without an alert, so that a first
+   * backfill does not send a month of alerts.
+   * @default Duration.hours(24)
+   */
+  readonly maxAge?: Duration;
+}
 
 export interface CollectorProps {
   /** The history kinds the collector's bundle handles; they decide its SSM actions and tables. */
@@ -38,6 +63,11 @@ export interface CollectorProps {
   readonly maxConcurrency?: number;
   /** @default - ArchiveFunction's default */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Failure alerts: the collector publishes one per failed execution when it first stores it.
+   * @default - no alerts
+   */
+  readonly alerts?: CollectorAlerts;
 }
 
 /**
@@ -45,8 +75,8 @@ export interface CollectorProps {
  * from SSM and upserts them into the tables.
  *
  * Its role holds exactly: the sources' SSM read actions, dynamodb:UpdateItem on the tables
- * the sources write, consuming the work queue, and ArchiveFunction's logs and X-Ray. It
- * cannot send to a queue or publish to a topic.
+ * the sources write, consuming the work queue, publishing to the alerts topic (and using its
+ * key), and ArchiveFunction's logs and X-Ray. It cannot send to a queue.
  */
 export class Collector extends Construct {
   public readonly function: lambda.Function;
@@ -70,6 +100,7 @@ export class Collector extends Construct {
       description: 'ssm-history collector: work queue -> SSM read APIs -> history tables',
       timeout: props.timeout,
       logRetention: props.logRetention,
+      environment: props.alerts ? alertEnvironment(this, props.alerts) : undefined,
     });
     this.function = archiveFunction.function;
     this.role = archiveFunction.role;
@@ -90,6 +121,20 @@ export class Collector extends Construct {
     );
 
     props.queue.grantConsumeMessages(this.function);
+    // sns:Publish on the topic, and kms:GenerateDataKey* / kms:Decrypt on its key.
+    if (props.alerts) {
+      props.alerts.topic.grantPublish(this.function);
+      const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+      if (defaultPolicy && props.alerts.topic.masterKey) {
+        Validations.of(defaultPolicy).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            "kms:GenerateDataKey* comes from ITopic.grantPublish for the alerts topic's customer managed key and " +
+            'is granted on that one key ARN only: publishing to a KMS-encrypted topic needs a data key, and ' +
+            'the wildcard only spans the GenerateDataKey variants.',
+        });
+      }
+    }
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'WorkQueueSource', {
       target: this.function,
       eventSourceArn: props.queue.queueArn,
@@ -122,4 +167,35 @@ export class Collector extends Construct {
         'function DLQ would also give the collector sqs:SendMessage, which it must not have.',
     });
   }
+}
+
+/**
+ * The collector's alert settings as the runtime reads them. The statuses are parsed here with
+ * the runtime's own parser, so that a typo fails `cdk synth` rather than every invocation.
+ */
+function alertEnvironment(scope: Construct, alerts: CollectorAlerts): Record<string, string> {
+  const ignoredDocuments = alerts.ignoredDocuments ?? [];
+  for (const document of ignoredDocuments) {
+    if (!Token.isUnresolved(document) && (document.trim() === '' || document.includes(','))) {
+      throw new Error(`Alert ignored documents must be document names without commas, got ${JSON.stringify(document)}`);
+    }
+  }
+  const ignored = ignoredDocuments.map((document) => document.trim()).join(',');
+  if (alerts.statuses !== undefined && !Token.isUnresolved(alerts.statuses)) {
+    parseAlertConfig({ statuses: alerts.statuses, ignoredDocuments: ignored });
+  }
+  const maxAge = alerts.maxAge ?? Duration.hours(24);
+  const maxAgeHours = maxAge.toHours({ integral: false });
+  if (!Token.isUnresolved(maxAgeHours) && !(maxAgeHours > 0)) {
+    throw new Error(`Alert max age must be above zero, got ${maxAge.toHumanString()}`);
+  }
+  const stack = Stack.of(scope);
+  return {
+    ALERT_TOPIC_ARN: alerts.topic.topicArn,
+    ...(alerts.statuses !== undefined ? { ALERT_STATUSES: alerts.statuses } : {}),
+    ...(ignored !== '' ? { ALERT_IGNORED_DOCUMENTS: ignored } : {}),
+    ALERT_MAX_AGE_HOURS: String(maxAgeHours),
+    ALERT_ACCOUNT_ID: stack.account,
+    ALERT_PARTITION: stack.partition,
+  };
 }

@@ -1,5 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,9 +9,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { historySources } from '../lambdas/sources';
+import { historyKinds } from '../lambdas/sources/history-source';
 import type { TableId } from '../lambdas/store/schema';
+import { FailureAlerts } from './alerting';
+import { defaultServiceName } from './archive-function';
 import { Collector } from './collector';
 import { HistoryTables } from './history-tables';
+import { OperationsMonitoring } from './operations-monitoring';
 import { Poller } from './poller';
 import { QueryApi } from './query-api';
 import { RunCommandNotifications } from './run-command-notifications';
@@ -50,6 +55,41 @@ export interface SsmHistoryProps {
    * @default 30
    */
   readonly backfillDays?: number;
+  /**
+   * Email addresses subscribed to the alerts topic and the operations topic (each confirms
+   * the subscription SNS mails to it).
+   * @default - no subscriptions
+   */
+  readonly alertEmails?: readonly string[];
+  /**
+   * Which statuses alert: comma-separated `Status` (every kind that has it), `kind:Status`, or
+   * `kind:none` (kinds: run-command, automation, association, maintenance-window). A kind the
+   * list does not name keeps its default. Checked at synthesis.
+   * @default - every terminal failure status of every kind (Failed, TimedOut, Cancelled, ...)
+   */
+  readonly alertStatuses?: string;
+  /**
+   * Documents (runbooks) whose failures do not alert.
+   * @default - none
+   */
+  readonly alertIgnoredDocuments?: readonly string[];
+  /**
+   * Failures that ended longer ago than this when first archived send no alert, so that the
+   * first backfill does not send a month of alerts.
+   * @default Duration.hours(24)
+   */
+  readonly alertMaxAge?: Duration;
+  /**
+   * p99 collection lag (event time to stored) that alarms when exceeded in 3 consecutive
+   * 5-minute periods.
+   * @default Duration.minutes(10)
+   */
+  readonly collectionLagAlarm?: Duration;
+  /**
+   * Percentage of SSM calls throttled that alarms when exceeded in 3 consecutive 5-minute periods.
+   * @default 10
+   */
+  readonly throttleAlarmPercent?: number;
 }
 
 /**
@@ -76,18 +116,30 @@ export class SsmHistory extends Construct {
   /** The role to pass as SendCommand's ServiceRoleArn, so that SSM may publish to the topic. */
   public readonly notificationRole: iam.IRole;
   public readonly collector: lambda.IFunction;
+  /** The scheduled poller (one invocation at a time). */
+  public readonly pollerFunction: lambda.IFunction;
   /** The query API's base URL; every route needs a SigV4 signature for `execute-api`. */
   public readonly queryApiUrl: string;
   /** The query API's handler: it may only read the tables. */
   public readonly queryFunction: lambda.IFunction;
   /** The query API (HTTP API, IAM authorization on every route). */
   public readonly queryApi: apigwv2.IHttpApi;
+  /** One message per failed execution (subscribe to it, or filter on its message attributes). */
+  public readonly alertsTopic: sns.ITopic;
+  /** The archive's own operational alarms notify this topic. */
+  public readonly operationsTopic: sns.ITopic;
+  /** The operational dashboard: collection, failures, lag, SSM throttling, polls, and the functions, queues and API. */
+  public readonly dashboard: cloudwatch.Dashboard;
   private readonly query: QueryApi;
 
   constructor(scope: Construct, id: string, props: SsmHistoryProps = {}) {
     super(scope, id);
 
+    const pollInterval = props.pollInterval ?? Duration.minutes(5);
+    // Alarm names start with the stack's name, so that the key policy can name this stack's alarms only.
+    const alarmNamePrefix = Stack.of(this).stackName;
     const tables = new HistoryTables(this, 'Tables');
+    const alerts = new FailureAlerts(this, 'Alerts', { alertEmails: props.alertEmails, alarmNamePrefix });
     const workQueue = new WorkQueue(this, 'WorkQueue', { consumerTimeout: COLLECTOR_TIMEOUT });
     const ingestion = { queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue };
     new SsmEventRule(this, 'SsmEvents', { sources: historySources, ...ingestion });
@@ -99,13 +151,19 @@ export class SsmHistory extends Construct {
       timeout: COLLECTOR_TIMEOUT,
       maxConcurrency: props.collectorMaxConcurrency,
       logRetention: props.logRetention,
+      alerts: {
+        topic: alerts.alertsTopic,
+        statuses: props.alertStatuses,
+        ignoredDocuments: props.alertIgnoredDocuments,
+        maxAge: props.alertMaxAge,
+      },
     });
-    new Poller(this, 'Poller', {
+    const poller = new Poller(this, 'Poller', {
       sources: historySources,
       tables,
       queue: workQueue.queue,
       deadLetterQueue: workQueue.deadLetterQueue,
-      interval: props.pollInterval,
+      interval: pollInterval,
       backfillDays: props.backfillDays,
       logRetention: props.logRetention,
     });
@@ -116,15 +174,39 @@ export class SsmHistory extends Construct {
       logRetention: props.logRetention,
     });
 
+    const monitoring = new OperationsMonitoring(this, 'Monitoring', {
+      alarmTopic: alerts.operationsTopic,
+      alarmNamePrefix,
+      // Dashboards are global to the account: the Region keeps two deployments of one stack apart.
+      dashboardName: `${Stack.of(this).stackName}-${Aws.REGION}`,
+      serviceName: defaultServiceName,
+      kinds: historyKinds,
+      pollInterval,
+      collectionLagAlarm: props.collectionLagAlarm,
+      throttleAlarmPercent: props.throttleAlarmPercent,
+      collector: collector.function,
+      poller: poller.function,
+      queryFunction: this.query.function,
+      queryApi: this.query.api,
+      workQueue: workQueue.queue,
+      // Also the poller schedule's dead-letter queue.
+      workDeadLetterQueue: workQueue.deadLetterQueue,
+      subscriptionDeadLetterQueue: alerts.subscriptionDeadLetterQueue,
+    });
+
     this.tables = tables.tables;
     this.queue = workQueue.queue;
     this.deadLetterQueue = workQueue.deadLetterQueue;
     this.notificationTopic = notifications.topic;
     this.notificationRole = notifications.publisherRole;
     this.collector = collector.function;
+    this.pollerFunction = poller.function;
     this.queryApi = this.query.api;
     this.queryApiUrl = this.query.url;
     this.queryFunction = this.query.function;
+    this.alertsTopic = alerts.alertsTopic;
+    this.operationsTopic = alerts.operationsTopic;
+    this.dashboard = monitoring.dashboard;
   }
 
   /** Lets a principal call the query API's routes (execute-api:Invoke on each route). */

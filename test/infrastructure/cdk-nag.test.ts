@@ -67,6 +67,7 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
     // A new acknowledgement must be added here on purpose, after review.
     expect(acknowledgementsIn(app).map(({ path, id }) => `${id} @ ${path}`).sort()).toEqual(
       [
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] @ SsmHistory/SsmHistory/Collector/Handler/Role/DefaultPolicy',
         'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/Handler/Role/DefaultPolicy',
         'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Collector/SsmReadPolicy',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*] @ SsmHistory/SsmHistory/Collector/SsmScopedReadPolicy',
@@ -84,5 +85,33 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
         'Serverless-SQSRedrivePolicy @ SsmHistory/SsmHistory/WorkQueue/DeadLetterQueue',
       ].sort(),
     );
+  });
+
+  describe('with alert email subscriptions', () => {
+    let withEmails: App;
+    beforeAll(() => {
+      withEmails = appLikeCdkSynth();
+      new SsmHistoryStack(withEmails, 'SsmHistory', { history: { alertEmails: ['ops@example.com', 'oncall@example.com'] } });
+    });
+
+    it('finds no unacknowledged error or warning', () => {
+      const findings = nagPacks(withEmails).flatMap((pack) =>
+        pack.validateScope(withEmails).violations.map((violation) => `${violation.severity} ${violation.ruleName}`),
+      );
+      expect(findings).toEqual([]);
+    });
+
+    it('adds only the reviewed acknowledgements of the subscriptions’ dead-letter queue', () => {
+      const base = new Set(acknowledgementsIn(app).map(({ path, id }) => `${id} @ ${path}`));
+      const added = acknowledgementsIn(withEmails)
+        .map(({ path, id }) => `${id} @ ${path}`)
+        .filter((entry) => !base.has(entry));
+      expect(added.sort()).toEqual(
+        [
+          'AwsSolutions-SQS3 @ SsmHistory/SsmHistory/Alerts/SubscriptionDeadLetterQueue',
+          'Serverless-SQSRedrivePolicy @ SsmHistory/SsmHistory/Alerts/SubscriptionDeadLetterQueue',
+        ].sort(),
+      );
+    });
   });
 });

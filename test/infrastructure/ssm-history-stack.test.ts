@@ -285,7 +285,7 @@ describe('collector permissions', () => {
     const scoped = historySources.flatMap((source) => (source.scopedCollectorActions ?? []).map(({ action }) => action));
     expect(actions.filter((action) => action.startsWith('ssm:')).sort()).toEqual([...unscoped, ...scoped].sort());
     expect(collectorActionsOf(historySources)).toEqual(unscoped);
-    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('ssm:') && action.includes('*'))).toEqual([]);
   });
 
   const scopedArn = (type: string) => ({
@@ -332,12 +332,14 @@ describe('collector permissions', () => {
     expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
   });
 
-  it('consumes the work queue and sends nowhere', () => {
+  it('consumes the work queue, and publishes only to the alerts topic', () => {
     const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
     expect(sqs.flatMap(resourcesOf)).toEqual([getAtt(ids.queue)]);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions).not.toContain('sqs:SendMessage');
-    expect(actions.filter((action) => action.startsWith('sns:'))).toEqual([]);
+    const sns = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sns:')));
+    expect(sns.flatMap(actionsOf)).toEqual(['sns:Publish']);
+    expect(sns.flatMap(resourcesOf)).toEqual([{ Ref: logicalIdOf(stack.history.alertsTopic) }]);
   });
 
   it('has Resource "*" only for the SSM actions and X-Ray, which support no resource types', () => {
@@ -347,9 +349,9 @@ describe('collector permissions', () => {
     );
   });
 
-  it('reaches nothing beyond SSM reads, its tables, its queue, its logs and X-Ray', () => {
+  it('reaches nothing beyond SSM reads, its tables, its queue, the alerts topic and its key, its logs and X-Ray', () => {
     const services = new Set(actions.map((action) => action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'ssm', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs', 'ssm', 'xray']);
     const logs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
     expect(logs.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
