@@ -9,7 +9,7 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
     `ssm-history local mode: ready in ${(readyMs / 1000).toFixed(1)} s`,
     '',
     `  API          ${url}  (unsigned, loopback only)`,
-    `               POST / (SSM's JSON protocol), GET /executions, GET /instances/{instanceId}/history, GET /status, POST /events`,
+    `               POST / (SSM's JSON protocol), GET /executions, GET /instances/{instanceId}/history, GET /status, GET /alerts, POST /events`,
     `  DynamoDB     ${mode.database.description} at ${mode.database.endpoint}${mode.database.path ? `, files in ${mode.database.path}` : ''}`,
     `  SSM          ${mode.ssm.description}`,
   ];
@@ -30,6 +30,7 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
   }
   lines.push(
     `  Collector    in-process, behind a local work queue (batches of up to 10)`,
+    `  Alerts       each failure of the last hour and from now on, once: printed here and listed at GET /alerts`,
     mode.pollIntervalMs > 0
       ? `  Pollers      every ${interval} (--poll-interval): list what SSM holds since each kind's watermark (the first poll backfills 30 days); GET /status`
       : `  Pollers      off`,
@@ -38,6 +39,7 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
     'Try:',
     `  curl -s '${url}/executions?limit=5'`,
     `  curl -s '${url}/status'`,
+    `  curl -s '${url}/alerts?limit=5'`,
     `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${mode.region} \\`,
     `    aws ssm list-command-invocations --endpoint-url ${url} --details`,
     `  npx ssm-history executions --endpoint ${url}`,

@@ -1,8 +1,9 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { FailureAlerts } from '../../alerts/failure-alerts';
 import { Collector } from '../../collector/collector';
 import type { Log } from '../../log';
 import type { CheckpointStore } from '../../polling/checkpoint-store';
-import type { HistorySource } from '../../sources/history-source';
+import type { HistorySource, Observation } from '../../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../../store/record-store';
 import type { RecordKey, TableId } from '../../store/schema';
 import type { BatchConsumer, ReceiveResult } from './work-queue';
@@ -27,6 +28,8 @@ export interface CollectorConsumerDependencies {
   readonly parentConcurrency: number;
   /** Counters per kind (records stored, missed by events), as the deployed collector keeps them. */
   readonly checkpoints?: Pick<CheckpointStore, 'addCounters'>;
+  /** Failure alerts, as the deployed collector publishes them. */
+  readonly alerts?: Pick<FailureAlerts, 'alertOf' | 'store'>;
 }
 
 /**
@@ -38,22 +41,37 @@ export interface CollectorConsumerDependencies {
 export function collectorConsumer(deps: CollectorConsumerDependencies): BatchConsumer<readonly StoredRecord[]> {
   return async (messages) => {
     const written: StoredRecord[] = [];
+    const note = (observation: Observation, outcome: UpsertOutcome) =>
+      written.push({
+        table: observation.table,
+        key: observation.key,
+        status: observation.status,
+        outcome: outcome === 'created' ? 'written' : outcome,
+      });
+    const alerts = deps.alerts;
     const collector = new Collector({
       sources: deps.sources,
       clients: { ssm: deps.ssm },
       store: {
         upsert: async (observation) => {
           const outcome = await deps.store.upsert(observation);
-          written.push({
-            table: observation.table,
-            key: observation.key,
-            status: observation.status,
-            outcome: outcome === 'created' ? 'written' : outcome,
-          });
+          note(observation, outcome);
           return outcome;
         },
         get: (table, key) => deps.store.get(table, key),
       },
+      ...(alerts !== undefined
+        ? {
+            alerts: {
+              alertOf: (observation) => alerts.alertOf(observation),
+              store: async (observation, alert) => {
+                const stored = await alerts.store(observation, alert);
+                note(observation, stored.outcome);
+                return stored;
+              },
+            },
+          }
+        : {}),
       logger: deps.logger,
       parentConcurrency: deps.parentConcurrency,
       ...(deps.checkpoints !== undefined ? { checkpoints: deps.checkpoints } : {}),

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { parseAlertConfig } from '../../alerts/alert';
+import { FailureAlerts } from '../../alerts/failure-alerts';
 import { createLog, type Log } from '../../log';
 import type { ApiHandler } from '../../query/http';
 import { serveApi, type ServedApi } from '../../query/node-http';
@@ -8,6 +10,7 @@ import { historySources } from '../../sources';
 import { CheckpointStore } from '../../polling/checkpoint-store';
 import { RecordStore } from '../../store/record-store';
 import type { TableNames } from '../../store/schema';
+import { alertsRoute, LocalAlertLog } from './alert-log';
 import { collectorConsumer, type StoredRecord } from './collect';
 import { openArchiveDatabase, type ArchiveDatabase } from './dynamodb';
 import { RequestGate } from './gate';
@@ -41,6 +44,8 @@ export interface LocalModeOptions {
   readonly logger?: Log;
   /** The simulator's pace: mean ms between live commands (default 45 s; 0: none). */
   readonly commandIntervalMs?: number;
+  /** Prints each alert; default: stdout. */
+  readonly printAlert?: (text: string) => void;
 }
 
 export interface LocalModeSummary {
@@ -85,12 +90,20 @@ export interface LocalMode extends LocalModeSummary {
   readonly simulator: SimulatedSsm | undefined;
   /** The pollers, unless pollIntervalMs is 0 (tests can poll at once with pollNow()). */
   readonly pollers: LocalPollers | undefined;
+  /** The alerts published so far (GET /alerts). */
+  readonly alerts: LocalAlertLog;
   /** Stops taking requests and events, collects what is queued, closes everything. Idempotent. */
   stop(): Promise<void>;
 }
 
 /** Mean time between the simulator's live commands. */
 export const DEFAULT_COMMAND_INTERVAL_MS = 45_000;
+
+/**
+ * Local mode alerts for failures of the last hour: the end of the seeded day and what happens
+ * while it runs, not every failure of the day it plays in at the first start.
+ */
+export const LOCAL_ALERT_MAX_AGE_MS = 3_600_000;
 
 /**
  * Local mode, in-process: the archive's tables in dynalite (or another endpoint), the
@@ -134,14 +147,26 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const ssm: SSMClient = createSsmClient(choice, simulatorEndpoint);
     cleanups.push(async () => ssm.destroy());
     const checkpoints = new CheckpointStore(database.doc, database.tableNames.pollCheckpoints);
+    const store = new RecordStore(database.doc, database.tableNames);
+    const alertLog = await LocalAlertLog.open({ dataDir, ...(options.printAlert !== undefined ? { print: options.printAlert } : {}) });
+    const alerts = new FailureAlerts({
+      publisher: alertLog,
+      claims: store,
+      // The same variables as the deployed collector's (ALERT_STATUSES, ALERT_IGNORED_DOCUMENTS).
+      config: parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS }),
+      context: { region },
+      maxAgeMs: LOCAL_ALERT_MAX_AGE_MS,
+      logger,
+    });
     const queue = new LocalWorkQueue<readonly StoredRecord[]>({
       consume: collectorConsumer({
         sources: historySources,
         ssm,
-        store: new RecordStore(database.doc, database.tableNames),
+        store,
         logger,
         parentConcurrency: 4,
         checkpoints,
+        alerts,
       }),
       logger,
       // As deployed: the event source's maximum concurrency (ssmHistory:collectorMaxConcurrency).
@@ -151,6 +176,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
     const routes = localRoutes(
       eventsRoute({ sources: historySources, deliver: (body) => queue.send(body) }),
+      alertsRoute(alertLog),
       createQueryApi({ db: database.doc, tableNames: database.tableNames, pageTokenKey: state.pageTokenKey, log: logger }),
     );
     // The port is taken now (a taken port fails fast); requests wait until the seeded day is
@@ -193,7 +219,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     };
 
     const summary = describe({ server, dataDir, region, options, database, choice, simulatorEndpoint, seed, started });
-    return { ...summary, simulator: simulated, pollers, stop };
+    return { ...summary, simulator: simulated, pollers, alerts: alertLog, stop };
   } catch (error) {
     await cleanUp();
     throw error;

@@ -53,7 +53,11 @@ function belongsTo(record: StoredRecord, parentId: string): boolean {
   return record.key[tableSchemas[record.table].partitionKey.name] === parentId;
 }
 
-/** The local server's routes: POST /events here, everything else the query API's. */
-export function localRoutes(events: ApiHandler, query: ApiHandler): ApiHandler {
-  return async (request) => (request.path === '/events' || request.path === '/events/' ? events(request) : query(request));
+/** The local server's routes: POST /events and GET /alerts here, everything else the query API's. */
+export function localRoutes(events: ApiHandler, alerts: ApiHandler, query: ApiHandler): ApiHandler {
+  return async (request) => {
+    if (request.path === '/events' || request.path === '/events/') return events(request);
+    if (request.path === '/alerts' || request.path === '/alerts/') return alerts(request);
+    return query(request);
+  };
 }
