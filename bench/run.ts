@@ -1,4 +1,5 @@
 import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive } from '../lambdas/local/archive-audit';
+import { benchAlertLatency } from './alert-latency';
 import { backfillJson, backfillLines, benchBackfill } from './backfill';
 import { measureBundles } from './bundles';
 import { benchCollection } from './collection';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const small = await benchQueryLatency(100, 100, 60);
   const large = await benchQueryLatency(100, 1000, 60);
   const localStart = await benchLocalStart();
+  const alerts = await benchAlertLatency(ALERT_COMMANDS, ALERT_NODES);
   // Last: its 600,000 invocations (about 1.3 GB at peak) must not weigh on the in-process latency figures above.
   const backfill = await benchBackfill();
   const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
@@ -76,6 +78,12 @@ async function main(): Promise<void> {
     timelineP99Ratio100kTo10k: round(large.timeline.p99 / small.timeline.p99, 2),
     localModeReadySeconds: round(localStart.firstStartSeconds, 2),
     localModeRestartReadySeconds: round(localStart.restartSeconds, 2),
+    alertsExpected: alerts.expected,
+    alertsPublished: alerts.alerted,
+    alertsDuplicated: alerts.duplicated,
+    alertLatencyP50Ms: alerts.p50Ms,
+    alertLatencyP99Ms: alerts.p99Ms,
+    alertLatencyMaxMs: alerts.maxMs,
   };
 
   if (json) {
@@ -117,9 +125,16 @@ async function main(): Promise<void> {
     `  p99 at 100k / p99 at 10k      ListCommandInvocations ${figures.listCommandInvocationsP99Ratio100kTo10k}x, timeline ${figures.timelineP99Ratio100kTo10k}x  (100 commands to 100 vs 1,000 nodes; flat is ~1)`,
     `Local mode (node --import tsx bin/local.ts, as npm start runs it)`,
     `  ${target(figures.localModeReadySeconds < 10, `ready, first query answered   ${figures.localModeReadySeconds} s on an empty data dir, ${figures.localModeRestartReadySeconds} s on restart  (target < 10 s)`)}`,
+    `Failure alerts in local mode: ${ALERT_COMMANDS} live commands x ${ALERT_NODES} nodes, 2 failing each, played by the simulator on the real clock (events -> work queue -> collector -> alert)`,
+    `  ${target(figures.alertsPublished === figures.alertsExpected && figures.alertsDuplicated === 0, `alerts, exactly once          ${figures.alertsPublished} of ${figures.alertsExpected} failures, ${figures.alertsDuplicated} duplicated`)}`,
+    `  ${target(figures.alertLatencyP99Ms < 1000, `latency, failure to alert     p50 ${figures.alertLatencyP50Ms} ms, p99 ${figures.alertLatencyP99Ms} ms, max ${figures.alertLatencyMaxMs} ms  (from the failed plugin's end to the alert published; target p99 < 1 s)`)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+/** The alert bench's traffic: 60 commands 100 ms apart, 2 of each command's 5 nodes failing. */
+const ALERT_COMMANDS = 60;
+const ALERT_NODES = 5;
 
 /** The Automation bench's execution: 200 steps, four pages of DescribeAutomationStepExecutions. */
 const AUTOMATION_STEPS = 200;
