@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { historySources } from '../lambdas/sources';
 import { historyKinds } from '../lambdas/sources/history-source';
 import type { TableId } from '../lambdas/store/schema';
-import { FailureAlerts } from './alerting';
+import { AlertTopics } from './alert-topics';
 import { defaultServiceName } from './archive-function';
 import { Collector } from './collector';
 import { HistoryTables } from './history-tables';
@@ -139,7 +139,7 @@ export class SsmHistory extends Construct {
     // Alarm names start with the stack's name, so that the key policy can name this stack's alarms only.
     const alarmNamePrefix = Stack.of(this).stackName;
     const tables = new HistoryTables(this, 'Tables');
-    const alerts = new FailureAlerts(this, 'Alerts', { alertEmails: props.alertEmails, alarmNamePrefix });
+    const alerts = new AlertTopics(this, 'Alerts', { alertEmails: props.alertEmails, alarmNamePrefix });
     const workQueue = new WorkQueue(this, 'WorkQueue', { consumerTimeout: COLLECTOR_TIMEOUT });
     const ingestion = { queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue };
     new SsmEventRule(this, 'SsmEvents', { sources: historySources, ...ingestion });

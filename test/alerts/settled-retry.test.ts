@@ -20,10 +20,11 @@ import { queueMessage } from '../support/messages';
  * it again to publish the alert.
  */
 const ASSOCIATION_ID = associationSample.detail['association-id'];
+const EXECUTION_ID = '00000001-1111-4222-8333-444455556666';
 const failed: AssociationExecution = {
   AssociationId: ASSOCIATION_ID,
   AssociationVersion: '1',
-  ExecutionId: '00000001-1111-4222-8333-444455556666',
+  ExecutionId: EXECUTION_ID,
   Status: 'Failed',
   DetailedStatus: 'Failed',
   CreatedTime: new Date('2017-05-16T23:00:01Z'),
@@ -85,7 +86,7 @@ describe('a refused alert keeps a State Manager execution unsettled', () => {
     expect(first.failedMessageIds).toHaveLength(1);
     expect(first.failureReasons.get(first.failedMessageIds[0] ?? '')).toMatch(/AlertPublishError: .*KMS key disabled/);
     expect(published).toEqual([]);
-    expect(await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: failed.ExecutionId })).toMatchObject({
+    expect(await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: EXECUTION_ID })).toMatchObject({
       childrenComplete: true,
       alertState: 'pending',
     });

@@ -6,7 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-export interface FailureAlertsProps {
+export interface AlertTopicsProps {
   /**
    * Email addresses subscribed to both topics (each must confirm the subscription SNS mails).
    * @default - no subscriptions
@@ -41,7 +41,7 @@ const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
  * failure (the collector never resends it), so it is kept for 14 days instead, and the DLQ
  * has its own alarm (lib/operations-monitoring.ts).
  */
-export class FailureAlerts extends Construct {
+export class AlertTopics extends Construct {
   public readonly key: kms.Key;
   /** One message per execution that reached an alerting status. */
   public readonly alertsTopic: sns.Topic;
@@ -50,7 +50,7 @@ export class FailureAlerts extends Construct {
   /** Alerts and alarm notifications SNS could not deliver by email; absent without subscriptions. */
   public readonly subscriptionDeadLetterQueue?: sqs.Queue;
 
-  constructor(scope: Construct, id: string, props: FailureAlertsProps) {
+  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
     const emails = props.alertEmails ?? [];
     for (const email of emails) {
