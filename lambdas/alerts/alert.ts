@@ -1,9 +1,9 @@
 import type { CommandInvocation, CommandPlugin } from '@aws-sdk/client-ssm';
-import { associationExecutionFromItem } from '../sources/association/records';
-import { automationExecutionFromItem } from '../sources/automation/records';
+import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
+import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
 import type { HistoryKind } from '../sources/history-source';
 import { historyKinds } from '../sources/history-source';
-import { windowExecutionFromItem } from '../sources/maintenance-window/records';
+import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
 import { ERROR_TITLE } from '../sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
 import {
@@ -11,6 +11,7 @@ import {
   automationStatuses,
   maintenanceWindowStatuses,
   runCommandStatuses,
+  statusInfo,
   type StatusInfo,
 } from '../status';
 import type { TableId } from '../store/schema';
@@ -21,13 +22,19 @@ import type { TableId } from '../store/schema';
  *
  * - Run Command: each failed invocation (one alert per failed node). A command does not
  *   alert, except one with TargetCount 0 (e.g. NoInstancesInTag): it has no invocations.
- * - Automation: the execution, with the step it stopped at (CurrentStepName) and its
- *   FailureMessage. Steps never alert (their failure fails the execution), nor does a child
- *   automation (ParentAutomationExecutionId set): its parent's failure is the alert.
- * - State Manager: the association execution, with its ResourceCountByStatus (how many
- *   targets failed). Targets do not alert: one failed run over 500 nodes is one alert.
- * - Maintenance Windows: the window execution. Tasks and task invocations do not alert:
- *   a failed task fails its window execution.
+ * - Automation: the execution, with the step it stopped at (CurrentStepName, else its failed
+ *   step) and its FailureMessage (else the failed step's). Steps never alert (their failure
+ *   fails the execution), nor does a child automation (ParentAutomationExecutionId set): its
+ *   parent's failure is the alert.
+ * - State Manager: the association execution, with its ResourceCountByStatus and its failed
+ *   targets (the node, when one failed). Targets do not alert: one failed run over 500 nodes
+ *   is one alert.
+ * - Maintenance Windows: the window execution, with its failed tasks (the document of a
+ *   RUN_COMMAND or AUTOMATION task) and their failed invocations. Tasks and task invocations
+ *   do not alert: a failed task fails its window execution.
+ *
+ * The children come from the same collection pass (`related`): the execution's steps,
+ * targets or tasks, fetched with it.
  *
  * Console links (checked against links others build to the same pages; the console has no
  * documented URL scheme, so these may need a fix if it changes):
@@ -69,6 +76,8 @@ export interface AlertBody {
   readonly resourceCountByStatus?: string;
   readonly windowId?: string;
   readonly windowExecutionId?: string;
+  /** The failed task of a window execution (the first, if several failed). */
+  readonly taskExecutionId?: string;
   /** The SSM document, or the Automation runbook. */
   readonly documentName?: string;
   readonly documentVersion?: string;
@@ -115,6 +124,18 @@ export const statusTables: Readonly<Record<HistoryKind, Readonly<Record<string, 
   association: associationStatuses,
   'maintenance-window': maintenanceWindowStatuses,
 };
+
+/**
+ * The stored items of `table` gathered with the alerting record (its steps, targets, tasks,
+ * task invocations): asked for only when an alert is built, so a pass over 1,000 successful
+ * invocations costs nothing.
+ */
+export type RelatedRecords = (table: TableId) => readonly Readonly<Record<string, unknown>>[];
+
+const noRelated: RelatedRecords = () => [];
+
+const failed = (statuses: Readonly<Record<string, StatusInfo>>, status: string | undefined): boolean =>
+  status !== undefined && statusInfo(statuses, status).outcome === 'failure';
 
 /** The default: every terminal status whose outcome is failure. */
 export function alertingStatuses(kind: HistoryKind): ReadonlySet<string> {
@@ -359,7 +380,7 @@ function commandAlert(item: Readonly<Record<string, unknown>>, options: AlertOpt
 
 // ---- Automation ------------------------------------------------------------------------------
 
-function automationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+function automationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig, related: RelatedRecords): Alert | undefined {
   const execution = automationExecutionFromItem(item);
   // A child's failure fails its parent, which alerts.
   if (text(execution.ParentAutomationExecutionId) !== undefined) return undefined;
@@ -367,8 +388,13 @@ function automationAlert(item: Readonly<Record<string, unknown>>, options: Alert
   const document = text(execution.DocumentName);
   if (!alerts(config, 'automation', status, document)) return undefined;
   const id = execution.AutomationExecutionId ?? '';
-  const stepName = text(execution.CurrentStepName);
-  const failure = text(execution.FailureMessage);
+  // CurrentStepName is "the step that is currently running": a finished execution may not name it.
+  const failedStep = related('automationSteps')
+    .filter((step) => step.AutomationExecutionId === id)
+    .map(automationStepFromItem)
+    .find((step) => failed(automationStatuses, step.StepStatus));
+  const stepName = text(execution.CurrentStepName) ?? text(failedStep?.StepName);
+  const failure = text(execution.FailureMessage) ?? text(failedStep?.FailureMessage);
   const where = stepName === undefined ? '' : ` at step ${stepName}`;
   return alertOf(`SSM Automation ${status}: ${document ?? id}${where}`, {
     kind: 'automation-execution',
@@ -392,7 +418,7 @@ function automationAlert(item: Readonly<Record<string, unknown>>, options: Alert
 
 // ---- State Manager ---------------------------------------------------------------------------
 
-function associationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+function associationAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig, related: RelatedRecords): Alert | undefined {
   const execution = associationExecutionFromItem(item);
   const status = text(execution.Status);
   // The record names no document: ignoredDocuments cannot apply.
@@ -400,6 +426,17 @@ function associationAlert(item: Readonly<Record<string, unknown>>, options: Aler
   const associationId = execution.AssociationId ?? '';
   const counts = text(execution.ResourceCountByStatus);
   const detailed = text(execution.DetailedStatus);
+  const failedTargets = related('associationExecutionTargets')
+    .filter((target) => target.ExecutionId === execution.ExecutionId)
+    .map(associationExecutionTargetFromItem)
+    .filter((target) => failed(associationStatuses, target.Status))
+    .sort((a, b) => (a.ResourceId ?? '').localeCompare(b.ResourceId ?? ''));
+  const onlyNode = failedTargets.length === 1 ? text(failedTargets[0]?.ResourceId) : undefined;
+  // One line per failed node: which, and how SSM put it.
+  const targetLines = failedTargets.map((target) => {
+    const detail = text(target.DetailedStatus);
+    return `${target.ResourceId ?? ''}: ${target.Status ?? ''}${detail !== undefined && detail !== target.Status ? ` (${detail})` : ''}`;
+  });
   return alertOf(`SSM State Manager ${status}: association ${associationId}${counts === undefined ? '' : ` ${counts}`}`, {
     kind: 'association-execution',
     status,
@@ -410,21 +447,52 @@ function associationAlert(item: Readonly<Record<string, unknown>>, options: Aler
     associationVersion: text(execution.AssociationVersion),
     executionId: text(execution.ExecutionId),
     resourceCountByStatus: cap(counts),
+    node: onlyNode,
     times: compact({ requested: iso(execution.CreatedTime), ended: iso(execution.LastExecutionDate) }),
+    ...errorFields(targetLines.length > 0 ? targetLines.join('\n') : undefined),
     consoleUrl: consoleUrl(options, ['state-manager', associationId, 'executionhistory']),
   });
 }
 
 // ---- Maintenance Windows ---------------------------------------------------------------------
 
-function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+/** A task's TaskArn is a document name for these task types, an ARN for the others. */
+const DOCUMENT_TASK_TYPES: ReadonlySet<string> = new Set(['RUN_COMMAND', 'AUTOMATION']);
+
+function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig, related: RelatedRecords): Alert | undefined {
   const execution = windowExecutionFromItem(item);
   const status = text(execution.Status);
-  if (!alerts(config, 'maintenance-window', status, undefined)) return undefined;
-  const windowId = execution.WindowId ?? '';
+  // Before the tasks are looked at: most executions do not alert.
+  if (status === undefined || !config.statuses['maintenance-window'].has(status)) return undefined;
   const windowExecutionId = execution.WindowExecutionId ?? '';
+  const failedTasks = related('maintenanceWindowTasks')
+    .filter((task) => task.WindowExecutionId === windowExecutionId)
+    .map(windowTaskFromItem)
+    .filter((task) => failed(maintenanceWindowStatuses, task.Status))
+    .sort((a, b) => (iso(a.StartTime) ?? '').localeCompare(iso(b.StartTime) ?? ''));
+  const firstTask = failedTasks[0];
+  const document = firstTask !== undefined && DOCUMENT_TASK_TYPES.has(firstTask.TaskType ?? '') ? text(firstTask.TaskArn) : undefined;
+  if (!alerts(config, 'maintenance-window', status, document)) return undefined;
+  const windowId = execution.WindowId ?? '';
   const details = text(execution.StatusDetails);
-  return alertOf(`SSM Maintenance Window ${status}: ${windowId}`, {
+  const failedInvocations = related('maintenanceWindowTaskInvocations')
+    .filter((invocation) => invocation.WindowExecutionId === windowExecutionId)
+    .map(windowTaskInvocationFromItem)
+    .filter((invocation) => failed(maintenanceWindowStatuses, invocation.Status));
+  // The window's own details, then each failed task and its failed invocations (a command's id is its ExecutionId).
+  const lines = [
+    ...(details === undefined ? [] : [details]),
+    ...failedTasks.flatMap((task) => [
+      `task ${task.TaskArn ?? ''} (${task.TaskExecutionId ?? ''}): ${task.Status ?? ''}${text(task.StatusDetails) !== undefined ? `: ${task.StatusDetails}` : ''}`,
+      ...failedInvocations
+        .filter((invocation) => invocation.TaskExecutionId === task.TaskExecutionId)
+        .map(
+          (invocation) =>
+            `  ${invocation.ExecutionId ?? invocation.InvocationId ?? ''}: ${invocation.Status ?? ''}${text(invocation.StatusDetails) !== undefined ? `: ${invocation.StatusDetails}` : ''}`,
+        ),
+    ]),
+  ];
+  return alertOf(`SSM Maintenance Window ${status}: ${windowId}${document === undefined ? '' : ` (${document})`}`, {
     kind: 'maintenance-window-execution',
     status,
     statusDetails: cap(details),
@@ -432,8 +500,10 @@ function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOpti
     accountId: options.accountId,
     windowId,
     windowExecutionId,
+    taskExecutionId: text(firstTask?.TaskExecutionId),
+    documentName: document,
     times: compact({ started: iso(execution.StartTime), ended: iso(execution.EndTime) }),
-    ...errorFields(details),
+    ...errorFields(lines.length > 0 ? lines.join('\n') : undefined),
     consoleUrl: consoleUrl(options, ['maintenance-windows', windowId, 'history', windowExecutionId]),
   });
 }
@@ -448,6 +518,7 @@ export function alertFor(
   storedItem: Readonly<Record<string, unknown>>,
   options: AlertOptions,
   config: AlertConfig = DEFAULT_CONFIG,
+  related: RelatedRecords = noRelated,
 ): Alert | undefined {
   switch (table) {
     case 'commandInvocations':
@@ -455,11 +526,11 @@ export function alertFor(
     case 'commands':
       return commandAlert(storedItem, options, config);
     case 'automationExecutions':
-      return automationAlert(storedItem, options, config);
+      return automationAlert(storedItem, options, config, related);
     case 'associationExecutions':
-      return associationAlert(storedItem, options, config);
+      return associationAlert(storedItem, options, config, related);
     case 'maintenanceWindowExecutions':
-      return windowAlert(storedItem, options, config);
+      return windowAlert(storedItem, options, config, related);
     default:
       return undefined;
   }

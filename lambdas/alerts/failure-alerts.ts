@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Log } from '../log';
 import type { Observation } from '../sources/history-source';
 import type { AlertingUpsert, RecordStore, UpsertOutcome } from '../store/record-store';
+import type { TableId } from '../store/schema';
 import { alertFor, type Alert, type AlertConfig, type AlertOptions } from './alert';
 
 /** Where alerts go: SNS when deployed, the console and GET /alerts in local mode. */
@@ -84,9 +85,15 @@ export class FailureAlerts {
     this.claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
   }
 
-  /** The alert this observation raises, if its record alerts, its status is configured to, and it is recent. */
-  alertOf(observation: Observation): Alert | undefined {
-    const alert = alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config);
+  /**
+   * The alert this observation raises, if its record alerts, its status is configured to, and
+   * it is recent. `gathered`: the observations of the same collection pass, whose children
+   * (steps, targets, tasks) detail the alert.
+   */
+  alertOf(observation: Observation, gathered: readonly Observation[] = []): Alert | undefined {
+    const related = (table: TableId) =>
+      gathered.filter((other) => other.table === table && other !== observation).map((other) => ({ ...other.fields, ...other.key }));
+    const alert = alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config, related);
     if (alert === undefined) return undefined;
     const at = failureTime(alert);
     if (at !== undefined && Number.isFinite(at) && this.now().getTime() - at > this.options.maxAgeMs) return undefined;

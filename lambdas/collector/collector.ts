@@ -151,7 +151,7 @@ export class Collector {
         // A parent that settles its children is written last: if a child's write fails, it
         // stays unsettled and the retry fetches the children again.
         const write = async (observation: Observation) => {
-          const outcome = await this.store(observation, first.kind, alertsPublished);
+          const outcome = await this.store(observation, observations, first.kind, alertsPublished);
           if (outcome === 'stale') {
             counts.stale++;
             return;
@@ -203,9 +203,14 @@ export class Collector {
   }
 
   /** One record's write: through the alerts when it raises one, so that the alert goes out once. */
-  private async store(observation: Observation, kind: HistoryKind, published: Partial<Record<HistoryKind, number>>): Promise<UpsertOutcome> {
+  private async store(
+    observation: Observation,
+    gathered: readonly Observation[],
+    kind: HistoryKind,
+    published: Partial<Record<HistoryKind, number>>,
+  ): Promise<UpsertOutcome> {
     const alerts = this.deps.alerts;
-    const alert = alerts?.alertOf(observation);
+    const alert = alerts?.alertOf(observation, gathered);
     if (alerts === undefined || alert === undefined) return this.deps.store.upsert(observation);
     const stored = await alerts.store(observation, alert);
     if (stored.published !== undefined) published[kind] = (published[kind] ?? 0) + 1;

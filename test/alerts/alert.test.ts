@@ -315,6 +315,27 @@ describe('State Manager', () => {
     });
   });
 
+  it('names the failed nodes of the same pass: the node when one failed, one line each when several did', () => {
+    const target = (resourceId: string, status: string, detailed?: string) =>
+      stored(
+        associationExecutionTargetObservation(
+          { AssociationId: execution.AssociationId, ExecutionId: execution.ExecutionId, ResourceId: resourceId, ResourceType: 'ManagedInstance', Status: status, DetailedStatus: detailed ?? status },
+          context,
+        ),
+      );
+    const other = { ...target('i-0other', 'Failed'), ExecutionId: 'another-execution' };
+    const item = stored(associationExecutionObservation(execution, context));
+    const one = alertFor('associationExecutions', item, options, undefined, (table) =>
+      table === 'associationExecutionTargets' ? [target('i-0aaa', 'Success'), target('i-0bbb', 'Failed', 'Failed'), other] : [],
+    );
+    expect(one?.body).toMatchObject({ node: 'i-0bbb', errorExcerpt: 'i-0bbb: Failed' });
+    const two = alertFor('associationExecutions', item, options, undefined, (table) =>
+      table === 'associationExecutionTargets' ? [target('i-0ccc', 'TimedOut', 'DeliveryTimedOut'), target('i-0bbb', 'Failed')] : [],
+    );
+    expect(two?.body.node).toBeUndefined();
+    expect(two?.body.errorExcerpt).toBe('i-0bbb: Failed\ni-0ccc: TimedOut (DeliveryTimedOut)');
+  });
+
   it('does not alert for targets, success or Skipped', () => {
     const target = associationExecutionTargetObservation(
       { AssociationId: execution.AssociationId, ExecutionId: execution.ExecutionId, ResourceId: 'i-0abc', ResourceType: 'ManagedInstance', Status: 'Failed' },
@@ -359,6 +380,24 @@ describe('Maintenance Windows', () => {
         status: { DataType: 'String', StringValue: 'TIMED_OUT' },
       },
     });
+  });
+
+  it("names the failed task's document, which ignoredDocuments then applies to, and its failed invocations", () => {
+    const item = stored(windowExecutionObservation(execution, context));
+    const task = (type: string, arn: string) =>
+      stored(windowTaskObservation({ WindowExecutionId: execution.WindowExecutionId, TaskExecutionId: 't-1', Status: 'TIMED_OUT', TaskType: type as 'RUN_COMMAND', TaskArn: arn }, context));
+    const related = (type: string, arn: string) => (table: string) => (table === 'maintenanceWindowTasks' ? [task(type, arn)] : []);
+    const alert = alertFor('maintenanceWindowExecutions', item, options, undefined, related('RUN_COMMAND', 'AWS-RunPatchBaseline'));
+    expect(alert?.subject).toBe('SSM Maintenance Window TIMED_OUT: mw-0ed7251d3fcf6e0c2 (AWS-RunPatchBaseline)');
+    expect(alert?.body).toMatchObject({ documentName: 'AWS-RunPatchBaseline', taskExecutionId: 't-1' });
+    expect(alert?.messageAttributes.document?.StringValue).toBe('AWS-RunPatchBaseline');
+    expect(alert?.body.errorExcerpt?.split('\n')[1]).toBe('task AWS-RunPatchBaseline (t-1): TIMED_OUT');
+    const ignoring = parseAlertConfig({ ignoredDocuments: 'AWS-RunPatchBaseline' });
+    expect(alertFor('maintenanceWindowExecutions', item, options, ignoring, related('RUN_COMMAND', 'AWS-RunPatchBaseline'))).toBeUndefined();
+    // A Lambda task's TaskArn is a function ARN, not a document.
+    const lambdaTask = alertFor('maintenanceWindowExecutions', item, options, undefined, related('LAMBDA', 'arn:aws:lambda:us-east-1:123456789012:function:patch'));
+    expect(lambdaTask?.body.documentName).toBeUndefined();
+    expect(lambdaTask?.messageAttributes.document).toBeUndefined();
   });
 
   it('does not alert for tasks, SUCCESS or SKIPPED_OVERLAPPING', () => {

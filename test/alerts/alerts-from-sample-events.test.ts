@@ -314,8 +314,8 @@ describe('failure alerts: content for each kind, from AWS sample events through 
       expect(first.alertsPublished).toEqual({ automation: 1 });
       expect(publisher.published).toEqual<Alert[]>([
         {
-          // The simulator, like the record it serves for a finished execution, names no CurrentStepName: no "at step".
-          subject: `SSM Automation Failed: ${RUNBOOK}`,
+          // The finished execution names no CurrentStepName: the failed step archived in the same pass does.
+          subject: `SSM Automation Failed: ${RUNBOOK} at step step1`,
           body: {
             kind: 'automation-execution',
             status: 'Failed',
@@ -323,6 +323,7 @@ describe('failure alerts: content for each kind, from AWS sample events through 
             region: 'us-east-1',
             accountId: '123456789012',
             automationExecutionId: AUTOMATION_ID,
+            stepName: 'step1',
             documentName: RUNBOOK,
             documentVersion: '1',
             times: { started: STARTED, ended: ENDED },
@@ -407,9 +408,10 @@ describe('failure alerts: content for each kind, from AWS sample events through 
             associationVersion: '1',
             executionId,
             resourceCountByStatus: '{Failed=1}',
-            // No documentName, node or errorExcerpt: the association execution record has none
-            // (the event's document-name and the target's output are not consulted).
+            // The one failed target, from the same pass. No documentName: neither record has one.
+            node: 'i-12345678',
             times: { requested: ASSOCIATION_CREATED.toISOString(), ended: ENDED },
+            errorExcerpt: 'i-12345678: Failed',
             consoleUrl: `${CONSOLE}/state-manager/${ASSOCIATION_ID}/executionhistory?region=us-east-1`,
           },
           messageAttributes: {
@@ -515,7 +517,7 @@ describe('failure alerts: content for each kind, from AWS sample events through 
       expect(first.alertsPublished).toEqual({ 'maintenance-window': 1 });
       expect(publisher.published).toEqual<Alert[]>([
         {
-          subject: `SSM Maintenance Window TIMED_OUT: ${WINDOW_ID}`,
+          subject: `SSM Maintenance Window TIMED_OUT: ${WINDOW_ID} (AWS-RunPowerShellScript)`,
           body: {
             kind: 'maintenance-window-execution',
             status: 'TIMED_OUT',
@@ -524,14 +526,21 @@ describe('failure alerts: content for each kind, from AWS sample events through 
             accountId: '123456789012',
             windowId: WINDOW_ID,
             windowExecutionId: WINDOW_EXECUTION_ID,
-            // No documentName: the window execution record names none (its task's TaskArn does).
+            // The timed-out RUN_COMMAND task's document, and its timed-out invocation (by command id).
+            taskExecutionId: TASK_EXECUTION_ID,
+            documentName: 'AWS-RunPowerShellScript',
             times: { started: STARTED, ended: ENDED },
-            errorExcerpt: WINDOW_TIMED_OUT_DETAILS,
+            errorExcerpt: [
+              WINDOW_TIMED_OUT_DETAILS,
+              `task AWS-RunPowerShellScript (${TASK_EXECUTION_ID}): TIMED_OUT`,
+              '  5d2e8f0a-9b1c-4d3e-a5f6-123456789012: TIMED_OUT: DeliveryTimedOut',
+            ].join('\n'),
             consoleUrl: `${CONSOLE}/maintenance-windows/${WINDOW_ID}/history/${WINDOW_EXECUTION_ID}?region=us-east-1`,
           },
           messageAttributes: {
             kind: { DataType: 'String', StringValue: 'maintenance-window-execution' },
             status: { DataType: 'String', StringValue: 'TIMED_OUT' },
+            document: { DataType: 'String', StringValue: 'AWS-RunPowerShellScript' },
           },
         },
       ]);

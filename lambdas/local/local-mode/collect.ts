@@ -63,7 +63,7 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
       ...(alerts !== undefined
         ? {
             alerts: {
-              alertOf: (observation) => alerts.alertOf(observation),
+              alertOf: (observation, gathered) => alerts.alertOf(observation, gathered),
               store: async (observation, alert) => {
                 const stored = await alerts.store(observation, alert);
                 note(observation, stored.outcome);
