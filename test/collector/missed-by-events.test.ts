@@ -90,6 +90,18 @@ describe('Collector: records missed by events', () => {
     expect(await checkpoints.get('run-command')).toMatchObject({ recordsStored: 2, missedByEvents: 0 });
   });
 
+  it('measures collection lag per parent from its earliest event, and none for a parent only pollers named', async () => {
+    // All sightings name one parent (the fake command): its lag runs from the earliest event, not the poll.
+    const batch = await collector.collect([
+      sighting('i-00000000000000001', 'poll', 'InProgress', '2026-11-20T09:00:00.000Z'),
+      sighting('i-00000000000000002', 'event', 'InProgress', T2),
+      sighting('i-00000000000000003', 'event', 'InProgress', T1),
+    ]);
+    expect(batch.collectionLagMs).toEqual({ 'run-command': [NOW.getTime() - Date.parse(T1)] });
+    const polled = await collector.collect([sighting('i-00000000000000004', 'poll')]);
+    expect(polled.collectionLagMs).toEqual({});
+  });
+
   it('counts nothing for a stale or repeated poll sighting', async () => {
     await collector.collect([sighting('i-00000000000000001', 'poll')]);
     const again = await collector.collect([sighting('i-00000000000000001', 'poll')]);

@@ -1,3 +1,4 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListCommandInvocationsCommand, ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,7 +31,9 @@ describe('collector handler', () => {
   let database: TestDatabase;
   let tables: TableNames;
   const ssmMock = mockClient(SSMClient);
+  const snsMock = mockClient(SNSClient);
   const saved = { ...process.env };
+  const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ssm-history-alerts';
 
   beforeAll(async () => {
     database = await startDynalite();
@@ -43,6 +46,11 @@ describe('collector handler', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
       AWS_LAMBDA_LOG_LEVEL: 'SILENT',
+      ALERT_TOPIC_ARN: TOPIC,
+      ALERT_ACCOUNT_ID: '123456789012',
+      ALERT_PARTITION: 'aws',
+      // AWS's sample is from 2016: old enough that the default (24 hours) would archive it without an alert.
+      ALERT_MAX_AGE_HOURS: String(20 * 365 * 24),
     };
     for (const id of tableIds) process.env[tableSchemas[id].envVar] = tables[id];
   });
@@ -65,5 +73,37 @@ describe('collector handler', () => {
       InstanceId: invocationEvent.detail['instance-id'],
     });
     expect(stored).toMatchObject({ Status: 'Success', DocumentName: 'AWS-RunPowerShellScript' });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('publishes one alert to the topic for a failed invocation, with subject, JSON body and attributes, and not again for its duplicate', async () => {
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [] });
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [] });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    const { handler } = await import('../../lambdas/handlers/collector');
+    const failed = { ...invocationEvent, detail: { ...invocationEvent.detail, 'instance-id': 'i-0f00000000000000d', status: 'Failed' } };
+    expect(await handler({ Records: [sqsRecord('failed', JSON.stringify(failed))] })).toEqual({ batchItemFailures: [] });
+    expect(await handler({ Records: [sqsRecord('again', JSON.stringify(failed))] })).toEqual({ batchItemFailures: [] });
+
+    const publishes = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(publishes).toHaveLength(1);
+    const [publish] = publishes;
+    expect(publish).toMatchObject({
+      TopicArn: TOPIC,
+      Subject: 'SSM Run Command Failed: AWS-RunPowerShellScript on i-0f00000000000000d',
+      MessageAttributes: {
+        kind: { DataType: 'String', StringValue: 'command-invocation' },
+        status: { DataType: 'String', StringValue: 'Failed' },
+        document: { DataType: 'String', StringValue: 'AWS-RunPowerShellScript' },
+      },
+    });
+    expect(JSON.parse(publish?.Message ?? '')).toMatchObject({
+      kind: 'command-invocation',
+      status: 'Failed',
+      accountId: '123456789012',
+      commandId: invocationEvent.detail['command-id'],
+      instanceId: 'i-0f00000000000000d',
+      consoleUrl: `https://us-east-1.console.aws.amazon.com/systems-manager/run-command/${invocationEvent.detail['command-id']}/i-0f00000000000000d?region=us-east-1`,
+    });
   });
 });
