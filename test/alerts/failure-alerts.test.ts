@@ -1,0 +1,94 @@
+import { parseAlertConfig, type Alert } from '../../lambdas/alerts/alert';
+import { AlertPublishError, DEFAULT_CLAIM_TIMEOUT_MS, FailureAlerts } from '../../lambdas/alerts/failure-alerts';
+import { RecordStore } from '../../lambdas/store/record-store';
+import { startDynalite, type TestDatabase } from '../support/databases';
+import { COMMAND_ID, invocationObservation } from '../support/observations';
+
+const T0 = Date.parse('2026-11-20T10:00:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const silent = { info: () => undefined, warn: () => undefined };
+
+/** A failed invocation that ended at `endedAt` (its plugin's ResponseFinishDateTime). */
+const failure = (instanceId: string, endedAt: number, observedAt = endedAt) =>
+  invocationObservation('Failed', iso(observedAt), {
+    instanceId,
+    fields: { DocumentName: 'AWS-RunShellScript', CommandPlugins: [{ Name: 'aws:runShellScript', Status: 'Failed', ResponseFinishDateTime: iso(endedAt), Output: 'boom' }] },
+  });
+
+describe('FailureAlerts', () => {
+  let database: TestDatabase;
+  let store: RecordStore;
+  let now: number;
+  let published: Alert[];
+  let refuse: boolean;
+
+  const alerts = () =>
+    new FailureAlerts({
+      publisher: {
+        publish: async (alert) => {
+          if (refuse) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
+          published.push(alert);
+          return { messageId: `m-${published.length}` };
+        },
+      },
+      claims: store,
+      config: parseAlertConfig(),
+      context: { region: 'eu-west-1' },
+      maxAgeMs: 24 * 3_600_000,
+      logger: silent,
+      now: () => new Date(now),
+    });
+
+  beforeAll(async () => {
+    database = await startDynalite();
+  });
+  afterAll(async () => {
+    await database.stop();
+  });
+  beforeEach(async () => {
+    now = T0;
+    published = [];
+    refuse = false;
+    store = new RecordStore(database.doc, await database.tables(), () => new Date(now));
+  });
+
+  it('alerts a recent failure, not one that ended before the maximum age (a backfill), nor a success', () => {
+    const delivery = alerts();
+    expect(delivery.alertOf(failure('i-00000000000000001', T0 - 60_000))?.subject).toBe('SSM Run Command Failed: AWS-RunShellScript on i-00000000000000001');
+    expect(delivery.alertOf(failure('i-00000000000000001', T0 - 25 * 3_600_000))).toBeUndefined();
+    expect(delivery.alertOf(invocationObservation('Success', iso(T0)))).toBeUndefined();
+  });
+
+  it('leaves a refused alert pending and says why; the next observation publishes it', async () => {
+    const delivery = alerts();
+    const observation = failure('i-00000000000000002', T0);
+    const alert = delivery.alertOf(observation) as Alert;
+    refuse = true;
+    await expect(delivery.store(observation, alert)).rejects.toThrow(AlertPublishError);
+    await expect(delivery.store(failure('i-00000000000000002', T0, T0 + 1000), alert)).rejects.toThrow(/Rate exceeded/);
+    expect(await store.get('commandInvocations', { CommandId: COMMAND_ID, InstanceId: 'i-00000000000000002' })).toMatchObject({ alertState: 'pending' });
+    refuse = false;
+    now = T0 + 60_000;
+    expect((await delivery.store(failure('i-00000000000000002', T0, T0 + 2000), alert)).published).toBe(alert);
+    expect(published).toHaveLength(1);
+  });
+
+  it('does not publish while another collector holds a live claim, and takes over a claim older than the claim timeout', async () => {
+    const key = { CommandId: COMMAND_ID, InstanceId: 'i-00000000000000003' };
+    const delivery = alerts();
+    // Another collector stored the failure and claimed its alert, then died before publishing.
+    await store.upsertAlerting(failure(key.InstanceId, T0));
+    expect(await store.claimAlert('commandInvocations', key, 'dead-collector', new Date(T0), new Date(T0 - DEFAULT_CLAIM_TIMEOUT_MS))).toBe(true);
+
+    now = T0 + DEFAULT_CLAIM_TIMEOUT_MS - 1000;
+    const early = failure(key.InstanceId, T0, now);
+    expect(await delivery.store(early, delivery.alertOf(early) as Alert)).toEqual({ outcome: 'written' });
+    expect(published).toEqual([]);
+
+    now = T0 + DEFAULT_CLAIM_TIMEOUT_MS + 1000;
+    const late = failure(key.InstanceId, T0, now);
+    expect((await delivery.store(late, delivery.alertOf(late) as Alert)).published).toBeDefined();
+    expect(published.map((alert) => alert.body.instanceId)).toEqual([key.InstanceId]);
+    expect(await store.get('commandInvocations', key)).toMatchObject({ alertState: 'sent', alertMessageId: 'm-1' });
+  });
+});
