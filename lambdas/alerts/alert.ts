@@ -97,7 +97,7 @@ export interface MessageAttribute {
 }
 
 export interface Alert {
-  /** At most SUBJECT_MAX characters, one line: SNS's Subject rules. */
+  /** At most SUBJECT_MAX ASCII characters, one line: SNS's Subject rules. */
   readonly subject: string;
   readonly body: AlertBody;
   /** SNS MessageAttributes (kind, status, document when known) for subscription filters. */
@@ -111,7 +111,8 @@ export interface AlertOptions {
   readonly partition?: string;
 }
 
-export const SUBJECT_MAX = 100;
+/** SNS: a Subject is ASCII, with no line breaks or control characters, and under 100 characters. */
+export const SUBJECT_MAX = 99;
 export const EXCERPT_MAX_LINES = 20;
 export const EXCERPT_MAX_CHARS = 2_000;
 /** Any other free text (status details, comment) is capped too, so a body stays far below SNS's 256 KB. */
@@ -250,9 +251,17 @@ export function excerpt(output: string): { text: string; truncated: boolean } | 
   return { text: result, truncated };
 }
 
-/** One line, no control characters, at most SUBJECT_MAX characters (SNS's Subject rules). */
+/**
+ * One line of ASCII, no control characters, at most SUBJECT_MAX characters (SNS's Subject
+ * rules). A node's Name tag may hold any Unicode: accents fold to their letter, anything else
+ * becomes "?", since SNS refuses the whole publish otherwise.
+ */
 export function subjectLine(value: string): string {
-  const line = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const ascii = value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\u0000-\u007f]/g, '?');
+  const line = ascii.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return line.length > SUBJECT_MAX ? `${line.slice(0, SUBJECT_MAX - 3)}...` : line;
 }
 

@@ -21,8 +21,9 @@ export interface FailureAlertsOptions {
   /** Region, account and partition: the alert's console link and fields. */
   readonly context: AlertOptions;
   /**
-   * A failure that ended longer ago than this is archived without an alert, so a first
-   * backfill (or a re-poll of old history) does not alert a month of old failures.
+   * A failure that had ended longer ago than this when first stored is archived without an
+   * alert ('skipped'), so a first backfill does not alert a month of old failures. Decided
+   * once: an alert that was pending stays due however late its retry comes.
    */
   readonly maxAgeMs: number;
   /**
@@ -58,6 +59,9 @@ function failureTime(alert: Alert): number | undefined {
   return at === undefined ? undefined : Date.parse(at);
 }
 
+/** Tries at marking a published alert sent. */
+const MARK_SENT_ATTEMPTS = 3;
+
 /**
  * One alert per failure, however often the failure is observed. The record carries the
  * alert's state, so that no separate table, transaction or read is needed:
@@ -86,24 +90,28 @@ export class FailureAlerts {
   }
 
   /**
-   * The alert this observation raises, if its record alerts, its status is configured to, and
-   * it is recent. `gathered`: the observations of the same collection pass, whose children
-   * (steps, targets, tasks) detail the alert.
+   * The alert this observation raises, if its record alerts and its status is configured to.
+   * `gathered`: the observations of the same collection pass, whose children (steps,
+   * targets, tasks) detail the alert.
    */
   alertOf(observation: Observation, gathered: readonly Observation[] = []): Alert | undefined {
     const related = (table: TableId) =>
       gathered.filter((other) => other.table === table && other !== observation).map((other) => ({ ...other.fields, ...other.key }));
-    const alert = alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config, related);
-    if (alert === undefined) return undefined;
+    return alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config, related);
+  }
+
+  /** Too old to alert, if this is the failure's first write (a backfill): decided by the failure's own time. */
+  private tooOld(alert: Alert): boolean {
     const at = failureTime(alert);
-    if (at !== undefined && Number.isFinite(at) && this.now().getTime() - at > this.options.maxAgeMs) return undefined;
-    return alert;
+    return at !== undefined && Number.isFinite(at) && this.now().getTime() - at > this.options.maxAgeMs;
   }
 
   /** Stores an observation that raises `alert`, and publishes the alert unless it is already handled. */
   async store(observation: Observation, alert: Alert): Promise<StoredFailure> {
-    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation);
-    // Stale: a newer observation of this failure was stored, and that write met the alert state.
+    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation, this.tooOld(alert) ? 'skipped' : 'pending');
+    // Sent, skipped, or unknown after a stale write. A stale write means a newer observation of
+    // this failure was stored first; the write that stored it, or the retry of its message if
+    // its publish failed, handles the alert.
     if (written.alertState !== 'pending' && written.alertState !== 'publishing') return { outcome: written.outcome };
     const claim = this.newClaim();
     const now = this.now();
@@ -120,7 +128,6 @@ export class FailureAlerts {
     try {
       ({ messageId } = await this.options.publisher.publish(alert));
     } catch (error) {
-      await this.options.claims.releaseAlert(observation.table, observation.key, claim);
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       this.options.logger.warn('Could not publish a failure alert; it stays pending for the retry', {
         table: observation.table,
@@ -128,9 +135,11 @@ export class FailureAlerts {
         subject: alert.subject,
         reason,
       });
+      // If the release fails too, the claim goes stale and the retry takes it over.
+      await this.options.claims.releaseAlert(observation.table, observation.key, claim).catch(() => undefined);
       throw new AlertPublishError(`could not publish the alert "${alert.subject}": ${reason}`, { cause: error });
     }
-    await this.options.claims.markAlertSent(observation.table, observation.key, claim, this.now(), messageId);
+    await this.markSent(observation, claim, messageId);
     this.options.logger.info('Published a failure alert', {
       table: observation.table,
       key: observation.key,
@@ -138,5 +147,27 @@ export class FailureAlerts {
       ...(messageId !== undefined ? { messageId } : {}),
     });
     return { outcome: written.outcome, published: alert };
+  }
+
+  /**
+   * The alert is out: failing the message now would only bring a retry that takes the claim
+   * over once it is stale and publishes again. So a few tries, then a warning, not an error.
+   */
+  private async markSent(observation: Observation, claim: string, messageId: string | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.claims.markAlertSent(observation.table, observation.key, claim, this.now(), messageId);
+        return;
+      } catch (error) {
+        if (attempt >= MARK_SENT_ATTEMPTS) {
+          this.options.logger.warn('Published a failure alert but could not mark it sent; a retry after the claim timeout may send it again', {
+            table: observation.table,
+            key: observation.key,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          });
+          return;
+        }
+      }
+    }
   }
 }

@@ -48,9 +48,10 @@ export const archiveAttributes = {
 
 /**
  * A failure alert's life on its record: 'pending' from the write that first stored the
- * failure, 'publishing' while one collector holds the claim, 'sent' once published.
+ * failure, 'publishing' while one collector holds the claim, 'sent' once published; or
+ * 'skipped' when the failure was already too old to alert when first stored (a backfill).
  */
-export type AlertState = 'pending' | 'publishing' | 'sent';
+export type AlertState = 'pending' | 'publishing' | 'sent' | 'skipped';
 
 export interface AlertingUpsert {
   readonly outcome: UpsertOutcome;
@@ -62,7 +63,8 @@ export interface AlertingUpsert {
   readonly alertState: AlertState | undefined;
 }
 
-const isAlertState = (value: unknown): value is AlertState => value === 'pending' || value === 'publishing' || value === 'sent';
+const ALERT_STATES: ReadonlySet<unknown> = new Set<AlertState>(['pending', 'publishing', 'sent', 'skipped']);
+const isAlertState = (value: unknown): value is AlertState => ALERT_STATES.has(value);
 
 /** A timeline entry as stored in the statusTimeline string set: "<ISO time> <Status>". */
 export const timelineEntry = (at: string, status: string): string => `${at} ${status}`;
@@ -147,32 +149,33 @@ export class RecordStore {
   ) {}
 
   async upsert(observation: Observation): Promise<UpsertOutcome> {
-    return (await this.writeFitting(observation, false)).outcome;
+    return (await this.writeFitting(observation, undefined)).outcome;
   }
 
   /**
-   * `upsert` of an observation whose status alerts: the same write also marks the record's
-   * alert 'pending' unless it already has an alert state (if_not_exists), and says which state
-   * the record is in, from the same call (UPDATED_OLD). Terminal statuses never change, so a
-   * failure is marked once however often it is observed.
+   * `upsert` of an observation whose status alerts: the same write also gives the record's
+   * alert its first state, `initial` ('pending', or 'skipped' for a failure too old to alert),
+   * unless it already has one (if_not_exists), and says which state the record is in, from the
+   * same call (UPDATED_OLD). Terminal statuses never change, so a failure's alert is decided
+   * once however often it is observed.
    */
-  async upsertAlerting(observation: Observation): Promise<AlertingUpsert> {
-    return this.writeFitting(observation, true);
+  async upsertAlerting(observation: Observation, initial: 'pending' | 'skipped' = 'pending'): Promise<AlertingUpsert> {
+    return this.writeFitting(observation, initial);
   }
 
-  private async writeFitting(observation: Observation, markAlert: boolean): Promise<AlertingUpsert> {
+  private async writeFitting(observation: Observation, alertInitial: AlertState | undefined): Promise<AlertingUpsert> {
     try {
-      return await this.write(observation, FIELDS_BUDGET_BYTES, markAlert);
+      return await this.write(observation, FIELDS_BUDGET_BYTES, alertInitial);
     } catch (error) {
       // Our size estimate was too low for this item (large existing attributes): cut harder once.
       if (!isItemTooLarge(error)) throw error;
-      return this.write(observation, Math.floor(FIELDS_BUDGET_BYTES / 2), markAlert);
+      return this.write(observation, Math.floor(FIELDS_BUDGET_BYTES / 2), alertInitial);
     }
   }
 
-  private async write(observation: Observation, budgetBytes: number, markAlert: boolean): Promise<AlertingUpsert> {
+  private async write(observation: Observation, budgetBytes: number, alertInitial: AlertState | undefined): Promise<AlertingUpsert> {
     const change = changeOf(observation, budgetBytes, this.now());
-    if (markAlert) change.setIfAbsent[archiveAttributes.alertState] = 'pending' satisfies AlertState;
+    if (alertInitial !== undefined) change.setIfAbsent[archiveAttributes.alertState] = alertInitial;
     const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};
     const name = (attribute: string): string => {
@@ -215,7 +218,7 @@ export class RecordStore {
       );
       const outcome = Attributes?.[archiveAttributes.statusRank] === undefined ? 'created' : 'written';
       const before: unknown = Attributes?.[archiveAttributes.alertState];
-      return { outcome, alertState: markAlert ? (isAlertState(before) ? before : 'pending') : undefined };
+      return { outcome, alertState: alertInitial === undefined ? undefined : isAlertState(before) ? before : alertInitial };
     } catch (error) {
       // Matched by name: the document client rethrows the low-level client's exception.
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { outcome: 'stale', alertState: undefined };

@@ -164,13 +164,22 @@ describe('Run Command', () => {
     expect(Buffer.byteLength(JSON.stringify(chars?.body))).toBeLessThan(8_000);
   });
 
-  it('cuts a long subject to SNS\'s 100 characters on one line', () => {
+  it('keeps the subject to ASCII, folding accents, so that SNS takes it (the Name tag may hold any Unicode)', () => {
+    const alert = alertFor('commandInvocations', invocationItem(invocation({ InstanceName: 'café-ü 数据库' })), options);
+    expect(alert?.subject).toMatch(/^[\x20-\x7e]+$/);
+    expect(alert?.subject).toContain('(cafe-u ???)');
+    // The body keeps the name as it is.
+    expect(alert?.body.instanceName).toBe('café-ü 数据库');
+  });
+
+  it('cuts a long subject under SNS\'s 100 characters, on one line', () => {
     const alert = alertFor(
       'commandInvocations',
       invocationItem(invocation({ DocumentName: `arn:aws:ssm:us-east-1:123456789012:document/${'Very-Long-Name-'.repeat(8)}`, InstanceName: 'a\nb' })),
       options,
     );
     expect(alert?.subject).toHaveLength(SUBJECT_MAX);
+    expect(SUBJECT_MAX).toBeLessThan(100);
     expect(alert?.subject.endsWith('...')).toBe(true);
     expect(alert?.subject).not.toMatch(/\n/);
   });

@@ -52,11 +52,55 @@ describe('FailureAlerts', () => {
     store = new RecordStore(database.doc, await database.tables(), () => new Date(now));
   });
 
-  it('alerts a recent failure, not one that ended before the maximum age (a backfill), nor a success', () => {
+  it('publishes a recent failure; one that had ended before the maximum age when first stored (a backfill) is marked skipped, for good', async () => {
     const delivery = alerts();
-    expect(delivery.alertOf(failure('i-00000000000000001', T0 - 60_000))?.subject).toBe('SSM Run Command Failed: AWS-RunShellScript on i-00000000000000001');
-    expect(delivery.alertOf(failure('i-00000000000000001', T0 - 25 * 3_600_000))).toBeUndefined();
     expect(delivery.alertOf(invocationObservation('Success', iso(T0)))).toBeUndefined();
+    const recent = failure('i-00000000000000001', T0 - 60_000);
+    expect((await delivery.store(recent, delivery.alertOf(recent) as Alert)).published?.subject).toBe(
+      'SSM Run Command Failed: AWS-RunShellScript on i-00000000000000001',
+    );
+    const old = failure('i-00000000000000009', T0 - 25 * 3_600_000, T0);
+    expect(await delivery.store(old, delivery.alertOf(old) as Alert)).toEqual({ outcome: 'created' });
+    expect(await store.get('commandInvocations', { CommandId: COMMAND_ID, InstanceId: 'i-00000000000000009' })).toMatchObject({ alertState: 'skipped' });
+    expect(published).toHaveLength(1);
+  });
+
+  it('publishes a pending alert however late its retry comes (a redrive from the DLQ the next day)', async () => {
+    const delivery = alerts();
+    const observation = failure('i-00000000000000004', T0);
+    refuse = true;
+    await expect(delivery.store(observation, delivery.alertOf(observation) as Alert)).rejects.toThrow(AlertPublishError);
+    refuse = false;
+    now = T0 + 30 * 3_600_000;
+    const redriven = failure('i-00000000000000004', T0, now);
+    expect((await delivery.store(redriven, delivery.alertOf(redriven) as Alert)).published).toBeDefined();
+    expect(published.map((alert) => alert.body.instanceId)).toEqual(['i-00000000000000004']);
+  });
+
+  it('does not fail the message when the alert is out but cannot be marked sent', async () => {
+    const warnings: string[] = [];
+    let marks = 0;
+    const delivery = new FailureAlerts({
+      publisher: { publish: async () => ({ messageId: 'm-x' }) },
+      claims: {
+        upsertAlerting: (observation, initial) => store.upsertAlerting(observation, initial),
+        claimAlert: (...args) => store.claimAlert(...args),
+        releaseAlert: (...args) => store.releaseAlert(...args),
+        markAlertSent: async () => {
+          marks++;
+          throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+        },
+      },
+      config: parseAlertConfig(),
+      context: { region: 'eu-west-1' },
+      maxAgeMs: 24 * 3_600_000,
+      logger: { info: () => undefined, warn: (message) => warnings.push(message) },
+      now: () => new Date(now),
+    });
+    const observation = failure('i-00000000000000005', T0);
+    expect((await delivery.store(observation, delivery.alertOf(observation) as Alert)).published).toBeDefined();
+    expect(marks).toBe(3);
+    expect(warnings).toEqual([expect.stringMatching(/could not mark it sent/)]);
   });
 
   it('leaves a refused alert pending and says why; the next observation publishes it', async () => {
