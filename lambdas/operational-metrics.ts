@@ -8,6 +8,8 @@ export const METRICS_NAMESPACE = 'SsmHistory';
 
 /** The dimension Powertools adds to every metric: the functions' service name. */
 export const SERVICE_DIMENSION = 'service';
+/** POWERTOOLS_SERVICE_NAME when the environment sets none: the functions' logs and metrics. */
+export const DEFAULT_SERVICE_NAME = 'ssm-history';
 export const KIND_DIMENSION = 'kind';
 
 export const operationalMetrics = {
@@ -23,8 +25,10 @@ export const operationalMetrics = {
   ssmCalls: 'SsmCalls',
   /** Of those, attempts SSM throttled. Count. */
   ssmThrottles: 'SsmThrottles',
-  /** Poll listings that completed, per kind: a kind with none for a while is stale. Count. */
+  /** Poller runs that did not fail for the kind (finished, or saved their place), per kind. Count. */
   pollsSucceeded: 'PollsSucceeded',
+  /** Failure alerts SNS refused (each stays pending; its messages are retried). Count. */
+  alertPublishFailures: 'AlertPublishFailures',
 } as const;
 
 export type OperationalMetricName = (typeof operationalMetrics)[keyof typeof operationalMetrics];

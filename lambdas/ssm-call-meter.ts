@@ -1,5 +1,13 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { operationalMetrics } from './operational-metrics';
 import { isThrottlingError } from './polling/rate-limit';
+
+/** What one invocation's SSM client did. */
+export interface SsmCallCounts {
+  readonly calls: number;
+  readonly throttles: number;
+}
 
 /**
  * Counts the SSM attempts a client makes and those SSM throttled, retries included (the
@@ -26,10 +34,30 @@ export class SsmCallMeter {
     );
   }
 
-  take(): { calls: number; throttles: number } {
+  take(): SsmCallCounts {
     const counts = { calls: this.calls, throttles: this.throttles };
     this.calls = 0;
     this.throttles = 0;
     return counts;
   }
+}
+
+/**
+ * SsmCalls and SsmThrottles, without a kind (the share of throttled calls is an account-wide
+ * signal), plus any other service-level counts of the invocation, in one EMF line. Nothing
+ * when there is nothing to say.
+ */
+export function publishSsmCallMetrics(metrics: Metrics, ssm: SsmCallCounts, otherCounts: Readonly<Record<string, number>> = {}): void {
+  let added = false;
+  if (ssm.calls > 0) {
+    metrics.addMetric(operationalMetrics.ssmCalls, MetricUnit.Count, ssm.calls);
+    metrics.addMetric(operationalMetrics.ssmThrottles, MetricUnit.Count, ssm.throttles);
+    added = true;
+  }
+  for (const [name, value] of Object.entries(otherCounts)) {
+    if (value <= 0) continue;
+    metrics.addMetric(name, MetricUnit.Count, value);
+    added = true;
+  }
+  if (added) metrics.publishStoredMetrics();
 }

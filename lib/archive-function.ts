@@ -4,13 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_SERVICE_NAME } from '../lambdas/operational-metrics';
 import { lambdaBundling } from './lambda-bundling';
-
-/**
- * Powertools' service name unless one is given: the `service` dimension of every operational
- * metric (lambdas/operational-metrics.ts), which the alarms and dashboard read.
- */
-export const defaultServiceName = 'ssm-history';
 
 export interface ArchiveFunctionProps {
   /** The handler's TypeScript source; its `handler` export is invoked. */
@@ -41,7 +36,7 @@ export interface ArchiveFunctionProps {
   readonly logLevel?: lambda.ApplicationLogLevel;
   /**
    * Powertools' service name, shared by the logs and metrics of all of the app's functions.
-   * @default 'ssm-history'
+   * @default DEFAULT_SERVICE_NAME ('ssm-history'): the `service` dimension the alarms and dashboard read
    */
   readonly serviceName?: string;
   /**
@@ -98,7 +93,7 @@ export class ArchiveFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? defaultServiceName,
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? DEFAULT_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: logLevel,
         ...props.environment,
       },

@@ -35,6 +35,7 @@ export const dashboardWidgetTitles = {
   throttlingShare: 'SSM throttling share',
   missedByEvents: 'Missed by events (found only by the pollers)',
   pollsSucceeded: 'Polls succeeded',
+  alertPublishFailures: 'Alerts SNS refused (retried)',
 } as const;
 
 export interface OperationsMonitoringProps {
@@ -83,8 +84,11 @@ export interface OperationsMonitoringProps {
  * Alarms:
  * - a dead-letter queue is not empty (work, and email subscriptions): max visible > 0;
  * - collector or poller errors: Lambda Errors > 0 in 5 minutes;
- * - a kind's polls are stale: Sum of PollsSucceeded over 3 poll intervals < 1, missing data breaching
- *   (a poller that does not run publishes nothing);
+ * - failure alerts SNS refused: AlertPublishFailures > 0 in 5 minutes (the collector reports
+ *   them as failed messages, which Lambda's Errors metric does not count; they are retried,
+ *   but an alert is late and may end in the DLQ);
+ * - a kind's polls are stale: no PollsSucceeded in each of 3 consecutive poll intervals,
+ *   missing data breaching (a poller that does not run publishes nothing);
  * - SSM throttling: 100 x SsmThrottles / SsmCalls > throttleAlarmPercent in 3 consecutive 5-minute periods;
  * - a kind's collection lag: p99 > collectionLagAlarm in 3 consecutive 5-minute periods, missing
  *   data not breaching (no events, no lag).
@@ -104,10 +108,11 @@ export class OperationsMonitoring extends Construct {
     if (!Token.isUnresolved(throttleAlarmPercent) && !(throttleAlarmPercent >= 0 && throttleAlarmPercent < 100)) {
       throw new Error(`throttleAlarmPercent must be from 0 to below 100, got ${throttleAlarmPercent}`);
     }
-    // CloudWatch alarm periods are whole minutes here, and an alarm looks back at most one day.
-    const stalePeriod = Duration.seconds(3 * props.pollInterval.toSeconds());
-    if (!Token.isUnresolved(stalePeriod.toSeconds()) && (stalePeriod.toSeconds() % 60 !== 0 || stalePeriod.toSeconds() > 86_400)) {
-      throw new Error(`Poll staleness period (3 x poll interval) must be whole minutes up to a day, got ${stalePeriod.toHumanString()}`);
+    // One period per poll interval, judged over 3 of them: CloudWatch periods here are whole
+    // minutes, and an alarm looks back at most one day.
+    const pollPeriod = props.pollInterval;
+    if (!Token.isUnresolved(pollPeriod.toSeconds()) && (pollPeriod.toSeconds() % 60 !== 0 || 3 * pollPeriod.toSeconds() > 86_400)) {
+      throw new Error(`The poll interval must be whole minutes, at most 8 hours, for the staleness alarm; got ${pollPeriod.toHumanString()}`);
     }
 
     const dashboardFactory = new DefaultDashboardFactory(this, 'Dashboards', {
@@ -179,6 +184,25 @@ export class OperationsMonitoring extends Construct {
           ]),
         },
         { title: dashboardWidgetTitles.missedByEvents, metrics: perKind(operationalMetrics.missedByEvents, cloudwatch.Stats.SUM) },
+        {
+          title: dashboardWidgetTitles.alertPublishFailures,
+          metrics: [
+            {
+              metric: metric(operationalMetrics.alertPublishFailures, cloudwatch.Stats.SUM, JUDGEMENT_PERIOD).with({ label: 'refused' }),
+              alarmFriendlyName: 'AlertPublishFailures',
+              addAlarm: {
+                Refused: {
+                  threshold: 0,
+                  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
+                  additionalDescription:
+                    'SNS refused failure alerts: they stay pending and their messages are retried, then dead-lettered. ' +
+                    "Check the alerts topic, its key and the collector's sns:Publish (collector logs).",
+                },
+              },
+            },
+          ],
+        },
       ],
     });
 
@@ -224,7 +248,7 @@ export class OperationsMonitoring extends Construct {
       title: dashboardWidgetTitles.pollsSucceeded,
       metrics: props.kinds.map(
         (kind): CustomMetric => ({
-          metric: metric(operationalMetrics.pollsSucceeded, cloudwatch.Stats.SUM, stalePeriod, kind),
+          metric: metric(operationalMetrics.pollsSucceeded, cloudwatch.Stats.SUM, pollPeriod, kind),
           alarmFriendlyName: `PollsStale-${kind}`,
           addAlarm: {
             Stale: {
@@ -232,10 +256,11 @@ export class OperationsMonitoring extends Construct {
               comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
               // A poller that does not run (or fails before publishing) sends no data at all.
               treatMissingDataOverride: cloudwatch.TreatMissingData.BREACHING,
-              datapointsToAlarm: 1,
-              evaluationPeriods: 1,
+              // Three intervals in a row, each without a successful poll: exactly "three intervals".
+              datapointsToAlarm: 3,
+              evaluationPeriods: 3,
               additionalDescription:
-                `No successful ${kind} poll in ${stalePeriod.toHumanString()} (3 poll intervals): ` +
+                `No successful ${kind} poll in 3 consecutive poll intervals (${pollPeriod.toHumanString()} each): ` +
                 'what the events miss is not being archived. See the poller logs and GET /status.',
             },
           },

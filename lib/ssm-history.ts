@@ -8,11 +8,11 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_SERVICE_NAME } from '../lambdas/operational-metrics';
 import { historySources } from '../lambdas/sources';
 import { historyKinds } from '../lambdas/sources/history-source';
 import type { TableId } from '../lambdas/store/schema';
 import { AlertTopics } from './alert-topics';
-import { defaultServiceName } from './archive-function';
 import { Collector } from './collector';
 import { HistoryTables } from './history-tables';
 import { OperationsMonitoring } from './operations-monitoring';
@@ -179,7 +179,7 @@ export class SsmHistory extends Construct {
       alarmNamePrefix,
       // Dashboards are global to the account: the Region keeps two deployments of one stack apart.
       dashboardName: `${Stack.of(this).stackName}-${Aws.REGION}`,
-      serviceName: defaultServiceName,
+      serviceName: DEFAULT_SERVICE_NAME,
       kinds: historyKinds,
       pollInterval,
       collectionLagAlarm: props.collectionLagAlarm,

@@ -1,4 +1,4 @@
-import type { FailureAlerts } from '../alerts/failure-alerts';
+import { AlertPublishError, type FailureAlerts } from '../alerts/failure-alerts';
 import { forEachBounded } from '../concurrency';
 import type { Log } from '../log';
 import type { CheckpointStore } from '../polling/checkpoint-store';
@@ -42,6 +42,8 @@ export interface CollectedBatch {
    * from the earliest such event to its records stored, in milliseconds (CollectionLag).
    */
   readonly collectionLagMs: Readonly<Partial<Record<HistoryKind, readonly number[]>>>;
+  /** Parents whose messages failed because SNS refused an alert (AlertPublishFailures). */
+  readonly alertPublishFailures: number;
 }
 
 export interface KindCounts {
@@ -132,6 +134,7 @@ export class Collector {
     const byKind: Partial<Record<HistoryKind, { created: number; missedByEvents: number }>> = {};
     const alertsPublished: Partial<Record<HistoryKind, number>> = {};
     const collectionLagMs: Partial<Record<HistoryKind, number[]>> = {};
+    let alertPublishFailures = 0;
     await forEachBounded([...parents.values()], this.deps.parentConcurrency, async ({ items, messageIds }) => {
       const first = items[0] as WorkItem;
       try {
@@ -179,6 +182,7 @@ export class Collector {
         const lag = lagOf(items, this.now());
         if (lag !== undefined) (collectionLagMs[first.kind] ??= []).push(lag);
       } catch (error) {
+        if (error instanceof AlertPublishError) alertPublishFailures++;
         this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
           kind: first.kind,
           parentId: first.parentId,
@@ -199,6 +203,7 @@ export class Collector {
       byKind,
       alertsPublished,
       collectionLagMs,
+      alertPublishFailures,
     };
   }
 

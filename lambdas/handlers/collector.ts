@@ -10,7 +10,7 @@ import { publishCollectionMetrics } from '../collector/collection-metrics';
 import { Collector } from '../collector/collector';
 import { collectorConfigFrom } from '../config';
 import { createLog } from '../log';
-import { METRICS_NAMESPACE } from '../operational-metrics';
+import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE } from '../operational-metrics';
 import { CheckpointStore } from '../polling/checkpoint-store';
 import { historySources } from '../sources';
 import { SsmCallMeter } from '../ssm-call-meter';
@@ -23,8 +23,8 @@ import { RecordStore } from '../store/record-store';
  * by one.
  */
 const config = collectorConfigFrom(process.env);
-const logger = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history' });
+const logger = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME);
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME });
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });

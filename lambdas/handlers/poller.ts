@@ -7,7 +7,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { encodeWorkItem } from '../collector/messages';
 import { pollerConfigFrom } from '../config';
 import { createLog } from '../log';
-import { METRICS_NAMESPACE } from '../operational-metrics';
+import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE } from '../operational-metrics';
 import { CheckpointStore } from '../polling/checkpoint-store';
 import { publishPollMetrics } from '../polling/poll-metrics';
 import { pollOnce } from '../polling/poller';
@@ -20,8 +20,8 @@ import { SsmCallMeter } from '../ssm-call-meter';
  * runs out is saved in the checkpoints and resumed by the next invocation.
  */
 const config = pollerConfigFrom(process.env);
-const log = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history' });
+const log = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME);
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME });
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
 const ssmCalls = new SsmCallMeter(ssm);
 const checkpoints = new CheckpointStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.tableNames.pollCheckpoints);

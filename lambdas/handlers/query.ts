@@ -5,6 +5,7 @@ import { queryConfigFrom } from '../config';
 import { createLog } from '../log';
 import { apiRequestFromEvent, resultFromResponse } from '../query/api-gateway';
 import { createQueryApi } from '../query/router';
+import { DEFAULT_SERVICE_NAME } from '../operational-metrics';
 
 /**
  * API Gateway (HTTP API, payload format 2.0) -> the query API. Configuration is read once,
@@ -12,7 +13,7 @@ import { createQueryApi } from '../query/router';
  * the execution environment.
  */
 const config = queryConfigFrom(process.env);
-const log = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? 'ssm-history');
+const log = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME);
 const api = createQueryApi({
   db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
   tableNames: config.tableNames,

@@ -1,6 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { publishSsmCallMetrics, type SsmCallCounts } from '../collector/collection-metrics';
 import { KIND_DIMENSION, operationalMetrics } from '../operational-metrics';
+import { publishSsmCallMetrics, type SsmCallCounts } from '../ssm-call-meter';
 import type { KindPollResult } from './poller';
 
 /**

@@ -85,6 +85,7 @@ describe('a refused alert keeps a State Manager execution unsettled', () => {
     const first = await collector.collect([queueMessage(associationSample)]);
     expect(first.failedMessageIds).toHaveLength(1);
     expect(first.failureReasons.get(first.failedMessageIds[0] ?? '')).toMatch(/AlertPublishError: .*KMS key disabled/);
+    expect(first.alertPublishFailures).toBe(1);
     expect(published).toEqual([]);
     expect(await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: EXECUTION_ID })).toMatchObject({
       childrenComplete: true,

@@ -31,6 +31,7 @@ describe('collection metrics', () => {
         byKind: { 'run-command': { created: 12, missedByEvents: 2 }, automation: { created: 0, missedByEvents: 0 }, 'maintenance-window': { created: 3, missedByEvents: 3 } },
         alertsPublished: { 'run-command': 4, association: 1 },
         collectionLagMs: { 'run-command': [1200, 3400] },
+        alertPublishFailures: 2,
       },
       { calls: 30, throttles: 3 },
     );
@@ -54,12 +55,12 @@ describe('collection metrics', () => {
     const lag = byKind('run-command')[0]?._aws.CloudWatchMetrics[0]?.Metrics.find((metric) => metric.Name === operationalMetrics.collectionLag);
     expect(lag?.Unit).toBe('Milliseconds');
     const ssm = entries.filter((entry) => entry.kind === undefined);
-    expect(ssm).toEqual([expect.objectContaining({ SsmCalls: 30, SsmThrottles: 3, service: 'ssm-history' })]);
+    expect(ssm).toEqual([expect.objectContaining({ SsmCalls: 30, SsmThrottles: 3, AlertPublishFailures: 2, service: 'ssm-history' })]);
   });
 
-  it('publishes no SSM line when the invocation made no SSM call', () => {
+  it('publishes no service line when the invocation made no SSM call and no alert was refused', () => {
     const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ssm-history' });
-    publishCollectionMetrics(metrics, { byKind: {}, alertsPublished: {}, collectionLagMs: {} }, { calls: 0, throttles: 0 });
+    publishCollectionMetrics(metrics, { byKind: {}, alertsPublished: {}, collectionLagMs: {}, alertPublishFailures: 0 }, { calls: 0, throttles: 0 });
     expect(emf()).toEqual([]);
   });
 });

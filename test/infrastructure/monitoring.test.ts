@@ -93,8 +93,8 @@ describe('operational alarms, by default', () => {
   });
 
   it('has exactly the reviewed alarms (no email subscriptions: no subscription DLQ alarm)', () => {
-    // work DLQ, collector errors, poller errors, throttling, and per kind: staleness and lag.
-    expect(alarms).toHaveLength(4 + 2 * historyKinds.length);
+    // work DLQ, collector errors, poller errors, throttling, refused alerts, and per kind: staleness and lag.
+    expect(alarms).toHaveLength(5 + 2 * historyKinds.length);
   });
 
   it('alarms when the work dead-letter queue (also the poller schedule’s) is not empty', () => {
@@ -128,18 +128,34 @@ describe('operational alarms, by default', () => {
     );
   });
 
-  it.each(historyKinds)('alarms when no %s poll succeeded for three poll intervals (missing data breaching)', (kind) => {
+  it.each(historyKinds)('alarms when no %s poll succeeded in each of three consecutive poll intervals (missing data breaching)', (kind) => {
     const alarm = alarmOn(alarms, isOperational(operationalMetrics.pollsSucceeded, kind), `${kind} polls`);
     const stat = statOf(alarm);
     expect(stat.dimensions).toEqual({ ...serviceDimension, kind });
-    expect(stat).toEqual(expect.objectContaining({ Stat: 'Sum', Period: 3 * 5 * 60 }));
+    expect(stat).toEqual(expect.objectContaining({ Stat: 'Sum', Period: 5 * 60 }));
     expect(alarm).toEqual(
       expect.objectContaining({
         ComparisonOperator: 'LessThanThreshold',
         Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'breaching',
+      }),
+    );
+  });
+
+  it('alarms when SNS refused a failure alert (the collector retries it; Lambda Errors does not count it)', () => {
+    const alarm = alarmOn(alarms, isOperational(operationalMetrics.alertPublishFailures), 'refused alerts');
+    const stat = statOf(alarm);
+    expect(stat.dimensions).toEqual(serviceDimension);
+    expect(stat).toEqual(expect.objectContaining({ Stat: 'Sum', Period: 300 }));
+    expect(alarm).toEqual(
+      expect.objectContaining({
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
         EvaluationPeriods: 1,
         DatapointsToAlarm: 1,
-        TreatMissingData: 'breaching',
+        TreatMissingData: 'notBreaching',
       }),
     );
   });
@@ -200,7 +216,9 @@ describe('operational alarms, configured', () => {
 
   it('judges staleness over three of the configured poll intervals', () => {
     for (const kind of historyKinds) {
-      expect(statOf(alarmOn(alarms, isOperational(operationalMetrics.pollsSucceeded, kind), kind)).Period).toBe(3 * 10 * 60);
+      const alarm = alarmOn(alarms, isOperational(operationalMetrics.pollsSucceeded, kind), kind);
+      expect(statOf(alarm).Period).toBe(10 * 60);
+      expect(alarm.EvaluationPeriods).toBe(3);
     }
   });
 
