@@ -1,6 +1,7 @@
 import type { CommandInvocation, CommandPlugin } from '@aws-sdk/client-ssm';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
 import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
+import type { ExecutionKind } from '../query/views/execution-items';
 import type { HistoryKind } from '../sources/history-source';
 import { historyKinds } from '../sources/history-source';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
@@ -50,7 +51,14 @@ import type { TableId } from '../store/schema';
  */
 
 /** The archive views' kind names of the records that alert. */
-export type AlertKind = 'command' | 'command-invocation' | 'automation-execution' | 'association-execution' | 'maintenance-window-execution';
+export const alertKinds = [
+  'command',
+  'command-invocation',
+  'automation-execution',
+  'association-execution',
+  'maintenance-window-execution',
+] as const satisfies readonly ExecutionKind[];
+export type AlertKind = (typeof alertKinds)[number];
 
 export interface AlertTimes {
   readonly requested?: string;

@@ -122,7 +122,7 @@ describe('local mode alerts', () => {
     const limited = await alertsOf(mode.url, '?limit=1');
     expect(limited).toHaveLength(1);
     expect((await alertsOf(mode.url, '?kind=maintenance-window-execution')).every((item) => item.kind === 'maintenance-window-execution')).toBe(true);
-    for (const query of ['?limit=0', '?limit=abc', '?kind=command-invocations', '?status=Failed']) {
+    for (const query of ['?limit=0', '?limit=abc', '?limit=1e2', '?limit=1001', '?kind=command-invocations', '?status=Failed']) {
       const { status, body } = await request(`${mode.url}/alerts${query}`);
       expect({ query, status }).toEqual({ query, status: 400 });
       expect(body['message']).toEqual(expect.any(String));

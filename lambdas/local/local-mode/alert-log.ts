@@ -1,9 +1,10 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Alert, AlertBody } from '../../alerts/alert';
+import { alertKinds, type Alert, type AlertBody } from '../../alerts/alert';
 import type { AlertPublisher } from '../../alerts/failure-alerts';
 import type { ApiHandler, ApiRequest, ApiResponse } from '../../query/http';
-import { jsonResponse } from '../../query/responses';
+import { jsonResponse, messageResponse } from '../../query/responses';
+import { checkParameterNames, readLimit, ViewRequestError } from '../../query/views/parameters';
 
 /** What GET /alerts lists: the alert's JSON body (the views' kind, status and camelCase IDs), its subject, and when. */
 export type LocalAlert = AlertBody & {
@@ -87,34 +88,31 @@ export function printedAlert(alert: LocalAlert): string {
   return `${lines.join('\n')}\n`;
 }
 
-const MAX_LIMIT = 1000;
-const KINDS: ReadonlySet<string> = new Set(['command', 'command-invocation', 'automation-execution', 'association-execution', 'maintenance-window-execution']);
+/** GET /alerts pages no further: the newest `limit` alerts (default 100, at most 1,000). */
+const LIMIT = { fallback: 100, max: 1000 } as const;
+const KINDS: ReadonlySet<string> = new Set(alertKinds);
 
 /**
  * `GET /alerts[?limit=N][&kind=K]`: the alerts local mode published, newest first, as
- * `{ "items": [...] }`. Bad parameters are a 400 saying what is expected.
+ * `{ "items": [...] }`. Parameters are read as the archive views read theirs: a bad one is a
+ * 400 naming it.
  */
 export function alertsRoute(log: Pick<LocalAlertLog, 'list'>): ApiHandler {
   return async (request: ApiRequest): Promise<ApiResponse> => {
-    if (request.method !== 'GET') return jsonResponse(405, { message: 'Use GET /alerts' }, { allow: 'GET' });
+    if (request.method !== 'GET') return messageResponse(405, 'Use GET /alerts', { allow: 'GET' });
     const query = request.query;
-    for (const name of Object.keys(query)) {
-      if (name !== 'limit' && name !== 'kind') {
-        return jsonResponse(400, { error: 'ValidationException', message: `Unknown parameter "${name}"; GET /alerts takes limit and kind` });
+    let limit: number;
+    try {
+      checkParameterNames(query, ['limit', 'kind']);
+      limit = readLimit(query, LIMIT);
+      if (query.kind !== undefined && !KINDS.has(query.kind)) {
+        throw new ViewRequestError('kind', `kind must be one of ${[...KINDS].join(', ')}, got "${query.kind}"`);
       }
+    } catch (error) {
+      if (error instanceof ViewRequestError) return messageResponse(400, error.message);
+      throw error;
     }
-    let limit = MAX_LIMIT;
-    if (query.limit !== undefined) {
-      limit = Number(query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-        return jsonResponse(400, { error: 'ValidationException', message: `limit must be an integer from 1 to ${MAX_LIMIT}, got "${query.limit}"` });
-      }
-    }
-    const kind = query.kind;
-    if (kind !== undefined && !KINDS.has(kind)) {
-      return jsonResponse(400, { error: 'ValidationException', message: `kind must be one of ${[...KINDS].join(', ')}, got "${kind}"` });
-    }
-    const items = log.list().filter((alert) => kind === undefined || alert.kind === kind);
+    const items = log.list().filter((alert) => query.kind === undefined || alert.kind === query.kind);
     return jsonResponse(200, { items: items.slice(0, limit) });
   };
 }

@@ -34,12 +34,13 @@ export function checkParameterNames(query: ViewQuery, allowed: readonly string[]
   }
 }
 
-export function readLimit(query: ViewQuery): number {
+/** `limit`: decimal digits only (no 1e2, no 0x10), from 1 to `max`. */
+export function readLimit(query: ViewQuery, bounds: { readonly fallback: number; readonly max: number } = { fallback: LIMIT_DEFAULT, max: LIMIT_MAX }): number {
   const raw = query['limit'];
-  if (raw === undefined) return LIMIT_DEFAULT;
+  if (raw === undefined) return bounds.fallback;
   const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(limit >= 1 && limit <= LIMIT_MAX)) {
-    throw new ViewRequestError('limit', `limit must be an integer from 1 to ${LIMIT_MAX}, got "${raw}"`);
+  if (!(limit >= 1 && limit <= bounds.max)) {
+    throw new ViewRequestError('limit', `limit must be an integer from 1 to ${bounds.max}, got "${raw}"`);
   }
   return limit;
 }
