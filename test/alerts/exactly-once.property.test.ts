@@ -1,4 +1,10 @@
-import { ListCommandInvocationsCommand, ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeAssociationExecutionsCommand,
+  DescribeAssociationExecutionTargetsCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { parseAlertConfig, type Alert } from '../../lambdas/alerts/alert';
@@ -6,7 +12,9 @@ import { FailureAlerts, type AlertPublisher } from '../../lambdas/alerts/failure
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
 import { encodeWorkItem } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
+import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';
 import { RecordStore } from '../../lambdas/store/record-store';
+import * as association from '../support/association-truth';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
@@ -43,6 +51,22 @@ function messagesFor(statuses: readonly string[]): string[] {
   return bodies;
 }
 
+/** An association's events: each execution's association events, and each target's instance association events. */
+function associationMessages(executions: readonly (readonly string[])[]): string[] {
+  return executions.flatMap((statuses, e) => {
+    const created = association.at(e * 600);
+    const common = { 'association-id': association.ASSOCIATION_ID, 'document-name': 'AWS-RunShellScript', 'last-execution-date': created };
+    const final = association.truthExecution(e, statuses.map((status, t) => association.truthTarget(e, t, status)));
+    return [
+      association.event(ASSOCIATION_DETAIL_TYPE, created, { ...common, status: 'Pending' }),
+      association.event(ASSOCIATION_DETAIL_TYPE, association.at(e * 600 + 3 + statuses.length), { ...common, status: final.Status }),
+      ...statuses.map((status, t) =>
+        association.event(INSTANCE_ASSOCIATION_DETAIL_TYPE, association.at(e * 600 + 2 + t), { ...common, 'instance-id': association.instanceId(t), status }),
+      ),
+    ];
+  });
+}
+
 interface Scenario {
   readonly statuses: readonly string[];
   readonly bodies: readonly string[];
@@ -73,7 +97,7 @@ const scenarios: fc.Arbitrary<Scenario> = fc
     return { statuses, bodies, batchSize, concurrent, refusedOnce: new Set(refusedOnce) };
   });
 
-/** SNS as a list, refusing the first publish for some nodes. */
+/** SNS as a list, refusing the first publish for some nodes (or executions). */
 class RecordingPublisher implements AlertPublisher {
   readonly published: Alert[] = [];
   readonly refused: string[] = [];
@@ -81,13 +105,25 @@ class RecordingPublisher implements AlertPublisher {
 
   async publish(alert: Alert): Promise<{ messageId: string }> {
     await new Promise((resolve) => setImmediate(resolve));
-    const node = alert.body.instanceId ?? '';
+    const node = alert.body.instanceId ?? alert.body.executionId ?? '';
     if (this.refuseOnce.has(node) && !this.refused.includes(node)) {
       this.refused.push(node);
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
     }
     this.published.push(alert);
     return { messageId: `message-${this.published.length}` };
+  }
+}
+
+/** A work queue: batches to one or two collectors at once; failed messages come back at the end, as SQS redelivers them. */
+async function drain(collectors: readonly Collector[], bodies: readonly string[], batchSize: number, concurrent: boolean): Promise<void> {
+  const queue: QueueMessage[] = bodies.map((body) => queueMessage(body));
+  let receives = 0;
+  while (queue.length > 0) {
+    const batches = (concurrent ? [0, 1] : [0]).map(() => queue.splice(0, batchSize)).filter((batch) => batch.length > 0);
+    const results = await Promise.all(batches.map((batch, i) => (collectors[i] as Collector).collect(batch)));
+    results.forEach((result, i) => queue.push(...(batches[i] ?? []).filter((message) => result.failedMessageIds.includes(message.id))));
+    expect(++receives).toBeLessThan(200);
   }
 }
 
@@ -99,6 +135,24 @@ describe('failure alerts: exactly once', () => {
   beforeAll(async () => {
     database = await startDynalite();
   });
+  const alertingCollector = (store: RecordStore, publisher: AlertPublisher, now: () => Date) =>
+    new Collector({
+      sources: historySources,
+      clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
+      store,
+      logger: silent,
+      parentConcurrency: 2,
+      now,
+      alerts: new FailureAlerts({
+        publisher,
+        claims: store,
+        config: parseAlertConfig(),
+        context: { region: 'us-east-1', accountId: '123456789012' },
+        maxAgeMs: 24 * 3_600_000,
+        logger: silent,
+        now,
+      }),
+    });
   afterAll(async () => {
     ssmMock.restore();
     await database.stop();
@@ -117,38 +171,9 @@ describe('failure alerts: exactly once', () => {
         const now = () => new Date((clock += 1000));
         const store = new RecordStore(database.doc, await database.tables('x'), now);
         const publisher = new RecordingPublisher(refusedOnce);
-        const collector = () =>
-          new Collector({
-            sources: historySources,
-            clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
-            store,
-            logger: silent,
-            parentConcurrency: 2,
-            now,
-            alerts: new FailureAlerts({
-              publisher,
-              claims: store,
-              config: parseAlertConfig(),
-              context: { region: 'us-east-1', accountId: '123456789012' },
-              maxAgeMs: 24 * 3_600_000,
-              logger: silent,
-              now,
-            }),
-          });
-        const collectors = [collector(), collector()];
+        const collectors = [alertingCollector(store, publisher, now), alertingCollector(store, publisher, now)];
 
-        // The queue: failed messages come back at the end, as SQS redelivers them.
-        const queue: QueueMessage[] = bodies.map((body) => queueMessage(body));
-        let receives = 0;
-        while (queue.length > 0) {
-          const batches = (concurrent ? [0, 1] : [0]).map(() => queue.splice(0, batchSize)).filter((batch) => batch.length > 0);
-          const results = await Promise.all(batches.map((batch, i) => (collectors[i] as Collector).collect(batch)));
-          results.forEach((result, i) => {
-            const batch = batches[i] ?? [];
-            queue.push(...batch.filter((message) => result.failedMessageIds.includes(message.id)));
-          });
-          expect(++receives).toBeLessThan(200);
-        }
+        await drain(collectors, bodies, batchSize, concurrent);
 
         const failedNodes = truth.filter((invocation) => FAILURES.has(invocation.Status as string)).map((invocation) => invocation.InstanceId);
         const alerted = publisher.published.map((alert) => alert.body.instanceId);
@@ -166,6 +191,47 @@ describe('failure alerts: exactly once', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+  it('publishes exactly one alert per failed State Manager execution, which a refused publish keeps unsettled until it goes out', async () => {
+    const statuses = fc.array(fc.constantFrom('Success', 'Failed', 'TimedOut', 'Skipped'), { minLength: 1, maxLength: 3 });
+    const associationScenarios = fc
+      .array(statuses, { minLength: 1, maxLength: 2 })
+      .chain((executions) => {
+        const all = associationMessages(executions);
+        return fc.record({
+          executions: fc.constant(executions),
+          order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
+          duplicates: fc.array(fc.constantFrom(...all), { maxLength: 8 }),
+          batchSize: fc.integer({ min: 1, max: 10 }),
+          concurrent: fc.boolean(),
+          refusedOnce: fc.subarray(executions.map((_, e) => association.executionId(e))),
+        });
+      });
+    await fc.assert(
+      fc.asyncProperty(associationScenarios, async ({ executions, order, duplicates, batchSize, concurrent, refusedOnce }) => {
+        const targets = executions.map((list, e) => list.map((status, t) => association.truthTarget(e, t, status)));
+        const records = targets.map((list, e) => association.truthExecution(e, list));
+        ssmMock.reset();
+        ssmMock.on(DescribeAssociationExecutionsCommand).resolves({ AssociationExecutions: [...records].reverse() });
+        ssmMock.on(DescribeAssociationExecutionTargetsCommand).callsFake((input: { ExecutionId?: string }) => ({
+          AssociationExecutionTargets: targets.flat().filter((target) => target.ExecutionId === input.ExecutionId),
+        }));
+        let clock = Date.parse(association.at(3600));
+        const now = () => new Date((clock += 1000));
+        const store = new RecordStore(database.doc, await database.tables('sm'), now);
+        const publisher = new RecordingPublisher(new Set(refusedOnce));
+        await drain([alertingCollector(store, publisher, now), alertingCollector(store, publisher, now)], [...order, ...duplicates], batchSize, concurrent);
+
+        const failed = records.filter((record) => record.Status === 'Failed').map((record) => record.ExecutionId);
+        expect(publisher.published.map((alert) => alert.body.executionId).sort()).toEqual([...failed].sort());
+        for (const alert of publisher.published) expect(alert.body).toMatchObject({ kind: 'association-execution', status: 'Failed' });
+        for (const id of failed) {
+          const item = await store.get('associationExecutions', { AssociationId: association.ASSOCIATION_ID, ExecutionId: id as string });
+          expect(item).toMatchObject({ alertState: 'sent', childrenComplete: true });
+        }
+      }),
+      { numRuns: 30 },
     );
   });
 });

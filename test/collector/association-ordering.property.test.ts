@@ -17,6 +17,7 @@ import {
   associationExecutionTargetObservation,
 } from '../../lambdas/sources/association/records';
 import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
+import { ASSOCIATION_ID, at, event, instanceId, truthExecution, truthTarget } from '../support/association-truth';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 
@@ -26,46 +27,6 @@ import { queueMessage } from '../support/messages';
  * observation (a poll that saw an execution or a target still running) falls among them, the
  * archive ends equal to SSM's final truth.
  */
-const ASSOCIATION_ID = '6e37940a-23ba-4ab0-9b96-5d0a1a05464f';
-const STARTED = Date.parse('2026-11-20T10:00:00.000Z');
-const at = (seconds: number) => new Date(STARTED + seconds * 1000).toISOString();
-const executionId = (e: number) => `ae${e}00000-1111-4222-8333-${String(e).padStart(12, '0')}`;
-const instanceId = (t: number) => `i-0${String(t).padStart(16, '0')}`;
-
-function truthTarget(e: number, t: number, status: string): AssociationExecutionTarget {
-  return {
-    AssociationId: ASSOCIATION_ID,
-    AssociationVersion: '1',
-    ExecutionId: executionId(e),
-    ResourceId: instanceId(t),
-    ResourceType: 'ManagedInstance',
-    Status: status,
-    DetailedStatus: status,
-    LastExecutionDate: new Date(at(e * 600 + 2 + t)),
-    OutputSource: { OutputSourceId: `0${e}${t}00000-aaaa-4bbb-8ccc-000000000000`, OutputSourceType: 'RunCommand' },
-  };
-}
-
-function truthExecution(e: number, targets: readonly AssociationExecutionTarget[]): AssociationExecution {
-  const failed = targets.some((target) => target.Status === 'Failed' || target.Status === 'TimedOut');
-  return {
-    AssociationId: ASSOCIATION_ID,
-    AssociationVersion: '1',
-    ExecutionId: executionId(e),
-    Status: failed ? 'Failed' : 'Success',
-    DetailedStatus: failed ? 'Failed' : 'Success',
-    CreatedTime: new Date(at(e * 600)),
-    LastExecutionDate: new Date(at(e * 600 + 2 + targets.length)),
-    ResourceCountByStatus: `{Success=${targets.filter((target) => target.Status === 'Success').length}}`,
-    AlarmConfiguration: { IgnorePollAlarmFailure: false, Alarms: [{ Name: 'association-failures' }] },
-    TriggeredAlarms: failed ? [{ Name: 'association-failures', State: 'ALARM' }] : [],
-  };
-}
-
-function event(detailType: string, time: string, detail: Record<string, unknown>): string {
-  return JSON.stringify({ version: '0', id: `${detailType}-${time}-${String(detail.status)}`, 'detail-type': detailType, source: 'aws.ssm', time, detail });
-}
-
 type Delivery =
   | { readonly type: 'message'; readonly body: string }
   | { readonly type: 'poll-execution'; readonly execution: AssociationExecution; readonly observedAt: Date }
