@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -41,7 +40,7 @@ const collector = new Collector({
   ...(config.alerts !== undefined
     ? {
         alerts: new FailureAlerts({
-          publisher: new SnsAlertPublisher(new SNSClient({}), config.alerts.topicArn),
+          publisher: new SnsAlertPublisher(config.alerts.topicArn),
           claims: store,
           config: config.alerts.config,
           context: config.alerts.context,
