@@ -28,9 +28,11 @@ export const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
 
 export const USAGE = `Usage: npm start -- [options]
 
-Runs the archive on this machine: DynamoDB (embedded dynalite), the collector, the query API
-and POST /events on http://127.0.0.1:<port>, reading SSM from the first of: --ssm-endpoint,
-real SSM (when AWS credentials and a Region are configured), the built-in SSM simulator.
+Runs the archive on this machine: DynamoDB (embedded dynalite), the collector, the query API,
+GET /alerts and POST /events on http://127.0.0.1:<port>, reading SSM from the first of:
+--ssm-endpoint, real SSM (when AWS credentials and a Region are configured), the built-in SSM
+simulator. Failure alerts are printed here; ALERT_STATUSES and ALERT_IGNORED_DOCUMENTS in the
+environment choose them, as for the deployed collector.
 
 Options:
   --port <n>                  port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
