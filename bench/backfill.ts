@@ -218,7 +218,7 @@ class MemoryCheckpoints {
     return { kind, recordsStored: 0, missedByEvents: 0, throttles: 0, parentsListed: 0, ...item } as unknown as Checkpoint;
   }
 
-  async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<void> {
+  async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<Checkpoint> {
     const item = this.byKind.get(kind) ?? {};
     const { add, ...fields } = patch;
     for (const [name, value] of Object.entries(fields)) {
@@ -230,6 +230,7 @@ class MemoryCheckpoints {
     }
     this.byKind.set(kind, item);
     await this.addCounters(kind, add ?? {});
+    return this.get(kind);
   }
 
   async addCounters(kind: HistoryKind, add: Partial<CheckpointCounters>): Promise<void> {

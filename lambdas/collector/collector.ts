@@ -6,6 +6,7 @@ import {
   MalformedMessageError,
   PartialCollectionError,
   type HistoryKind,
+  type ArchiveLookup,
   type HistorySource,
   type Observation,
   type SourceClients,
@@ -101,11 +102,18 @@ export class Collector {
   private readonly reader: MessageReader;
   private readonly sourcesByKind: ReadonlyMap<string, HistorySource>;
   private readonly now: () => Date;
+  /**
+   * What sources read of the archive (State Manager's settle check), eventually consistent:
+   * a stale answer can only miss a settle mark, and costs one refetch; a settled record's
+   * status and alert state never move back.
+   */
+  private readonly archive: ArchiveLookup;
 
   constructor(private readonly deps: CollectorDependencies) {
     this.reader = new MessageReader(deps.sources);
     this.sourcesByKind = new Map(deps.sources.map((source) => [source.kind, source]));
     this.now = deps.now ?? (() => new Date());
+    this.archive = { get: (table, key) => deps.store.get(table, key, false) };
   }
 
   async collect(messages: readonly QueueMessage[]): Promise<CollectedBatch> {
@@ -143,7 +151,7 @@ export class Collector {
         let gathered: readonly Observation[];
         let partial: PartialCollectionError | undefined;
         try {
-          gathered = await source.collect(items, { ...this.deps.clients, archive: this.deps.store }, this.now);
+          gathered = await source.collect(items, { ...this.deps.clients, archive: this.archive }, this.now);
         } catch (error) {
           if (!(error instanceof PartialCollectionError)) throw error;
           // Store what was gathered, then fail the messages: the retry starts past it.

@@ -128,13 +128,14 @@ export class CheckpointStore {
    * One write of a kind's progress. oldestSeen is written only if older than the stored one
    * (a condition on the same write; when it fails the rest is written without it).
    */
-  async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<void> {
+  /** Returns the checkpoint as the write left it (ReturnValues ALL_NEW: no extra read). */
+  async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<Checkpoint> {
     try {
-      await this.update(kind, patch, true);
+      return await this.update(kind, patch, true);
     } catch (error) {
       if (patch.oldestSeen === undefined || !isConditionFailure(error)) throw error;
       const { oldestSeen: _older, ...rest } = patch;
-      await this.update(kind, rest, false);
+      return this.update(kind, rest, false);
     }
   }
 
@@ -144,7 +145,7 @@ export class CheckpointStore {
     await this.update(kind, { add }, false);
   }
 
-  private async update(kind: HistoryKind, patch: CheckpointPatch, withOldest: boolean): Promise<void> {
+  private async update(kind: HistoryKind, patch: CheckpointPatch, withOldest: boolean): Promise<Checkpoint> {
     const counters = checkedCounters(patch.add);
     const names: Record<string, string> = {};
     const values: Record<string, string | number> = {};
@@ -184,8 +185,8 @@ export class CheckpointStore {
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
       adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
     ].filter((clause) => clause !== '');
-    if (clauses.length === 0) return;
-    await this.db.send(
+    if (clauses.length === 0) return this.get(kind);
+    const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { kind },
@@ -193,7 +194,9 @@ export class CheckpointStore {
         ...(condition === undefined ? {} : { ConditionExpression: condition }),
         ExpressionAttributeNames: names,
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return checkpointFrom(kind, Attributes);
   }
 }

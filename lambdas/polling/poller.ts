@@ -1,6 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../log';
 import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../sources/history-source';
+import { earlier } from '../sources/listed-parents';
 import type { Checkpoint, CheckpointPatch, CheckpointStore } from './checkpoint-store';
 import { attachListingMiddleware, ListingMeter, TokenBucket } from './rate-limit';
 import type { WorkSink } from './work-sink';
@@ -51,12 +52,6 @@ export interface KindPollResult {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-function earlier(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Date.parse(b) < Date.parse(a) ? b : a;
-}
 
 function callsPerSecondOf(deps: PollerDependencies, kind: HistoryKind): number {
   const configured = deps.callsPerSecond;
@@ -164,7 +159,7 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
         // Parents that started before the listing did are all enqueued, except those still
         // running: the watermark stays at or before the earliest of them, so they are listed
         // (and re-collected) until they finish.
-        watermark = earlier(listingStartedAt, earliestRunning) as string;
+        watermark = earlier(earliestRunning, listingStartedAt);
         const finishedAt = deps.now().toISOString();
         patch = {
           watermark,
@@ -178,12 +173,12 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
           add,
         };
       }
-      await deps.checkpoints.saveProgress(kind, patch);
+      // What the collector has stored of this kind so far (its counters), as the save returns
+      // it: a long backfill shows the archive growing.
+      const { recordsStored } = await deps.checkpoints.saveProgress(kind, patch);
       throttlesSaved += add.throttles;
       if (oldestSeen !== undefined) knownOldest = oldestSeen;
       position = page.next;
-      // What the collector has stored of this kind so far (its counters): a long backfill shows it growing.
-      const { recordsStored } = await deps.checkpoints.get(kind);
       deps.log.info('Poll progress', {
         kind,
         pages,

@@ -17,8 +17,14 @@ export function secondsFilterValue(time: string | number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The earlier of two ISO 8601 times (UTC, same format: string order is time order). */
-export const earlier = (a: string | undefined, b: string): string => (a === undefined || b < a ? b : a);
+/** The earlier of two ISO 8601 times, either absent; compared as times, so their formats may differ (with or without ms). */
+export function earlier(a: string | undefined, b: string): string;
+export function earlier(a: string | undefined, b: string | undefined): string | undefined;
+export function earlier(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(b) < Date.parse(a) ? b : a;
+}
 
 /** A one-level listing's position: the JSON `{"nextToken": "<SSM NextToken>"}`. */
 export const tokenPosition = (nextToken: string): string => JSON.stringify({ nextToken });

@@ -296,8 +296,12 @@ export class RecordStore {
     }
   }
 
-  async get(table: TableId, key: RecordKey): Promise<StoredItem | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableNames[table], Key: key, ConsistentRead: true }));
+  /**
+   * One item by key. Strongly consistent unless `consistentRead` is false (half the read
+   * cost), for callers to whom a stale answer only costs work done again.
+   */
+  async get(table: TableId, key: RecordKey, consistentRead = true): Promise<StoredItem | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableNames[table], Key: key, ConsistentRead: consistentRead }));
     return Item;
   }
 

@@ -38,6 +38,14 @@ describe.each(databaseEngines)('CheckpointStore on %s', (_engine, start) => {
     expect(await store.get('association')).toMatchObject({ oldestSeen: '2026-10-25T00:00:00.000Z', position: 'p3', parentsListed: 6 });
   });
 
+  it('returns the checkpoint as the save left it, counters included, from the write alone', async () => {
+    await store.addCounters('automation', { recordsStored: 40 });
+    database.calls.reset();
+    const saved = await store.saveProgress('automation', { position: 'p9', add: { parentsListed: 3 } });
+    expect(saved).toMatchObject({ kind: 'automation', position: 'p9', recordsStored: 40, parentsListed: 3 });
+    expect(database.calls.snapshot()).toEqual({ UpdateItemCommand: 1 });
+  });
+
   it('keeps a listing in flight for resuming, and clears it with null', async () => {
     await store.saveProgress('maintenance-window', {
       listingSince: '2026-10-21T09:50:00.000Z',

@@ -58,7 +58,7 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
           note(observation, outcome);
           return outcome;
         },
-        get: (table, key) => deps.store.get(table, key),
+        get: (table, key, consistentRead) => deps.store.get(table, key, consistentRead),
       },
       ...(alerts !== undefined
         ? {
