@@ -141,12 +141,7 @@ export class AssociationState {
   }
 
   syncTo(now: number): void {
-    for (let next = this.schedule.peek(); next !== undefined && next.at <= now; next = this.schedule.peek()) {
-      this.schedule.pop();
-      const change = next.item;
-      if (change.kind !== 'create' && change.execution.forgotten) continue;
-      this.apply(change, next.at);
-    }
+    this.schedule.runDue(now, (change) => change.kind === 'create' || !change.execution.forgotten, (change, at) => this.apply(change, at));
   }
 
   nextDueAt(): number | undefined {

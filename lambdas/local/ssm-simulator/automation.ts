@@ -153,12 +153,7 @@ export class AutomationState {
   }
 
   syncTo(now: number): void {
-    for (let next = this.schedule.peek(); next !== undefined && next.at <= now; next = this.schedule.peek()) {
-      this.schedule.pop();
-      const change = next.item;
-      if (change.run.forgotten) continue;
-      this.apply(change, next.at);
-    }
+    this.schedule.runDue(now, (change) => !change.run.forgotten, (change, at) => this.apply(change, at));
     if (now > this.syncedAtMs) this.syncedAtMs = now;
   }
 

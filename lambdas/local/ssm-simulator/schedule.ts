@@ -38,6 +38,17 @@ export class Schedule<T> {
     return top;
   }
 
+  /**
+   * Pops every entry due at or before `now`, in order, and applies those still `live` (a
+   * forgotten command's changes are dropped). `apply` may schedule more: they run too if due.
+   */
+  runDue(now: number, live: (item: T) => boolean, apply: (item: T, at: number) => void): void {
+    for (let next = this.peek(); next !== undefined && next.at <= now; next = this.peek()) {
+      this.pop();
+      if (live(next.item)) apply(next.item, next.at);
+    }
+  }
+
   /** Latest due time among entries that pass `keep`. */
   latest(keep: (item: T) => boolean): number | undefined {
     let max: number | undefined;

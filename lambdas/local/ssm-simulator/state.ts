@@ -134,12 +134,7 @@ export class RunCommandState {
 
   /** Applies every scripted change due at or before `now`, in time order. */
   syncTo(now: number): void {
-    for (let next = this.schedule.peek(); next !== undefined && next.at <= now; next = this.schedule.peek()) {
-      this.schedule.pop();
-      const { invocation, step } = next.item;
-      if (invocation.command.forgotten) continue;
-      this.apply(invocation, step);
-    }
+    this.schedule.runDue(now, ({ invocation }) => !invocation.command.forgotten, ({ invocation, step }) => this.apply(invocation, step));
     if (now > this.syncedAtMs) this.syncedAtMs = now;
   }
 
