@@ -3,7 +3,7 @@ import { associationExecutionFromItem, associationExecutionTargetFromItem } from
 import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
 import type { ExecutionKind } from '../query/views/execution-items';
 import type { HistoryKind } from '../sources/history-source';
-import { historyKinds } from '../sources/history-source';
+import { historyKinds, isHistoryKind } from '../sources/history-source';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
 import { ERROR_TITLE } from '../sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
@@ -172,7 +172,6 @@ export interface AlertConfigInput {
   readonly ignoredDocuments?: string;
 }
 
-const isHistoryKind = (name: string): name is HistoryKind => (historyKinds as readonly string[]).includes(name);
 
 const commaList = (value: string | undefined): string[] =>
   (value ?? '')
@@ -227,7 +226,8 @@ export function parseAlertConfig(input: AlertConfigInput = {}): AlertConfig {
   return { statuses, ignoredDocuments: new Set(commaList(input.ignoredDocuments)) };
 }
 
-const DEFAULT_CONFIG = parseAlertConfig();
+/** Built when first asked for (tests, tools): deployed code always passes its own configuration. */
+let defaultConfig: AlertConfig | undefined;
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -534,7 +534,7 @@ export function alertFor(
   table: TableId,
   storedItem: Readonly<Record<string, unknown>>,
   options: AlertOptions,
-  config: AlertConfig = DEFAULT_CONFIG,
+  config: AlertConfig = (defaultConfig ??= parseAlertConfig()),
   related: RelatedRecords = noRelated,
 ): Alert | undefined {
   switch (table) {

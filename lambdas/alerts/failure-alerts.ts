@@ -82,8 +82,11 @@ export class FailureAlerts {
   private readonly now: () => Date;
   private readonly newClaim: () => string;
   private readonly claimTimeoutMs: number;
+  /** Every status some kind alerts on: most observations are ruled out by this alone. */
+  private readonly alertingStatuses: ReadonlySet<string>;
 
   constructor(private readonly options: FailureAlertsOptions) {
+    this.alertingStatuses = new Set(Object.values(options.config.statuses).flatMap((statuses) => [...statuses]));
     this.now = options.now ?? (() => new Date());
     this.newClaim = options.newClaim ?? randomUUID;
     this.claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
@@ -95,6 +98,8 @@ export class FailureAlerts {
    * targets, tasks) detail the alert.
    */
   alertOf(observation: Observation, gathered: readonly Observation[] = []): Alert | undefined {
+    // Before any record is rebuilt from its fields (a copy of every output): most succeed.
+    if (!this.alertingStatuses.has(observation.status)) return undefined;
     const related = (table: TableId) =>
       gathered.filter((other) => other.table === table && other !== observation).map((other) => ({ ...other.fields, ...other.key }));
     return alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config, related);

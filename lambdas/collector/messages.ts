@@ -3,6 +3,7 @@ import {
   type FetchRequest,
   type HistoryKind,
   type HistorySource,
+  isHistoryKind,
   type SsmEvent,
   type WorkItem,
 } from '../sources/history-source';
@@ -11,13 +12,6 @@ import {
 export const WORK_ITEM_MARKER = 'work-item';
 export const WORK_ITEM_VERSION = 1;
 
-/** Every history kind, so that encodeWorkItem can refuse a kind that does not exist. */
-const HISTORY_KINDS: Readonly<Record<HistoryKind, true>> = {
-  'run-command': true,
-  automation: true,
-  association: true,
-  'maintenance-window': true,
-};
 
 /**
  * A poller's work item as a work-queue message body: `{"ssmHistory": "work-item", "version": 1,
@@ -37,7 +31,7 @@ export function encodeWorkItem(item: WorkItem): string {
     sentAt: item.sentAt,
     fetch: copyFetch(item.fetch),
   });
-  readWorkItem(JSON.parse(body) as Record<string, unknown>, (kind) => Object.prototype.hasOwnProperty.call(HISTORY_KINDS, kind));
+  readWorkItem(JSON.parse(body) as Record<string, unknown>, isHistoryKind);
   return body;
 }
 

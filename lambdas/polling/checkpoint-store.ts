@@ -126,9 +126,9 @@ export class CheckpointStore {
 
   /**
    * One write of a kind's progress. oldestSeen is written only if older than the stored one
-   * (a condition on the same write; when it fails the rest is written without it).
+   * (a condition on the same write; when it fails the rest is written without it). Returns
+   * the checkpoint as the write left it (ReturnValues ALL_NEW: no extra read).
    */
-  /** Returns the checkpoint as the write left it (ReturnValues ALL_NEW: no extra read). */
   async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<Checkpoint> {
     try {
       return await this.update(kind, patch, true);

@@ -239,10 +239,6 @@ export class ArchiveReader {
   }
 
   /**
-   * Every execution of one association (a Query on the table's partition key), in ExecutionId
-   * order: the table holds no other order for one association, so a listing sorts them.
-   */
-  /**
    * One association's executions, newest CreatedTime first (byAssociation), from
    * `createdAtOrBefore` (inclusive, for ties) when given. Executions of the same CreatedTime
    * come in no set order: callers sort them by ExecutionId.

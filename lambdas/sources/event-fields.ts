@@ -23,6 +23,16 @@ export function optionalString(fields: Fields, name: string, where: string): str
 }
 
 /** The EventBridge envelope's time, ISO 8601 with milliseconds. */
+/** An optional ISO 8601 time field of an event's detail, as toISOString() gives it; empty counts as absent. */
+export function optionalTime(fields: Fields, name: string, where: string): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
+  return new Date(ms).toISOString();
+}
+
 export function envelopeTime(event: SsmEvent, where: string): string {
   const date = new Date(event.time);
   if (Number.isNaN(date.getTime())) throw new MalformedMessageError(`${where}: "time" is not a time: "${event.time}"`);

@@ -6,6 +6,8 @@ import type { StatusInfo } from '../status';
 export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window'] as const;
 export type HistoryKind = (typeof historyKinds)[number];
 
+export const isHistoryKind = (name: string): name is HistoryKind => (historyKinds as readonly string[]).includes(name);
+
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';
 

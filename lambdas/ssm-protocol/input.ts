@@ -69,6 +69,7 @@ export function checkInstanceId(instanceId: string): void {
   if (!INSTANCE_ID_PATTERN.test(instanceId)) throw new SsmError('InvalidInstanceId', `Instance Id ${instanceId} is not valid`);
 }
 
-function camel(member: string): string {
+/** A request member's name as SSM's error messages spell it (camelCase). */
+export function camel(member: string): string {
   return member.charAt(0).toLowerCase() + member.slice(1);
 }

@@ -1,6 +1,6 @@
 import { validationError } from './errors';
 import { parseIsoTimestamp } from './filters';
-import { isJsonObject, optionalArray, optionalInteger, optionalString, requiredString, type JsonObject } from './input';
+import { camel, isJsonObject, optionalArray, optionalInteger, optionalString, requiredString, type JsonObject } from './input';
 
 /**
  * The requests of Maintenance Windows' read API (DescribeMaintenanceWindows,
@@ -268,6 +268,3 @@ function parseOne(filter: unknown, index: number, keys: readonly string[]): Main
   }
 }
 
-function camel(member: string): string {
-  return member.charAt(0).toLowerCase() + member.slice(1);
-}

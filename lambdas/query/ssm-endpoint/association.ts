@@ -21,9 +21,8 @@ import type { RunCommandContext } from './run-command';
  * execution's targets by ResourceId), a NextToken only when more follows, and SSM's errors
  * for an association or execution the archive holds nothing of.
  *
- * Reads: an association's executions are one Query on the table's partition key
- * (AssociationId), sorted here (the table orders them by ExecutionId); an ExecutionId filter
- * is a GetItem. An execution's targets are one Query on the targets table's key (ExecutionId,
+ * Reads: an association's executions are Query pages on the byAssociation index, newest
+ * CreatedTime first, as SSM lists them; an ExecutionId filter is a GetItem. An execution's targets are one Query on the targets table's key (ExecutionId,
  * then ResourceId), after a GetItem that checks the execution belongs to the association.
  *
  * Tokens reuse ListingPosition: an execution's is (CreatedTime, ExecutionId), a target's

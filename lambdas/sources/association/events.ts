@@ -1,6 +1,6 @@
 import { associationStatuses, statusInfo } from '../../status';
 import { MalformedMessageError, type SsmEvent, type WorkItem } from '../history-source';
-import { envelopeTime, requiredString, type Fields } from '../event-fields';
+import { envelopeTime, optionalTime, requiredString } from '../event-fields';
 
 /**
  * State Manager's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon
@@ -28,14 +28,6 @@ export const LOOKBACK_MS = 60 * 60 * 1000;
 const ASSOCIATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 
-function optionalTime(fields: Fields, name: string, where: string): string | undefined {
-  const value = fields[name];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
-  return new Date(ms).toISOString();
-}
 
 
 export function parseAssociationEvent(event: SsmEvent): WorkItem {

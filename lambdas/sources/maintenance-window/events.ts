@@ -1,5 +1,6 @@
+import { AWS_EXAMPLE_UUID_PATTERN, MW_UUID_PATTERN, WINDOW_ID_PATTERN } from '../../ssm-protocol/maintenance-window-requests';
 import { maintenanceWindowStatuses, statusInfo } from '../../status';
-import { definedFields, envelopeTime, optionalString, requiredString, type Fields } from '../event-fields';
+import { definedFields, envelopeTime, optionalString, optionalTime, requiredString, type Fields } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -38,33 +39,23 @@ export const WINDOW_EXECUTION_DETAIL_TYPE = 'Maintenance Window Execution State-
 export const TASK_EXECUTION_DETAIL_TYPE = 'Maintenance Window Task Execution State-change Notification';
 export const TASK_INVOCATION_DETAIL_TYPE = 'Maintenance Window Task Target Invocation State-change Notification';
 
-/** WindowId: "mw-" and 17 hexadecimal digits (API reference pattern). */
-const WINDOW_ID = /^mw-[0-9a-f]{17}$/;
+/** WindowId: the request readers' pattern ("mw-" and 17 hexadecimal digits). */
+const WINDOW_ID = WINDOW_ID_PATTERN;
 /**
- * WindowExecutionId, TaskExecutionId: UUIDs, fixed length 36 (API reference pattern), or
- * AWS's documentation placeholders ("...246ccEXAMPLE"), which SSM's request readers here
- * accept too, so that AWS's own samples go through end to end.
+ * WindowExecutionId, TaskExecutionId: UUIDs (API reference pattern), or AWS's documentation
+ * placeholders ("...246ccEXAMPLE"), which the request readers accept too, so that AWS's own
+ * samples go through end to end.
  */
-const EXECUTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-(?:[0-9a-fA-F]{12}|[0-9a-fA-F]{5}EXAMPLE)$/;
+const EXECUTION_ID = { test: (value: string): boolean => MW_UUID_PATTERN.test(value) || AWS_EXAMPLE_UUID_PATTERN.test(value) };
 /** MaintenanceWindowExecutionStatus values are upper-case words joined by "_" (SUCCESS, TIMED_OUT). */
 const STATUS = /^[A-Z][A-Z_]*$/;
 
-function matching(fields: Fields, name: string, pattern: RegExp, what: string, where: string): string {
+function matching(fields: Fields, name: string, pattern: Pick<RegExp, 'test'>, what: string, where: string): string {
   const value = requiredString(fields, name, where);
   if (!pattern.test(value)) throw new MalformedMessageError(`${where}: "${name}" is not ${what}: "${value}"`);
   return value;
 }
 
-function optionalTime(fields: Fields, name: string, where: string): string | undefined {
-  const value = fields[name];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new MalformedMessageError(`${where}: "${name}" must be a string`);
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
-    throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
-  }
-  return new Date(ms).toISOString();
-}
 
 function eventObservation(
   table: Observation['table'],
