@@ -1,5 +1,6 @@
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryKind } from '../sources/history-source';
+import { batchGetAll } from '../store/batch-get';
 
 /** The counters a checkpoint keeps. They only ever grow (UpdateItem ADD). */
 export interface CheckpointCounters {
@@ -60,8 +61,6 @@ const replaceable = ['watermark', 'listingSince', 'position', 'listingStartedAt'
 const setOnce = ['backfillStartedAt', 'backfillCompletedAt'] as const;
 const optionalStrings = [...replaceable, ...setOnce, 'oldestSeen'] as const;
 
-/** BatchGetItem's unprocessed keys are retried this many times before the store gives up. */
-const BATCH_GET_ATTEMPTS = 5;
 
 function checkpointFrom(kind: HistoryKind, item: Readonly<Record<string, unknown>> | undefined): Checkpoint {
   const checkpoint: Record<string, unknown> = { kind };
@@ -107,20 +106,8 @@ export class CheckpointStore {
 
   /** The checkpoints of these kinds, in their order: one BatchGetItem (unprocessed keys retried). */
   async all(kinds: readonly HistoryKind[]): Promise<Checkpoint[]> {
-    const unique = [...new Set(kinds)];
-    const found = new Map<string, Record<string, unknown>>();
-    let keys: Record<string, unknown>[] = unique.map((kind) => ({ kind }));
-    for (let attempt = 1; keys.length > 0; attempt++) {
-      if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGetItem left ${keys.length} checkpoint(s) unprocessed after ${BATCH_GET_ATTEMPTS} attempts`);
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const answer = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
-      );
-      for (const item of answer.Responses?.[this.tableName] ?? []) {
-        if (typeof item.kind === 'string') found.set(item.kind, item);
-      }
-      keys = [...(answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []), ...keys.slice(100)];
-    }
+    const items = await batchGetAll(this.db, this.tableName, [...new Set(kinds)].map((kind) => ({ kind })), { consistentRead: true });
+    const found = new Map(items.map((item) => [String(item.kind), item]));
     return kinds.map((kind) => checkpointFrom(kind, found.get(kind)));
   }
 

@@ -1,10 +1,10 @@
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
 import { ASSOCIATION_TARGET_SUMMARY, COMMAND_INVOCATION_SUMMARY, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
 
@@ -138,9 +138,6 @@ export interface InvocationsNewestFirstOptions {
 const READ_GROWTH = 4;
 const MAX_FILTERED_READ = 1000;
 
-/** Unprocessed BatchGetItem keys are retried this often (the SDK already retries throttling). */
-const BATCH_GET_ATTEMPTS = 6;
-const BATCH_GET_LIMIT = 100;
 
 export class ArchiveReader {
   constructor(
@@ -470,24 +467,10 @@ export class ArchiveReader {
     const id = (key: Readonly<Record<string, unknown>>): string => names.map((name) => String(key[name])).join('\u0000');
     // BatchGetItem rejects a request that names one key twice.
     const unique = [...new Map(keys.map((key) => [id(key), key])).values()];
-    const found = new Map<string, StoredItem>();
     const x = new Expressions();
     const projection = attributes && x.projection([...attributes, ...names]);
-    const tableName = this.tableNames[table];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys of ${tableName} unprocessed after ${BATCH_GET_ATTEMPTS} attempts`);
-        if (attempt > 1) await sleep(25 * 2 ** attempt);
-        const { Responses, UnprocessedKeys } = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [tableName]: { Keys: pending, ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() } : {}) } },
-          }),
-        );
-        for (const item of Responses?.[tableName] ?? []) found.set(id(item), item);
-        pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
-    }
+    const items = await batchGetAll(this.db, this.tableNames[table], unique, projection ? { projection: { expression: projection, names: x.attributeNames() } } : {});
+    const found = new Map(items.map((item) => [id(item), item]));
     return keys.map((key) => found.get(id(key))).filter((item): item is StoredItem => item !== undefined);
   }
 
@@ -620,10 +603,6 @@ function indexOf(table: TableId, name: string): { name: string; partitionKey: { 
   const index = (tableSchemas[table].indexes as readonly { name: string; partitionKey: { name: string } }[]).find((i) => i.name === name);
   if (index === undefined) throw new Error(`schema: table ${table} has no index ${name}`);
   return index;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 interface QueryParts extends Omit<QueryCommandInput, 'FilterExpression' | 'ProjectionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
