@@ -37,6 +37,11 @@ async function main(): Promise<number> {
   try {
     mode = await startLocalMode(args);
   } catch (error) {
+    // Options that parse but do not fit together or with the environment (e.g. --ssm aws without a Region).
+    if (error instanceof UsageError) {
+      process.stderr.write(`ssm-history local mode: ${error.message}\n(npm start -- --help lists the options)\n`);
+      return 2;
+    }
     if (error instanceof PortInUseError || error instanceof LocalStateError) {
       process.stderr.write(`ssm-history local mode: ${error.message}\n`);
       return 1;

@@ -1,9 +1,22 @@
 import { prefixedTableNames } from '../../lambdas/store/create-tables';
-import { banner, parseDuration, parseLocalModeArguments, UsageError, type LocalModeSummary } from '../../lambdas/local/local-mode';
+import { banner, parseDuration, parseLocalModeArguments, UsageError, USAGE, type LocalModeSummary } from '../../lambdas/local/local-mode';
 
 describe("local mode's command line", () => {
   it('has the documented defaults', () => {
+    // No --ssm: the simulator, decided when local mode starts (see ssm-source.test.ts).
     expect(parseLocalModeArguments([])).toEqual({ port: 3000, dataDir: '.local-data', pollIntervalMs: 300_000, help: false });
+  });
+
+  it.each(['simulator', 'aws'] as const)('reads --ssm %s', (source) => {
+    expect(parseLocalModeArguments(['--ssm', source]).ssm).toBe(source);
+    expect(parseLocalModeArguments([`--ssm=${source}`]).ssm).toBe(source);
+  });
+
+  it('describes --ssm in its help', () => {
+    expect(USAGE).toContain('--ssm <source>');
+    expect(USAGE).toMatch(/simulator \(default\)/);
+    expect(USAGE).toMatch(/aws: real SSM in --region/);
+    expect(USAGE).toContain('whatever AWS credentials the environment holds');
   });
 
   it('reads every option', () => {
@@ -32,6 +45,10 @@ describe("local mode's command line", () => {
     [['--port', 'http'], /--port must be a whole number from 0 to 65535, got "http"/],
     [['--port', '70000'], /--port must be a whole number/],
     [['--port', '-1'], /--port/],
+    [['--ssm', 'real'], /--ssm must be one of simulator, aws \(default simulator\), got "real"/],
+    [['--ssm', 'AWS'], /--ssm must be one of simulator, aws/],
+    [['--ssm', ''], /--ssm needs a value/],
+    [['--ssm'], /--ssm/],
     [['--ssm-endpoint', 'localhost:4583'], /--ssm-endpoint must be an http:\/\/ or https:\/\/ URL/],
     [['--dynamodb-endpoint', 'not a url'], /--dynamodb-endpoint must be a URL such as http:\/\/127.0.0.1:8000/],
     [['--region', 'Ireland'], /--region must be an AWS Region such as eu-west-1, got "Ireland"/],
@@ -73,7 +90,12 @@ describe('the startup text', () => {
     region: 'us-east-1',
     pollIntervalMs: 300_000,
     database: { description: 'dynalite (embedded)', endpoint: 'http://127.0.0.1:40000', path: '/work/main/.local-data/dynalite', tableNames: prefixedTableNames('t-') },
-    ssm: { source: 'simulator', description: 'the SSM simulator at http://127.0.0.1:40001', endpoint: 'http://127.0.0.1:40001', reason: 'no AWS credentials in the environment' },
+    ssm: {
+      source: 'simulator',
+      description: 'the SSM simulator at http://127.0.0.1:40001',
+      endpoint: 'http://127.0.0.1:40001',
+      reason: 'default; pass --ssm aws to read real SSM',
+    },
     seed: { commands: 18, invocations: 164, automations: 6, associationExecutions: 10, windowExecutions: 4, events: 547, collectedNow: true, endedAt: '2026-01-01T00:00:00.000Z', resumedCommands: 0 },
     startupMs: 2_345,
   };
@@ -84,7 +106,7 @@ describe('the startup text', () => {
     expect(text).toContain('18 commands (164 invocations), 6 runbook executions, 10 association runs and 4 maintenance window runs');
     expect(text).toContain('http://127.0.0.1:40000');
     expect(text).toContain('/work/main/.local-data/dynalite');
-    expect(text).toContain('the SSM simulator at http://127.0.0.1:40001\n               (no AWS credentials in the environment)');
+    expect(text).toContain('  SSM          the SSM simulator at http://127.0.0.1:40001 (default; pass --ssm aws to read real SSM)\n');
     expect(text).toContain('Pollers      every 5m (--poll-interval)');
     expect(text).toContain('/status');
     expect(text).toContain("curl -s 'http://127.0.0.1:3000/executions?limit=5'");
@@ -93,7 +115,14 @@ describe('the startup text', () => {
   });
 
   it('says when events can only arrive through POST /events', () => {
-    const text = banner({ ...summary, seed: undefined, ssm: { source: 'aws', description: 'AWS Systems Manager in eu-west-1', endpoint: undefined } });
+    const ssm = {
+      source: 'aws',
+      description: 'AWS Systems Manager in eu-west-1',
+      endpoint: undefined,
+      reason: '--ssm aws; Region from AWS_REGION, credentials from AWS_PROFILE=ops',
+    } as const;
+    const text = banner({ ...summary, seed: undefined, ssm });
+    expect(text).toContain('  SSM          AWS Systems Manager in eu-west-1 (--ssm aws; Region from AWS_REGION, credentials from AWS_PROFILE=ops)\n');
     expect(text).toContain('events reach the collector only through POST /events');
     expect(text).toContain('ready in 2.3 s');
   });

@@ -6,7 +6,8 @@ import { eventually, postEvent, request, tempDataDir } from './support';
 /**
  * `npm start` as a person runs it: tsx on bin/local.ts in its own process, with no AWS
  * credentials in its environment. It prints its banner, answers, and exits 0 on SIGINT and
- * on SIGTERM; a second start on the same data dir finds the archive the first one left.
+ * on SIGTERM; a second start on the same data dir finds the archive the first one left, and a
+ * third, with the README's credentials for the AWS CLI in its environment, still plays the simulator.
  */
 const ROOT = join(__dirname, '..', '..');
 /**
@@ -27,10 +28,33 @@ function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
 }
 
-async function start(dataDir: string, timeoutMs = 20_000): Promise<Started> {
+/** No AWS configuration but `aws` (the machine's own files never count). */
+function awsEnvironment(aws: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...withoutAws(process.env), AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...aws };
+}
+
+/** Every kind has polled successfully since `since` (GET /status). */
+async function polledSince(url: string, since = 0): Promise<readonly { lastSuccessfulPollAt?: string }[]> {
+  return eventually('a successful poll of every kind', async () => {
+    const kinds = ((await request(`${url}/status`)).body as { kinds: { lastSuccessfulPollAt?: string }[] }).kinds;
+    const polled = (kind: { lastSuccessfulPollAt?: string }) => kind.lastSuccessfulPollAt !== undefined && Date.parse(kind.lastSuccessfulPollAt) >= since;
+    return kinds.every(polled) ? kinds : undefined;
+  }, 30_000);
+}
+
+/** Runs local mode with arguments that make it refuse to start; its exit code and stderr. */
+async function refused(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [...LOCAL_MODE, ...args], { cwd: ROOT, env });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr };
+}
+
+async function start(dataDir: string, aws: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<Started> {
   const child = spawn(process.execPath, [...LOCAL_MODE, '--port', '0', '--data-dir', dataDir, '--poll-interval', '2m'], {
     cwd: ROOT,
-    env: { ...withoutAws(process.env), AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+    env: awsEnvironment(aws),
   });
   let stdout = '';
   let stderr = '';
@@ -89,11 +113,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
     expect(text).toContain(`aws ssm list-command-invocations --endpoint-url ${local.url} --details`);
 
     // The pollers' first poll (the backfill) runs at start; once it is done, every kind has polled.
-    const polled = await eventually('the first poll of every kind', async () => {
-      const kinds = ((await request(`${local.url}/status`)).body as { kinds: { lastSuccessfulPollAt?: string }[] }).kinds;
-      return kinds.every((kind) => kind.lastSuccessfulPollAt !== undefined) ? kinds : undefined;
-    }, 30_000);
-    expect(polled).toHaveLength(4);
+    expect(await polledSince(local.url)).toHaveLength(4);
 
     local.child.kill('SIGINT');
     expect(await local.exit).toEqual({ code: 0, signal: null });
@@ -114,13 +134,42 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
     expect(local.output()).toContain('SIGTERM: stopping');
   });
 
+  it("still plays the simulator with the README's AWS CLI credentials and a Region in its environment", async () => {
+    // `export AWS_ACCESS_KEY_ID=local ...` in the shell that runs `npm start`: real SSM would
+    // fail every poll (ENOTFOUND offline, an auth error online), so a poll that succeeds read the simulator.
+    const started = Date.now();
+    const local = await start(dataDir.path, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1' });
+    try {
+      expect(local.output()).toMatch(/ {2}SSM {10}the SSM simulator at http:\/\/127\.0\.0\.1:\d+ \(default; pass --ssm aws to read real SSM\)\n/);
+      // Only the simulator plays a seeded day.
+      expect(local.output()).toContain(', already in the archive');
+      // The archive's watermarks are the earlier runs', so this poll reads only what is new since.
+      expect(await polledSince(local.url, started)).toHaveLength(4);
+      expect(local.output()).not.toMatch(/amazonaws\.com|ENOTFOUND/);
+    } finally {
+      local.child.kill('SIGTERM');
+    }
+    expect(await local.exit).toEqual({ code: 0, signal: null });
+  });
+
   it('rejects a bad option with a clear message and exit code 2', async () => {
-    const child = spawn(process.execPath, [...LOCAL_MODE, '--port', 'http'], { cwd: ROOT, env: withoutAws(process.env) });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await refused(['--port', 'http'], withoutAws(process.env));
     expect(code).toBe(2);
     expect(stderr).toContain('--port must be a whole number from 0 to 65535, got "http"');
     expect(stderr).toContain('Usage: npm start -- [options]');
+  });
+
+  it('refuses --ssm aws without a Region, saying how to set one, with exit code 2', async () => {
+    const dataDir = await tempDataDir();
+    try {
+      const { code, stderr } = await refused(
+        ['--ssm', 'aws', '--data-dir', dataDir.path],
+        awsEnvironment({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }),
+      );
+      expect(code).toBe(2);
+      expect(stderr).toContain('--ssm aws needs an AWS Region: pass --region (e.g. --region eu-west-1), or set AWS_REGION or AWS_DEFAULT_REGION');
+    } finally {
+      await dataDir.remove();
+    }
   });
 });

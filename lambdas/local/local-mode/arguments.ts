@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 export interface LocalModeArguments {
   readonly port: number;
   readonly dataDir: string;
+  /** --ssm; undefined when not given (the simulator, unless --ssm-endpoint names another). */
+  readonly ssm?: SsmSourceName;
   readonly ssmEndpoint?: string;
   readonly dynamodbEndpoint?: string;
   readonly region?: string;
@@ -21,6 +23,10 @@ export class UsageError extends Error {
   }
 }
 
+/** What `--ssm` names: the built-in simulator (the default) or the account's real SSM. */
+export const SSM_SOURCES = ['simulator', 'aws'] as const;
+export type SsmSourceName = (typeof SSM_SOURCES)[number];
+
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_DATA_DIR = '.local-data';
 /** Five minutes: the pollers' interval when none is given. */
@@ -29,15 +35,20 @@ export const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
 export const USAGE = `Usage: npm start -- [options]
 
 Runs the archive on this machine: DynamoDB (embedded dynalite), the collector, the query API,
-GET /alerts and POST /events on http://127.0.0.1:<port>, reading SSM from the first of:
---ssm-endpoint, real SSM (when AWS credentials and a Region are configured), the built-in SSM
-simulator. Failure alerts are printed here; ALERT_STATUSES and ALERT_IGNORED_DOCUMENTS in the
-environment choose them, as for the deployed collector.
+GET /alerts and POST /events on http://127.0.0.1:<port>. SSM is the built-in simulator,
+whatever AWS credentials the environment holds; --ssm aws reads the account's real SSM instead
+and --ssm-endpoint another SSM-compatible endpoint. Failure alerts are printed here;
+ALERT_STATUSES and ALERT_IGNORED_DOCUMENTS in the environment choose them, as for the
+deployed collector.
 
 Options:
   --port <n>                  port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --data-dir <path>           where the archive is kept between runs (default ${DEFAULT_DATA_DIR})
-  --ssm-endpoint <url>        an SSM-compatible endpoint to read from
+  --ssm <source>              simulator (default): the built-in SSM simulator, with a day of
+                              history and new commands as it runs; aws: real SSM in --region
+                              (or AWS_REGION, AWS_DEFAULT_REGION; one is required) with the AWS
+                              SDK's usual credentials (environment, AWS_PROFILE, SSO, a role)
+  --ssm-endpoint <url>        another SSM-compatible endpoint to read from (not with --ssm)
   --dynamodb-endpoint <url>   another DynamoDB-compatible endpoint (e.g. DynamoDB Local)
                               instead of the embedded dynalite
   --region <region>           AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
@@ -85,6 +96,13 @@ function pollInterval(value: string | undefined): number {
   return ms;
 }
 
+function ssmSource(value: string | undefined): SsmSourceName | undefined {
+  if (value === undefined) return undefined;
+  const name = SSM_SOURCES.find((source) => source === value);
+  if (name === undefined) throw new UsageError(`--ssm must be one of ${SSM_SOURCES.join(', ')} (default simulator), got "${value}"`);
+  return name;
+}
+
 function region(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) throw new UsageError(`--region must be an AWS Region such as eu-west-1, got "${value}"`);
@@ -101,6 +119,7 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
       options: {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        ssm: { type: 'string' },
         'ssm-endpoint': { type: 'string' },
         'dynamodb-endpoint': { type: 'string' },
         region: { type: 'string' },
@@ -117,12 +136,14 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
     if (value.trim() === '') throw new UsageError(`--${name} needs a value`);
     return value;
   };
+  const ssm = ssmSource(text('ssm'));
   const ssmEndpoint = httpUrl('ssm-endpoint', text('ssm-endpoint'));
   const dynamodbEndpoint = httpUrl('dynamodb-endpoint', text('dynamodb-endpoint'));
   const regionValue = region(text('region'));
   return {
     port: port(text('port')),
     dataDir: text('data-dir') ?? DEFAULT_DATA_DIR,
+    ...(ssm !== undefined ? { ssm } : {}),
     ...(ssmEndpoint !== undefined ? { ssmEndpoint } : {}),
     ...(dynamodbEndpoint !== undefined ? { dynamodbEndpoint } : {}),
     ...(regionValue !== undefined ? { region: regionValue } : {}),

@@ -11,9 +11,8 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
     `  API          ${url}  (unsigned, loopback only)`,
     `               POST / (SSM's JSON protocol), GET /executions, GET /instances/{instanceId}/history, GET /status, GET /alerts, POST /events`,
     `  DynamoDB     ${mode.database.description} at ${mode.database.endpoint}${mode.database.path ? `, files in ${mode.database.path}` : ''}`,
-    `  SSM          ${mode.ssm.description}`,
+    `  SSM          ${mode.ssm.description} (${mode.ssm.reason})`,
   ];
-  if (mode.ssm.reason) lines.push(`               (${mode.ssm.reason})`);
   if (mode.seed) {
     lines.push(
       `               seeded with a day of ${mode.seed.commands} commands (${mode.seed.invocations} invocations), ` +

@@ -1,5 +1,5 @@
 /** Local mode (`npm start`): the whole pipeline on one machine. bin/local.ts is its command line. */
-export { parseLocalModeArguments, parseDuration, UsageError, USAGE, type LocalModeArguments } from './arguments';
+export { parseLocalModeArguments, parseDuration, SSM_SOURCES, UsageError, USAGE, type LocalModeArguments, type SsmSourceName } from './arguments';
 export { banner } from './banner';
 export {
   DEFAULT_COMMAND_INTERVAL_MS,

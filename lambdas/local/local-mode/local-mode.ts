@@ -17,6 +17,7 @@ import { RequestGate } from './gate';
 import { LocalPollers } from './pollers';
 import { eventsRoute, localRoutes } from './routes';
 import { SimulatedSsm } from './simulated-ssm';
+import type { SsmSourceName } from './arguments';
 import { chooseSsmSource, createSsmClient, describeSsmSource, type SsmSourceChoice } from './ssm-source';
 import { loadState, lockDataDir, saveState, type LocalState } from './state';
 import { LocalWorkQueue } from './work-queue';
@@ -33,12 +34,14 @@ export interface LocalModeOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly dataDir: string;
+  /** Default: the simulator (or ssmEndpoint, when given); 'aws' reads real SSM. */
+  readonly ssm?: SsmSourceName;
   readonly ssmEndpoint?: string;
   readonly dynamodbEndpoint?: string;
   readonly region?: string;
   /** The pollers' interval; 0: no pollers (tests that want only what they send). */
   readonly pollIntervalMs: number;
-  /** Where credentials and the Region are looked up. Default process.env. */
+  /** Where the Region (and, for real SSM, credentials) are looked up. Default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   /** Default: JSON lines on stdout at the level of POWERTOOLS_LOG_LEVEL (INFO). */
   readonly logger?: Log;
@@ -63,8 +66,8 @@ export interface LocalModeSummary {
     readonly source: SsmSourceChoice['kind'];
     readonly description: string;
     readonly endpoint: string | undefined;
-    /** Why the simulator: what is missing for real SSM. */
-    readonly reason?: string;
+    /** Why this source (the default, or the option that chose it), and for real SSM where its Region and credentials come from. */
+    readonly reason: string;
   };
   /** The simulator's seeded day; undefined when SSM is not the simulator. */
   readonly seed:
@@ -116,7 +119,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLog('ssm-history-local');
   const dataDir = resolve(options.dataDir);
-  const choice = chooseSsmSource({ ssmEndpoint: options.ssmEndpoint, region: options.region, env });
+  // First, before anything opens: contradictory options are a UsageError with nothing to clean up.
+  const choice = chooseSsmSource({ ssm: options.ssm, ssmEndpoint: options.ssmEndpoint, region: options.region, env });
   const region = choice.region;
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -324,9 +328,8 @@ function describe(parts: {
     },
     ssm: {
       source: choice.kind,
-      description: describeSsmSource(choice, parts.simulatorEndpoint),
+      ...describeSsmSource(choice, parts.simulatorEndpoint),
       endpoint: choice.kind === 'endpoint' ? choice.endpoint : parts.simulatorEndpoint,
-      ...(choice.kind === 'simulator' ? { reason: choice.reason } : {}),
     },
     seed: parts.seed,
     startupMs: Math.round(performance.now() - parts.started),
