@@ -14,6 +14,7 @@ import { addSsmReadPolicies } from './ssm-read-policies';
 import {
   collectorActionsOf,
   scopedCollectorActionsOf,
+  tablesReadBy,
   tablesWrittenBy,
   type SourceInfrastructure,
 } from './source-infrastructure';
@@ -75,7 +76,7 @@ export interface CollectorProps {
  * from SSM and upserts them into the tables.
  *
  * Its role holds exactly: the sources' SSM read actions, dynamodb:UpdateItem on the tables
- * the sources write, consuming the work queue, publishing to the alerts topic (and using its
+ * the sources write, dynamodb:GetItem on the tables they read by key (`tablesRead`), consuming the work queue, publishing to the alerts topic (and using its
  * key), and ArchiveFunction's logs and X-Ray. It cannot send to a queue.
  */
 export class Collector extends Construct {
@@ -108,6 +109,7 @@ export class Collector extends Construct {
     // The collector's configuration requires every table's name; it writes only the sources' tables.
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
     for (const tableId of tablesWrittenBy(props.sources)) props.tables.bindWriter(this.function, tableId);
+    for (const tableId of tablesReadBy(props.sources)) props.tables.bindKeyReader(this.function, tableId);
     // Its counters per kind (records stored, missed by events) live beside the pollers' checkpoints.
     props.tables.bindWriter(this.function, 'pollCheckpoints');
 
@@ -120,7 +122,14 @@ export class Collector extends Construct {
       'collectorActionsOf() / scopedCollectorActionsOf()',
     );
 
-    props.queue.grantConsumeMessages(this.function);
+    // What Lambda's SQS poller calls with the function's role (Lambda developer guide, "Using
+    // Lambda with Amazon SQS"): not grantConsumeMessages, whose ChangeMessageVisibility and
+    // GetQueueUrl nothing calls.
+    iam.Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resourceArns: [props.queue.queueArn],
+    });
     // sns:Publish on the topic, and kms:GenerateDataKey* / kms:Decrypt on its key.
     if (props.alerts) {
       props.alerts.topic.grantPublish(this.function);

@@ -81,6 +81,19 @@ export class HistoryTables extends Construct {
   }
 
   /**
+   * Lets the function read items of one table by key (dynamodb:GetItem on that table only:
+   * no Query, Scan or batch read) and tells it the table's name.
+   */
+  public bindKeyReader(fn: lambda.Function, tableId: TableId): iam.Grant {
+    this.bindName(fn, tableId);
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:GetItem'],
+      resourceArns: [this.tables[tableId].tableArn],
+    });
+  }
+
+  /**
    * Lets a poller keep its checkpoints (read them, update them: never Scan, Put or Delete)
    * and tells it the table's name.
    */
@@ -94,17 +107,17 @@ export class HistoryTables extends Construct {
   }
 
   /**
-   * Lets the function read one table: Query on the table and on each of its indexes by exact
-   * ARN (no index wildcard), GetItem and BatchGetItem; and tells it the table's name.
+   * Lets the function read one table: Query, GetItem and BatchGetItem on the table, Query on
+   * each of its indexes by exact ARN (no index wildcard); and tells it the table's name.
    */
-  public bindReader(fn: lambda.Function, tableId: TableId): iam.Grant {
+  public bindReader(fn: lambda.Function, tableId: TableId): void {
     this.bindName(fn, tableId);
     const table = this.tables[tableId];
     const schema: TableSchema = tableSchemas[tableId];
-    return iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: readerActions,
-      resourceArns: [table.tableArn, ...(schema.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`)],
-    });
+    iam.Grant.addToPrincipal({ grantee: fn, actions: readerActions, resourceArns: [table.tableArn] });
+    // An index answers Query only: GetItem and BatchGetItem take table ARNs.
+    const indexArns = (schema.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`);
+    if (indexArns.length > 0) iam.Grant.addToPrincipal({ grantee: fn, actions: ['dynamodb:Query'], resourceArns: indexArns });
   }
+
 }

@@ -1,7 +1,7 @@
 import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -90,7 +90,9 @@ export class Poller extends Construct {
     // The runtime's configuration wants every table's name; the poller touches only its checkpoints.
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
     props.tables.bindCheckpoints(this.function);
-    props.queue.grantSendMessages(this.function);
+    // SendMessageBatch is authorized as sqs:SendMessage; grantSendMessages would add
+    // GetQueueAttributes and GetQueueUrl, which the poller never calls (it is given the URL).
+    iam.Grant.addToPrincipal({ grantee: this.function, actions: ['sqs:SendMessage'], resourceArns: [props.queue.queueArn] });
     addSsmReadPolicies(this, this.role, listingActionsOf(props.sources), scopedListingActionsOf(props.sources), 'listingActionsOf() / scopedListingActionsOf()');
 
     this.schedule = new events.Rule(this, 'Schedule', {

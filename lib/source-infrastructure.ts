@@ -8,7 +8,7 @@ import type { TableId } from '../lambdas/store/schema';
  */
 export type SourceInfrastructure = Pick<
   HistorySource,
-  'kind' | 'eventDetailTypes' | 'tables' | 'collectorActions' | 'scopedCollectorActions'
+  'kind' | 'eventDetailTypes' | 'tables' | 'tablesRead' | 'collectorActions' | 'scopedCollectorActions'
 > & {
   /** The pollers' listing actions (HistorySource.lister), when the kind is polled. */
   readonly lister?: Pick<NonNullable<HistorySource['lister']>, 'listingActions' | 'scopedListingActions'>;
@@ -24,6 +24,11 @@ export function eventDetailTypesOf(sources: readonly SourceInfrastructure[]): st
 /** The tables the kinds write, each once. */
 export function tablesWrittenBy(sources: readonly SourceInfrastructure[]): TableId[] {
   return unique(sources.flatMap((source) => source.tables));
+}
+
+/** The tables the kinds read items of by key, each once. */
+export function tablesReadBy(sources: readonly SourceInfrastructure[]): TableId[] {
+  return unique(sources.flatMap((source) => source.tablesRead ?? []));
 }
 
 /** One exact IAM action such as `ssm:ListCommands`: a service prefix and a name, no wildcard. */

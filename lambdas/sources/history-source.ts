@@ -197,6 +197,11 @@ export interface HistorySource {
   readonly eventDetailTypes: readonly string[];
   /** The tables this kind writes. */
   readonly tables: readonly TableId[];
+  /**
+   * The tables this kind's collection reads items of by key (GetItem), e.g. to tell whether an
+   * execution is already settled; the collector's role is granted exactly these reads.
+   */
+  readonly tablesRead?: readonly TableId[];
   /** The SSM read actions its collector calls that IAM grants only on Resource "*"; the CDK grants exactly these. */
   readonly collectorActions: readonly string[];
   /** The SSM read actions its collector calls that take resource ARNs: granted on those ARNs only. */

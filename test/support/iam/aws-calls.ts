@@ -1,0 +1,149 @@
+import { tableIds, tableSchemas, type TableId } from '../../../lambdas/store/schema';
+import { resourceTypesOf } from './service-reference';
+
+/** The three functions the stack deploys. */
+export const deployedFunctions = ['collector', 'poller', 'query'] as const;
+export type DeployedFunction = (typeof deployedFunctions)[number];
+
+/**
+ * What an AWS call targets, in terms the synthesized template can resolve for one function:
+ * - `env`: a resource the function knows only through an environment variable (a table, with
+ *   an optional index; the work queue; the alerts topic);
+ * - `arn`: a resource named by its own ARN (SSM's executions, associations, windows), or "*"
+ *   for actions that take no resource type.
+ */
+export type CallResource =
+  | { readonly kind: 'env'; readonly envVar: string; readonly index?: string }
+  | { readonly kind: 'arn'; readonly arn: string };
+
+/** One AWS call a deployed function made, and the test that made it. */
+export interface AwsCall {
+  readonly fn: DeployedFunction;
+  /** IAM action, e.g. `dynamodb:GetItem`. */
+  readonly action: string;
+  readonly resource: CallResource;
+  /** The test (file and name) that made it first. */
+  readonly test: string;
+}
+
+/** The account and Region the tests' ARNs are written in (the evaluator's request context). */
+export const TEST_ACCOUNT = '123456789012';
+export const TEST_REGION = 'us-east-1';
+
+export const describeResource = (resource: CallResource): string =>
+  resource.kind === 'arn' ? resource.arn : `${resource.envVar}${resource.index !== undefined ? `/index/${resource.index}` : ''}`;
+
+export const callKey = (call: Omit<AwsCall, 'test'>): string => `${call.fn} ${call.action} ${describeResource(call.resource)}`;
+
+/**
+ * The table a physical name belongs to. Tests and local mode name tables `<prefix><logicalName>`
+ * (prefixedTableNames); the longest logical name that ends the name wins, so that
+ * "...AutomationExecutions" is not taken for another table ending in "Executions".
+ */
+export function tableIdOfName(tableName: string): TableId | undefined {
+  let best: TableId | undefined;
+  for (const id of tableIds) {
+    const logicalName = tableSchemas[id].logicalName;
+    if (tableName.endsWith(logicalName) && (best === undefined || logicalName.length > tableSchemas[best].logicalName.length)) best = id;
+  }
+  return best;
+}
+
+/** The environment variable that names a table to the function, from the table's physical name. */
+export type TableEnvVarOf = (tableName: string) => string | undefined;
+
+const envVarBySchemaName: TableEnvVarOf = (tableName) => {
+  const id = tableIdOfName(tableName);
+  return id === undefined ? undefined : tableSchemas[id].envVar;
+};
+
+const tableResource = (tableEnvVarOf: TableEnvVarOf, tableName: string, index?: string): CallResource => {
+  // A table outside the schema is named as it is: no function's environment can resolve it.
+  const envVar = tableEnvVarOf(tableName) ?? `unknown table ${tableName}`;
+  return { kind: 'env', envVar, ...(index !== undefined ? { index } : {}) };
+};
+
+/**
+ * SSM request fields that name a resource, with the resource type the Service Authorization
+ * Reference gives for it (its ARN format: arn:${Partition}:ssm:${Region}:${Account}:<type>/<id>).
+ * Actions that take no resource type are evaluated on "*" whatever their input.
+ */
+const ssmResourceFields: readonly (readonly [field: string, type: string])[] = [
+  ['AutomationExecutionId', 'automation-execution'],
+  ['AssociationId', 'association'],
+  ['WindowId', 'maintenancewindow'],
+];
+
+/**
+ * The IAM action an API operation is authorized as. SQS authorizes its batch operations as the
+ * single ones (SQS developer guide, "Amazon SQS API permissions: Actions and resource
+ * reference"); every other operation used here is its own action.
+ */
+export function iamActionName(service: string, operation: string): string {
+  if (service === 'sqs' && operation.endsWith('Batch')) return operation.slice(0, -'Batch'.length);
+  return operation;
+}
+
+/** The resources one SDK command targets, as IAM sees them. */
+export function resourcesOfCommand(
+  service: string,
+  operation: string,
+  input: Readonly<Record<string, unknown>>,
+  tableEnvVarOf: TableEnvVarOf = envVarBySchemaName,
+): CallResource[] {
+  const text = (field: string): string | undefined => (typeof input[field] === 'string' ? (input[field] as string) : undefined);
+  switch (service) {
+    case 'dynamodb': {
+      if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+        return Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {}).map((name) => tableResource(tableEnvVarOf, name));
+      }
+      if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+        const items = (input.TransactItems as Record<string, { TableName?: string }>[] | undefined) ?? [];
+        return items.flatMap((item) => Object.values(item).map((action) => tableResource(tableEnvVarOf, action.TableName ?? '')));
+      }
+      const table = text('TableName');
+      return table === undefined ? [{ kind: 'arn', arn: '*' }] : [tableResource(tableEnvVarOf, table, text('IndexName'))];
+    }
+    case 'ssm': {
+      const types = resourceTypesOf('ssm', operation).map((type) => type.name);
+      for (const [field, type] of ssmResourceFields) {
+        const id = text(field);
+        if (id !== undefined && types.includes(type)) return [{ kind: 'arn', arn: `arn:aws:ssm:${TEST_REGION}:${TEST_ACCOUNT}:${type}/${id}` }];
+      }
+      return [{ kind: 'arn', arn: '*' }];
+    }
+    // A function knows one queue and one topic, each through its environment.
+    case 'sqs':
+      return [{ kind: 'env', envVar: 'WORK_QUEUE_URL' }];
+    case 'sns':
+      return [{ kind: 'env', envVar: 'ALERT_TOPIC_ARN' }];
+    default:
+      return [{ kind: 'arn', arn: '*' }];
+  }
+}
+
+/**
+ * Which deployed function a call belongs to, from the source files on its (async) stack: the
+ * outermost engine frame decides, so that the store or the checkpoints, which several
+ * functions share, count for whichever engine called them. Calls with no engine on the stack
+ * (test set-up, the simulator, local mode's own housekeeping) belong to no deployed function.
+ */
+const engineFrames: readonly (readonly [pattern: RegExp, fn: DeployedFunction])[] = [
+  [/lambdas\/handlers\/collector\.ts/, 'collector'],
+  [/lambdas\/handlers\/poller\.ts/, 'poller'],
+  [/lambdas\/handlers\/query\.ts/, 'query'],
+  [/lambdas\/collector\//, 'collector'],
+  [/lambdas\/alerts\//, 'collector'],
+  [/lambdas\/polling\/(poller|work-sink)\.ts/, 'poller'],
+  [/lambdas\/sources\/[^/]+\/listing\.ts/, 'poller'],
+  [/lambdas\/query\//, 'query'],
+];
+
+export function functionOfStack(stack: string): DeployedFunction | undefined {
+  const frames = stack.split('\n').filter((line) => line.includes('/lambdas/'));
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const frame = frames[i] as string;
+    for (const [pattern, fn] of engineFrames) if (pattern.test(frame)) return fn;
+  }
+  return undefined;
+}
