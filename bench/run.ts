@@ -3,16 +3,23 @@ import { benchAlertLatency } from './alert-latency';
 import { backfillJson, backfillLines, benchBackfill } from './backfill';
 import { measureBundles } from './bundles';
 import { benchCollection } from './collection';
+import { benchCostModel, costModelJson, costModelLines } from './cost-model';
 import { benchKindCollection, type KindCollectionFigures } from './kind-collection';
 import { benchLocalStart } from './local-start';
 import { benchQueryLatency } from './query-latency';
 
 /**
  * `npm run bench`: the figures the issues set targets for, measured in one run and printed as
- * figures and ratios. `npm run bench -- --json` prints the same as one JSON object.
+ * figures and ratios. `npm run bench -- --json` prints the same as one JSON object;
+ * `npm run bench -- cost` runs only the cost model (about a minute).
  */
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  if (process.argv.includes('cost')) {
+    const cost = await benchCostModel();
+    process.stdout.write(`${(json ? [JSON.stringify(costModelJson(cost))] : costModelLines(cost)).join('\n')}\n`);
+    return;
+  }
   const collection = await benchCollection({ nodes: 1000, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
   const replay = { seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 };
   const automation = await benchKindCollection(
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
   const large = await benchQueryLatency(100, 1000, 60);
   const localStart = await benchLocalStart();
   const alerts = await benchAlertLatency(ALERT_COMMANDS, ALERT_NODES);
+  const cost = await benchCostModel();
   // Last: its 600,000 invocations (about 1.3 GB at peak) must not weigh on the in-process latency figures above.
   const backfill = await benchBackfill();
   const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
@@ -87,6 +95,7 @@ async function main(): Promise<void> {
     alertLatencyP50Ms: alerts.p50Ms,
     alertLatencyP99Ms: alerts.p99Ms,
     alertLatencyMaxMs: alerts.maxMs,
+    ...costModelJson(cost),
   };
 
   if (json) {
@@ -132,6 +141,7 @@ async function main(): Promise<void> {
     `Failure alerts in local mode: ${ALERT_COMMANDS} live commands x ${ALERT_NODES} nodes, 2 failing each, played by the simulator on the real clock (events -> work queue -> collector -> alert)`,
     `  ${target(figures.alertsPublished === figures.alertsExpected && figures.alertsDuplicated === 0, `alerts, exactly once          ${figures.alertsPublished} of ${figures.alertsExpected} failures, ${figures.alertsDuplicated} duplicated`)}`,
     `  ${target(figures.alertLatencyP99Ms < 1000, `latency, failure to alert     p50 ${figures.alertLatencyP50Ms} ms, p99 ${figures.alertLatencyP99Ms} ms, max ${figures.alertLatencyMaxMs} ms  (from the failed plugin's end to the alert published; target p99 < 1 s)`)}`,
+    ...costModelLines(cost),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
