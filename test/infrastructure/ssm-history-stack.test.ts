@@ -325,17 +325,24 @@ describe('collector permissions', () => {
   });
 
   it('writes with UpdateItem only, on exactly the tables the sources write and the checkpoints (its counters)', () => {
-    const dynamodb = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    const dynamodb = statements.filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem'));
     expect([...new Set(dynamodb.flatMap(actionsOf))]).toEqual(['dynamodb:UpdateItem']);
     const written = [...tablesWrittenBy(historySources), 'pollCheckpoints' as const].map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
     expect(dynamodb.flatMap(resourcesOf)).toEqual(expect.arrayContaining(written));
     expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
   });
 
+  it("reads by key (GetItem) only the tables its kinds' collection reads: State Manager's executions", () => {
+    const reads = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:UpdateItem'));
+    expect(reads.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
+    expect(reads.flatMap(resourcesOf)).toEqual([getAtt(pinnedTableLogicalIds.associationExecutions)]);
+  });
+
   it('consumes the work queue, and publishes only to the alerts topic', () => {
     const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
     expect(sqs.flatMap(resourcesOf)).toEqual([getAtt(ids.queue)]);
-    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    // What Lambda's SQS poller calls with the function's role, and nothing more.
+    expect(sqs.flatMap(actionsOf).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
     expect(actions).not.toContain('sqs:SendMessage');
     const sns = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sns:')));
     expect(sns.flatMap(actionsOf)).toEqual(['sns:Publish']);
