@@ -3,6 +3,7 @@ import {
   DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
   DescribeMaintenanceWindowExecutionTasksCommand,
   SSMClient,
+  type MaintenanceWindowExecution,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -19,24 +20,26 @@ import {
 } from '../../lambdas/sources/maintenance-window/records';
 import type { TableId } from '../../lambdas/store/schema';
 import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
-import { maintenanceWindowStatuses, statusInfo } from '../../lambdas/status';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import {
   STARTED,
   taskExecutionEvent,
+  TRUTH_WINDOW_EXECUTION_ID,
   taskInvocationEvent,
   truthWindow,
   windowExecutionEvent,
   type WindowTruth,
 } from '../support/maintenance-window-truth';
+import { expectFurthestStored, ForwardOnly, maintenanceWindowLifecycle, type Sighting } from '../support/lifecycle';
 import { queueMessage } from '../support/messages';
 
 /**
  * Whatever order and however often a window execution's events arrive (the execution's, its
  * tasks', their invocations'), in whatever batches, and wherever earlier detailed
- * observations (a poll that saw the execution, a task or an invocation still running) fall
- * among them, the archive ends equal to SSM's final truth, and a record that reached a
- * terminal status never shows a running one again.
+ * observations (a poll that saw the execution, a task or an invocation still running, or
+ * lagging behind: still PENDING after the IN_PROGRESS event, IN_PROGRESS after CANCELLING)
+ * fall among them, the archive ends equal to SSM's final truth, and no record's status ever
+ * moves back (PENDING, IN_PROGRESS, CANCELLING, ended) on the way.
  */
 const at = (seconds: number) => new Date(STARTED.getTime() + seconds * 1000).toISOString();
 const PAGE = 2;
@@ -54,26 +57,34 @@ function deliveriesFor(truth: WindowTruth): Delivery[] {
     message(windowExecutionEvent('IN_PROGRESS', at(0.5))),
     message(windowExecutionEvent(execution.Status ?? 'SUCCESS', at(endSecond), truth)),
     poll(windowExecutionObservation({ ...execution, Status: 'IN_PROGRESS', StatusDetails: undefined, EndTime: undefined }, { observedAt: new Date(at(1)), producers })),
+    // A lagging listing, taken after the IN_PROGRESS event, that still says PENDING.
+    poll(windowExecutionObservation({ ...execution, Status: 'PENDING', StatusDetails: undefined, EndTime: undefined }, { observedAt: new Date(at(0.75)), producers })),
   ];
+  // A cancelled record was CANCELLING first, before the polls that still saw it IN_PROGRESS.
+  if (execution.Status === 'CANCELLED') deliveries.push(message(windowExecutionEvent('CANCELLING', at(0.9))));
   truth.tasks.forEach(({ task, invocations }, i) => {
     deliveries.push(
       message(taskExecutionEvent(task, 'IN_PROGRESS', at(1 + i))),
       message(taskExecutionEvent(task, task.Status ?? 'SUCCESS', at(4 + i))),
       poll(windowTaskObservation({ ...task, Status: 'IN_PROGRESS', StatusDetails: undefined, EndTime: undefined, TriggeredAlarms: [] }, { observedAt: new Date(at(2 + i)), producers })),
     );
+    if (task.Status === 'CANCELLED') deliveries.push(message(taskExecutionEvent(task, 'CANCELLING', at(1.5 + i))));
     for (const invocation of invocations) {
       deliveries.push(
         message(taskInvocationEvent(invocation, 'IN_PROGRESS', at(2 + i))),
         message(taskInvocationEvent(invocation, invocation.Status ?? 'SUCCESS', at(3 + i))),
         poll(windowTaskInvocationObservation({ ...invocation, Status: 'IN_PROGRESS', StatusDetails: undefined, EndTime: undefined }, { observedAt: new Date(at(2.5 + i)), producers })),
       );
+      if (invocation.Status === 'CANCELLED') {
+        deliveries.push(poll(windowTaskInvocationObservation({ ...invocation, Status: 'CANCELLING', StatusDetails: undefined, EndTime: undefined }, { observedAt: new Date(at(2.25 + i)), producers })));
+      }
     }
   });
   return deliveries;
 }
 
 const scenarios = fc
-  .array(fc.array(fc.constantFrom('SUCCESS', 'SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELLED'), { minLength: 1, maxLength: 3 }), {
+  .array(fc.array(fc.constantFrom('SUCCESS', 'SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELLED'), { minLength: 1, maxLength: 3, size: 'max' }), {
     minLength: 1,
     maxLength: 3,
   })
@@ -82,8 +93,8 @@ const scenarios = fc
     return fc.record({
       invocationStatuses: fc.constant(invocationStatuses),
       order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
-      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10 }),
-      positions: fc.array(fc.nat(), { maxLength: 10 }),
+      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10, size: 'max' }),
+      positions: fc.array(fc.nat(), { maxLength: 10, size: 'max' }),
       batchSize: fc.integer({ min: 1, max: 10 }),
     });
   })
@@ -112,7 +123,7 @@ describe('Maintenance Windows ordering and duplication', () => {
     await database.stop();
   });
 
-  it('any order, duplication and batching of a window execution’s events and polls ends equal to SSM’s final truth', async () => {
+  it('any order, duplication and batching of a window execution’s events and polls ends equal to SSM’s final truth, never moving back on the way', async () => {
     await fc.assert(
       fc.asyncProperty(scenarios, async ({ invocationStatuses, deliveries, batchSize }) => {
         const truth = truthWindow(invocationStatuses);
@@ -154,15 +165,9 @@ describe('Maintenance Windows ordering and duplication', () => {
             { TaskExecutionId: invocation.TaskExecutionId as string, InvocationId: invocation.InvocationId as string },
           ]),
         ];
-        const terminal = new Set<string>();
+        const forwardOnly = new ForwardOnly(maintenanceWindowLifecycle);
         const checkNoRegression = async () => {
-          for (const [table, key] of keys) {
-            const id = `${table} ${JSON.stringify(key)}`;
-            const status = (await store.get(table, key))?.Status;
-            const isTerminal = typeof status === 'string' && statusInfo(maintenanceWindowStatuses, status).terminal;
-            if (terminal.has(id)) expect(isTerminal).toBe(true);
-            if (isTerminal) terminal.add(id);
-          }
+          for (const [table, key] of keys) forwardOnly.check(`${table} ${JSON.stringify(key)}`, (await store.get(table, key))?.Status);
         };
 
         let batch: ReturnType<typeof queueMessage>[] = [];
@@ -201,6 +206,53 @@ describe('Maintenance Windows ordering and duplication', () => {
         }
       }),
       { numRuns: 30 },
+    );
+  });
+
+  it('among running statuses the stored one is always the furthest delivered so far, whatever the sightings’ times', async () => {
+    const { execution } = truthWindow([['SUCCESS']]);
+    const sightingsOf = (windowExecutionId: string): Sighting<Observation>[] => {
+      const polled = (status: string, seconds: number): Sighting<Observation> => ({
+        status,
+        poll: windowExecutionObservation(
+          { ...execution, WindowExecutionId: windowExecutionId, Status: status as MaintenanceWindowExecution['Status'], StatusDetails: undefined, EndTime: undefined },
+          { observedAt: new Date(at(seconds)), producers: new Set(['poll']) },
+        ),
+      });
+      const event = (status: string, seconds: number): Sighting<Observation> => ({
+        status,
+        message: JSON.stringify(windowExecutionEvent(status, at(seconds))).replaceAll(TRUTH_WINDOW_EXECUTION_ID, windowExecutionId),
+      });
+      return [
+        event('PENDING', 0),
+        event('IN_PROGRESS', 0.5),
+        // A lagging listing, taken after the IN_PROGRESS event, that still says PENDING.
+        polled('PENDING', 0.75),
+        event('CANCELLING', 1),
+        // And one taken after the cancel request that still says IN_PROGRESS.
+        polled('IN_PROGRESS', 1.5),
+      ];
+    };
+    const store = new RecordStore(database.doc, await database.tables('mwr'), () => new Date(at(60)));
+    const collector = new Collector({ sources: historySources, clients: { ssm: new SSMClient({ region: 'us-east-1' }) }, store, logger: silent, parentConcurrency: 1 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 3 }), async (order, batchSize) => {
+        // A record of its own for each run, in the same tables.
+        const windowExecutionId = `3c0f1a2b-4d5e-4f60-8a7b-${String(++run).padStart(12, '0')}`;
+        const sightings = sightingsOf(windowExecutionId);
+        await expectFurthestStored(
+          {
+            collect: async (bodies) => expect((await collector.collect(bodies.map(queueMessage))).failedMessageIds).toEqual([]),
+            store: async (observation) => void (await store.upsert(observation)),
+            storedStatus: async () => (await store.get('maintenanceWindowExecutions', { WindowExecutionId: windowExecutionId }))?.Status,
+          },
+          maintenanceWindowLifecycle,
+          order.map((index) => sightings[index] as Sighting<Observation>),
+          batchSize,
+        );
+      }),
+      { numRuns: 60 },
     );
   });
 });
