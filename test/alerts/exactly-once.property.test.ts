@@ -84,8 +84,8 @@ const scenarios: fc.Arbitrary<Scenario> = fc
     return fc.record({
       statuses: fc.constant(statuses),
       order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
-      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 12 }),
-      positions: fc.array(fc.nat(), { maxLength: 12 }),
+      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 12, size: 'max' }),
+      positions: fc.array(fc.nat(), { maxLength: 12, size: 'max' }),
       batchSize: fc.integer({ min: 1, max: 10 }),
       concurrent: fc.boolean(),
       refusedOnce: fc.subarray(statuses.map((_, i) => instanceId(i))),
@@ -194,7 +194,7 @@ describe('failure alerts: exactly once', () => {
     );
   });
   it('publishes exactly one alert per failed State Manager execution, which a refused publish keeps unsettled until it goes out', async () => {
-    const statuses = fc.array(fc.constantFrom('Success', 'Failed', 'TimedOut', 'Skipped'), { minLength: 1, maxLength: 3 });
+    const statuses = fc.array(fc.constantFrom('Success', 'Failed', 'TimedOut', 'Skipped'), { minLength: 1, maxLength: 3, size: 'max' });
     const associationScenarios = fc
       .array(statuses, { minLength: 1, maxLength: 2 })
       .chain((executions) => {
@@ -202,7 +202,7 @@ describe('failure alerts: exactly once', () => {
         return fc.record({
           executions: fc.constant(executions),
           order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
-          duplicates: fc.array(fc.constantFrom(...all), { maxLength: 8 }),
+          duplicates: fc.array(fc.constantFrom(...all), { maxLength: 8, size: 'max' }),
           batchSize: fc.integer({ min: 1, max: 10 }),
           concurrent: fc.boolean(),
           refusedOnce: fc.subarray(executions.map((_, e) => association.executionId(e))),

@@ -57,14 +57,14 @@ function deliveriesFor(executions: readonly (readonly string[])[]): Delivery[] {
 }
 
 const scenarios = fc
-  .array(fc.array(fc.constantFrom('Success', 'Success', 'Failed', 'TimedOut', 'Skipped'), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 2 })
+  .array(fc.array(fc.constantFrom('Success', 'Success', 'Failed', 'TimedOut', 'Skipped'), { minLength: 1, maxLength: 3, size: 'max' }), { minLength: 1, maxLength: 2 })
   .chain((executions) => {
     const all = deliveriesFor(executions);
     return fc.record({
       executions: fc.constant(executions),
       order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
-      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10 }),
-      positions: fc.array(fc.nat(), { maxLength: 10 }),
+      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10, size: 'max' }),
+      positions: fc.array(fc.nat(), { maxLength: 10, size: 'max' }),
       batchSize: fc.integer({ min: 1, max: 10 }),
     });
   })

@@ -54,8 +54,8 @@ const scenarios = fc
     return fc.record({
       statuses: fc.constant(statuses),
       order: fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
-      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10 }),
-      positions: fc.array(fc.nat(), { maxLength: 10 }),
+      duplicates: fc.array(fc.constantFrom(...all), { maxLength: 10, size: 'max' }),
+      positions: fc.array(fc.nat(), { maxLength: 10, size: 'max' }),
       batchSize: fc.integer({ min: 1, max: 10 }),
     });
   })

@@ -13,11 +13,11 @@ const KINDS: readonly HistoryKind[] = ['run-command', 'automation', 'association
 const isoTime = fc
   .date({ min: new Date('2000-01-01T00:00:00.000Z'), max: new Date('2099-12-31T23:59:59.999Z'), noInvalidDate: true })
   .map((date) => date.toISOString());
-const id = fc.string({ minLength: 1, maxLength: 40 });
+const id = fc.string({ minLength: 1, maxLength: 40, size: 'max' });
 
 const fetchRequest: fc.Arbitrary<FetchRequest> = fc.oneof(
   fc.constant<FetchRequest>({ scope: 'none' }),
-  fc.array(id, { minLength: 1, maxLength: 5 }).map((childIds): FetchRequest => ({ scope: 'children', childIds })),
+  fc.array(id, { minLength: 1, maxLength: 5, size: 'max' }).map((childIds): FetchRequest => ({ scope: 'children', childIds })),
   fc
     .record(
       {
