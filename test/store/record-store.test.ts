@@ -128,6 +128,75 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
     expect(JSON.stringify(item).length).toBeLessThan(400 * 1024);
   });
 
+  /** The stored item's UTF-8 bytes, counted apart from the store's estimate: JSON, so a little over DynamoDB's count. */
+  const itemBytes = (item: Record<string, unknown> | undefined): number => Buffer.byteLength(JSON.stringify(item), 'utf8');
+  const outputsOf = (item: Record<string, unknown> | undefined): string[] => (item?.CommandPlugins as { Output: string }[]).map((plugin) => plugin.Output);
+  const marker = /\n--- ssm-history: cut to (\d+) of (\d+) characters to fit DynamoDB's 400 KB item limit ---$/;
+
+  it('measures a record in UTF-8 bytes: multi-byte output of 180,000 characters but 480 KB is cut to fit', async () => {
+    // 60,000 characters in each of three plugins, of 3, 3 and 2 bytes: under half the budget
+    // counted in characters, over the limit in bytes.
+    const original = ['€', '漢', 'ü'].map((character) => character.repeat(60_000));
+    const plugins = original.map((Output, index) => ({ Name: `p${index}`, Output }));
+    expect(await store.upsert(invocationObservation('Failed', T1, { fields: { CommandPlugins: plugins }, complete: true }))).toBe('created');
+    const item = await store.get('commandInvocations', key);
+    expect(itemBytes(item)).toBeLessThan(400 * 1024);
+    outputsOf(item).forEach((output, index) => {
+      const source = original[index] as string;
+      const cut = marker.exec(output);
+      if (cut === null) {
+        expect(output).toBe(source);
+        return;
+      }
+      const kept = output.slice(0, cut.index);
+      expect(source.startsWith(kept)).toBe(true);
+      expect(kept).not.toContain('\uFFFD');
+      expect([Number(cut[1]), Number(cut[2])]).toEqual([kept.length, source.length]);
+    });
+    expect(item?.[archiveAttributes.cutFields]).toEqual(expect.arrayContaining(['CommandPlugins[0].Output']));
+  });
+
+  it('cuts as many fields as it takes: eight outputs of 60 KB, each smaller than the excess', async () => {
+    const original = Array.from({ length: 8 }, (_, index) => String.fromCharCode(97 + index).repeat(60_000 - index));
+    const plugins = original.map((Output, index) => ({ Name: `p${index}`, Output }));
+    expect(await store.upsert(invocationObservation('Failed', T1, { fields: { CommandPlugins: plugins }, complete: true }))).toBe('created');
+    const item = await store.get('commandInvocations', key);
+    expect(itemBytes(item)).toBeLessThan(400 * 1024);
+    const outputs = outputsOf(item);
+    expect(outputs).toHaveLength(8);
+    const cut = outputs.filter((output) => marker.test(output));
+    expect(cut.length).toBeGreaterThanOrEqual(2);
+    expect((item?.[archiveAttributes.cutFields] as string[]).length).toBe(cut.length);
+    outputs.forEach((output, index) => expect((original[index] as string).startsWith(output.replace(marker, ''))).toBe(true));
+  });
+
+  it('cuts harder and writes again when DynamoDB refuses the item as too large (attributes already stored count too)', async () => {
+    // The first write stores 150 KB of one field; the second, an event's partial record, adds
+    // 300 KB of another without removing the first: under the budget alone, over 400 KB with
+    // what is stored. DynamoDB refuses it; the retry cuts the new field to half the budget.
+    const stored = 's'.repeat(150_000);
+    const added = 'n'.repeat(300_000);
+    expect(await store.upsert(invocationObservation('InProgress', T1, { fields: { StoredOutput: stored }, complete: true }))).toBe('created');
+    expect(await store.upsert(invocationObservation('Failed', T2, { fields: { AddedOutput: added } }))).toBe('written');
+    const item = await store.get('commandInvocations', key);
+    expect(item?.Status).toBe('Failed');
+    expect(item?.StoredOutput).toBe(stored);
+    const cut = marker.exec(item?.AddedOutput as string);
+    expect(cut).not.toBeNull();
+    expect(Number(cut?.[2])).toBe(300_000);
+    // Cut to the half budget: at most about 190 KB kept.
+    expect(Number(cut?.[1])).toBeLessThanOrEqual(Math.floor((400 * 1024 - 24 * 1024) / 2));
+    expect(Number(cut?.[1])).toBeGreaterThan(100_000);
+    expect(item?.[archiveAttributes.cutFields]).toEqual(['AddedOutput']);
+    expect(itemBytes(item)).toBeLessThan(400 * 1024);
+  });
+
+  it('gives up on an item it cannot fit rather than store it partly', async () => {
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, index) => [`Field${index}`, 'v'.repeat(1000)]));
+    await expect(store.upsert(invocationObservation('Failed', T1, { fields: many, complete: true }))).rejects.toThrow(RangeError);
+    expect(await store.get('commandInvocations', key)).toBeUndefined();
+  });
+
   it('writes the index attributes the schema derives, so the indexes find the record', async () => {
     await store.upsert({
       ...invocationObservation('Success', T1),
