@@ -131,6 +131,23 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     expect(result.failureReasons.get(failing.id)).toBe('InternalServerError: boom');
   });
 
+  it('fails every message that named a parent it could not collect, each with the reason, not only the first', async () => {
+    ssmMock.on(ListCommandsCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    ssmMock.on(ListCommandInvocationsCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    const running = queueMessage(invocationEvent('i-00000000000000001', 'InProgress', '2026-11-20T10:00:02Z'));
+    const failed = queueMessage(invocationEvent('i-00000000000000002', 'Failed', '2026-11-20T10:00:04Z'));
+    const finished = queueMessage(commandEvent('Failed', '2026-11-20T10:00:05Z'));
+    const sameParent = [running, failed, finished];
+    const other = queueMessage({ ...(invocationEvent('i-00000000000000003', 'InProgress', '2026-11-20T10:00:02Z') as object), detail: {
+      'command-id': '11111111-2222-3333-4444-555555555555', 'instance-id': 'i-00000000000000003', status: 'InProgress' } });
+    const result = await collector.collect([running, other, failed, finished]);
+    expect([...result.failedMessageIds].sort()).toEqual(sameParent.map((message) => message.id).sort());
+    for (const message of sameParent) expect(result.failureReasons.get(message.id)).toBe('InternalServerError: boom');
+    expect(result).toMatchObject({ parents: 2, written: 1 });
+    // Nothing of the failed parent is stored: its retry brings every message back.
+    expect(await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000001' })).toBeUndefined();
+  });
+
   it('retries a command SSM does not show yet, but keeps what an event says of one SSM has forgotten', async () => {
     ssmMock.on(ListCommandsCommand).rejects(new InvalidCommandId({ message: 'Invalid command id', $metadata: {} }));
     ssmMock.on(ListCommandInvocationsCommand).rejects(new InvalidCommandId({ message: 'Invalid command id', $metadata: {} }));

@@ -76,6 +76,26 @@ describe('collector handler', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
+  it('reports every message of a parent it could not collect as a batch item failure, not only the first', async () => {
+    const failingCommand = '0f0f0f0f-1111-4222-8333-444455556666';
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [] });
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [] });
+    ssmMock.on(ListCommandInvocationsCommand, { CommandId: failingCommand }).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    const { handler } = await import('../../lambdas/handlers/collector');
+    const failing = (instance: string) => ({ ...invocationEvent, detail: { ...invocationEvent.detail, 'command-id': failingCommand, 'instance-id': instance, status: 'Failed' } });
+    const event: SQSEvent = {
+      Records: [
+        sqsRecord('first', JSON.stringify(failing('i-0a00000000000000a'))),
+        sqsRecord('fine', JSON.stringify(invocationEvent)),
+        sqsRecord('second', JSON.stringify(failing('i-0b00000000000000b'))),
+        sqsRecord('third', JSON.stringify(failing('i-0a00000000000000a'))),
+      ],
+    };
+    const { batchItemFailures } = await handler(event);
+    expect(batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['first', 'second', 'third']);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
   it('publishes one alert to the topic for a failed invocation, with subject, JSON body and attributes, and not again for its duplicate', async () => {
     ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [] });
     ssmMock.on(ListCommandsCommand).resolves({ Commands: [] });
