@@ -4,11 +4,13 @@ import {
   DescribeAssociationExecutionTargetsCommand,
   SSMClient,
   type AssociationExecution,
+  type DescribeAssociationExecutionsCommandInput,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import associationSample from '../fixtures/aws/association-state-change.json';
 import instanceSample from '../fixtures/aws/instance-association-state-change.json';
-import { Collector } from '../../lambdas/collector/collector';
+import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
+import { encodeWorkItem } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { associationExecutionFromItem } from '../../lambdas/sources/association/records';
 import { RecordStore } from '../../lambdas/store/record-store';
@@ -183,6 +185,70 @@ describe('Collector, State Manager (SSM mocked per call, DynamoDB real: dynalite
       finished[2]?.ExecutionId,
     ]);
     for (const n of [1, 2, 3]) expect(await stored(n)).toMatchObject({ childrenComplete: true });
+  });
+
+  describe('one listing for all the work items of a batch', () => {
+    /** Executions an hour apart, the newest at 23:00:01; SSM honours the CreatedTime filter. */
+    const hourly = [0, 1, 2, 3, 4, 5].map((n) => ({ ...execution(n, 'InProgress'), CreatedTime: new Date(Date.parse('2017-05-16T23:00:01Z') - n * 3_600_000) }));
+    const pollItem = (since: string | undefined): QueueMessage =>
+      queueMessage(
+        encodeWorkItem({
+          kind: 'association',
+          parentId: ASSOCIATION_ID,
+          producer: 'poll',
+          sentAt: '2017-05-16T23:01:30.000Z',
+          observations: [],
+          fetch: { scope: 'parent', ...(since !== undefined ? { since } : {}) },
+        }),
+      );
+    const storedExecutions = async (): Promise<string[]> => {
+      const ids: string[] = [];
+      for (const record of hourly) {
+        if (await store.get('associationExecutions', { AssociationId: ASSOCIATION_ID, ExecutionId: record.ExecutionId as string })) ids.push(record.ExecutionId as string);
+      }
+      return ids;
+    };
+    const listingFilters = () => ssmMock.commandCalls(DescribeAssociationExecutionsCommand).map((call) => call.args[0].input.Filters);
+
+    beforeEach(() => {
+      ssmMock.on(DescribeAssociationExecutionsCommand).callsFake((input: DescribeAssociationExecutionsCommandInput) => {
+        const after = input.Filters?.find((filter) => filter.Key === 'CreatedTime' && filter.Type === 'GREATER_THAN')?.Value;
+        return { AssociationExecutions: hourly.filter((record) => after === undefined || (record.CreatedTime?.getTime() ?? 0) > Date.parse(after)) };
+      });
+    });
+
+    it.each([
+      ['first', 0],
+      ['in the middle', 1],
+      ['last', 2],
+    ])('lists from the earliest `since` of the batch, whichever item asks for it (%s)', async (_where, position) => {
+      // The event asks from 22:00:01 (an hour before its last execution); the polls from 20:30 and 18:30.
+      const items = [queueMessage(associationSample), pollItem('2017-05-16T20:30:00.000Z')];
+      items.splice(position, 0, pollItem('2017-05-16T18:30:00.000Z'));
+      expect((await collector.collect(items)).failedMessageIds).toEqual([]);
+      expect(listingFilters()).toEqual([[{ Key: 'CreatedTime', Value: '2017-05-16T18:30:00Z', Type: 'GREATER_THAN' }]]);
+      // 23:00:01 back to 19:00:01: five executions, none before 18:30.
+      expect(await storedExecutions()).toEqual(hourly.slice(0, 5).map((record) => record.ExecutionId));
+    });
+
+    it.each([
+      ['first', 0],
+      ['in the middle', 1],
+      ['last', 2],
+    ])('lists every execution when one item of the batch asks for no bound (%s)', async (_where, position) => {
+      const items = [queueMessage(associationSample), pollItem('2017-05-16T20:30:00.000Z')];
+      items.splice(position, 0, pollItem(undefined));
+      expect((await collector.collect(items)).failedMessageIds).toEqual([]);
+      expect(listingFilters()).toEqual([undefined]);
+      expect(await storedExecutions()).toEqual(hourly.map((record) => record.ExecutionId));
+    });
+
+    it('takes no bound from items that ask for nothing (Pending events)', async () => {
+      const pending = { ...associationSample, time: '2017-05-16T10:00:00Z', detail: { ...associationSample.detail, status: 'Pending', 'last-execution-date': '2017-05-16T09:00:00Z' } };
+      expect((await collector.collect([queueMessage(pending), queueMessage(associationSample), queueMessage(pending)])).failedMessageIds).toEqual([]);
+      expect(listingFilters()).toEqual([[{ Key: 'CreatedTime', Value: '2017-05-16T22:00:01Z', Type: 'GREATER_THAN' }]]);
+      expect(await storedExecutions()).toEqual([hourly[0]?.ExecutionId]);
+    });
   });
 
   it('makes no SSM call for Pending and InProgress events', async () => {
