@@ -18,6 +18,7 @@ import * as association from '../support/association-truth';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
+import { propertyRuns } from '../support/property-runs';
 
 /**
  * One alert per failed node, whatever happens on the way: events and notifications in any
@@ -190,7 +191,7 @@ describe('failure alerts: exactly once', () => {
           expect(item).toMatchObject({ alertState: 'sent' });
         }
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
   it('publishes exactly one alert per failed State Manager execution, which a refused publish keeps unsettled until it goes out', async () => {
@@ -231,7 +232,7 @@ describe('failure alerts: exactly once', () => {
           expect(item).toMatchObject({ alertState: 'sent', childrenComplete: true });
         }
       }),
-      { numRuns: 30 },
+      { numRuns: propertyRuns(30) },
     );
   });
 });

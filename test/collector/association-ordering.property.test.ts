@@ -22,6 +22,7 @@ import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { ASSOCIATION_ID, at, event, instanceId, truthExecution, truthTarget } from '../support/association-truth';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
+import { propertyRuns } from '../support/property-runs';
 
 /**
  * Whatever order and however often a State Manager association's events (association and
@@ -184,7 +185,7 @@ describe('State Manager ordering and duplication', () => {
           expect(associationExecutionTargetFromItem(item ?? {})).toEqual(target);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 });

@@ -17,6 +17,7 @@ import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { executionEvent, STARTED, stepEvent, TRUTH_EXECUTION_ID, truthExecution, truthStep } from '../support/automation-truth';
+import { propertyRuns } from '../support/property-runs';
 
 /**
  * Whatever order and however often an Automation's execution and step events arrive, in
@@ -129,7 +130,7 @@ describe('Automation ordering and duplication', () => {
         expect(automationExecutionFromItem(stored ?? {})).toEqual(JSON.parse(JSON.stringify(execution), revive));
         expect(parseTimeline(stored?.statusTimeline as Set<string>).map((entry) => entry.status)).toContain(execution.AutomationExecutionStatus);
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 });

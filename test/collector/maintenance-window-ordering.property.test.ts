@@ -32,6 +32,7 @@ import {
 } from '../support/maintenance-window-truth';
 import { expectFurthestStored, ForwardOnly, maintenanceWindowLifecycle, type Sighting } from '../support/lifecycle';
 import { queueMessage } from '../support/messages';
+import { propertyRuns } from '../support/property-runs';
 
 /**
  * Whatever order and however often a window execution's events arrive (the execution's, its
@@ -205,7 +206,7 @@ describe('Maintenance Windows ordering and duplication', () => {
           expect(parseTimeline(item?.statusTimeline as Set<string>).map((entry) => entry.status)).toContain(invocation.Status);
         }
       }),
-      { numRuns: 30 },
+      { numRuns: propertyRuns(30) },
     );
   });
 
@@ -252,7 +253,7 @@ describe('Maintenance Windows ordering and duplication', () => {
           batchSize,
         );
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 });

@@ -10,6 +10,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { expectFurthestStored, ForwardOnly, runCommandLifecycle, type Sighting } from '../support/lifecycle';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
+import { propertyRuns } from '../support/property-runs';
 
 /**
  * Whatever order and however often SSM's events and notifications arrive, in whatever
@@ -150,7 +151,7 @@ describe('ordering and duplication', () => {
         }
         expect(commandFromItem((await store.get('commands', { CommandId: TRUTH_COMMAND_ID })) ?? {})).toEqual(command);
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 
@@ -195,7 +196,7 @@ describe('ordering and duplication', () => {
           );
         },
       ),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 });

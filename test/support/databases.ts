@@ -93,7 +93,16 @@ export async function startDynamoDbLocal(options: { readonly sharedDb?: boolean 
   return database;
 }
 
-export const databaseEngines: readonly [string, () => Promise<TestDatabase>][] = [
+const allEngines: readonly [string, () => Promise<TestDatabase>][] = [
   ['dynalite', startDynalite],
   ['DynamoDB Local', () => startDynamoDbLocal()],
 ];
+
+/**
+ * The engines the contract suites run against: both, unless TEST_DATABASE_ENGINES names some
+ * (comma-separated), as the mutation run does ("dynalite": no Java start per mutant).
+ */
+export const databaseEngines: readonly [string, () => Promise<TestDatabase>][] = ((chosen) =>
+  chosen === undefined || chosen.trim() === '' ? allEngines : allEngines.filter(([engine]) => chosen.split(',').map((name) => name.trim()).includes(engine)))(
+  process.env.TEST_DATABASE_ENGINES,
+);
