@@ -52,6 +52,22 @@ describe('item size in UTF-8 bytes', () => {
     expect(storedValueSize(['a', 'b'])).toBeGreaterThan(storedValueSize(['a']) + 1);
   });
 
+  it('counts null and booleans as one byte and numbers as 21, the most a DynamoDB number takes', () => {
+    expect(storedValueSize(null)).toBe(1);
+    expect(storedValueSize(true)).toBe(1);
+    expect(storedValueSize(false)).toBe(1);
+    expect(storedValueSize(0)).toBe(21);
+    expect(storedValueSize(-1234.5678)).toBe(21);
+    expect(fieldsSize({ ResponseCode: 0, Done: true, Missing: null })).toBe('ResponseCode'.length + 21 + 'Done'.length + 1 + 'Missing'.length + 1);
+  });
+
+  it('counts a list or map as DynamoDB does: 3 bytes, plus 1 a element, plus the names and values', () => {
+    expect(storedValueSize([])).toBe(3);
+    expect(storedValueSize({})).toBe(3);
+    expect(storedValueSize(['a', 'bc'])).toBe(3 + (1 + 1) + (1 + 2));
+    expect(storedValueSize({ a: 'b', cd: ['e'] })).toBe(3 + (1 + 1 + 1) + (1 + 2 + (3 + 1 + 1)));
+  });
+
   it('leaves fields that fit as they are', () => {
     const fields = outputs(['€'.repeat(1000)]);
     expect(fitFields(fields, BUDGET, none)).toEqual({ fields, cut: [] });
@@ -117,6 +133,40 @@ describe('item size in UTF-8 bytes', () => {
     expect(kept.length).toBeLessThan(150_000);
     expect(kept.length).toBeGreaterThan(BUDGET - 1_000);
     expect(fieldsSize(fitted.fields)).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('returns the fields themselves, not a copy, when they fit, to the byte', () => {
+    const fields: StoredFields = { Output: 'x'.repeat(BUDGET - 'Output'.length) };
+    expect(fieldsSize(fields)).toBe(BUDGET);
+    const fitted = fitFields(fields, BUDGET, none);
+    expect(fitted.fields).toBe(fields);
+    expect(fitted.cut).toEqual([]);
+  });
+
+  it('cuts strings that are list elements themselves (a command\'s script lines), not only fields of objects', () => {
+    const script = '#'.repeat(150_000);
+    const fields: StoredFields = { Parameters: { commands: [script, 'echo done'] } };
+    const fitted = fitFields(fields, BUDGET, none);
+    expect(fitted.cut).toEqual(['Parameters.commands[0]']);
+    const [first, second] = (fitted.fields.Parameters as { commands: string[] }).commands;
+    expect(script.startsWith(cutOf(first ?? '').kept)).toBe(true);
+    expect(second).toBe('echo done');
+    expect(stringBytes(fitted.fields)).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('cuts a field of exactly 1 KB when nothing longer is left', () => {
+    const fields = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`F${index}`, String(index).repeat(1024)]));
+    const fitted = fitFields(fields, 9_000, none);
+    expect(fitted.cut.length).toBeGreaterThan(0);
+    expect(fieldsSize(fitted.fields)).toBeLessThanOrEqual(9_000);
+  });
+
+  it('keeps replacement characters that were in the output itself', () => {
+    // SSM stores undecodable output bytes as U+FFFD: they are content, not a split character.
+    const original = 'ok \uFFFD then more '.repeat(10_000);
+    const { kept } = cutOf(fitFields({ Output: original }, BUDGET, none).fields.Output as string);
+    expect(kept.length).toBeGreaterThan(10_000);
+    expect(original.startsWith(kept)).toBe(true);
   });
 
   it('does not change the fields it was given', () => {

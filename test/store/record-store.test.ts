@@ -39,6 +39,48 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
     expect(item?.[archiveAttributes.producers]).toEqual(new Set(['event']));
   });
 
+  it('writes only the archive attributes that apply: no settle mark, cut list or detail flag unless earned', async () => {
+    const poll = { ...invocationObservation('InProgress', T1), producers: new Set(['poll', 'notification'] as const) };
+    await store.upsert(poll);
+    const item = await store.get('commandInvocations', key);
+    expect(Object.keys(item ?? {}).filter((name) => !/^[A-Z]/.test(name)).sort()).toEqual(
+      [archiveAttributes.firstSeenAt, archiveAttributes.lastProducer, archiveAttributes.observedAt, archiveAttributes.producers, archiveAttributes.statusRank, archiveAttributes.statusTimeline].sort(),
+    );
+    // The first of the producers in name order: an event before a notification before a poll.
+    expect(item?.[archiveAttributes.lastProducer]).toBe('notification');
+
+    await store.upsert({ ...invocationObservation('Success', T2, { complete: true }), producers: new Set(['poll']), settlesChildren: true });
+    expect(await store.get('commandInvocations', key)).toMatchObject({
+      [archiveAttributes.lastProducer]: 'poll',
+      [archiveAttributes.childrenComplete]: true,
+      [archiveAttributes.detailed]: true,
+    });
+  });
+
+  it('keeps the cut list while only events follow a cut record, and drops it once SSM\'s record fits whole', async () => {
+    const huge = { CommandPlugins: [{ Name: 'p', Output: 'x'.repeat(500_000) }] };
+    await store.upsert(invocationObservation('InProgress', T1, { fields: huge, complete: true }));
+    expect((await store.get('commandInvocations', key))?.[archiveAttributes.cutFields]).toEqual(['CommandPlugins[0].Output']);
+    // An event carries no outputs: the stored ones are still cut.
+    await store.upsert(invocationObservation('Failed', T2));
+    expect((await store.get('commandInvocations', key))?.[archiveAttributes.cutFields]).toEqual(['CommandPlugins[0].Output']);
+    // SSM's full record, small now (its output expired): nothing is cut any more.
+    await store.upsert(invocationObservation('Failed', T3, { fields: { CommandPlugins: [{ Name: 'p', Output: '' }] }, complete: true }));
+    const item = await store.get('commandInvocations', key);
+    expect(item).not.toHaveProperty(archiveAttributes.cutFields);
+    expect(item?.CommandPlugins).toEqual([{ Name: 'p', Output: '' }]);
+  });
+
+  it('ignores absent fields that name a key or a field the same observation sets', async () => {
+    const observation = invocationObservation('Success', T1, {
+      fields: { DocumentName: 'AWS-RunShellScript' },
+      complete: true,
+      absentFields: ['CommandId', 'InstanceId', 'DocumentName', 'Comment'],
+    });
+    expect(await store.upsert(observation)).toBe('created');
+    expect(await store.get('commandInvocations', key)).toMatchObject({ ...key, DocumentName: 'AWS-RunShellScript' });
+  });
+
   it('creates exactly the item firstItemOf describes, so bulk loads match the upsert path', async () => {
     const observation = invocationObservation('Failed', T1, {
       fields: { RequestedDateTime: T1, CommandPlugins: [{ Name: 'run', Output: 'boom', ResponseCode: 1 }] },
@@ -239,5 +281,31 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       seen.push(...page.items.map((item) => item.InstanceId as string));
     }
     expect(seen).toEqual([...instanceIds].sort());
+  });
+});
+
+describe('parseTimeline', () => {
+  it('keeps each status once, at its earliest sighting, in time order whatever order the set is in', () => {
+    expect(
+      parseTimeline([
+        '2026-11-20T10:00:09.000Z Success',
+        '2026-11-20T10:00:05.000Z InProgress',
+        '2026-11-20T10:00:07.000Z Success',
+        '2026-11-20T10:00:00.000Z Pending',
+        '2026-11-20T10:00:08.000Z InProgress',
+      ]),
+    ).toEqual([
+      { status: 'Pending', at: '2026-11-20T10:00:00.000Z' },
+      { status: 'InProgress', at: '2026-11-20T10:00:05.000Z' },
+      { status: 'Success', at: '2026-11-20T10:00:07.000Z' },
+    ]);
+  });
+
+  it('reads a stored set as well as a list, and nothing as an empty timeline', () => {
+    expect(parseTimeline(new Set(['2026-11-20T10:00:05.000Z Failed', '2026-11-20T10:00:00.000Z InProgress']))).toEqual([
+      { status: 'InProgress', at: '2026-11-20T10:00:00.000Z' },
+      { status: 'Failed', at: '2026-11-20T10:00:05.000Z' },
+    ]);
+    expect(parseTimeline(undefined)).toEqual([]);
   });
 });
