@@ -32,8 +32,8 @@ export default {
     config: {
       // The suites that cannot tell a core mutant from the original, or are too slow to run per
       // mutant: CDK synthesis, the deployed-bundle rehearsal, the cost model, the CLI, local
-      // mode's processes, the simulator's own tests. The IAM call recording is for the
-      // conformance check after npm test, not for mutants.
+      // mode's processes. (The simulator's tests stay: it speaks the SSM protocol too.) The IAM
+      // call recording is for the conformance check after npm test, not for mutants.
       testPathIgnorePatterns: [
         '/node_modules/',
         '<rootDir>/test/infrastructure/',
@@ -41,7 +41,6 @@ export default {
         '<rootDir>/test/bench/',
         '<rootDir>/test/cli/',
         '<rootDir>/test/local/',
-        '<rootDir>/test/ssm-simulator/',
         // The same round trip runs on dynalite (ssm-round-trip.test.ts).
         '<rootDir>/test/query/ssm-round-trip-dynamodb-local.test.ts',
       ],
