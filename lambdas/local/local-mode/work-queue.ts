@@ -158,8 +158,10 @@ export class LocalWorkQueue<R> {
         this.settle(entry, result);
       }
     };
-    this.options
-      .consume(messages)
+    // Collected from a fresh stack, as SQS would: the sender (a poller, a route) has handed the
+    // message over and is not the one collecting it, not even on the call stack.
+    Promise.resolve()
+      .then(() => this.options.consume(messages))
       .then(settle, (error: unknown) => {
         const reason = `the collector failed: ${error instanceof Error ? error.message : String(error)}`;
         settle(new Map(batch.map((entry) => [entry.message.id, { ok: false, reason }])));
