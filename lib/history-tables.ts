@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { TableRead } from '../lambdas/query/archive-reads';
 import { tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../lambdas/store/schema';
 
 const attributeTypes: Record<KeyAttribute['type'], dynamodb.AttributeType> = {
@@ -20,9 +21,6 @@ const keyOf = (attribute: KeyAttribute): dynamodb.Attribute => ({
  * UpdateItem (the monotonic upsert), never a read-then-write, a Put or a Delete.
  */
 const writerActions = ['dynamodb:UpdateItem'];
-
-/** What an archive reader needs: Query on the table and its indexes, and reads by key. Never Scan. */
-const readerActions = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 
 /**
  * The archive's tables, one per entry of `tableSchemas` (the definition local mode uses too).
@@ -94,30 +92,31 @@ export class HistoryTables extends Construct {
   }
 
   /**
-   * Lets a poller keep its checkpoints (read them, update them: never Scan, Put or Delete)
+   * Lets a poller keep its checkpoints (read one by key, update it: never Scan, Put or Delete)
    * and tells it the table's name.
    */
   public bindCheckpoints(fn: lambda.Function): iam.Grant {
     this.bindName(fn, 'pollCheckpoints');
     return iam.Grant.addToPrincipal({
       grantee: fn,
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resourceArns: [this.tables.pollCheckpoints.tableArn],
     });
   }
 
   /**
-   * Lets the function read one table: Query, GetItem and BatchGetItem on the table, Query on
-   * each of its indexes by exact ARN (no index wildcard); and tells it the table's name.
+   * Lets the function make these reads of one table (never Scan), and Query each of its
+   * indexes by exact ARN (no index wildcard); and tells it the table's name.
    */
-  public bindReader(fn: lambda.Function, tableId: TableId): void {
+  public bindReader(fn: lambda.Function, tableId: TableId, reads: readonly TableRead[]): void {
     this.bindName(fn, tableId);
     const table = this.tables[tableId];
     const schema: TableSchema = tableSchemas[tableId];
-    iam.Grant.addToPrincipal({ grantee: fn, actions: readerActions, resourceArns: [table.tableArn] });
+    if (reads.length > 0) {
+      iam.Grant.addToPrincipal({ grantee: fn, actions: reads.map((read) => `dynamodb:${read}`), resourceArns: [table.tableArn] });
+    }
     // An index answers Query only: GetItem and BatchGetItem take table ARNs.
     const indexArns = (schema.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`);
     if (indexArns.length > 0) iam.Grant.addToPrincipal({ grantee: fn, actions: ['dynamodb:Query'], resourceArns: indexArns });
   }
-
 }

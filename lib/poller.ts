@@ -48,7 +48,7 @@ export interface PollerProps {
  *
  * One invocation at a time (reserved concurrency 1): two pollers must not move one
  * watermark. Its role holds exactly: the sources' SSM listing actions, sqs:SendMessage on the
- * work queue, GetItem/BatchGetItem/UpdateItem on the checkpoint table, logs and X-Ray.
+ * work queue, GetItem/UpdateItem on the checkpoint table, logs and X-Ray.
  */
 export class Poller extends Construct {
   public readonly function: lambda.Function;

@@ -76,7 +76,7 @@ describe('Poller', () => {
     const byService = others.map((statement) => ({ actions: actionsOf(statement).sort(), resources: resourcesOf(statement) }));
     expect(byService).toEqual(
       expect.arrayContaining([
-        { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(logicalIdOf(tables.tables.pollCheckpoints))] },
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(logicalIdOf(tables.tables.pollCheckpoints))] },
       ]),
     );
     const sqs = others.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
