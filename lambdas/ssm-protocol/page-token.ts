@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { SsmError } from './errors';
 
 /**
@@ -18,7 +18,7 @@ export class PageTokens {
   /** The `after` key of a token this instance issued for the same operation and query. */
   read(operation: string, query: unknown, token: string): readonly (string | number)[] {
     const [payload, signature, extra] = token.split('.');
-    if (payload === undefined || signature === undefined || extra !== undefined || signature !== this.sign(payload)) {
+    if (payload === undefined || signature === undefined || extra !== undefined || !this.signs(payload, signature)) {
       throw invalid();
     }
     let parsed: unknown;
@@ -32,6 +32,16 @@ export class PageTokens {
     if (o !== operation || q !== digest(query) || !Array.isArray(a)) throw invalid();
     if (!a.every((part): part is string | number => typeof part === 'string' || typeof part === 'number')) throw invalid();
     return a;
+  }
+
+  /**
+   * Compared in constant time: a comparison that stops at the first wrong character would let
+   * a caller find a valid signature for a forged payload one character at a time.
+   */
+  private signs(payload: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(signature);
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   private sign(payload: string): string {

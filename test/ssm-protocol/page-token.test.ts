@@ -1,6 +1,12 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { PageTokens } from '../../lambdas/ssm-protocol/page-token';
 import { thrown } from '../support/ssm-errors';
+
+// The real comparison, watched: the signature check must go through it.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
+});
 
 /** NextTokens: opaque, bound to their operation and query, and signed. */
 describe('PageTokens', () => {
@@ -31,6 +37,19 @@ describe('PageTokens', () => {
     for (const bad of [`${forged}.${signature}`, payload, `${payload}.`, `${token}.extra`, `${payload}.${signature.slice(1)}`, '', 'garbage']) {
       expect(thrown(() => tokens.read('ListCommands', query, bad))).toEqual(invalid);
     }
+  });
+
+  it('compares signatures in constant time, and refuses one of another byte length without throwing', () => {
+    const token = tokens.issue('ListCommands', query, ['a']);
+    const [payload = '', signature = ''] = token.split('.');
+    const compare = jest.mocked(timingSafeEqual);
+    compare.mockClear();
+    expect(tokens.read('ListCommands', query, token)).toEqual(['a']);
+    const wrong = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+    expect(thrown(() => tokens.read('ListCommands', query, `${payload}.${wrong}`))).toEqual(invalid);
+    expect(compare).toHaveBeenCalledTimes(2);
+    // 22 characters, 44 bytes: refused as a bad token, not a RangeError from the comparison.
+    expect(thrown(() => tokens.read('ListCommands', query, `${payload}.${'é'.repeat(22)}`))).toEqual(invalid);
   });
 
   it('refuses a signed token whose content is not a position', () => {
