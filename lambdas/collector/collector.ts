@@ -14,7 +14,7 @@ import {
 } from '../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations } from './coalesce';
-import { MessageReader } from './messages';
+import { clampToReceipt, MessageReader } from './messages';
 
 export interface QueueMessage {
   readonly id: string;
@@ -121,7 +121,7 @@ export class Collector {
     const parents = new Map<string, { items: WorkItem[]; messageIds: string[] }>();
     for (const message of messages) {
       try {
-        const item = this.reader.read(message.body);
+        const item = clampToReceipt(this.reader.read(message.body), this.now());
         const id = `${item.kind}\u0000${item.parentId}`;
         const parent = parents.get(id) ?? { items: [], messageIds: [] };
         parent.items.push(item);

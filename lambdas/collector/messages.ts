@@ -1,3 +1,4 @@
+import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -56,6 +57,32 @@ function copyFetch(fetch: FetchRequest): FetchRequest {
           : {}),
       };
   }
+}
+
+/**
+ * How far a message's times may run ahead of the collector's clock (two AWS clocks, both
+ * NTP-synchronised) before they count as from the future.
+ */
+export const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The item with no time later than its receipt (plus the skew): an event's own time is what
+ * ranks one observation against another, so a message dated in the future (forged, or from a
+ * wrong clock) would otherwise outrank everything SSM says after it. It is kept, at receipt.
+ */
+export function clampToReceipt(item: WorkItem, receivedAt: Date): WorkItem {
+  const latest = new Date(receivedAt.getTime() + CLOCK_SKEW_MS).toISOString();
+  const clamp = (time: string): string => (time > latest ? receivedAt.toISOString() : time);
+  return {
+    ...item,
+    sentAt: clamp(item.sentAt),
+    observations: item.observations.map((observation) => ({
+      ...observation,
+      observedAt: clamp(observation.observedAt),
+      timeline: observation.timeline.map((entry) => ({ ...entry, at: clamp(entry.at) })),
+    })),
+    fetch: item.fetch.scope === 'parent' && item.fetch.since !== undefined ? { ...item.fetch, since: clamp(item.fetch.since) } : item.fetch,
+  };
 }
 
 /**
@@ -136,11 +163,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** ISO 8601 date-time with a zone, as Date#toISOString and SSM's events write it. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
 function isIsoDateTime(value: unknown): value is string {
-  return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+  return typeof value === 'string' && isSaneTime(value);
 }
 
 function isNonEmptyString(value: unknown): value is string {
@@ -163,7 +187,7 @@ function readWorkItem(message: Record<string, unknown>, isKnownKind: (kind: stri
   if (typeof kind !== 'string' || !isKnownKind(kind)) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
   if (!isNonEmptyString(parentId)) throw new MalformedMessageError('work item parentId is not a non-empty string');
   if (producer !== 'poll') throw new MalformedMessageError(`work item producer is not "poll": ${JSON.stringify(producer)}`);
-  if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not an ISO 8601 date-time: ${JSON.stringify(sentAt)}`);
+  if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not ${SANE_TIME_RULE}: ${JSON.stringify(sentAt)}`);
   return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch) };
 }
 
@@ -184,7 +208,7 @@ function readFetch(fetch: unknown): FetchRequest {
     case 'parent': {
       onlyKeys(fetch, ['scope', 'since', 'listedBy'], 'work item fetch (scope parent)');
       const { since, listedBy } = fetch;
-      if (since !== undefined && !isIsoDateTime(since)) throw new MalformedMessageError(`work item fetch since is not an ISO 8601 date-time: ${JSON.stringify(since)}`);
+      if (since !== undefined && !isIsoDateTime(since)) throw new MalformedMessageError(`work item fetch since is not ${SANE_TIME_RULE}: ${JSON.stringify(since)}`);
       return {
         scope: 'parent',
         ...(since !== undefined ? { since } : {}),
@@ -202,7 +226,7 @@ function readListedBy(listedBy: unknown): { ownerId: string; startedAt?: string 
   const { ownerId, startedAt } = listedBy;
   if (!isNonEmptyString(ownerId)) throw new MalformedMessageError('work item fetch listedBy.ownerId is not a non-empty string');
   if (startedAt !== undefined && !isIsoDateTime(startedAt)) {
-    throw new MalformedMessageError(`work item fetch listedBy.startedAt is not an ISO 8601 date-time: ${JSON.stringify(startedAt)}`);
+    throw new MalformedMessageError(`work item fetch listedBy.startedAt is not ${SANE_TIME_RULE}: ${JSON.stringify(startedAt)}`);
   }
   return { ownerId, ...(startedAt !== undefined ? { startedAt } : {}) };
 }

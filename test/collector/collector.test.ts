@@ -76,6 +76,18 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     );
   });
 
+  it('stores an event dated in the future at the time it was received, so the next genuine sighting still moves the record', async () => {
+    const id = 'i-00000000000000003';
+    await collector.collect([queueMessage(invocationEvent(id, 'InProgress', '2099-01-01T00:00:00Z'))]);
+    const forged = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: id });
+    expect(forged?.[archiveAttributes.observedAt]).toBe(NOW.toISOString());
+    expect(forged?.[archiveAttributes.statusTimeline]).toEqual(new Set([`${NOW.toISOString()} InProgress`]));
+    // Had it kept 2099, this later InProgress sighting (same rank) would have been stale for 73 years.
+    const later = new Date(NOW.getTime() + 1_000);
+    const next = new Collector({ sources: historySources, clients: { ssm: new SSMClient({ region: 'us-east-1' }) }, store, logger: silent, parentConcurrency: 2, now: () => later });
+    expect(await next.collect([queueMessage(invocationEvent(id, 'InProgress', later.toISOString()))])).toMatchObject({ written: 1, stale: 0 });
+  });
+
   it('fetches a failed invocation at once, with one call', async () => {
     const failed = truthInvocation('i-00000000000000002', 'Failed', 'exit status 1');
     ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [failed] });

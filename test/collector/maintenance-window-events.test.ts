@@ -166,7 +166,9 @@ describe('malformed Maintenance Windows events', () => {
       ['an empty status', { status: ' ' }, /"status" must be a non-empty string/],
       ['a numeric status', { status: 3 }, /"status" must be a non-empty string/],
       ['a status that is not an SSM status', { status: 'Timed out' }, /"status" is not a maintenance window status: "Timed out"/],
-      ['a start-time that is not a time', { 'start-time': 'yesterday' }, /"start-time" is not a time: "yesterday"/],
+      ['a start-time that is not a time', { 'start-time': 'yesterday' }, /"start-time" is not a time \(an ISO 8601 time from 2010 to 2100\): "yesterday"/],
+      ['a start-time in year 275760', { 'start-time': '+275760-09-13T00:00:00.000Z' }, /"start-time" is not a time \(an ISO 8601 time from 2010 to 2100\)/],
+      ['an end-time before Systems Manager', { 'end-time': '1970-01-01T00:00:00Z' }, /"end-time" is not a time/],
       ['a numeric start-time', { 'start-time': 1479258056 }, /"start-time" must be a string/],
       ['an end-time that is not a time', { 'end-time': '2016-13-45T99:00:00Z' }, /"end-time" is not a time/],
     ])('is refused with %s', (_case, patch, reason) => {

@@ -3,7 +3,7 @@ import invocationEvent from '../fixtures/aws/command-invocation-status-change.js
 import snsCommandInstanceIds from '../fixtures/aws/sns-command-instance-ids.json';
 import snsCommandTags from '../fixtures/aws/sns-command-tags.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
-import { MessageReader } from '../../lambdas/collector/messages';
+import { CLOCK_SKEW_MS, clampToReceipt, MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { MalformedMessageError } from '../../lambdas/sources/history-source';
 import { snsEnvelope } from '../support/messages';
@@ -102,5 +102,38 @@ describe('refusing malformed messages with a reason', () => {
   ])('refuses %s', (_name, body, reason) => {
     expect(() => read(body)).toThrow(MalformedMessageError);
     expect(() => read(body)).toThrow(reason);
+  });
+});
+
+describe('times no later than receipt', () => {
+  const receivedAt = new Date('2026-12-05T12:00:00.000Z');
+  const at = (time: string) => clampToReceipt(read({ ...invocationEvent, time }), receivedAt);
+
+  it('stores an event dated in the future (forged, or a wrong clock) at the time it was received', () => {
+    const item = at('2099-01-01T00:00:00.000Z');
+    expect(item.sentAt).toBe(receivedAt.toISOString());
+    expect(item.observations.map((o) => o.observedAt)).toEqual([receivedAt.toISOString()]);
+    expect(item.observations.flatMap((o) => o.timeline.map((entry) => entry.at))).toEqual([receivedAt.toISOString()]);
+  });
+
+  it('keeps a time within the clock skew, and every time in the past, as the message gave it', () => {
+    const withinSkew = new Date(receivedAt.getTime() + CLOCK_SKEW_MS).toISOString();
+    expect(at(withinSkew).observations[0]?.observedAt).toBe(withinSkew);
+    const justBeyond = new Date(receivedAt.getTime() + CLOCK_SKEW_MS + 1).toISOString();
+    expect(at(justBeyond).observations[0]?.observedAt).toBe(receivedAt.toISOString());
+    const past = read(invocationEvent);
+    expect(clampToReceipt(past, receivedAt)).toEqual(past);
+  });
+
+  it('asks State Manager for executions since no later than receipt', () => {
+    const item = {
+      kind: 'association' as const,
+      parentId: 'fa94c678-85c6-4d40-926b-7c791EXAMPLE',
+      producer: 'event' as const,
+      sentAt: '2099-01-01T00:00:00.000Z',
+      observations: [],
+      fetch: { scope: 'parent' as const, since: '2099-01-01T00:00:00.000Z' },
+    };
+    expect(clampToReceipt(item, receivedAt).fetch).toEqual({ scope: 'parent', since: receivedAt.toISOString() });
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { encodeWorkItem, MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { MalformedMessageError, type FetchRequest, type HistoryKind, type WorkItem } from '../../lambdas/sources/history-source';
+import { SANE_TIMES } from '../../lambdas/sources/event-fields';
 import { runCommandSource } from '../../lambdas/sources/run-command';
 
 /** The pollers' work items on the work queue: encodeWorkItem, and MessageReader's third shape. */
@@ -11,7 +12,7 @@ const read = (body: object | string): WorkItem => reader.read(typeof body === 's
 const KINDS: readonly HistoryKind[] = ['run-command', 'automation', 'association', 'maintenance-window'];
 
 const isoTime = fc
-  .date({ min: new Date('2000-01-01T00:00:00.000Z'), max: new Date('2099-12-31T23:59:59.999Z'), noInvalidDate: true })
+  .date({ min: new Date(SANE_TIMES.from), max: new Date(Date.parse(SANE_TIMES.until) - 1), noInvalidDate: true })
   .map((date) => date.toISOString());
 const id = fc.string({ minLength: 1, maxLength: 40, size: 'max' });
 
@@ -134,11 +135,14 @@ describe('poller work items on the work queue', () => {
     ['a numeric parentId', { ...valid, parentId: 42 }, /parentId is not a non-empty string/],
     ['an event producer', { ...valid, producer: 'event' }, /producer is not "poll"/],
     ['no producer', { ...valid, producer: undefined }, /producer is not "poll"/],
-    ['no sentAt', { ...valid, sentAt: undefined }, /sentAt is not an ISO 8601 date-time/],
-    ['a sentAt without a zone', { ...valid, sentAt: '2026-11-20T12:00:01' }, /sentAt is not an ISO 8601 date-time/],
-    ['a date-only sentAt', { ...valid, sentAt: '2026-11-20' }, /sentAt is not an ISO 8601 date-time/],
-    ['an impossible sentAt', { ...valid, sentAt: '2026-13-45T12:00:00Z' }, /sentAt is not an ISO 8601 date-time/],
-    ['a numeric sentAt', { ...valid, sentAt: 1_763_640_001_234 }, /sentAt is not an ISO 8601 date-time/],
+    ['no sentAt', { ...valid, sentAt: undefined }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['a sentAt without a zone', { ...valid, sentAt: '2026-11-20T12:00:01' }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['a date-only sentAt', { ...valid, sentAt: '2026-11-20' }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['an impossible sentAt', { ...valid, sentAt: '2026-13-45T12:00:00Z' }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['a numeric sentAt', { ...valid, sentAt: 1_763_640_001_234 }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['a sentAt before Systems Manager', { ...valid, sentAt: '2009-12-31T23:59:59.999Z' }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['a sentAt in 2100', { ...valid, sentAt: '2100-01-01T00:00:00.000Z' }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
+    ['a sentAt in year 275760', { ...valid, sentAt: '+275760-09-13T00:00:00.000Z' }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
     ['no fetch', { ...valid, fetch: undefined }, /fetch is not a JSON object/],
     ['a fetch list', { ...valid, fetch: [] }, /fetch is not a JSON object/],
     ['an unknown scope', { ...valid, fetch: { scope: 'everything' } }, /fetch scope is not none, children or parent: "everything"/],
@@ -151,12 +155,12 @@ describe('poller work items on the work queue', () => {
     ['children ids as a string', { ...valid, fetch: { scope: 'children', childIds: 'i-1' } }, /childIds is not a non-empty list/],
     ['children with listedBy', { ...valid, fetch: { scope: 'children', childIds: ['i-1'], listedBy: { ownerId: 'mw-1' } } }, /unknown field\(s\): listedBy/],
     ['parent with an unknown field', { ...valid, fetch: { scope: 'parent', childIds: ['i-1'] } }, /unknown field\(s\): childIds/],
-    ['parent with a bad since', { ...valid, fetch: { scope: 'parent', since: 'last week' } }, /fetch since is not an ISO 8601 date-time/],
-    ['parent with a null since', { ...valid, fetch: { scope: 'parent', since: null } }, /fetch since is not an ISO 8601 date-time/],
+    ['parent with a bad since', { ...valid, fetch: { scope: 'parent', since: 'last week' } }, /fetch since is not an ISO 8601 time from 2010 to 2100/],
+    ['parent with a null since', { ...valid, fetch: { scope: 'parent', since: null } }, /fetch since is not an ISO 8601 time from 2010 to 2100/],
     ['parent with listedBy not an object', { ...valid, fetch: { scope: 'parent', listedBy: 'mw-1' } }, /listedBy is not a JSON object/],
     ['parent with listedBy without owner', { ...valid, fetch: { scope: 'parent', listedBy: { startedAt: '2026-11-19T08:00:00Z' } } }, /listedBy.ownerId is not a non-empty string/],
     ['parent with an empty owner', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: '' } } }, /listedBy.ownerId is not a non-empty string/],
-    ['parent with a bad startedAt', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: 'mw-1', startedAt: 5 } } }, /listedBy.startedAt is not an ISO 8601 date-time/],
+    ['parent with a bad startedAt', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: 'mw-1', startedAt: 5 } } }, /listedBy.startedAt is not an ISO 8601 time from 2010 to 2100/],
     ['parent with listedBy extras', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: 'mw-1', windowName: 'x' } } }, /unknown field\(s\): windowName/],
   ];
 
