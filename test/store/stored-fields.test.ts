@@ -87,6 +87,11 @@ describe('stored fields', () => {
     expect(item.CommandPlugins[0]).toMatchObject({ Name: 'a' });
   });
 
+  it('walks past a null map on a date path rather than into it', () => {
+    const item = { Window: null, Targets: [{ Next: null }], Status: 'Success' };
+    expect(toSsmRecord<Record<string, unknown>>(item, ['Window.Next.At', 'Targets[].Next.At'])).toEqual(item);
+  });
+
   it('keeps a field whose value is undefined as undefined, not as a parse error', () => {
     expect(toSsmRecord<Record<string, unknown>>({ Comment: undefined, Status: 'Success' }, [])).toEqual({ Comment: undefined, Status: 'Success' });
   });

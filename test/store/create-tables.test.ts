@@ -1,0 +1,30 @@
+import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createTables, prefixedTableNames } from '../../lambdas/store/create-tables';
+import { tableIds } from '../../lambdas/store/schema';
+import { startDynalite, type TestDatabase } from '../support/databases';
+
+/** Local mode creates its tables at every start: an existing table (and its records) is kept. */
+describe('createTables', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await startDynalite();
+  });
+  afterAll(async () => {
+    await database.stop();
+  });
+
+  it('creates every table once, and keeps them and their items when run again', async () => {
+    const names = prefixedTableNames('again-');
+    await createTables(database.client, names);
+    await database.client.send(new PutItemCommand({ TableName: names.commands, Item: { CommandId: { S: 'kept' } } }));
+    await expect(createTables(database.client, names)).resolves.toBeUndefined();
+    const { TableNames = [] } = await database.client.send(new ListTablesCommand({}));
+    expect(TableNames.filter((name) => name.startsWith('again-')).sort()).toEqual(tableIds.map((id) => names[id]).sort());
+    const { Item } = await database.client.send(new GetItemCommand({ TableName: names.commands, Key: { CommandId: { S: 'kept' } } }));
+    expect(Item).toEqual({ CommandId: { S: 'kept' } });
+  });
+
+  it('passes on any other refusal, such as a name DynamoDB does not take', async () => {
+    await expect(createTables(database.client, prefixedTableNames('not a valid name '))).rejects.toThrow(/name|ValidationException|must satisfy/i);
+  });
+});
