@@ -1,4 +1,5 @@
 import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
+import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../sources/ssm-ids';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -12,6 +13,11 @@ import {
 /** What marks a poller's work item on the work queue, and the version of its shape. */
 export const WORK_ITEM_MARKER = 'work-item';
 export const WORK_ITEM_VERSION = 1;
+/**
+ * The most children one work item may name. Events name one child at a time; a message naming
+ * thousands is not one SSM or our pollers wrote, and would cost an SSM call per child.
+ */
+export const MAX_CHILDREN = 1_000;
 
 
 /**
@@ -177,6 +183,20 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
   if (unknown.length > 0) throw new MalformedMessageError(`${what} has unknown field(s): ${unknown.join(', ')}`);
 }
 
+/** Each kind's parent id, the work item's parentId. */
+const parentIds: Readonly<Record<HistoryKind, SsmIdKind>> = {
+  'run-command': 'commandId',
+  automation: 'automationExecutionId',
+  association: 'associationId',
+  'maintenance-window': 'windowExecutionId',
+};
+
+/** Each kind's child id, where SSM documents its form (an Automation child is a step, by name). */
+const childIdKinds: Readonly<Partial<Record<HistoryKind, SsmIdKind>>> = {
+  'run-command': 'instanceId',
+  'maintenance-window': 'taskExecutionId',
+};
+
 const WORK_ITEM_FIELDS = ['ssmHistory', 'version', 'kind', 'parentId', 'producer', 'sentAt', 'fetch'] as const;
 
 function readWorkItem(message: Record<string, unknown>, isKnownKind: (kind: string) => boolean): WorkItem {
@@ -186,12 +206,14 @@ function readWorkItem(message: Record<string, unknown>, isKnownKind: (kind: stri
   const { kind, parentId, producer, sentAt, fetch } = message;
   if (typeof kind !== 'string' || !isKnownKind(kind)) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
   if (!isNonEmptyString(parentId)) throw new MalformedMessageError('work item parentId is not a non-empty string');
+  const parentIdKind = parentIds[kind as HistoryKind];
+  if (!isSsmId(parentIdKind, parentId)) throw new MalformedMessageError(`work item parentId is not ${ssmIds[parentIdKind].what}: ${quoted(parentId)}`);
   if (producer !== 'poll') throw new MalformedMessageError(`work item producer is not "poll": ${JSON.stringify(producer)}`);
   if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not ${SANE_TIME_RULE}: ${JSON.stringify(sentAt)}`);
-  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch) };
+  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, kind as HistoryKind) };
 }
 
-function readFetch(fetch: unknown): FetchRequest {
+function readFetch(fetch: unknown, kind: HistoryKind): FetchRequest {
   if (!isObject(fetch)) throw new MalformedMessageError('work item fetch is not a JSON object');
   switch (fetch.scope) {
     case 'none':
@@ -202,6 +224,14 @@ function readFetch(fetch: unknown): FetchRequest {
       const { childIds } = fetch;
       if (!Array.isArray(childIds) || childIds.length === 0 || !childIds.every(isNonEmptyString)) {
         throw new MalformedMessageError('work item fetch childIds is not a non-empty list of non-empty strings');
+      }
+      const childIdKind = childIdKinds[kind];
+      const notChild = childIdKind === undefined ? undefined : childIds.find((childId) => !isSsmId(childIdKind, childId));
+      if (childIdKind !== undefined && notChild !== undefined) {
+        throw new MalformedMessageError(`work item fetch childIds holds ${quoted(notChild)}, not ${ssmIds[childIdKind].what}`);
+      }
+      if (childIds.length > MAX_CHILDREN) {
+        throw new MalformedMessageError(`work item fetch names ${childIds.length} children, more than ${MAX_CHILDREN}: each costs an SSM call, and no poller asks for more`);
       }
       return { scope: 'children', childIds: [...childIds] };
     }

@@ -134,10 +134,8 @@ describe('reading AWS sample Maintenance Windows events', () => {
     expect(read(withDetail(invocationSample, { status })).fetch).toEqual({ scope: 'children', childIds: [TASK_EXECUTION_ID] });
   });
 
-  it('keeps a status SSM may add later, ranked with the running ones', () => {
-    const item = read(withDetail(windowSample, { status: 'REJECTED' }));
-    expect(item.observations[0]?.status).toBe('REJECTED');
-    expect(item.fetch).toEqual({ scope: 'none' });
+  it('refuses a status SSM does not document, rather than rank an unknown claim', () => {
+    expect(() => read(withDetail(windowSample, { status: 'REJECTED' }))).toThrow(/"status" is not a maintenance window status: "REJECTED"/);
   });
 
   it('reads an invocation event without window-target-id or owner-information', () => {
@@ -155,7 +153,7 @@ describe('malformed Maintenance Windows events', () => {
   describe.each(samples)('a %s event', (_name, sample) => {
     it.each([
       ['no window-id', { 'window-id': undefined }, /"window-id" must be a non-empty string/],
-      ['a window-id that is not one', { 'window-id': 'mw-123' }, /"window-id" is not a maintenance window id: "mw-123"/],
+      ['a window-id that is not one', { 'window-id': 'mw-123' }, /"window-id" is not a maintenance window id \(mw- and 17 hex digits\): "mw-123"/],
       ['an upper-case window-id', { 'window-id': 'mw-0ED7251D3FCF6E0C2' }, /"window-id" is not a maintenance window id/],
       ['an 18-digit window-id', { 'window-id': 'mw-123456789012345678' }, /"window-id" is not a maintenance window id/],
       ['no window-execution-id', { 'window-execution-id': undefined }, /"window-execution-id" must be a non-empty string/],
@@ -192,7 +190,7 @@ describe('malformed Maintenance Windows events', () => {
     ['task target invocation', invocationSample],
   ] as const)('refuses a %s event without a valid task-execution-id', (_name, sample) => {
     expect(() => read(withDetail(sample, { 'task-execution-id': undefined }))).toThrow(/"task-execution-id" must be a non-empty string/);
-    expect(() => read(withDetail(sample, { 'task-execution-id': 'task-1' }))).toThrow(/"task-execution-id" is not a task execution id: "task-1"/);
+    expect(() => read(withDetail(sample, { 'task-execution-id': 'task-1' }))).toThrow(/"task-execution-id" is not a task execution id \(a UUID\): "task-1"/);
   });
 
   it('refuses an invocation event whose window-target-id or owner-information is not a string', () => {

@@ -16,28 +16,40 @@ const isoTime = fc
   .map((date) => date.toISOString());
 const id = fc.string({ minLength: 1, maxLength: 40, size: 'max' });
 
-const fetchRequest: fc.Arbitrary<FetchRequest> = fc.oneof(
-  fc.constant<FetchRequest>({ scope: 'none' }),
-  fc.array(id, { minLength: 1, maxLength: 5, size: 'max' }).map((childIds): FetchRequest => ({ scope: 'children', childIds })),
-  fc
-    .record(
-      {
-        since: isoTime,
-        listedBy: fc.record({ ownerId: id, startedAt: isoTime }, { requiredKeys: ['ownerId'] }),
-      },
-      { requiredKeys: [] },
-    )
-    .map((parent): FetchRequest => ({ scope: 'parent', ...parent })),
-);
+/** A child id in its kind's form: a node, a task execution, or (Automation) any step name. */
+const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+const childId: Record<HistoryKind, fc.Arbitrary<string>> = {
+  'run-command': fc.oneof(hex(8).map((h) => `i-${h}`), hex(17).map((h) => `i-${h}`), hex(17).map((h) => `mi-${h}`)),
+  automation: id,
+  association: id,
+  'maintenance-window': fc.uuid(),
+};
 
-const pollItem: fc.Arbitrary<WorkItem> = fc.record({
-  kind: fc.constantFrom(...KINDS),
-  parentId: id,
-  producer: fc.constant('poll' as const),
-  sentAt: isoTime,
-  observations: fc.constant([]),
-  fetch: fetchRequest,
-});
+const fetchRequest = (kind: HistoryKind): fc.Arbitrary<FetchRequest> =>
+  fc.oneof(
+    fc.constant<FetchRequest>({ scope: 'none' }),
+    fc.array(childId[kind], { minLength: 1, maxLength: 5, size: 'max' }).map((childIds): FetchRequest => ({ scope: 'children', childIds })),
+    fc
+      .record(
+        {
+          since: isoTime,
+          listedBy: fc.record({ ownerId: id, startedAt: isoTime }, { requiredKeys: ['ownerId'] }),
+        },
+        { requiredKeys: [] },
+      )
+      .map((parent): FetchRequest => ({ scope: 'parent', ...parent })),
+  );
+
+const pollItem: fc.Arbitrary<WorkItem> = fc.constantFrom(...KINDS).chain((kind) =>
+  fc.record({
+    kind: fc.constant(kind),
+    parentId: fc.uuid(),
+    producer: fc.constant('poll' as const),
+    sentAt: isoTime,
+    observations: fc.constant([]),
+    fetch: fetchRequest(kind),
+  }),
+);
 
 /** What each lister enqueues, one per kind. */
 const listed: readonly WorkItem[] = [
@@ -133,6 +145,8 @@ describe('poller work items on the work queue', () => {
     ['no parentId', { ...valid, parentId: undefined }, /parentId is not a non-empty string/],
     ['an empty parentId', { ...valid, parentId: '' }, /parentId is not a non-empty string/],
     ['a numeric parentId', { ...valid, parentId: 42 }, /parentId is not a non-empty string/],
+    ['a parentId that is a path', { ...valid, kind: 'run-command', parentId: '../../etc/passwd' }, /parentId is not a command id \(a UUID\): "\.\.\/\.\.\/etc\/passwd"/],
+    ['a parentId of 18 emoji', { ...valid, kind: 'run-command', parentId: '😀'.repeat(18) }, /parentId is not a command id/],
     ['an event producer', { ...valid, producer: 'event' }, /producer is not "poll"/],
     ['no producer', { ...valid, producer: undefined }, /producer is not "poll"/],
     ['no sentAt', { ...valid, sentAt: undefined }, /sentAt is not an ISO 8601 time from 2010 to 2100/],
@@ -152,6 +166,12 @@ describe('poller work items on the work queue', () => {
     ['children with no ids', { ...valid, fetch: { scope: 'children', childIds: [] } }, /childIds is not a non-empty list/],
     ['children with an empty id', { ...valid, fetch: { scope: 'children', childIds: ['i-1', ''] } }, /childIds is not a non-empty list/],
     ['children with a numeric id', { ...valid, fetch: { scope: 'children', childIds: [1] } }, /childIds is not a non-empty list/],
+    ['a child that is not a node', { ...valid, kind: 'run-command', fetch: { scope: 'children', childIds: ['i-0123456789abcdef0', '../../etc/passwd'] } }, /childIds holds "\.\.\/\.\.\/etc\/passwd", not a managed node id/],
+    [
+      '5,000 children',
+      { ...valid, kind: 'run-command', fetch: { scope: 'children', childIds: Array.from({ length: 5_000 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`) } },
+      /names 5000 children, more than 1000: each costs an SSM call/,
+    ],
     ['children ids as a string', { ...valid, fetch: { scope: 'children', childIds: 'i-1' } }, /childIds is not a non-empty list/],
     ['children with listedBy', { ...valid, fetch: { scope: 'children', childIds: ['i-1'], listedBy: { ownerId: 'mw-1' } } }, /unknown field\(s\): listedBy/],
     ['parent with an unknown field', { ...valid, fetch: { scope: 'parent', childIds: ['i-1'] } }, /unknown field\(s\): childIds/],

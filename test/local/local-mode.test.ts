@@ -240,7 +240,7 @@ describe('local mode with the SSM simulator', () => {
     ['an array', '[]', /not a JSON object/],
     ['neither an event nor a notification', '{"hello": "world"}', /neither an EventBridge event nor an SNS notification/],
     ['an event from another source', { ...invocationEvent, source: 'aws.ec2' }, /event source is not aws.ssm: aws.ec2/],
-    ['an event with a bad command id', { ...invocationEvent, detail: { ...invocationEvent.detail, 'command-id': 'abc' } }, /is not a command id: "abc"/],
+    ['an event with a bad command id', { ...invocationEvent, detail: { ...invocationEvent.detail, 'command-id': 'abc' } }, /is not a command id \(a UUID\): "abc"/],
     ['an SNS envelope whose Message is not JSON', { Type: 'Notification', Message: 'hello' }, /SNS notification Message is not JSON/],
     ['an SNS subscription confirmation', { Type: 'SubscriptionConfirmation', Message: '{}' }, /neither/],
     ['an empty body', '', /message body is not JSON/],

@@ -1,6 +1,7 @@
 import { associationStatuses, statusInfo } from '../../status';
 import { MalformedMessageError, type SsmEvent, type WorkItem } from '../history-source';
-import { envelopeTime, optionalTime, requiredString } from '../event-fields';
+import { envelopeTime, optionalTime } from '../event-fields';
+import { idField, statusField } from '../ssm-ids';
 
 /**
  * State Manager's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon
@@ -24,8 +25,6 @@ export const INSTANCE_ASSOCIATION_DETAIL_TYPE = 'EC2 State Manager Instance Asso
 export const LOOKBACK_MS = 60 * 60 * 1000;
 
 
-/** AssociationId: a UUID, 36 characters (API reference pattern). */
-const ASSOCIATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 
 
@@ -37,10 +36,9 @@ export function parseAssociationEvent(event: SsmEvent): WorkItem {
   }
   const detail = event.detail;
   const sentAt = envelopeTime(event, where);
-  const associationId = requiredString(detail, 'association-id', where);
-  if (!ASSOCIATION_ID.test(associationId)) throw new MalformedMessageError(`${where}: "association-id" is not an association id: "${associationId}"`);
-  if (event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE) requiredString(detail, 'instance-id', where);
-  const status = requiredString(detail, 'status', where);
+  const associationId = idField(detail, 'association-id', 'associationId', where);
+  if (event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE) idField(detail, 'instance-id', 'instanceId', where);
+  const status = statusField(detail, 'status', associationStatuses, 'a State Manager status', where);
   const lastExecution = optionalTime(detail, 'last-execution-date', where);
   optionalTime(detail, 'last-successful-execution-date', where);
   // The earlier of the two: AWS's own instance sample has a last-execution-date an hour after its event time.

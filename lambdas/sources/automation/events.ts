@@ -1,5 +1,5 @@
 import { automationStatuses, statusInfo } from '../../status';
-import { definedFields, envelopeTime, optionalString, requiredString, type Fields } from '../event-fields';
+import { definedFields, envelopeTime, isSaneTime, optionalString, requiredString, type Fields } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -7,6 +7,7 @@ import {
   type SsmEvent,
   type WorkItem,
 } from '../history-source';
+import { idField, quoted, statusField } from '../ssm-ids';
 
 /**
  * Automation's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon EventBridge
@@ -54,18 +55,11 @@ export function formatAutomationEventTime(date: Date): string {
 
 
 
-function executionId(fields: Fields, where: string): string {
-  const value = requiredString(fields, 'ExecutionId', where);
-  // AutomationExecutionId has a fixed length of 36 (API reference).
-  if (value.length !== 36) throw new MalformedMessageError(`${where}: "ExecutionId" is not an automation execution id: "${value}"`);
-  return value;
-}
-
 function eventTime(fields: Fields, name: string, where: string): string | undefined {
   const value = optionalString(fields, name, where);
   if (value === undefined || value === '') return undefined;
   const iso = parseAutomationEventTime(value);
-  if (iso === undefined) throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
+  if (iso === undefined || !isSaneTime(iso)) throw new MalformedMessageError(`${where}: "${name}" is not a time: ${quoted(value)}`);
   return iso;
 }
 
@@ -84,8 +78,8 @@ export function parseAutomationEvent(event: SsmEvent): WorkItem {
   const where = `${event['detail-type']} event ${event.id}`;
   const detail = event.detail;
   const observedAt = envelopeTime(event, where);
-  const id = executionId(detail, where);
-  const status = requiredString(detail, 'Status', where);
+  const id = idField(detail, 'ExecutionId', 'automationExecutionId', where);
+  const status = statusField(detail, 'Status', automationStatuses, 'an Automation status', where);
   const info = statusInfo(automationStatuses, status);
   const startTime = eventTime(detail, 'StartTime', where);
   const endTime = eventTime(detail, 'EndTime', where);

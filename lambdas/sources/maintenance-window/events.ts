@@ -1,6 +1,5 @@
-import { AWS_EXAMPLE_UUID_PATTERN, MW_UUID_PATTERN, WINDOW_ID_PATTERN } from '../../ssm-protocol/maintenance-window-requests';
 import { maintenanceWindowStatuses, statusInfo } from '../../status';
-import { definedFields, envelopeTime, optionalString, optionalTime, requiredString, type Fields } from '../event-fields';
+import { definedFields, envelopeTime, optionalString, optionalTime, type Fields } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -8,6 +7,7 @@ import {
   type SsmEvent,
   type WorkItem,
 } from '../history-source';
+import { idField, statusField } from '../ssm-ids';
 
 /**
  * Maintenance Windows' EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon
@@ -38,24 +38,6 @@ import {
 export const WINDOW_EXECUTION_DETAIL_TYPE = 'Maintenance Window Execution State-change Notification';
 export const TASK_EXECUTION_DETAIL_TYPE = 'Maintenance Window Task Execution State-change Notification';
 export const TASK_INVOCATION_DETAIL_TYPE = 'Maintenance Window Task Target Invocation State-change Notification';
-
-/** WindowId: the request readers' pattern ("mw-" and 17 hexadecimal digits). */
-const WINDOW_ID = WINDOW_ID_PATTERN;
-/**
- * WindowExecutionId, TaskExecutionId: UUIDs (API reference pattern), or AWS's documentation
- * placeholders ("...246ccEXAMPLE"), which the request readers accept too, so that AWS's own
- * samples go through end to end.
- */
-const EXECUTION_ID = { test: (value: string): boolean => MW_UUID_PATTERN.test(value) || AWS_EXAMPLE_UUID_PATTERN.test(value) };
-/** MaintenanceWindowExecutionStatus values are upper-case words joined by "_" (SUCCESS, TIMED_OUT). */
-const STATUS = /^[A-Z][A-Z_]*$/;
-
-function matching(fields: Fields, name: string, pattern: Pick<RegExp, 'test'>, what: string, where: string): string {
-  const value = requiredString(fields, name, where);
-  if (!pattern.test(value)) throw new MalformedMessageError(`${where}: "${name}" is not ${what}: "${value}"`);
-  return value;
-}
-
 
 function eventObservation(
   table: Observation['table'],
@@ -89,9 +71,9 @@ export function parseMaintenanceWindowEvent(event: SsmEvent): WorkItem {
   }
   const fields = detail as Fields;
   const sentAt = envelopeTime(event, where);
-  const windowId = matching(fields, 'window-id', WINDOW_ID, 'a maintenance window id', where);
-  const windowExecutionId = matching(fields, 'window-execution-id', EXECUTION_ID, 'a window execution id', where);
-  const status = matching(fields, 'status', STATUS, 'a maintenance window status', where);
+  const windowId = idField(fields, 'window-id', 'windowId', where);
+  const windowExecutionId = idField(fields, 'window-execution-id', 'windowExecutionId', where);
+  const status = statusField(fields, 'status', maintenanceWindowStatuses, 'a maintenance window status', where);
   const startTime = optionalTime(fields, 'start-time', where);
   const endTime = optionalTime(fields, 'end-time', where);
   const info = statusInfo(maintenanceWindowStatuses, status);
@@ -110,7 +92,7 @@ export function parseMaintenanceWindowEvent(event: SsmEvent): WorkItem {
     return { ...item, observations: [observation], fetch };
   }
 
-  const taskExecutionId = matching(fields, 'task-execution-id', EXECUTION_ID, 'a task execution id', where);
+  const taskExecutionId = idField(fields, 'task-execution-id', 'taskExecutionId', where);
   const fetch: FetchRequest = failed ? { scope: 'children', childIds: [taskExecutionId] } : { scope: 'none' };
   if (detailType === TASK_EXECUTION_DETAIL_TYPE) {
     const key = { WindowExecutionId: windowExecutionId, TaskExecutionId: taskExecutionId };

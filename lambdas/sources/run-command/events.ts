@@ -1,6 +1,6 @@
 import { runCommandStatuses, statusInfo } from '../../status';
 import { isoTime } from '../../store/stored-fields';
-import { definedFields, optionalString, requiredString, type Fields } from '../event-fields';
+import { definedFields, isSaneTime, optionalString, requiredString, SANE_TIME_RULE, type Fields } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -10,6 +10,7 @@ import {
   type StoredFields,
   type WorkItem,
 } from '../history-source';
+import { idField, isSsmId, quoted, ssmIds, statusField } from '../ssm-ids';
 
 /**
  * Run Command's two ways of telling us something changed, read into work items:
@@ -27,21 +28,19 @@ export const INVOCATION_DETAIL_TYPE = 'EC2 Command Invocation Status-change Noti
 
 
 
-function commandId(fields: Fields, name: string, where: string): string {
-  const value = requiredString(fields, name, where);
-  // SSM's CommandId has a fixed length of 36 (API reference, CommandId constraints).
-  if (value.length !== 36) throw new MalformedMessageError(`${where}: "${name}" is not a command id: "${value}"`);
-  return value;
-}
-
 function time(value: string | undefined, name: string, where: string): string | undefined {
   if (value === undefined || value === '') return undefined;
+  let iso: string;
   try {
-    return isoTime(value);
+    iso = isoTime(value);
   } catch {
-    throw new MalformedMessageError(`${where}: "${name}" is not a time: "${value}"`);
+    throw new MalformedMessageError(`${where}: "${name}" is not a time: ${quoted(value)}`);
   }
+  if (!isSaneTime(iso)) throw new MalformedMessageError(`${where}: "${name}" is not a time (${SANE_TIME_RULE}): ${quoted(value)}`);
+  return iso;
 }
+
+const status = (fields: Fields, name: string, where: string): string => statusField(fields, name, runCommandStatuses, 'a Run Command status', where);
 
 function stringLists(value: unknown, where: string): Record<string, string[]> | undefined {
   if (value === undefined || value === null) return undefined;
@@ -126,21 +125,21 @@ export function parseRunCommandEvent(event: SsmEvent): WorkItem {
   const detail = event.detail;
   const observedAt = time(event.time, 'time', where);
   if (!observedAt) throw new MalformedMessageError(`${where}: "time" is missing`);
-  const id = commandId(detail, 'command-id', where);
-  const status = requiredString(detail, 'status', where);
+  const id = idField(detail, 'command-id', 'commandId', where);
+  const stated = status(detail, 'status', where);
   const common = {
     DocumentName: optionalString(detail, 'document-name', where),
     RequestedDateTime: time(optionalString(detail, 'requested-date-time', where), 'requested-date-time', where),
   };
   switch (event['detail-type']) {
     case COMMAND_DETAIL_TYPE:
-      return commandWorkItem(id, status, observedAt, 'event', definedFields({
+      return commandWorkItem(id, stated, observedAt, 'event', definedFields({
         ...common,
         ExpiresAfter: time(optionalString(detail, 'expire-after', where), 'expire-after', where),
         Parameters: stringLists(detail.parameters, where),
       }));
     case INVOCATION_DETAIL_TYPE:
-      return invocationWorkItem(id, requiredString(detail, 'instance-id', where), status, observedAt, 'event', definedFields(common));
+      return invocationWorkItem(id, idField(detail, 'instance-id', 'instanceId', where), stated, observedAt, 'event', definedFields(common));
     default:
       throw new MalformedMessageError(`${where}: not a Run Command detail-type`);
   }
@@ -149,24 +148,26 @@ export function parseRunCommandEvent(event: SsmEvent): WorkItem {
 /** The JSON inside an SNS notification from Run Command (NotificationType Command or Invocation). */
 export function parseRunCommandNotification(message: Fields): WorkItem {
   const where = `Run Command notification for ${String(message.commandId ?? '(no commandId)')}`;
-  const id = commandId(message, 'commandId', where);
-  const status = requiredString(message, 'status', where);
+  const id = idField(message, 'commandId', 'commandId', where);
+  const stated = status(message, 'status', where);
   const observedAt = time(requiredString(message, 'eventTime', where), 'eventTime', where) as string;
   const common = {
     DocumentName: optionalString(message, 'documentName', where),
     RequestedDateTime: time(optionalString(message, 'requestedDateTime', where), 'requestedDateTime', where),
   };
   if (typeof message.instanceId === 'string') {
-    return invocationWorkItem(id, requiredString(message, 'instanceId', where), status, observedAt, 'notification', definedFields(common));
+    return invocationWorkItem(id, idField(message, 'instanceId', 'instanceId', where), stated, observedAt, 'notification', definedFields(common));
   }
   const instanceIds = message.instanceIds;
   if (instanceIds !== undefined && !(Array.isArray(instanceIds) && instanceIds.every((i) => typeof i === 'string'))) {
     throw new MalformedMessageError(`${where}: "instanceIds" must be a list of strings`);
   }
+  const notNode = (instanceIds as string[] | undefined)?.find((instanceId) => !isSsmId('instanceId', instanceId));
+  if (notNode !== undefined) throw new MalformedMessageError(`${where}: "instanceIds" holds ${quoted(notNode)}, not ${ssmIds.instanceId.what}`);
   if (instanceIds === undefined && message.expiresAfter === undefined) {
     throw new MalformedMessageError(`${where}: neither an Invocation (instanceId) nor a Command (instanceIds) notification`);
   }
-  return commandWorkItem(id, status, observedAt, 'notification', definedFields({
+  return commandWorkItem(id, stated, observedAt, 'notification', definedFields({
     ...common,
     ExpiresAfter: time(optionalString(message, 'expiresAfter', where), 'expiresAfter', where),
     InstanceIds: instanceIds as string[] | undefined,
