@@ -646,6 +646,8 @@ class SimulatedDeployment {
       ALERT_ACCOUNT_ID: ACCOUNT_ID,
       ALERT_PARTITION: 'aws',
       AWS_REGION: REGION,
+      SOURCE_ACCOUNTS: ACCOUNT_ID,
+      SOURCE_REGIONS: REGION,
     });
     const alerts = config.alerts;
     this.collector = new Collector({
@@ -655,6 +657,7 @@ class SimulatedDeployment {
       checkpoints: this.checkpoints,
       logger: this.log,
       parentConcurrency: config.parentConcurrency,
+      senders: config.senders,
       now,
       ...(alerts !== undefined
         ? {

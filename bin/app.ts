@@ -80,6 +80,8 @@ new SsmHistoryStack(app, 'SsmHistory', {
     alertMaxAge: positiveDurationFromContext(app, 'ssmHistory:alertMaxAgeHours', (hours) => Duration.minutes(hours * 60)),
     collectionLagAlarm: positiveDurationFromContext(app, 'ssmHistory:collectionLagAlarmMinutes', (minutes) => Duration.minutes(minutes)),
     throttleAlarmPercent: numberFromContext(app, 'ssmHistory:throttleAlarmPercent'),
+    sourceAccounts: listFromContext(app, 'ssmHistory:sourceAccounts'),
+    sourceRegions: listFromContext(app, 'ssmHistory:sourceRegions'),
   },
 });
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).

@@ -1,4 +1,5 @@
 import { parseAlertConfig, type AlertConfig, type AlertOptions } from './alerts/alert';
+import type { TrustedSenders } from './collector/messages';
 import { tableIds, tableSchemas, type TableNames } from './store/schema';
 
 /** Runtime configuration, read once and fail-fast: a Lambda without its tables must not start. */
@@ -17,6 +18,8 @@ export interface CollectorConfig {
   readonly ssmMaxAttempts: number;
   /** Failure alerts; absent when ALERT_TOPIC_ARN is not set. */
   readonly alerts?: AlertsConfig;
+  /** SOURCE_ACCOUNTS, SOURCE_REGIONS and NOTIFICATION_TOPIC_ARNS (comma-separated). */
+  readonly senders: TrustedSenders;
 }
 
 export interface AlertsConfig {
@@ -73,7 +76,22 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
     ...(env.ALERT_TOPIC_ARN ? { alerts: alertsConfigFrom(env, env.ALERT_TOPIC_ARN) } : {}),
+    senders: {
+      accounts: list(env, 'SOURCE_ACCOUNTS', /^\d{12}$/, 'an account id of 12 digits'),
+      regions: list(env, 'SOURCE_REGIONS', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a Region name'),
+      // None: the archive takes no notifications, only events.
+      topicArns: list(env, 'NOTIFICATION_TOPIC_ARNS', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN', false),
+    },
   };
+}
+
+/** A comma-separated list, each entry of the given form; required unless said otherwise. */
+function list(env: NodeJS.ProcessEnv, name: string, form: RegExp, what: string, required = true): string[] {
+  const entries = (env[name] ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0 && required) throw new ConfigurationError(`${name} is not set`);
+  const bad = entries.find((entry) => !form.test(entry));
+  if (bad !== undefined) throw new ConfigurationError(`${name}: "${bad}" is not ${what}`);
+  return entries;
 }
 
 /** ALERT_* variables: the same statuses and ignored documents syntax as the CDK context (parseAlertConfig). */

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -69,6 +69,24 @@ export interface CollectorProps {
    * @default - no alerts
    */
   readonly alerts?: CollectorAlerts;
+  /** Whose messages the collector reads; anything else is dead-lettered with the reason. */
+  readonly senders: CollectorSenders;
+}
+
+/** The senders the collector trusts, checked against each message's envelope. */
+export interface CollectorSenders {
+  /** The topics whose Run Command notifications it reads (their envelope's TopicArn). */
+  readonly notificationTopics: readonly sns.ITopic[];
+  /**
+   * Accounts whose SSM events it reads (the event's `account`).
+   * @default - this stack's account
+   */
+  readonly accounts?: readonly string[];
+  /**
+   * Regions whose SSM events it reads (the event's `region`).
+   * @default - this stack's Region
+   */
+  readonly regions?: readonly string[];
 }
 
 /**
@@ -105,6 +123,10 @@ export class Collector extends Construct {
     });
     this.function = archiveFunction.function;
     this.role = archiveFunction.role;
+    const { senders } = props;
+    this.function.addEnvironment('SOURCE_ACCOUNTS', Fn.join(',', [...(senders.accounts ?? [Aws.ACCOUNT_ID])]));
+    this.function.addEnvironment('SOURCE_REGIONS', Fn.join(',', [...(senders.regions ?? [Aws.REGION])]));
+    this.function.addEnvironment('NOTIFICATION_TOPIC_ARNS', Fn.join(',', senders.notificationTopics.map((topic) => topic.topicArn)));
 
     // The collector's configuration requires every table's name; it writes only the sources' tables.
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);

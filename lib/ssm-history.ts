@@ -24,6 +24,16 @@ import { WorkQueue } from './work-queue';
 
 export interface SsmHistoryProps {
   /**
+   * Accounts whose SSM events the collector reads; an event from any other is dead-lettered.
+   * @default - this stack's account
+   */
+  readonly sourceAccounts?: readonly string[];
+  /**
+   * Regions whose SSM events the collector reads.
+   * @default - this stack's Region
+   */
+  readonly sourceRegions?: readonly string[];
+  /**
    * Most concurrent collector invocations (the event source's MaximumConcurrency), which
    * bounds how hard the archive calls SSM's read APIs. At least 2.
    * @default 5
@@ -151,6 +161,7 @@ export class SsmHistory extends Construct {
       timeout: COLLECTOR_TIMEOUT,
       maxConcurrency: props.collectorMaxConcurrency,
       logRetention: props.logRetention,
+      senders: { notificationTopics: [notifications.topic], accounts: props.sourceAccounts, regions: props.sourceRegions },
       alerts: {
         topic: alerts.alertsTopic,
         statuses: props.alertStatuses,

@@ -14,7 +14,7 @@ import {
 } from '../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations } from './coalesce';
-import { clampToReceipt, MessageReader } from './messages';
+import { clampToReceipt, MessageReader, type TrustedSenders } from './messages';
 
 export interface QueueMessage {
   readonly id: string;
@@ -61,6 +61,8 @@ export interface CollectorDependencies {
   /** Parents worked on at once: bounds this collector's SSM call rate. */
   readonly parentConcurrency: number;
   readonly now?: () => Date;
+  /** Whose events and notifications are read; the deployed collector always names them. */
+  readonly senders?: TrustedSenders;
   /**
    * When given, each batch adds its records created and missed by events to the kinds'
    * checkpoints (one ADD per kind per batch): what GET /status reports.
@@ -110,7 +112,7 @@ export class Collector {
   private readonly archive: ArchiveLookup;
 
   constructor(private readonly deps: CollectorDependencies) {
-    this.reader = new MessageReader(deps.sources);
+    this.reader = new MessageReader(deps.sources, deps.senders);
     this.sourcesByKind = new Map(deps.sources.map((source) => [source.kind, source]));
     this.now = deps.now ?? (() => new Date());
     this.archive = { get: (table, key) => deps.store.get(table, key, false) };

@@ -98,12 +98,28 @@ export function clampToReceipt(item: WorkItem, receivedAt: Date): WorkItem {
  * a JSON string in Message); and a poller's work item (encodeWorkItem: "ssmHistory":
  * "work-item", checked strictly, field by field, since nothing but our pollers writes it).
  */
+/**
+ * Who may tell the archive about SSM: the accounts and Regions whose events it collects, and
+ * the SNS topics whose Run Command notifications it reads. EventBridge refuses `aws.*` sources
+ * in PutEvents, but anyone allowed sqs:SendMessage on the work queue or sns:Publish on a topic
+ * could write an event's or a notification's shape; these are checked against the envelope.
+ */
+export interface TrustedSenders {
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  readonly topicArns: readonly string[];
+}
+
 export class MessageReader {
   private readonly byDetailType = new Map<string, HistorySource>();
   private readonly notificationSources: HistorySource[];
   private readonly kinds: ReadonlySet<string>;
 
-  constructor(sources: readonly HistorySource[]) {
+  /** Without `senders`, any account, Region and topic is read: tests and tools that feed the collector themselves. */
+  constructor(
+    sources: readonly HistorySource[],
+    private readonly senders?: TrustedSenders,
+  ) {
     this.kinds = new Set(sources.map((source) => source.kind));
     for (const source of sources) {
       for (const detailType of source.eventDetailTypes) this.byDetailType.set(detailType, source);
@@ -133,6 +149,15 @@ export class MessageReader {
     if (!source) throw new MalformedMessageError(`no history kind collects "${detailType}" events`);
     if (!isObject(message.detail)) throw new MalformedMessageError(`${detailType} event has no detail object`);
     if (typeof message.time !== 'string') throw new MalformedMessageError(`${detailType} event has no time`);
+    if (this.senders !== undefined) {
+      const { account, region } = message;
+      if (typeof account !== 'string' || !this.senders.accounts.includes(account)) {
+        throw new MalformedMessageError(`${detailType} event from account ${quoted(String(account))}, not one this archive collects (${this.senders.accounts.join(', ')})`);
+      }
+      if (typeof region !== 'string' || !this.senders.regions.includes(region)) {
+        throw new MalformedMessageError(`${detailType} event from Region ${quoted(String(region))}, not one this archive collects (${this.senders.regions.join(', ')})`);
+      }
+    }
     const event: SsmEvent = {
       id: typeof message.id === 'string' ? message.id : '(no id)',
       'detail-type': detailType,
@@ -144,6 +169,9 @@ export class MessageReader {
   }
 
   private readNotification(envelope: Record<string, unknown>): WorkItem {
+    if (this.senders !== undefined && (typeof envelope.TopicArn !== 'string' || !this.senders.topicArns.includes(envelope.TopicArn))) {
+      throw new MalformedMessageError(`SNS notification from topic ${quoted(String(envelope.TopicArn))}, not the archive's notifications topic`);
+    }
     if (typeof envelope.Message !== 'string') throw new MalformedMessageError('SNS notification has no Message string');
     let notification: unknown;
     try {

@@ -37,6 +37,7 @@ const collector = new Collector({
   checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints),
   logger,
   parentConcurrency: config.parentConcurrency,
+  senders: config.senders,
   ...(config.alerts !== undefined
     ? {
         alerts: new FailureAlerts({

@@ -137,3 +137,34 @@ describe('times no later than receipt', () => {
     expect(clampToReceipt(item, receivedAt).fetch).toEqual({ scope: 'parent', since: receivedAt.toISOString() });
   });
 });
+
+describe('only the trusted senders', () => {
+  const trusting = new MessageReader(historySources, {
+    accounts: ['123456789012'],
+    regions: ['us-east-1'],
+    topicArns: ['arn:aws:sns:us-east-1:123456789012:ssm-history-notifications'],
+  });
+  const readTrusting = (body: object | string) => trusting.read(typeof body === 'string' ? body : JSON.stringify(body));
+
+  it("reads AWS's samples from the trusted account, Region and topic", () => {
+    expect(readTrusting(invocationEvent).kind).toBe('run-command');
+    expect(readTrusting(snsEnvelope(snsInvocation)).producer).toBe('notification');
+  });
+
+  it.each([
+    ['another account', { ...invocationEvent, account: '999999999999' }, /event from account "999999999999", not one this archive collects \(123456789012\)/],
+    ['no account', { ...invocationEvent, account: undefined }, /event from account "undefined"/],
+    ['another Region', { ...invocationEvent, region: 'eu-west-1' }, /event from Region "eu-west-1", not one this archive collects \(us-east-1\)/],
+  ])('refuses an event from %s', (_case, event, reason) => {
+    expect(() => readTrusting(event)).toThrow(MalformedMessageError);
+    expect(() => readTrusting(event)).toThrow(reason);
+  });
+
+  it('refuses a notification from another topic, or from none', () => {
+    expect(() => readTrusting(snsEnvelope(snsInvocation, 'arn:aws:sns:us-east-1:123456789012:open-topic'))).toThrow(
+      /SNS notification from topic "arn:aws:sns:us-east-1:123456789012:open-topic", not the archive's notifications topic/,
+    );
+    const envelope = JSON.parse(snsEnvelope(snsInvocation)) as Record<string, unknown>;
+    expect(() => readTrusting({ ...envelope, TopicArn: undefined })).toThrow(/SNS notification from topic "undefined"/);
+  });
+});

@@ -3,9 +3,11 @@ import { ListCommandInvocationsCommand, ListCommandsCommand, SSMClient } from '@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
+import snsInvocation from '../fixtures/aws/sns-invocation.json';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { tableIds, tableSchemas, type TableNames } from '../../lambdas/store/schema';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { snsEnvelope } from '../support/messages';
 
 /** The Lambda entry point as SQS calls it: env in, partial batch response out. */
 function sqsRecord(messageId: string, body: string): SQSRecord {
@@ -34,6 +36,7 @@ describe('collector handler', () => {
   const snsMock = mockClient(SNSClient);
   const saved = { ...process.env };
   const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ssm-history-alerts';
+  const NOTIFICATIONS = 'arn:aws:sns:us-east-1:123456789012:ssm-history-notifications';
 
   beforeAll(async () => {
     database = await startDynalite();
@@ -51,6 +54,10 @@ describe('collector handler', () => {
       ALERT_PARTITION: 'aws',
       // AWS's sample is from 2016: old enough that the default (24 hours) would archive it without an alert.
       ALERT_MAX_AGE_HOURS: String(20 * 365 * 24),
+      // AWS's samples come from account 123456789012 in us-east-1.
+      SOURCE_ACCOUNTS: '123456789012',
+      SOURCE_REGIONS: 'us-east-1',
+      NOTIFICATION_TOPIC_ARNS: NOTIFICATIONS,
     };
     for (const id of tableIds) process.env[tableSchemas[id].envVar] = tables[id];
   });
@@ -74,6 +81,31 @@ describe('collector handler', () => {
     });
     expect(stored).toMatchObject({ Status: 'Success', DocumentName: 'AWS-RunPowerShellScript' });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('reads only the senders its environment names: events of its accounts and Regions, notifications of its topic', async () => {
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [] });
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [] });
+    const { handler } = await import('../../lambdas/handlers/collector');
+    const instance = (id: string) => ({ ...invocationEvent, detail: { ...invocationEvent.detail, 'instance-id': id, status: 'InProgress' } });
+    const notification = (topicArn: string) =>
+      snsEnvelope({ ...snsInvocation, instanceId: 'i-0e00000000000000e', status: 'InProgress' }, topicArn);
+    const event: SQSEvent = {
+      Records: [
+        sqsRecord('ours', JSON.stringify(instance('i-0c00000000000000c'))),
+        sqsRecord('other-account', JSON.stringify({ ...instance('i-0d00000000000000d'), account: '999999999999' })),
+        sqsRecord('other-region', JSON.stringify({ ...instance('i-0d00000000000000d'), region: 'eu-west-1' })),
+        sqsRecord('our-topic', notification(NOTIFICATIONS)),
+        sqsRecord('other-topic', notification('arn:aws:sns:us-east-1:123456789012:someone-else')),
+      ],
+    };
+    const { batchItemFailures } = await handler(event);
+    expect(batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['other-account', 'other-region', 'other-topic']);
+    const store = new RecordStore(database.doc, tables);
+    const commandId = invocationEvent.detail['command-id'];
+    expect(await store.get('commandInvocations', { CommandId: commandId, InstanceId: 'i-0c00000000000000c' })).toBeDefined();
+    expect(await store.get('commandInvocations', { CommandId: commandId, InstanceId: 'i-0d00000000000000d' })).toBeUndefined();
+    expect(await store.get('commandInvocations', { CommandId: snsInvocation.commandId, InstanceId: 'i-0e00000000000000e' })).toBeDefined();
   });
 
   it('reports every message of a parent it could not collect as a batch item failure, not only the first', async () => {

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { tableIds, tableSchemas } from '../../lambdas/store/schema';
 import { Collector } from '../../lib/collector';
 import { HistoryTables } from '../../lib/history-tables';
@@ -95,18 +96,21 @@ describe('Collector', () => {
   let template: Template;
   let roleId: string;
   let tables: HistoryTables;
+  let topic: sns.Topic;
 
   beforeAll(() => {
     const stack = new Stack(appLikeCdkSynth(), 'CollectorTest');
     tables = new HistoryTables(stack, 'Tables');
     const timeout = Duration.minutes(1);
     const workQueue = new WorkQueue(stack, 'WorkQueue', { consumerTimeout: timeout });
+    topic = new sns.Topic(stack, 'Notifications');
     const collector = new Collector(stack, 'Collector', {
       sources: [automation, maintenance],
       tables,
       queue: workQueue.queue,
       timeout,
       maxConcurrency: 7,
+      senders: { notificationTopics: [topic], accounts: ['111111111111', '222222222222'] },
     });
     roleId = logicalIdOf(collector.role);
     template = Template.fromStack(stack);
@@ -130,6 +134,18 @@ describe('Collector', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike(variables) } });
   });
 
+  it('names the senders it trusts: the accounts given, this stack\'s Region, the notifications topic', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SOURCE_ACCOUNTS: '111111111111,222222222222',
+          SOURCE_REGIONS: { Ref: 'AWS::Region' },
+          NOTIFICATION_TOPIC_ARNS: { Ref: logicalIdOf(topic) },
+        }),
+      },
+    });
+  });
+
   it('passes maxConcurrency to the event source', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 7 } });
   });
@@ -146,6 +162,7 @@ describe('Collector', () => {
           queue,
           timeout: Duration.minutes(1),
           maxConcurrency,
+          senders: { notificationTopics: [] },
         }),
     ).toThrow(/maxConcurrency must be an integer from 2 to 1000/);
   });

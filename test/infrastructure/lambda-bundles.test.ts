@@ -49,6 +49,9 @@ test('the collector bundle initialises in a fresh process given only what Lambda
     AWS_SESSION_TOKEN: 'session',
   };
   for (const id of tableIds) env[tableSchemas[id].envVar] = tableSchemas[id].logicalName;
+  // And, as the stack sets them, the senders it trusts.
+  env.SOURCE_ACCOUNTS = '123456789012';
+  env.SOURCE_REGIONS = 'us-east-1';
   const file = bundles.get('collector')?.file ?? '';
   const script = `await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write('imported');`;
   expect(execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env }).toString()).toBe('imported');
