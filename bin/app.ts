@@ -82,6 +82,7 @@ new SsmHistoryStack(app, 'SsmHistory', {
     throttleAlarmPercent: numberFromContext(app, 'ssmHistory:throttleAlarmPercent'),
     sourceAccounts: listFromContext(app, 'ssmHistory:sourceAccounts'),
     sourceRegions: listFromContext(app, 'ssmHistory:sourceRegions'),
+    notificationPublisherRoleArns: listFromContext(app, 'ssmHistory:notificationPublisherRoleArns'),
   },
 });
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).

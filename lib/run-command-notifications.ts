@@ -9,6 +9,12 @@ export interface RunCommandNotificationsProps {
   readonly queue: sqs.IQueue;
   /** Where notifications go that SNS could not deliver to the queue. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Roles, besides the one this construct creates, that SendCommand callers already pass as
+   * ServiceRoleArn: SSM publishes as them, so the topic lets them (and nobody else) publish.
+   * @default - none
+   */
+  readonly publisherRoleArns?: readonly string[];
 }
 
 /**
@@ -51,5 +57,30 @@ export class RunCommandNotifications extends Construct {
       description: 'SendCommand ServiceRoleArn: lets Run Command publish status notifications to the ssm-history topic',
     });
     this.topic.grantPublish(this.publisherRole);
+
+    // SSM publishes a notification as the ServiceRoleArn its SendCommand named (aws:PrincipalArn
+    // is that role's ARN): only those roles may publish, whatever else an identity policy in the
+    // account allows, so nobody can write a notification the collector would take for SSM's.
+    const others = props.publisherRoleArns ?? [];
+    if (others.length > 0) {
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'NamedPublishers',
+          principals: others.map((arn) => new iam.ArnPrincipal(arn)),
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+        }),
+      );
+    }
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlySsmPublishers',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [this.publisherRole.roleArn, ...others] } },
+      }),
+    );
   }
 }

@@ -24,6 +24,12 @@ import { WorkQueue } from './work-queue';
 
 export interface SsmHistoryProps {
   /**
+   * Roles SendCommand callers already pass as ServiceRoleArn for the notifications topic; with
+   * the role the stack creates, the only principals that may publish to it.
+   * @default - only the stack's own publisher role
+   */
+  readonly notificationPublisherRoleArns?: readonly string[];
+  /**
    * Accounts whose SSM events the collector reads; an event from any other is dead-lettered.
    * @default - this stack's account
    */
@@ -152,8 +158,11 @@ export class SsmHistory extends Construct {
     const alerts = new AlertTopics(this, 'Alerts', { alertEmails: props.alertEmails, alarmNamePrefix });
     const workQueue = new WorkQueue(this, 'WorkQueue', { consumerTimeout: COLLECTOR_TIMEOUT });
     const ingestion = { queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue };
-    new SsmEventRule(this, 'SsmEvents', { sources: historySources, ...ingestion });
-    const notifications = new RunCommandNotifications(this, 'RunCommandNotifications', ingestion);
+    const ssmEvents = new SsmEventRule(this, 'SsmEvents', { sources: historySources, ...ingestion });
+    const notifications = new RunCommandNotifications(this, 'RunCommandNotifications', {
+      ...ingestion,
+      publisherRoleArns: props.notificationPublisherRoleArns,
+    });
     const collector = new Collector(this, 'Collector', {
       sources: historySources,
       tables,
@@ -178,6 +187,7 @@ export class SsmHistory extends Construct {
       backfillDays: props.backfillDays,
       logRetention: props.logRetention,
     });
+    workQueue.allowSendersOnly({ sourceArns: [ssmEvents.rule.ruleArn, notifications.topic.topicArn], roles: [poller.role] });
     this.query = new QueryApi(this, 'QueryApi', {
       tables,
       rateLimit: props.queryApiRateLimit,

@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -55,5 +56,28 @@ export class WorkQueue extends Construct {
         maxReceiveCount: 3,
       },
     });
+  }
+
+  /**
+   * Denies sqs:SendMessage on the work queue to everyone but its producers: the services that
+   * deliver from the given sources (the EventBridge rule, the notifications topic: their
+   * requests carry the source's ARN as aws:SourceArn) and the given roles (the poller's). Any
+   * other principal of the account, whatever its identity policy allows, cannot write a
+   * message the collector would take for SSM's.
+   */
+  public allowSendersOnly(senders: { readonly sourceArns: readonly string[]; readonly roles: readonly iam.IRole[] }): void {
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheProducersSend',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        // Both must hold to deny: a request from a listed source, or by a listed role, is let through.
+        conditions: {
+          ArnNotEquals: { 'aws:SourceArn': [...senders.sourceArns], 'aws:PrincipalArn': senders.roles.map((role) => role.roleArn) },
+        },
+      }),
+    );
   }
 }

@@ -115,6 +115,8 @@ export class TemplateValues {
           return arnOf('lambda', `function:${logicalId}`);
         case 'AWS::IAM::Role':
           return `arn:${partition}:iam::${TEST_ACCOUNT}:role/${logicalId}`;
+        case 'AWS::Events::Rule':
+          return arnOf('events', `rule/${logicalId}`);
       }
     }
     if (type === 'AWS::SQS::Queue' && attribute === 'QueueName') return logicalId;
