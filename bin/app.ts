@@ -80,6 +80,7 @@ new SsmHistoryStack(app, 'SsmHistory', {
     alertMaxAge: positiveDurationFromContext(app, 'ssmHistory:alertMaxAgeHours', (hours) => Duration.minutes(hours * 60)),
     collectionLagAlarm: positiveDurationFromContext(app, 'ssmHistory:collectionLagAlarmMinutes', (minutes) => Duration.minutes(minutes)),
     throttleAlarmPercent: numberFromContext(app, 'ssmHistory:throttleAlarmPercent'),
+    retentionDays: numberFromContext(app, 'ssmHistory:retentionDays'),
     sourceAccounts: listFromContext(app, 'ssmHistory:sourceAccounts'),
     sourceRegions: listFromContext(app, 'ssmHistory:sourceRegions'),
     notificationPublisherRoleArns: listFromContext(app, 'ssmHistory:notificationPublisherRoleArns'),

@@ -20,6 +20,8 @@ export interface CollectorConfig {
   readonly alerts?: AlertsConfig;
   /** SOURCE_ACCOUNTS, SOURCE_REGIONS and NOTIFICATION_TOPIC_ARNS (comma-separated). */
   readonly senders: TrustedSenders;
+  /** RETENTION_DAYS: days a record is kept after its own time; absent: forever. */
+  readonly retentionDays?: number;
 }
 
 export interface AlertsConfig {
@@ -76,6 +78,7 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
     ...(env.ALERT_TOPIC_ARN ? { alerts: alertsConfigFrom(env, env.ALERT_TOPIC_ARN) } : {}),
+    ...(env.RETENTION_DAYS ? { retentionDays: positiveInteger(env, 'RETENTION_DAYS', 1) } : {}),
     senders: {
       accounts: list(env, 'SOURCE_ACCOUNTS', /^\d{12}$/, 'an account id of 12 digits'),
       regions: list(env, 'SOURCE_REGIONS', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a Region name'),

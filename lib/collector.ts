@@ -71,6 +71,11 @@ export interface CollectorProps {
   readonly alerts?: CollectorAlerts;
   /** Whose messages the collector reads; anything else is dead-lettered with the reason. */
   readonly senders: CollectorSenders;
+  /**
+   * Days each record is kept after its own time (a DynamoDB TTL on every record it writes).
+   * @default - forever
+   */
+  readonly retentionDays?: number;
 }
 
 /** The senders the collector trusts, checked against each message's envelope. */
@@ -124,6 +129,10 @@ export class Collector extends Construct {
     this.function = archiveFunction.function;
     this.role = archiveFunction.role;
     const { senders } = props;
+    if (props.retentionDays !== undefined) {
+      if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) throw new Error(`Collector retentionDays must be a whole number of days, at least 1, got ${props.retentionDays}`);
+      this.function.addEnvironment('RETENTION_DAYS', String(props.retentionDays));
+    }
     this.function.addEnvironment('SOURCE_ACCOUNTS', Fn.join(',', [...(senders.accounts ?? [Aws.ACCOUNT_ID])]));
     this.function.addEnvironment('SOURCE_REGIONS', Fn.join(',', [...(senders.regions ?? [Aws.REGION])]));
     this.function.addEnvironment('NOTIFICATION_TOPIC_ARNS', Fn.join(',', senders.notificationTopics.map((topic) => topic.topicArn)));

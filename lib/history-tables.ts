@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { TableRead } from '../lambdas/query/archive-reads';
-import { tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../lambdas/store/schema';
+import { EXPIRES_AT, tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../lambdas/store/schema';
 
 const attributeTypes: Record<KeyAttribute['type'], dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,
@@ -48,6 +48,8 @@ export class HistoryTables extends Construct {
             ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
             : { projectionType: dynamodb.ProjectionType.ALL }),
         })),
+        // Always on, and free: only records written with a retention carry the attribute.
+        ...(schema.recordTime !== undefined ? { timeToLiveAttribute: EXPIRES_AT } : {}),
         billing: dynamodb.Billing.onDemand(),
         // History is the product: it outlives the stack and survives a mistaken delete.
         removalPolicy: RemovalPolicy.RETAIN,

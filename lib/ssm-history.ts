@@ -24,6 +24,12 @@ import { WorkQueue } from './work-queue';
 
 export interface SsmHistoryProps {
   /**
+   * Days each record is kept after its own time (requested, started or created), then deleted
+   * by DynamoDB's TTL. Command output can hold secrets SSM itself drops after 30 days.
+   * @default - kept forever
+   */
+  readonly retentionDays?: number;
+  /**
    * Roles SendCommand callers already pass as ServiceRoleArn for the notifications topic; with
    * the role the stack creates, the only principals that may publish to it.
    * @default - only the stack's own publisher role
@@ -171,6 +177,7 @@ export class SsmHistory extends Construct {
       maxConcurrency: props.collectorMaxConcurrency,
       logRetention: props.logRetention,
       senders: { notificationTopics: [notifications.topic], accounts: props.sourceAccounts, regions: props.sourceRegions },
+      retentionDays: props.retentionDays,
       alerts: {
         topic: alerts.alertsTopic,
         statuses: props.alertStatuses,

@@ -28,7 +28,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
 const ssmCalls = new SsmCallMeter(ssm);
-const store = new RecordStore(doc, config.tableNames);
+const store = new RecordStore(doc, config.tableNames, () => new Date(), config.retentionDays);
 const collector = new Collector({
   sources: historySources,
   clients: { ssm },

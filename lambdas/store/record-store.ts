@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { Observation, StoredValue } from '../sources/history-source';
 import { statusInfo } from '../status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
-import { derivedAttributes, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from './schema';
+import { derivedAttributes, EXPIRES_AT, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames, type TableSchema } from './schema';
 
 /**
  * What one upsert did: 'created' the item did not exist before (the first observation of this
@@ -99,7 +99,7 @@ interface ItemChange {
  * The archive's item layout in one place: SSM's fields (cut to fit), the index attributes the
  * schema derives, and the archive's own attributes.
  */
-function changeOf(observation: Observation, budgetBytes: number, now: Date): ItemChange {
+function changeOf(observation: Observation, budgetBytes: number, now: Date, retentionDays?: number): ItemChange {
   const a = archiveAttributes;
   const keys = new Set(keyNames(observation.table));
   const fitted = fitFields(observation.fields, budgetBytes, keys);
@@ -112,6 +112,10 @@ function changeOf(observation: Observation, budgetBytes: number, now: Date): Ite
   set[a.observedAt] = observation.observedAt;
   set[a.lastProducer] = [...observation.producers].sort()[0] ?? 'event';
   if (observation.complete) set[a.detailed] = true;
+  if (retentionDays !== undefined) {
+    const expiresAt = expiryOf(observation, retentionDays);
+    if (expiresAt !== undefined) set[EXPIRES_AT] = expiresAt;
+  }
   if (observation.settlesChildren === true) set[a.childrenComplete] = true;
   if (fitted.cut.length > 0) set[a.cutFields] = [...fitted.cut];
   else if (observation.complete) remove.push(a.cutFields);
@@ -126,12 +130,21 @@ function changeOf(observation: Observation, budgetBytes: number, now: Date): Ite
   };
 }
 
+/** When a record's retention ends (epoch seconds): its own time plus the days; none for tables that keep their items. */
+function expiryOf(observation: Observation, retentionDays: number): number | undefined {
+  const field = (tableSchemas[observation.table] as TableSchema).recordTime;
+  if (field === undefined) return undefined;
+  const own = observation.fields[field];
+  const from = typeof own === 'string' && Number.isFinite(Date.parse(own)) ? Date.parse(own) : Date.parse(observation.observedAt);
+  return Math.floor(from / 1000) + retentionDays * 86_400;
+}
+
 /**
  * The item an upsert of this observation creates in an empty table. For bulk loading in
  * benchmarks and tools (BatchWriteItem); the history path always goes through `upsert`.
  */
-export function firstItemOf(observation: Observation, now: Date): StoredItem {
-  const change = changeOf(observation, FIELDS_BUDGET_BYTES, now);
+export function firstItemOf(observation: Observation, now: Date, retentionDays?: number): StoredItem {
+  const change = changeOf(observation, FIELDS_BUDGET_BYTES, now, retentionDays);
   return { ...observation.key, ...change.set, ...change.setIfAbsent, ...change.add };
 }
 
@@ -146,6 +159,8 @@ export class RecordStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableNames: TableNames,
     private readonly now: () => Date = () => new Date(),
+    /** Days a record is kept after its own time (DynamoDB TTL); undefined: kept forever. */
+    private readonly retentionDays?: number,
   ) {}
 
   async upsert(observation: Observation): Promise<UpsertOutcome> {
@@ -174,7 +189,7 @@ export class RecordStore {
   }
 
   private async write(observation: Observation, budgetBytes: number, alertInitial: AlertState | undefined): Promise<AlertingUpsert> {
-    const change = changeOf(observation, budgetBytes, this.now());
+    const change = changeOf(observation, budgetBytes, this.now(), this.retentionDays);
     if (alertInitial !== undefined) change.setIfAbsent[archiveAttributes.alertState] = alertInitial;
     const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};

@@ -43,8 +43,19 @@ export interface TableSchema {
   readonly sortKey?: KeyAttribute;
   readonly indexes?: readonly IndexSchema[];
   readonly derived?: readonly DerivedAttribute[];
+  /**
+   * The SSM field (an ISO time) a record's retention counts from, when retention is set; the
+   * observation's time when the record lacks it. Absent: the table's items never expire.
+   */
+  readonly recordTime?: string;
   readonly description: string;
 }
+
+/**
+ * The tables' DynamoDB TTL attribute (epoch seconds): set on every history record when a
+ * retention is configured, never otherwise; DynamoDB deletes an item within days of it.
+ */
+export const EXPIRES_AT = 'expiresAt';
 
 /** What a listing of invocations shows without the plugins and their output. */
 export const COMMAND_INVOCATION_SUMMARY = [
@@ -72,6 +83,7 @@ export const ASSOCIATION_TARGET_SUMMARY = [
 export const tableSchemas = {
   commands: {
     logicalName: 'Commands',
+    recordTime: 'RequestedDateTime',
     envVar: 'COMMANDS_TABLE',
     partitionKey: { name: 'CommandId', type: 'S' },
     indexes: [
@@ -88,6 +100,7 @@ export const tableSchemas = {
   },
   commandInvocations: {
     logicalName: 'CommandInvocations',
+    recordTime: 'RequestedDateTime',
     envVar: 'COMMAND_INVOCATIONS_TABLE',
     partitionKey: { name: 'CommandId', type: 'S' },
     sortKey: { name: 'InstanceId', type: 'S' },
@@ -105,6 +118,7 @@ export const tableSchemas = {
   },
   automationExecutions: {
     logicalName: 'AutomationExecutions',
+    recordTime: 'ExecutionStartTime',
     envVar: 'AUTOMATION_EXECUTIONS_TABLE',
     partitionKey: { name: 'AutomationExecutionId', type: 'S' },
     indexes: [
@@ -120,6 +134,7 @@ export const tableSchemas = {
   },
   automationSteps: {
     logicalName: 'AutomationSteps',
+    recordTime: 'ExecutionStartTime',
     envVar: 'AUTOMATION_STEPS_TABLE',
     partitionKey: { name: 'AutomationExecutionId', type: 'S' },
     sortKey: { name: 'StepExecutionId', type: 'S' },
@@ -129,6 +144,7 @@ export const tableSchemas = {
   },
   associationExecutions: {
     logicalName: 'AssociationExecutions',
+    recordTime: 'CreatedTime',
     envVar: 'ASSOCIATION_EXECUTIONS_TABLE',
     partitionKey: { name: 'AssociationId', type: 'S' },
     sortKey: { name: 'ExecutionId', type: 'S' },
@@ -152,6 +168,7 @@ export const tableSchemas = {
   },
   associationExecutionTargets: {
     logicalName: 'AssociationExecutionTargets',
+    recordTime: 'LastExecutionDate',
     envVar: 'ASSOCIATION_EXECUTION_TARGETS_TABLE',
     // ExecutionId is a UUID SSM gives each execution: all targets of one execution are one Query.
     partitionKey: { name: 'ExecutionId', type: 'S' },
@@ -170,6 +187,7 @@ export const tableSchemas = {
   },
   maintenanceWindowExecutions: {
     logicalName: 'MaintenanceWindowExecutions',
+    recordTime: 'StartTime',
     envVar: 'MAINTENANCE_WINDOW_EXECUTIONS_TABLE',
     // A UUID SSM gives each run of a window; WindowId is a field (and the SSM listing's filter).
     partitionKey: { name: 'WindowExecutionId', type: 'S' },
@@ -192,6 +210,7 @@ export const tableSchemas = {
   },
   maintenanceWindowTasks: {
     logicalName: 'MaintenanceWindowTasks',
+    recordTime: 'StartTime',
     envVar: 'MAINTENANCE_WINDOW_TASKS_TABLE',
     partitionKey: { name: 'WindowExecutionId', type: 'S' },
     sortKey: { name: 'TaskExecutionId', type: 'S' },
@@ -201,6 +220,7 @@ export const tableSchemas = {
   },
   maintenanceWindowTaskInvocations: {
     logicalName: 'MaintenanceWindowTaskInvocations',
+    recordTime: 'StartTime',
     envVar: 'MAINTENANCE_WINDOW_TASK_INVOCATIONS_TABLE',
     // TaskExecutionId is a UUID: all per-target invocations of one task execution are one Query.
     partitionKey: { name: 'TaskExecutionId', type: 'S' },

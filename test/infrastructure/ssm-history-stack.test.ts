@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { historySources } from '../../lambdas/sources';
-import { tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../../lambdas/store/schema';
+import { EXPIRES_AT, tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../../lambdas/store/schema';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
 import { collectorActionsOf, eventDetailTypesOf, scopedCollectorActionsOf, tablesWrittenBy } from '../../lib/source-infrastructure';
 import {
@@ -258,7 +258,18 @@ describe('history tables', () => {
       ],
       // SSE with the AWS-owned key (always on; "false" only means "no KMS key").
       SSESpecification: { SSEEnabled: false },
+      // The retention's TTL attribute on every history table: items only expire once written with one.
+      ...(schema.recordTime !== undefined ? { TimeToLiveSpecification: { AttributeName: EXPIRES_AT, Enabled: true } } : {}),
     });
+  });
+
+  it('keeps records forever unless a retention is set, then tells the collector the days', () => {
+    const collectorEnvironment = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {});
+    expect(collectorEnvironment(template).some((variables) => 'RETENTION_DAYS' in variables)).toBe(false);
+    const kept = synthesizeSsmHistory({ history: { retentionDays: 90 } }).template;
+    expect(collectorEnvironment(kept).filter((variables) => variables.RETENTION_DAYS === '90')).toHaveLength(1);
+    expect(() => synthesizeSsmHistory({ history: { retentionDays: 0.5 } })).toThrow(/retentionDays must be a whole number of days, at least 1, got 0.5/);
   });
 });
 

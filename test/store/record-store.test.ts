@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { archiveAttributes, firstItemOf, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
-import type { TableNames } from '../../lambdas/store/schema';
+import { EXPIRES_AT, type TableNames } from '../../lambdas/store/schema';
 import { databaseEngines, type TestDatabase } from '../support/databases';
 import { COMMAND_ID, INSTANCE_ID, invocationObservation } from '../support/observations';
 
@@ -37,6 +37,20 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       [archiveAttributes.lastProducer]: 'event',
     });
     expect(item?.[archiveAttributes.producers]).toEqual(new Set(['event']));
+  });
+
+  it('gives every record a DynamoDB TTL from its own time when a retention is set, and none otherwise', async () => {
+    const days = 90;
+    const keeping = new RecordStore(database.doc, tables, () => new Date('2026-11-20T12:00:00.000Z'), days);
+    const requested = '2026-11-20T09:59:58.000Z';
+    await keeping.upsert(invocationObservation('InProgress', T1, { fields: { RequestedDateTime: requested } }));
+    expect((await store.get('commandInvocations', key))?.[EXPIRES_AT]).toBe(Date.parse(requested) / 1000 + days * 86_400);
+    // An event that does not carry the record's time counts from when it was observed.
+    await keeping.upsert(invocationObservation('InProgress', T1, { instanceId: 'i-0fedcba9876543210' }));
+    expect((await store.get('commandInvocations', { CommandId: COMMAND_ID, InstanceId: 'i-0fedcba9876543210' }))?.[EXPIRES_AT]).toBe(Date.parse(T1) / 1000 + days * 86_400);
+    // Without a retention, nothing expires.
+    await store.upsert(invocationObservation('InProgress', T1, { instanceId: 'i-0aaaaaaaaaaaaaaaa', fields: { RequestedDateTime: requested } }));
+    expect((await store.get('commandInvocations', { CommandId: COMMAND_ID, InstanceId: 'i-0aaaaaaaaaaaaaaaa' }))?.[EXPIRES_AT]).toBeUndefined();
   });
 
   it('writes only the archive attributes that apply: no settle mark, cut list or detail flag unless earned', async () => {
