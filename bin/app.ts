@@ -50,6 +50,15 @@ function listFromContext(app: App, key: string): string[] | undefined {
   return list.length > 0 ? list : undefined;
 }
 
+/** true or false, as JSON in cdk.json or as text from -c. */
+function booleanFromContext(app: App, key: string): boolean | undefined {
+  const raw: unknown = app.node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
 function stringFromContext(app: App, key: string): string | undefined {
   const raw: unknown = app.node.tryGetContext(key);
   if (raw === undefined || raw === null || raw === '') return undefined;
@@ -78,6 +87,7 @@ new SsmHistoryStack(app, 'SsmHistory', {
     alertStatuses: stringFromContext(app, 'ssmHistory:alertStatuses'),
     alertIgnoredDocuments: listFromContext(app, 'ssmHistory:alertIgnoredDocuments'),
     alertMaxAge: positiveDurationFromContext(app, 'ssmHistory:alertMaxAgeHours', (hours) => Duration.minutes(hours * 60)),
+    alertErrorExcerpts: booleanFromContext(app, 'ssmHistory:alertErrorExcerpts'),
     collectionLagAlarm: positiveDurationFromContext(app, 'ssmHistory:collectionLagAlarmMinutes', (minutes) => Duration.minutes(minutes)),
     throttleAlarmPercent: numberFromContext(app, 'ssmHistory:throttleAlarmPercent'),
     retentionDays: numberFromContext(app, 'ssmHistory:retentionDays'),

@@ -101,7 +101,7 @@ function list(env: NodeJS.ProcessEnv, name: string, form: RegExp, what: string, 
 export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): AlertsConfig {
   let config: AlertConfig;
   try {
-    config = parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS });
+    config = parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS, errorExcerpts: env.ALERT_ERROR_EXCERPTS });
   } catch (error) {
     throw new ConfigurationError(error instanceof Error ? error.message : String(error));
   }

@@ -44,6 +44,12 @@ export interface CollectorAlerts {
    * @default Duration.hours(24)
    */
   readonly maxAge?: Duration;
+  /**
+   * False leaves the error excerpt (the first lines of the failure's output) out of every
+   * alert: output can hold secrets, and an alert goes to mailboxes.
+   * @default true
+   */
+  readonly errorExcerpts?: boolean;
 }
 
 export interface CollectorProps {
@@ -235,6 +241,7 @@ function alertEnvironment(scope: Construct, alerts: CollectorAlerts): Record<str
     ...(alerts.statuses !== undefined ? { ALERT_STATUSES: alerts.statuses } : {}),
     ...(ignored !== '' ? { ALERT_IGNORED_DOCUMENTS: ignored } : {}),
     ALERT_MAX_AGE_HOURS: String(maxAgeHours),
+    ...(alerts.errorExcerpts === false ? { ALERT_ERROR_EXCERPTS: 'false' } : {}),
     ALERT_ACCOUNT_ID: stack.account,
     ALERT_PARTITION: stack.partition,
   };

@@ -102,6 +102,11 @@ export interface SsmHistoryProps {
    */
   readonly alertMaxAge?: Duration;
   /**
+   * False leaves the error excerpt out of every alert (command output can hold secrets).
+   * @default true
+   */
+  readonly alertErrorExcerpts?: boolean;
+  /**
    * p99 collection lag (event time to stored) that alarms when exceeded in 3 consecutive
    * 5-minute periods.
    * @default Duration.minutes(10)
@@ -183,6 +188,7 @@ export class SsmHistory extends Construct {
         statuses: props.alertStatuses,
         ignoredDocuments: props.alertIgnoredDocuments,
         maxAge: props.alertMaxAge,
+        errorExcerpts: props.alertErrorExcerpts,
       },
     });
     const poller = new Poller(this, 'Poller', {

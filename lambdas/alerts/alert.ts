@@ -158,6 +158,8 @@ export function alertingStatuses(kind: HistoryKind): ReadonlySet<string> {
 export interface AlertConfig {
   readonly statuses: Readonly<Record<HistoryKind, ReadonlySet<string>>>;
   readonly ignoredDocuments: ReadonlySet<string>;
+  /** False: bodies leave out the error excerpt (output can hold secrets; mail is not the archive). */
+  readonly errorExcerpts: boolean;
 }
 
 export interface AlertConfigInput {
@@ -170,6 +172,8 @@ export interface AlertConfigInput {
   readonly statuses?: string;
   /** Comma list of document (runbook) names whose failures do not alert. */
   readonly ignoredDocuments?: string;
+  /** "false" leaves the error excerpt out of every alert; absent or "true": kept. */
+  readonly errorExcerpts?: string;
 }
 
 
@@ -223,7 +227,9 @@ export function parseAlertConfig(input: AlertConfigInput = {}): AlertConfig {
     HistoryKind,
     ReadonlySet<string>
   >;
-  return { statuses, ignoredDocuments: new Set(commaList(input.ignoredDocuments)) };
+  const excerpts = (input.errorExcerpts ?? 'true').trim();
+  if (excerpts !== 'true' && excerpts !== 'false') throw new Error(`alert error excerpts: "${excerpts}" is neither true nor false`);
+  return { statuses, ignoredDocuments: new Set(commaList(input.ignoredDocuments)), errorExcerpts: excerpts === 'true' };
 }
 
 /** Built when first asked for (tests, tools): deployed code always passes its own configuration. */
@@ -536,6 +542,19 @@ export function alertFor(
   options: AlertOptions,
   config: AlertConfig = (defaultConfig ??= parseAlertConfig()),
   related: RelatedRecords = noRelated,
+): Alert | undefined {
+  const alert = kindAlert(table, storedItem, options, config, related);
+  if (alert === undefined || config.errorExcerpts) return alert;
+  const { errorExcerpt: _excerpt, errorExcerptTruncated: _truncated, ...body } = alert.body;
+  return { ...alert, body };
+}
+
+function kindAlert(
+  table: TableId,
+  storedItem: Readonly<Record<string, unknown>>,
+  options: AlertOptions,
+  config: AlertConfig,
+  related: RelatedRecords,
 ): Alert | undefined {
   switch (table) {
     case 'commandInvocations':

@@ -111,6 +111,18 @@ describe('Run Command', () => {
     expect(JSON.parse(JSON.stringify(alert))).toEqual(alert);
   });
 
+  it('leaves the error excerpt out when configured so, and only it', () => {
+    const item = invocationItem(invocation(), {
+      'aws:runShellScript': { $metadata: {}, StandardErrorContent: 'password=hunter2\n', StandardOutputContent: 'out' },
+    });
+    const kept = alertFor('commandInvocations', item, options);
+    const left = alertFor('commandInvocations', item, options, parseAlertConfig({ errorExcerpts: 'false' }));
+    expect(kept?.body.errorExcerpt).toBe('password=hunter2');
+    expect(left?.body).toEqual(Object.fromEntries(Object.entries(kept?.body ?? {}).filter(([name]) => name !== 'errorExcerpt')));
+    expect(JSON.stringify(left)).not.toContain('hunter2');
+    expect(left?.subject).toBe(kept?.subject);
+  });
+
   it('prefers the full StandardErrorContent the archive fetched for a cut plugin output', () => {
     const item = invocationItem(invocation(), {
       'aws:runShellScript': { $metadata: {}, StandardErrorContent: 'the full error\nsecond line\n', StandardOutputContent: 'out' },
@@ -424,6 +436,9 @@ describe('parseAlertConfig', () => {
     const config = parseAlertConfig({});
     expect(config.statuses['run-command']).toEqual(alertingStatuses('run-command'));
     expect(config.ignoredDocuments.size).toBe(0);
+    expect(config.errorExcerpts).toBe(true);
+    expect(parseAlertConfig({ errorExcerpts: 'false' }).errorExcerpts).toBe(false);
+    expect(() => parseAlertConfig({ errorExcerpts: 'no' })).toThrow(/alert error excerpts: "no" is neither true nor false/);
     expect(parseAlertConfig({ statuses: ' , ' }).statuses.automation).toEqual(alertingStatuses('automation'));
   });
 

@@ -131,6 +131,7 @@ describe('failure alerts, by default', () => {
     );
     expect(variables).not.toHaveProperty('ALERT_STATUSES');
     expect(variables).not.toHaveProperty('ALERT_IGNORED_DOCUMENTS');
+    expect(variables).not.toHaveProperty('ALERT_ERROR_EXCERPTS');
   });
 
   it('lets the collector publish to the alerts topic only, and use only its key', () => {
@@ -164,6 +165,7 @@ describe('failure alerts, configured', () => {
         alertStatuses: 'Failed,automation:TimedOut,association:none',
         alertIgnoredDocuments: ['AWS-RunPatchBaseline', ' Custom-Flaky '],
         alertMaxAge: Duration.hours(2),
+        alertErrorExcerpts: false,
       },
     }));
   });
@@ -190,13 +192,14 @@ describe('failure alerts, configured', () => {
     expect(dlq[dlqId]?.Properties).toEqual(expect.objectContaining({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 }));
   });
 
-  it('passes statuses, ignored documents and max age to the collector', () => {
+  it('passes statuses, ignored documents, max age and the excerpts choice to the collector', () => {
     const collector = template.findResources('AWS::Lambda::Function')[logicalIdOf(stack.history.collector)];
     expect((collector?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables).toEqual(
       expect.objectContaining({
         ALERT_STATUSES: 'Failed,automation:TimedOut,association:none',
         ALERT_IGNORED_DOCUMENTS: 'AWS-RunPatchBaseline,Custom-Flaky',
         ALERT_MAX_AGE_HOURS: '2',
+        ALERT_ERROR_EXCERPTS: 'false',
       }),
     );
   });
