@@ -28,7 +28,7 @@ describe('collection metrics', () => {
     publishCollectionMetrics(
       metrics,
       {
-        byKind: { 'run-command': { created: 12, missedByEvents: 2 }, automation: { created: 0, missedByEvents: 0 }, 'maintenance-window': { created: 3, missedByEvents: 3 } },
+        byKind: { 'run-command': { created: 12, missedByEvents: 2 }, automation: { created: 0, missedByEvents: 0 }, 'maintenance-window': { created: 3, missedByEvents: 3 }, association: { created: 5, missedByEvents: 0 } },
         alertsPublished: { 'run-command': 4, association: 1 },
         collectionLagMs: { 'run-command': [1200, 3400] },
         alertPublishFailures: 2,
@@ -42,8 +42,9 @@ describe('collection metrics', () => {
     expect(byKind('run-command')[0]).toMatchObject({ RecordsStored: 12, MissedByEvents: 2, AlertsPublished: 4, CollectionLag: [1200, 3400], service: 'ssm-history' });
     expect(byKind('maintenance-window')[0]).toMatchObject({ RecordsStored: 3, MissedByEvents: 3 });
     expect(byKind('maintenance-window')[0]).not.toHaveProperty('AlertsPublished');
-    expect(byKind('association')[0]).toMatchObject({ AlertsPublished: 1 });
-    expect(byKind('association')[0]).not.toHaveProperty('RecordsStored');
+    // Records stored that events all announced: still counted, with none missed.
+    expect(byKind('association')[0]).toMatchObject({ AlertsPublished: 1, RecordsStored: 5, MissedByEvents: 0 });
+    expect(byKind('association')).toHaveLength(1);
     for (const entry of entries) {
       const directive = entry._aws.CloudWatchMetrics[0];
       expect(directive?.Namespace).toBe(METRICS_NAMESPACE);

@@ -141,6 +141,14 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     expect(silent.error).toHaveBeenCalledWith('Malformed message', expect.objectContaining({ messageId: malformed.id }));
     expect(result.failureReasons.get(malformed.id)).toBe('message is neither an EventBridge event nor an SNS notification');
     expect(result.failureReasons.get(failing.id)).toBe('InternalServerError: boom');
+    expect(silent.warn).toHaveBeenCalledWith('Could not collect a parent; its messages will be retried', {
+      kind: 'run-command',
+      parentId: TRUTH_COMMAND_ID,
+      messageIds: [failing.id],
+      error: { name: 'InternalServerError', message: 'boom' },
+    });
+    // SSM's refusal is not SNS refusing an alert: no AlertPublishFailures.
+    expect(result.alertPublishFailures).toBe(0);
   });
 
   it('fails every message that named a parent it could not collect, each with the reason, not only the first', async () => {

@@ -99,9 +99,37 @@ describe('refusing malformed messages with a reason', () => {
     ['an SNS Message that is not JSON', JSON.stringify({ Type: 'Notification', Message: 'not json' }), /Message is not JSON/],
     ['an SNS notification of neither type', snsEnvelope({ commandId: snsInvocation.commandId, status: 'Success', eventTime: snsInvocation.eventTime }), /neither an Invocation/],
     ['an SNS notification without eventTime', snsEnvelope({ ...snsInvocation, eventTime: undefined }), /"eventTime" must be a non-empty string/],
+    ['JSON null', 'null', /^message body is not a JSON object$/],
+    ['a detail-type that is not a string', { ...invocationEvent, 'detail-type': 42 }, /^event detail-type is not a string$/],
+    ['an event without id', { ...withDetail({ 'command-id': 'abc' }), id: undefined }, /event \(no id\): "command-id"/],
+    ['an SNS envelope without Message', { Type: 'Notification' }, /^SNS notification has no Message string$/],
+    ['an SNS Message that is a JSON list', JSON.stringify({ Type: 'Notification', Message: '[1]' }), /^SNS notification Message is not a JSON object$/],
+    [
+      'an SNS notification no kind reads',
+      snsEnvelope({ ...snsInvocation, status: 'Hacked' }),
+      /^no history kind reads this SNS notification: Run Command notification for ceb96b84-16aa-4540-91e3-925a9a278b8c: "status" is not a Run Command status: "Hacked"$/,
+    ],
   ])('refuses %s', (_name, body, reason) => {
     expect(() => read(body)).toThrow(MalformedMessageError);
     expect(() => read(body)).toThrow(reason);
+  });
+
+  it('keeps what JSON.parse said as the cause', () => {
+    const causeOf = (body: string): unknown => {
+      try {
+        read(body);
+      } catch (error) {
+        return (error as Error).cause;
+      }
+      return undefined;
+    };
+    expect(causeOf('{"detail-type": ')).toBeInstanceOf(SyntaxError);
+    expect(causeOf(JSON.stringify({ Type: 'Notification', Message: 'not json' }))).toBeInstanceOf(SyntaxError);
+  });
+
+  it('says when no kind takes notifications at all', () => {
+    const eventsOnly = new MessageReader(historySources.filter((source) => source.parseNotification === undefined));
+    expect(() => eventsOnly.read(snsEnvelope(snsInvocation))).toThrow(/^no history kind reads this SNS notification: none takes notifications$/);
   });
 });
 

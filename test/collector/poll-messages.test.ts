@@ -124,7 +124,7 @@ describe('poller work items on the work queue', () => {
     expect(() => encodeWorkItem({ ...item, kind: 'patch' as HistoryKind })).toThrow(/kind/);
     expect(() => encodeWorkItem({ ...item, fetch: { scope: 'children', childIds: [] } })).toThrow(/childIds/);
     const observed = { ...item, observations: [{} as WorkItem['observations'][number]] };
-    expect(() => encodeWorkItem(observed)).toThrow(MalformedMessageError);
+    expect(() => encodeWorkItem(observed)).toThrow(new MalformedMessageError('a work-item message carries no observations'));
   });
 
   it('is told apart from events and notifications by its marker', () => {
@@ -138,7 +138,8 @@ describe('poller work items on the work queue', () => {
     ['no version', { ...valid, version: undefined }, /version is not 1/],
     ['a newer version', { ...valid, version: 2 }, /version is not 1/],
     ['a version as a string', { ...valid, version: '1' }, /version is not 1/],
-    ['an unknown field', { ...valid, observations: [] }, /unknown field\(s\): observations/],
+    ['an unknown field', { ...valid, observations: [] }, /^work item has unknown field\(s\): observations$/],
+    ['two unknown fields', { ...valid, observations: [], extra: 1 }, /^work item has unknown field\(s\): observations, extra$/],
     ['no kind', { ...valid, kind: undefined }, /kind is not a kind this collector reads/],
     ['an unknown kind', { ...valid, kind: 'patch-baseline' }, /kind is not a kind this collector reads: "patch-baseline"/],
     ['a kind that is not a string', { ...valid, kind: 3 }, /kind is not a kind this collector reads/],
@@ -161,7 +162,7 @@ describe('poller work items on the work queue', () => {
     ['a fetch list', { ...valid, fetch: [] }, /fetch is not a JSON object/],
     ['an unknown scope', { ...valid, fetch: { scope: 'everything' } }, /fetch scope is not none, children or parent: "everything"/],
     ['no scope', { ...valid, fetch: {} }, /fetch scope is not none, children or parent/],
-    ['a none fetch with fields', { ...valid, fetch: { scope: 'none', since: '2026-11-20T12:00:00Z' } }, /unknown field\(s\): since/],
+    ['a none fetch with fields', { ...valid, fetch: { scope: 'none', since: '2026-11-20T12:00:00Z' } }, /^work item fetch \(scope none\) has unknown field\(s\): since$/],
     ['children without ids', { ...valid, fetch: { scope: 'children' } }, /childIds is not a non-empty list/],
     ['children with no ids', { ...valid, fetch: { scope: 'children', childIds: [] } }, /childIds is not a non-empty list/],
     ['children with an empty id', { ...valid, fetch: { scope: 'children', childIds: ['i-1', ''] } }, /childIds is not a non-empty list/],
@@ -173,15 +174,15 @@ describe('poller work items on the work queue', () => {
       /names 5000 children, more than 1000: each costs an SSM call/,
     ],
     ['children ids as a string', { ...valid, fetch: { scope: 'children', childIds: 'i-1' } }, /childIds is not a non-empty list/],
-    ['children with listedBy', { ...valid, fetch: { scope: 'children', childIds: ['i-1'], listedBy: { ownerId: 'mw-1' } } }, /unknown field\(s\): listedBy/],
-    ['parent with an unknown field', { ...valid, fetch: { scope: 'parent', childIds: ['i-1'] } }, /unknown field\(s\): childIds/],
+    ['children with listedBy', { ...valid, fetch: { scope: 'children', childIds: ['i-1'], listedBy: { ownerId: 'mw-1' } } }, /^work item fetch \(scope children\) has unknown field\(s\): listedBy$/],
+    ['parent with an unknown field', { ...valid, fetch: { scope: 'parent', childIds: ['i-1'] } }, /^work item fetch \(scope parent\) has unknown field\(s\): childIds$/],
     ['parent with a bad since', { ...valid, fetch: { scope: 'parent', since: 'last week' } }, /fetch since is not an ISO 8601 time from 2010 to 2100/],
     ['parent with a null since', { ...valid, fetch: { scope: 'parent', since: null } }, /fetch since is not an ISO 8601 time from 2010 to 2100/],
     ['parent with listedBy not an object', { ...valid, fetch: { scope: 'parent', listedBy: 'mw-1' } }, /listedBy is not a JSON object/],
     ['parent with listedBy without owner', { ...valid, fetch: { scope: 'parent', listedBy: { startedAt: '2026-11-19T08:00:00Z' } } }, /listedBy.ownerId is not a non-empty string/],
     ['parent with an empty owner', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: '' } } }, /listedBy.ownerId is not a non-empty string/],
     ['parent with a bad startedAt', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: 'mw-1', startedAt: 5 } } }, /listedBy.startedAt is not an ISO 8601 time from 2010 to 2100/],
-    ['parent with listedBy extras', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: 'mw-1', windowName: 'x' } } }, /unknown field\(s\): windowName/],
+    ['parent with listedBy extras', { ...valid, fetch: { scope: 'parent', listedBy: { ownerId: 'mw-1', windowName: 'x' } } }, /^work item fetch listedBy has unknown field\(s\): windowName$/],
   ];
 
   it.each(malformed)('refuses %s', (_name, message, reason) => {
