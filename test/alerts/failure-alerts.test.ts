@@ -6,7 +6,7 @@ import { COMMAND_ID, invocationObservation } from '../support/observations';
 
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-const silent = { info: () => undefined, warn: () => undefined };
+const silent = { info: jest.fn(), warn: jest.fn() };
 
 /** A failed invocation that ended at `endedAt` (its plugin's ResponseFinishDateTime). */
 const failure = (instanceId: string, endedAt: number, observedAt = endedAt) =>
@@ -63,6 +63,10 @@ describe('FailureAlerts', () => {
     expect(await delivery.store(old, delivery.alertOf(old) as Alert)).toEqual({ outcome: 'created' });
     expect(await store.get('commandInvocations', { CommandId: COMMAND_ID, InstanceId: 'i-00000000000000009' })).toMatchObject({ alertState: 'skipped' });
     expect(published).toHaveLength(1);
+    // Exactly the maximum age is not older than it: that failure still alerts.
+    const edge = failure('i-00000000000000008', T0 - 24 * 3_600_000, T0);
+    expect((await delivery.store(edge, delivery.alertOf(edge) as Alert)).published).toBeDefined();
+    expect(published).toHaveLength(2);
   });
 
   it('publishes a pending alert however late its retry comes (a redrive from the DLQ the next day)', async () => {
@@ -110,6 +114,12 @@ describe('FailureAlerts', () => {
     refuse = true;
     await expect(delivery.store(observation, alert)).rejects.toThrow(AlertPublishError);
     await expect(delivery.store(failure('i-00000000000000002', T0, T0 + 1000), alert)).rejects.toThrow(/Rate exceeded/);
+    expect(silent.warn).toHaveBeenCalledWith('Could not publish a failure alert; it stays pending for the retry', {
+      table: 'commandInvocations',
+      key: { CommandId: COMMAND_ID, InstanceId: 'i-00000000000000002' },
+      subject: alert.subject,
+      reason: 'ThrottledException: Rate exceeded',
+    });
     expect(await store.get('commandInvocations', { CommandId: COMMAND_ID, InstanceId: 'i-00000000000000002' })).toMatchObject({ alertState: 'pending' });
     refuse = false;
     now = T0 + 60_000;
