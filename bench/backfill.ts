@@ -104,7 +104,7 @@ export const BACKFILL_DEFAULTS: BackfillOptions = {
 
 /**
  * SSM publishes no TPS quota for ListCommands, ListCommandInvocations or GetCommandInvocation
- * (shared/AWS-FACTS.md section 3 and its open questions: none found in AWS's docs; the
+ * (none found in AWS's docs; the
  * account's Service Quotas console or AWS Support would say). 5 calls/s shared by every Run
  * Command read of the account and Region is an assumption, not a published figure; 3 calls/s
  * is printed beside it as a conservative bound.

@@ -20,7 +20,7 @@ const failure: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'fai
 /**
  * Run Command: the Status values of commands and invocations (the API enums), the
  * StatusDetails values SSM also accepts as Status filters, and the command-level ones
- * (ListCommands' Status filter). See shared/ssm-api/000 (ListCommandInvocations).
+ * (ListCommands' Status filter). See ListCommandInvocations' API reference.
  */
 export const runCommandStatuses: Readonly<Record<string, StatusInfo>> = {
   Pending: running(1),
@@ -44,7 +44,7 @@ export const runCommandStatuses: Readonly<Record<string, StatusInfo>> = {
 
 /**
  * Automation: executions and steps share one status enum (AutomationExecutionStatus; the step
- * list in shared/ssm-api/002 is the same values without Exited, which executions and the SDK's
+ * list in DescribeAutomationStepExecutions' API reference is the same values without Exited, which executions and the SDK's
  * StepStatus also have). Statuses an execution can move between in either direction (it waits
  * for an approval, a change calendar or an aws:sleep, then runs again) share one rank, so the
  * newer sighting wins; every waiting or running status ranks below every terminal one, and
@@ -92,7 +92,7 @@ export const associationStatuses: Readonly<Record<string, StatusInfo>> = {
 
 /**
  * Maintenance Windows: window executions, task executions and task invocations share one
- * status enum (MaintenanceWindowExecutionStatus, upper case; shared/ssm-api/004).
+ * status enum (MaintenanceWindowExecutionStatus, upper case; DescribeMaintenanceWindowExecutionTasks' API reference).
  * SKIPPED_OVERLAPPING (the window's previous run had not ended) is terminal and not a failure.
  */
 export const maintenanceWindowStatuses: Readonly<Record<string, StatusInfo>> = {

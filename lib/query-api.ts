@@ -88,7 +88,7 @@ function requirePositive(name: string, value: number, integer: boolean): void {
  * The archive's query API: an API Gateway HTTP API whose every route requires IAM (SigV4)
  * authorization, in front of one read-only Lambda.
  *
- * HTTP API rather than REST API (shared/AWS-FACTS.md section 5): a third of the price per
+ * HTTP API rather than REST API (API Gateway pricing): a third of the price per
  * request ($1.00/M vs $3.50/M), lower added latency, and it has everything this API needs:
  * IAM authorization per route, stage throttling and JSON access logs. What only REST offers
  * (WAF, API keys and usage plans, request validation, private endpoints) does not apply to a

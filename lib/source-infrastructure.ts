@@ -37,8 +37,8 @@ const exactSsmAction = /^ssm:[A-Z][A-Za-z]+$/;
 /**
  * SSM read actions for which the Service Authorization Reference
  * (docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html)
- * lists no resource type, so IAM can grant them only on Resource "*" (shared/AWS-FACTS.md
- * section 7.2). Actions that do take resource ARNs, such as ssm:GetAutomationExecution or
+ * lists no resource type, so IAM can grant them only on Resource "*". Actions that do take
+ * resource ARNs, such as ssm:GetAutomationExecution or
  * ssm:DescribeAssociationExecutions, are deliberately absent: they need scoped statements.
  */
 export const ssmReadActionsWithoutResourceTypes: ReadonlySet<string> = new Set([
@@ -89,8 +89,8 @@ function ssmActionsOnAnyResource(what: string, requested: readonly string[]): st
 }
 
 /**
- * SSM read actions that take resource ARNs (Service Authorization Reference; shared/AWS-FACTS.md
- * section 7.2), with the one resource type each may be granted on. A scoped action outside this
+ * SSM read actions that take resource ARNs (Service Authorization Reference), with the one
+ * resource type each may be granted on. A scoped action outside this
  * table, or on another resource type, is refused.
  */
 export const ssmReadActionsWithResourceTypes: ReadonlyMap<string, string> = new Map([

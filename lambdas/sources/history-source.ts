@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from '../status';
 
-/** The four history kinds of shared/DESIGN.md. */
+/** The four history kinds the archive keeps. */
 export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window'] as const;
 export type HistoryKind = (typeof historyKinds)[number];
 
@@ -216,6 +216,6 @@ export interface HistorySource {
    * so the items' messages are retried.
    */
   collect(items: readonly WorkItem[], clients: SourceClients, now: () => Date): Promise<Observation[]>;
-  /** How the pollers list this kind's parents (issue 5: every kind has one). */
+  /** How the pollers list this kind's parents (every kind has one). */
   readonly lister?: ParentLister;
 }

@@ -5,7 +5,7 @@ import { isJsonObject, optionalArray, optionalInteger, optionalString, requiredS
 /**
  * The requests of State Manager's read API (DescribeAssociationExecutions,
  * DescribeAssociationExecutionTargets, ListAssociations), read and checked. Execution filters
- * are { Key, Value, Type } (shared/ssm-api/003): ExecutionId (EQUAL), Status (EQUAL),
+ * are { Key, Value, Type } (DescribeAssociationExecutions' API reference): ExecutionId (EQUAL), Status (EQUAL),
  * CreatedTime (EQUAL, GREATER_THAN, LESS_THAN); target filters { Key, Value } on Status,
  * ResourceId, ResourceType. Filters are ANDed.
  */

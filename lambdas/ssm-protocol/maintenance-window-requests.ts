@@ -11,7 +11,7 @@ import { camel, isJsonObject, optionalArray, optionalInteger, optionalString, re
  *
  * Filters are MaintenanceWindowFilter { Key, Values[] } (0..5 of them). The model gives Key
  * no enum (a string of 1..128 characters) and none of these operations lists
- * InvalidFilterKey/InvalidFilterValue among its errors (shared/ssm-api/004: only
+ * InvalidFilterKey/InvalidFilterValue among its errors (DescribeMaintenanceWindowExecutionTasks' API reference: only
  * DoesNotExistException and InternalServerError), so an unsupported key or value can only be
  * the common ValidationException; that is what is thrown here. Values of one filter are
  * ORed, filters ANDed.

@@ -11,7 +11,7 @@ import { queueMessage } from '../support/messages';
 import { invocationEvent, TRUTH_COMMAND_ID } from '../support/run-command-truth';
 
 /**
- * Input the collector must refuse, class by class (issue 12): each such message fails alone,
+ * Input the collector must refuse, class by class: each such message fails alone,
  * with a reason that names the field and what SSM's form is, and the rest of its batch is stored.
  */
 const NOW = new Date('2026-11-20T10:05:00.000Z');

@@ -6,7 +6,7 @@ import { functionModelsOf } from '../support/iam/synthesized-functions';
 import { logicalIdOf, synthesizeSsmHistory } from './synthesized';
 
 /**
- * Only SSM writes history (issue 12): the notifications topic and the work queue deny every
+ * Only SSM writes history: the notifications topic and the work queue deny every
  * principal of the account but their producers, whatever that principal's own policies allow.
  * Decided by a real IAM evaluator (@cloud-copilot/iam-simulate) over the synthesized resource
  * policies, with the template's ARNs resolved as the IAM conformance check resolves them.

@@ -16,7 +16,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
 /**
- * AWS's own sample responses (shared/ssm-api/001 and 004) served by the SSM simulator,
+ * AWS's own sample responses (the GetCommandInvocation and DescribeMaintenanceWindowExecutionTasks API references) served by the SSM simulator,
  * collected from an EventBridge event in AWS's shape through the collector into dynalite,
  * then, with SSM having forgotten them, answered by the archive's SSM-compatible endpoint
  * through the real SDK: the same answer as SSM's, field for field.
@@ -31,7 +31,7 @@ function client(endpoint: string): SSMClient {
 
 const withoutMetadata = <T extends { $metadata?: unknown }>({ $metadata: _ignored, ...rest }: T): Omit<T, '$metadata'> => rest;
 
-/** shared/ssm-api/001: the get-command-invocation example output, exactly as the AWS CLI page prints it. */
+/** the GetCommandInvocation API reference: the get-command-invocation example output, exactly as the AWS CLI page prints it. */
 const PRINTED_001 = `{
     "CommandId": "ef7fdfd8-9b57-4151-a15c-db9a12345678",
     "InstanceId": "i-1234567890abcdef0",
@@ -61,7 +61,7 @@ const INSTANCE_ID = 'i-1234567890abcdef0';
 /** Not in the sample: a second before the plugin started. */
 const REQUESTED_001 = new Date('2020-02-19T18:18:02.419Z');
 
-/** shared/ssm-api/004: the DescribeMaintenanceWindowExecutionTasks sample response, as SDK records. */
+/** the DescribeMaintenanceWindowExecutionTasks API reference: the DescribeMaintenanceWindowExecutionTasks sample response, as SDK records. */
 const WINDOW_ID = 'mw-0123456789abcdef0';
 const EXECUTION_ID_004 = 'a06e9f91-3b9c-4c3e-8bd4-246ccEXAMPLE';
 const SAMPLE_004: MaintenanceWindowExecutionTaskIdentity = {

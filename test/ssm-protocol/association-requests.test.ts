@@ -5,7 +5,7 @@ import {
 } from '../../lambdas/ssm-protocol/association-requests';
 import { thrown } from '../support/ssm-errors';
 
-/** State Manager's read requests (shared/ssm-api/003). */
+/** State Manager's read requests (the DescribeAssociationExecutions API reference). */
 const ASSOCIATION_ID = '6e37940a-23ba-4ab0-9b96-5d0a1a05464f';
 const EXECUTION_ID = '0d5c2b1a-1111-4222-8333-444455556666';
 

@@ -11,7 +11,7 @@ import {
 } from '../../lambdas/ssm-protocol/maintenance-window-requests';
 import { thrown } from '../support/ssm-errors';
 
-/** Maintenance Windows' read requests (shared/ssm-api/004), as the simulator and the archive read them. */
+/** Maintenance Windows' read requests (the DescribeMaintenanceWindowExecutionTasks API reference), as the simulator and the archive read them. */
 const WINDOW_ID = 'mw-0c50858d01e8d5f2a';
 const EXECUTION_ID = '3c0f1a2b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const TASK_ID = '7a5c0000-1111-4222-8333-000000000000';

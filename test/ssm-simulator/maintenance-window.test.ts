@@ -44,7 +44,7 @@ const T0 = new Date('2024-06-03T09:00:00.000Z');
 const HOUR = 60 * 60 * 1000;
 const FIXTURES = join(__dirname, '..', 'fixtures', 'aws');
 
-/** The DescribeMaintenanceWindowExecutionTasks sample response of shared/ssm-api/004, as SSM records. */
+/** The DescribeMaintenanceWindowExecutionTasks sample response of the DescribeMaintenanceWindowExecutionTasks API reference, as SSM records. */
 const SAMPLE_EXECUTION_ID = 'a06e9f91-3b9c-4c3e-8bd4-246ccEXAMPLE';
 const SAMPLE_TASK: MaintenanceWindowExecutionTaskIdentity = {
   WindowExecutionId: SAMPLE_EXECUTION_ID,
@@ -349,7 +349,7 @@ describe('SSM simulator: Maintenance Windows', () => {
     expect(windowTruth(patching).executions).toHaveLength(23);
   });
 
-  describe('the DescribeMaintenanceWindowExecutionTasks sample of shared/ssm-api/004', () => {
+  describe('the DescribeMaintenanceWindowExecutionTasks sample of the DescribeMaintenanceWindowExecutionTasks API reference', () => {
     beforeEach(() => {
       sim.seedMaintenanceWindowExecution({
         windowId: 'mw-0123456789abcdef0',

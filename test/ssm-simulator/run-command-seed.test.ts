@@ -14,7 +14,7 @@ import { ssmClient, withoutMetadata } from './sdk-client';
 /**
  * seedCommandInvocation: exact Run Command records loaded into the simulator and served as
  * given through the real SDK (and byte for byte over the wire), here AWS's
- * get-command-invocation example (shared/ssm-api/001).
+ * get-command-invocation example (the GetCommandInvocation API reference).
  */
 
 /** The example output exactly as the AWS CLI page prints it. */

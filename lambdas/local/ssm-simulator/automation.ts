@@ -258,7 +258,7 @@ export class AutomationState {
 
 const isTerminal = (status: string): boolean => status !== 'Pending' && status !== 'InProgress';
 
-/** DescribeAutomationStepExecutions' StepExecution, every field of shared/ssm-api/002 that applies. */
+/** DescribeAutomationStepExecutions' StepExecution, every field its API reference lists that applies. */
 export function stepRecord(run: AutomationRun, step: StepRun): StepExecution {
   const next = run.steps[step.index + 1];
   const failed = step.status === 'Failed';

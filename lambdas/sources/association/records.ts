@@ -5,7 +5,7 @@ import type { Observation, Producer, StoredFields } from '../history-source';
 
 /**
  * State Manager records as the archive stores them: DescribeAssociationExecutions'
- * AssociationExecution (every field of shared/ssm-api/003) and
+ * AssociationExecution (every field of DescribeAssociationExecutions' API reference) and
  * DescribeAssociationExecutionTargets' AssociationExecutionTarget, field for field. Both
  * carry their keys (AssociationId, ExecutionId; ExecutionId, ResourceId) as SSM fields.
  */

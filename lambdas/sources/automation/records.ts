@@ -19,7 +19,7 @@ export const automationExecutionFields = [
   'AssociationId', 'ChangeRequestName',
 ] as const;
 
-/** Every field of shared/ssm-api/002's StepExecution, plus the SDK's newer WarningMessage and ParentStepDetails. */
+/** Every field of StepExecution in the DescribeAutomationStepExecutions API reference, plus the SDK's newer WarningMessage and ParentStepDetails. */
 export const automationStepFields = [
   'StepName', 'Action', 'TimeoutSeconds', 'OnFailure', 'MaxAttempts', 'ExecutionStartTime', 'ExecutionEndTime',
   'StepStatus', 'ResponseCode', 'Inputs', 'Outputs', 'Response', 'FailureMessage', 'WarningMessage',

@@ -12,7 +12,7 @@ import type { Observation, Producer, StoredFields } from '../history-source';
  * Maintenance Windows records as the archive stores them, field for field:
  * DescribeMaintenanceWindowExecutions' MaintenanceWindowExecution,
  * DescribeMaintenanceWindowExecutionTasks' MaintenanceWindowExecutionTaskIdentity
- * (shared/ssm-api/004) and DescribeMaintenanceWindowExecutionTaskInvocations'
+ * (DescribeMaintenanceWindowExecutionTasks' API reference) and DescribeMaintenanceWindowExecutionTaskInvocations'
  * MaintenanceWindowExecutionTaskInvocationIdentity. Each carries its keys as SSM fields.
  */
 export const windowExecutionFields = ['WindowId', 'WindowExecutionId', 'Status', 'StatusDetails', 'StartTime', 'EndTime'] as const;

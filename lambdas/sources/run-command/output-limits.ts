@@ -2,7 +2,7 @@
  * How much plugin output SSM gives, and how the SSM agent marks what it cut (amazon-ssm-agent,
  * iohandler TruncateOutput): ListCommandInvocations lists at most 2,500 characters of
  * stdout and stderr together; GetCommandInvocation gives the first 24,000 of stdout and
- * 8,000 of stderr (shared/ssm-api/001). One definition for the collector, which must notice
+ * 8,000 of stderr (GetCommandInvocation's API reference). One definition for the collector, which must notice
  * a cut listing, and for the simulator, which must produce one.
  */
 export const LISTED_OUTPUT_CAPACITY = 2500;

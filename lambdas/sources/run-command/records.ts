@@ -10,7 +10,7 @@ import type { Observation, Producer, StoredFields } from '../history-source';
  * archive attribute `pluginOutputs` (keyed by plugin name).
  */
 
-/** Every top-level field of the two shapes (shared/ssm-api/000), so a newer record can drop stale ones. */
+/** Every top-level field of the two shapes (ListCommandInvocations' API reference), so a newer record can drop stale ones. */
 export const commandFields = [
   'CommandId', 'DocumentName', 'DocumentVersion', 'Comment', 'ExpiresAfter', 'Parameters', 'InstanceIds',
   'Targets', 'RequestedDateTime', 'Status', 'StatusDetails', 'OutputS3Region', 'OutputS3BucketName',
