@@ -93,11 +93,14 @@ export class FailureAlerts {
   }
 
   /**
-   * The alert this observation raises, if its record alerts and its status is configured to.
+   * The alert this observation raises, if it is SSM's read, its record alerts and its status
+   * is configured to.
    * `gathered`: the observations of the same collection pass, whose children (steps,
    * targets, tasks) detail the alert.
    */
   alertOf(observation: Observation, gathered: readonly Observation[] = []): Alert | undefined {
+    // Only a failure SSM's own read confirms alerts: a message alone may be forged.
+    if (!observation.complete) return undefined;
     // Before any record is rebuilt from its fields (a copy of every output): most succeed.
     if (!this.alertingStatuses.has(observation.status)) return undefined;
     const related = (table: TableId) =>

@@ -1,28 +1,60 @@
 import type { Observation, Producer, TimelineEntry } from '../sources/history-source';
 import { statusInfo } from '../status';
 
-/**
- * Several observations of one record in one batch become one write: the one the store would
- * keep anyway (highest status rank, then newest), carrying every sighting's timeline entry and
- * producer. Ten events about one invocation cost one conditional write, not ten.
- */
-export function coalesceObservations(observations: readonly Observation[]): Observation[] {
-  const byRecord = new Map<string, Observation[]>();
+function byRecord(observations: readonly Observation[]): Observation[][] {
+  const groups = new Map<string, Observation[]>();
   for (const observation of observations) {
     const id = `${observation.table}\u0000${JSON.stringify(observation.key)}`;
-    const group = byRecord.get(id);
+    const group = groups.get(id);
     if (group) group.push(observation);
-    else byRecord.set(id, [observation]);
+    else groups.set(id, [observation]);
   }
-  return [...byRecord.values()].map(merge);
+  return [...groups.values()];
 }
 
+/**
+ * Several observations of one record in one batch become one write: the one the store would
+ * keep anyway (SSM's read over any message, then highest status rank, then newest), carrying
+ * every sighting's timeline entry and producer. Ten events about one invocation cost one
+ * conditional write, not ten.
+ */
+export function coalesceObservations(observations: readonly Observation[]): Observation[] {
+  return byRecord(observations).map(merge);
+}
+
+/** A record SSM's read shows behind what a message of the same batch said of it. */
+export interface ReadBehindMessage {
+  readonly observation: Observation;
+  /** The furthest status a message gave. */
+  readonly messageStatus: string;
+}
+
+/**
+ * The records whose SSM read ranks below a status a message in the same batch gave: SSM's read
+ * lags behind its own event, or the message is forged. The read is stored (SSM is the truth)
+ * and the messages are retried, so that a later read settles which it was.
+ */
+export function readsBehindMessages(observations: readonly Observation[]): ReadBehindMessage[] {
+  const behind: ReadBehindMessage[] = [];
+  for (const group of byRecord(observations)) {
+    const reads = group.filter((observation) => observation.complete);
+    const messages = group.filter((observation) => !observation.complete);
+    if (reads.length === 0 || messages.length === 0) continue;
+    const read = reads.reduce((best, candidate) => (outranks(candidate, best) ? candidate : best));
+    const message = messages.reduce((best, candidate) => (outranks(candidate, best) ? candidate : best));
+    if (rankOf(message) > rankOf(read)) behind.push({ observation: read, messageStatus: message.status });
+  }
+  return behind;
+}
+
+const rankOf = (observation: Observation): number => statusInfo(observation.statuses, observation.status).rank;
+
 function outranks(a: Observation, b: Observation): boolean {
+  if (a.complete !== b.complete) return a.complete;
   const rankA = statusInfo(a.statuses, a.status).rank;
   const rankB = statusInfo(b.statuses, b.status).rank;
   if (rankA !== rankB) return rankA > rankB;
-  if (a.observedAt !== b.observedAt) return a.observedAt > b.observedAt;
-  return a.complete && !b.complete;
+  return a.observedAt > b.observedAt;
 }
 
 function merge(group: Observation[]): Observation {

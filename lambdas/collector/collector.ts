@@ -13,7 +13,7 @@ import {
   type WorkItem,
 } from '../sources/history-source';
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
-import { coalesceObservations } from './coalesce';
+import { coalesceObservations, readsBehindMessages, type ReadBehindMessage } from './coalesce';
 import { clampToReceipt, MessageReader, type TrustedSenders } from './messages';
 
 export interface QueueMessage {
@@ -91,6 +91,24 @@ function lagOf(items: readonly WorkItem[], storedAt: Date): number | undefined {
   return sent.length === 0 ? undefined : Math.max(0, storedAt.getTime() - Math.min(...sent));
 }
 
+/**
+ * SSM's read of a record ranks below what a message said of it. The read is stored, and the
+ * messages fail so that their retry reads SSM again: a lagging read is repaired by the next
+ * one, and a forged message keeps failing until it is dead-lettered with this reason.
+ */
+export class ReadBehindMessageError extends Error {
+  constructor(behind: readonly ReadBehindMessage[], rewound: readonly Observation[]) {
+    const records = [
+      ...behind.map(({ observation, messageStatus }) => `${describe(observation)} is ${observation.status} where a message said ${messageStatus}`),
+      ...rewound.map((observation) => `${describe(observation)} is ${observation.status}, behind the status an earlier message stored`),
+    ];
+    super(`SSM's read is behind the messages, to be read again: ${records.join('; ')}`);
+    this.name = 'ReadBehindMessageError';
+  }
+}
+
+const describe = (observation: Observation): string => `${observation.table} ${JSON.stringify(observation.key)}`;
+
 /** Writes of one parent's records in flight at once. */
 const WRITES_PER_PARENT = 8;
 
@@ -161,6 +179,8 @@ export class Collector {
           gathered = error.observations;
         }
         const observations = coalesceObservations(gathered);
+        const behind = readsBehindMessages(gathered);
+        const rewound: Observation[] = [];
         // A parent that settles its children is written last: if a child's write fails, it
         // stays unsettled and the retry fetches the children again.
         const write = async (observation: Observation) => {
@@ -169,6 +189,7 @@ export class Collector {
             counts.stale++;
             return;
           }
+          if (outcome === 'rewound') rewound.push(observation);
           counts.written++;
           if (outcome !== 'created') return;
           counts.created++;
@@ -189,6 +210,7 @@ export class Collector {
         await forEachBounded(observations.filter((o) => o.settlesChildren !== true), WRITES_PER_PARENT, write);
         await forEachBounded(observations.filter((o) => o.settlesChildren === true), WRITES_PER_PARENT, write);
         if (partial !== undefined) throw partial;
+        if (behind.length > 0 || rewound.length > 0) throw new ReadBehindMessageError(behind, rewound);
         const lag = lagOf(items, this.now());
         if (lag !== undefined) (collectionLagMs[first.kind] ??= []).push(lag);
       } catch (error) {

@@ -6,10 +6,12 @@ import { derivedAttributes, EXPIRES_AT, keyNames, tableSchemas, type RecordKey, 
 
 /**
  * What one upsert did: 'created' the item did not exist before (the first observation of this
- * record, whoever produced it); 'written' an existing item moved forward; 'stale' the archive
- * already held this or a later status, and kept it.
+ * record, whoever produced it); 'written' an existing item moved forward, or SSM's read
+ * replaced what a message had said; 'stale' the archive already held this or a later status,
+ * and kept it; 'rewound' SSM's read replaced a further status that only messages had given:
+ * either SSM's read lags behind its events, or the message lied, and a later read tells which.
  */
-export type UpsertOutcome = 'created' | 'written' | 'stale';
+export type UpsertOutcome = 'created' | 'written' | 'stale' | 'rewound';
 
 /** A stored item as DynamoDB returns it: SSM fields plus archive attributes. */
 export type StoredItem = Record<string, unknown>;
@@ -28,6 +30,14 @@ const FIELDS_BUDGET_BYTES = DYNAMODB_ITEM_LIMIT_BYTES - ARCHIVE_ATTRIBUTES_RESER
 export const archiveAttributes = {
   statusRank: 'statusRank',
   observedAt: 'observedAt',
+  /**
+   * True when the record's status is what SSM's own read API returned; false while it is only
+   * what an event or notification said (unconfirmed: shown as such, never alerting).
+   */
+  confirmed: 'confirmed',
+  /** The rank and time of SSM's furthest read of the record: reads only move forward from it. */
+  confirmedRank: 'confirmedRank',
+  confirmedAt: 'confirmedAt',
   firstSeenAt: 'firstSeenAt',
   lastProducer: 'lastProducer',
   producers: 'producers',
@@ -108,10 +118,16 @@ function changeOf(observation: Observation, budgetBytes: number, now: Date, rete
     if (!keys.has(name)) set[name] = value;
   }
   const remove = (observation.absentFields ?? []).filter((name) => !(name in set) && !keys.has(name));
-  set[a.statusRank] = statusInfo(observation.statuses, observation.status).rank;
+  const rank = statusInfo(observation.statuses, observation.status).rank;
+  set[a.statusRank] = rank;
   set[a.observedAt] = observation.observedAt;
   set[a.lastProducer] = [...observation.producers].sort()[0] ?? 'event';
-  if (observation.complete) set[a.detailed] = true;
+  set[a.confirmed] = observation.complete;
+  if (observation.complete) {
+    set[a.detailed] = true;
+    set[a.confirmedRank] = rank;
+    set[a.confirmedAt] = observation.observedAt;
+  }
   if (retentionDays !== undefined) {
     const expiresAt = expiryOf(observation, retentionDays);
     if (expiresAt !== undefined) set[EXPIRES_AT] = expiresAt;
@@ -140,6 +156,39 @@ function expiryOf(observation: Observation, retentionDays: number): number | und
 }
 
 /**
+ * When an observation may replace what the item holds. SSM's read (a complete observation) is
+ * the truth: it replaces any status a message gave, at any rank. SSM's reads are compared only
+ * with each other (confirmedRank, confirmedAt): forward in rank, and within a rank to the newer
+ * read, so a lagging read never undoes a newer one. A message (event or notification) only
+ * moves a record forward in rank, or within a running rank to a newer sighting; it never
+ * replaces one terminal status by another, so a forged or replayed "Success" cannot overwrite
+ * a failure.
+ */
+function conditionFor(observation: Observation): { expression: string; values: Record<string, StoredValue> } {
+  const { statusRank, observedAt, confirmedRank, confirmedAt } = archiveAttributes;
+  if (observation.complete) {
+    return {
+      expression:
+        `attribute_not_exists(#pk) OR attribute_not_exists(${confirmedRank}) OR ${confirmedRank} < :rank` +
+        ` OR (${confirmedRank} = :rank AND ${confirmedAt} < :observedAt)`,
+      values: { ':observedAt': observation.observedAt },
+    };
+  }
+  const forward = `attribute_not_exists(#pk) OR ${statusRank} < :rank`;
+  if (statusInfo(observation.statuses, observation.status).terminal) return { expression: forward, values: {} };
+  return { expression: `${forward} OR (${statusRank} = :rank AND ${observedAt} < :observedAt)`, values: { ':observedAt': observation.observedAt } };
+}
+
+/** What an accepted write did, from the attributes it replaced (UPDATED_OLD). */
+function outcomeOf(observation: Observation, rank: number, before: Record<string, unknown> | undefined): UpsertOutcome {
+  const beforeRank = before?.[archiveAttributes.statusRank];
+  if (typeof beforeRank !== 'number') return 'created';
+  // Reads only move forward among themselves: a further status before a read was a message's.
+  if (observation.complete && beforeRank > rank) return 'rewound';
+  return 'written';
+}
+
+/**
  * The item an upsert of this observation creates in an empty table. For bulk loading in
  * benchmarks and tools (BatchWriteItem); the history path always goes through `upsert`.
  */
@@ -150,9 +199,9 @@ export function firstItemOf(observation: Observation, now: Date, retentionDays?:
 
 /**
  * The only way history records are written: one conditional UpdateItem per observation.
- * The condition lives in the write, so duplicates, reordering and concurrent collectors are
- * safe without a read: a record only moves to a higher-ranked status, and within a rank only
- * to a newer observation. A rejected write costs one write unit and changes nothing.
+ * The condition lives in the write (`conditionFor`), so duplicates, reordering and concurrent
+ * collectors are safe without a read: SSM's read wins over any message, and otherwise a
+ * record only moves forward. A rejected write costs one write unit and changes nothing.
  */
 export class RecordStore {
   constructor(
@@ -210,20 +259,18 @@ export class RecordStore {
     }
     const removes = change.remove.map(name);
     const adds = Object.entries(change.add).map(([attribute, v]) => `${name(attribute)} ${value(v)}`);
-    values[':rank'] = change.set[archiveAttributes.statusRank] as number;
-    values[':observedAt'] = observation.observedAt;
+    const rank = change.set[archiveAttributes.statusRank] as number;
+    const condition = conditionFor(observation);
+    Object.assign(values, condition.values, { ':rank': rank });
     const update =
       `SET ${sets.join(', ')}` + (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : '') + ` ADD ${adds.join(', ')}`;
-
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableNames[observation.table],
           Key: observation.key,
           UpdateExpression: update,
-          ConditionExpression:
-            `attribute_not_exists(#pk) OR ${archiveAttributes.statusRank} < :rank` +
-            ` OR (${archiveAttributes.statusRank} = :rank AND ${archiveAttributes.observedAt} < :observedAt)`,
+          ConditionExpression: condition.expression,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           // The old values of the attributes this update sets: none when the item is new. No
@@ -231,7 +278,7 @@ export class RecordStore {
           ReturnValues: 'UPDATED_OLD',
         }),
       );
-      const outcome = Attributes?.[archiveAttributes.statusRank] === undefined ? 'created' : 'written';
+      const outcome = outcomeOf(observation, rank, Attributes);
       const before: unknown = Attributes?.[archiveAttributes.alertState];
       return { outcome, alertState: alertInitial === undefined ? undefined : isAlertState(before) ? before : alertInitial };
     } catch (error) {

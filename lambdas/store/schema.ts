@@ -67,6 +67,7 @@ export const COMMAND_INVOCATION_SUMMARY = [
   'StatusDetails',
   'observedAt',
   'firstSeenAt',
+  'confirmed',
 ] as const;
 
 /** What a node's history shows of an association execution target (the byResource index). */
@@ -78,6 +79,7 @@ export const ASSOCIATION_TARGET_SUMMARY = [
   'DetailedStatus',
   'observedAt',
   'firstSeenAt',
+  'confirmed',
 ] as const;
 
 export const tableSchemas = {

@@ -8,10 +8,11 @@ const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const silent = { info: jest.fn(), warn: jest.fn() };
 
-/** A failed invocation that ended at `endedAt` (its plugin's ResponseFinishDateTime). */
+/** A failed invocation that ended at `endedAt` (its plugin's ResponseFinishDateTime), as SSM's read gave it. */
 const failure = (instanceId: string, endedAt: number, observedAt = endedAt) =>
   invocationObservation('Failed', iso(observedAt), {
     instanceId,
+    complete: true,
     fields: { DocumentName: 'AWS-RunShellScript', CommandPlugins: [{ Name: 'aws:runShellScript', Status: 'Failed', ResponseFinishDateTime: iso(endedAt), Output: 'boom' }] },
   });
 
@@ -50,6 +51,12 @@ describe('FailureAlerts', () => {
     published = [];
     refuse = false;
     store = new RecordStore(database.doc, await database.tables(), () => new Date(now));
+  });
+
+  it('raises no alert for a failure only a message gave: SSM has not confirmed it', () => {
+    const confirmed = failure('i-00000000000000001', T0 - 60_000);
+    expect(alerts().alertOf(confirmed)?.subject).toBe('SSM Run Command Failed: AWS-RunShellScript on i-00000000000000001');
+    expect(alerts().alertOf({ ...confirmed, complete: false })).toBeUndefined();
   });
 
   it('publishes a recent failure; one that had ended before the maximum age when first stored (a backfill) is marked skipped, for good', async () => {

@@ -1,4 +1,4 @@
-import { coalesceObservations } from '../../lambdas/collector/coalesce';
+import { coalesceObservations, readsBehindMessages } from '../../lambdas/collector/coalesce';
 import type { Observation } from '../../lambdas/sources/history-source';
 import { invocationObservation } from '../support/observations';
 
@@ -70,11 +70,18 @@ describe('coalesceObservations', () => {
       invocationObservation('Success', T1, { complete: true, fields: { Stale: 'older complete record' } }),
     ]);
     expect(withComplete?.fields).toEqual(invocationObservation('Success', T2, { fields: { DocumentName: 'AWS-RunShellScript' } }).fields);
-    // An older complete record (a poll that saw it running) lends the winning event nothing: its details are stale.
-    const [overPoll] = coalesceObservations([
-      invocationObservation('InProgress', T1, { complete: true, producer: 'poll', fields: { CommandPlugins: [{ Name: 'p', Output: 'half' }] } }),
-      invocationObservation('Success', T2, { fields: { DocumentName: 'AWS-RunShellScript' } }),
-    ]);
-    expect(overPoll?.fields).toEqual(invocationObservation('Success', T2, { fields: { DocumentName: 'AWS-RunShellScript' } }).fields);
+  });
+
+  it('lets SSM\'s read win over any message of the batch, and names the records whose read is behind a message', () => {
+    const read = invocationObservation('InProgress', T1, { complete: true, producer: 'poll', fields: { CommandPlugins: [{ Name: 'p', Output: 'half' }] } });
+    const message = invocationObservation('Success', T2, { fields: { DocumentName: 'AWS-RunShellScript' } });
+    const [winner] = coalesceObservations([read, message]);
+    expect(winner).toMatchObject({ status: 'InProgress', complete: true, fields: read.fields });
+    expect(winner?.timeline.map((entry) => entry.status).sort()).toEqual(['InProgress', 'Success']);
+    expect(readsBehindMessages([read, message])).toEqual([{ observation: read, messageStatus: 'Success' }]);
+    // A read level with or ahead of every message is not behind; nor is a message with no read.
+    expect(readsBehindMessages([invocationObservation('Failed', T1, { complete: true }), message])).toEqual([]);
+    expect(readsBehindMessages([read, invocationObservation('Pending', T2)])).toEqual([]);
+    expect(readsBehindMessages([message])).toEqual([]);
   });
 });

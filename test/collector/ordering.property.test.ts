@@ -16,8 +16,8 @@ import { propertyRuns } from '../support/property-runs';
  * Whatever order and however often SSM's events and notifications arrive, in whatever
  * batches, and wherever earlier detailed observations (a poll that saw an invocation still
  * running, a lagging one that still saw it Pending) fall among them, the archive ends equal
- * to SSM's final truth, and no record's status ever moves back (Pending, InProgress,
- * Cancelling, ended) on the way.
+ * to SSM's final truth, and no status SSM's read confirmed ever moves back (Pending,
+ * InProgress, Cancelling, ended) on the way; what only a message said yields to SSM's read.
  */
 const at = (seconds: number) => new Date(REQUESTED.getTime() + seconds * 1000).toISOString();
 
@@ -96,7 +96,7 @@ describe('ordering and duplication', () => {
     await database.stop();
   });
 
-  it('any order and any duplication of a command\'s events ends in the same stored state as SSM\'s final truth, never moving back on the way', async () => {
+  it('any order and any duplication of a command\'s events ends in the same stored state as SSM\'s final truth, SSM\'s confirmed status never moving back on the way', async () => {
     await fc.assert(
       fc.asyncProperty(scenarios, async ({ statuses, deliveries, batchSize }) => {
         const truth = statuses.map((status, i) => truthInvocation(instanceId(i), status));
@@ -119,10 +119,10 @@ describe('ordering and duplication', () => {
 
         const forwardOnly = new ForwardOnly(runCommandLifecycle);
         const checkForward = async () => {
-          forwardOnly.check('command', (await store.get('commands', { CommandId: TRUTH_COMMAND_ID }))?.Status);
+          forwardOnly.check('command', await store.get('commands', { CommandId: TRUTH_COMMAND_ID }));
           for (const invocation of truth) {
             const instance = invocation.InstanceId as string;
-            forwardOnly.check(instance, (await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: instance }))?.Status);
+            forwardOnly.check(instance, await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: instance }));
           }
         };
         let batch: ReturnType<typeof queueMessage>[] = [];
@@ -155,11 +155,12 @@ describe('ordering and duplication', () => {
     );
   });
 
-  it('among running statuses the stored one is always the furthest delivered so far, whatever the sightings\' times', async () => {
+  it('among running statuses the stored one is always the furthest of SSM’s furthest read and the messages after it, whatever the sightings\' times', async () => {
     const sightingsOf = (id: string): Sighting<Observation>[] => {
       const polled = (status: string, seconds: number): Sighting<Observation> => ({
         status,
         poll: commandInvocationObservation({ ...truthInvocation(id, status), CommandPlugins: [] }, {}, { observedAt: new Date(at(seconds)), producers: new Set(['poll']) }),
+        readAt: at(seconds),
       });
       const event = (status: string, seconds: number): Sighting<Observation> => ({ status, message: JSON.stringify(invocationEvent(id, status, at(seconds))) });
       return [

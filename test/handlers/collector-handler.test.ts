@@ -128,12 +128,38 @@ describe('collector handler', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it('publishes one alert to the topic for a failed invocation, with subject, JSON body and attributes, and not again for its duplicate', async () => {
+  it('publishes no alert for a failure SSM\'s read does not show: an event alone may be forged', async () => {
     ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [] });
     ssmMock.on(ListCommandsCommand).resolves({ Commands: [] });
     snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
     const { handler } = await import('../../lambdas/handlers/collector');
+    const failed = { ...invocationEvent, detail: { ...invocationEvent.detail, 'instance-id': 'i-0f00000000000000e', status: 'Failed' } };
+    expect(await handler({ Records: [sqsRecord('failed', JSON.stringify(failed))] })).toEqual({ batchItemFailures: [] });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    const stored = await new RecordStore(database.doc, tables).get('commandInvocations', { CommandId: invocationEvent.detail['command-id'], InstanceId: 'i-0f00000000000000e' });
+    expect(stored).toMatchObject({ Status: 'Failed', confirmed: false });
+    expect(stored).not.toHaveProperty('alertState');
+  });
+
+  it('publishes one alert to the topic for a failed invocation, with subject, JSON body and attributes, and not again for its duplicate', async () => {
     const failed = { ...invocationEvent, detail: { ...invocationEvent.detail, 'instance-id': 'i-0f00000000000000d', status: 'Failed' } };
+    // SSM's read of the invocation, which confirms the failure the event announced.
+    ssmMock.on(ListCommandInvocationsCommand).resolves({
+      CommandInvocations: [
+        {
+          CommandId: failed.detail['command-id'],
+          InstanceId: 'i-0f00000000000000d',
+          DocumentName: failed.detail['document-name'],
+          RequestedDateTime: new Date(failed.detail['requested-date-time']),
+          Status: 'Failed',
+          StatusDetails: 'Failed',
+          CommandPlugins: [],
+        },
+      ],
+    });
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [] });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    const { handler } = await import('../../lambdas/handlers/collector');
     expect(await handler({ Records: [sqsRecord('failed', JSON.stringify(failed))] })).toEqual({ batchItemFailures: [] });
     expect(await handler({ Records: [sqsRecord('again', JSON.stringify(failed))] })).toEqual({ batchItemFailures: [] });
 

@@ -2,7 +2,9 @@ import type { Command, CommandInvocation } from '@aws-sdk/client-ssm';
 import type { ApiHandler, ApiResponse } from '../../lambdas/query/http';
 import { createQueryApi } from '../../lambdas/query/router';
 import type { ExecutionItem } from '../../lambdas/query/views/execution-items';
+import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { invocationObservation } from '../support/observations';
 import { buildArchive, SHARED_NODE, TIED_NODE, type ArchiveFixture } from './archive-fixture';
 
 /**
@@ -187,6 +189,20 @@ describe('GET /instances/{instanceId}/history', () => {
     const expected = [fx.deploy, fx.fleet, fx.tagged, fx.mixed].map((commandId) => invocations.find((i) => i.CommandId === commandId && i.InstanceId === SHARED_NODE));
     expect(items).toEqual(expected.map((invocation) => ({ ...invocationEntry(invocation as CommandInvocation), firstSeenAt: '2026-11-20T12:00:00.000Z', observedAt: '2026-11-20T12:00:00.000Z' })));
     expect(database.calls.snapshot()).toEqual({ QueryCommand: 2 });
+  });
+
+  it('marks an invocation only an event announced as unconfirmed, until SSM\'s read confirms it', async () => {
+    const node = 'i-0c0ffee0c0ffee001';
+    const store = new RecordStore(database.doc, fx.tables, () => new Date('2026-11-20T12:00:00.000Z'));
+    const fields = { RequestedDateTime: '2026-11-20T11:00:00.000Z', DocumentName: 'AWS-RunShellScript' };
+    await store.upsert(invocationObservation('Failed', '2026-11-20T11:00:05.000Z', { instanceId: node, fields }));
+    expect((await page(`/instances/${node}/history`)).items).toEqual([
+      expect.objectContaining({ kind: 'command-invocation', instanceId: node, status: 'Failed', unconfirmed: true }),
+    ]);
+    await store.upsert(invocationObservation('Success', '2026-11-20T11:00:09.000Z', { instanceId: node, fields, complete: true }));
+    const [confirmed] = (await page(`/instances/${node}/history`)).items;
+    expect(confirmed).toMatchObject({ status: 'Success' });
+    expect(confirmed).not.toHaveProperty('unconfirmed');
   });
 
   it('orders commands of the same millisecond by CommandId, pages one at a time, and filters', async () => {

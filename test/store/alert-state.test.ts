@@ -7,6 +7,8 @@ const T2 = '2026-11-20T10:00:05.000Z';
 const T3 = '2026-11-20T10:00:09.000Z';
 const key = { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID };
 const at = (iso: string) => new Date(iso);
+/** SSM's read of the invocation: only a confirmed failure alerts. */
+const read = (status: string, observedAt: string) => invocationObservation(status, observedAt, { complete: true });
 
 /** The alert state lives on the record: marked by the failure's write, claimed, then sent. */
 describe.each(databaseEngines)('RecordStore alert state on %s', (_engine, start) => {
@@ -26,15 +28,15 @@ describe.each(databaseEngines)('RecordStore alert state on %s', (_engine, start)
 
   it('marks a failure pending in the same write, and keeps the state through later writes of the failure', async () => {
     expect(await store.upsert(invocationObservation('InProgress', T1))).toBe('created');
-    expect(await store.upsertAlerting(invocationObservation('Failed', T2))).toEqual({ outcome: 'written', alertState: 'pending' });
+    expect(await store.upsertAlerting(read('Failed', T2))).toEqual({ outcome: 'written', alertState: 'pending' });
     expect((await store.get('commandInvocations', key))?.alertState).toBe('pending');
     expect(await store.claimAlert('commandInvocations', key, 'claim-1', at(T2), at(T1))).toBe(true);
     // A re-observation (re-poll, duplicate event) of the failure sees the claim, not a new alert.
-    expect(await store.upsertAlerting(invocationObservation('Failed', T3))).toEqual({ outcome: 'written', alertState: 'publishing' });
+    expect(await store.upsertAlerting(read('Failed', T3))).toEqual({ outcome: 'written', alertState: 'publishing' });
     await store.markAlertSent('commandInvocations', key, 'claim-1', at(T3), 'message-1');
-    expect(await store.upsertAlerting(invocationObservation('Failed', '2026-11-20T10:01:00.000Z'))).toEqual({ outcome: 'written', alertState: 'sent' });
+    expect(await store.upsertAlerting(read('Failed', '2026-11-20T10:01:00.000Z'))).toEqual({ outcome: 'written', alertState: 'sent' });
     // An older observation is rejected and says nothing about the alert.
-    expect(await store.upsertAlerting(invocationObservation('Failed', T1))).toEqual({ outcome: 'stale', alertState: undefined });
+    expect(await store.upsertAlerting(read('Failed', T1))).toEqual({ outcome: 'stale', alertState: undefined });
     const item = await store.get('commandInvocations', key);
     expect(item).toMatchObject({ alertState: 'sent', alertSentAt: T3, alertMessageId: 'message-1', Status: 'Failed' });
     expect(item).not.toHaveProperty('alertClaim');

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { archiveAttributes, firstItemOf, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { EXPIRES_AT, type TableNames } from '../../lambdas/store/schema';
 import { databaseEngines, type TestDatabase } from '../support/databases';
@@ -58,8 +58,9 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
     await store.upsert(poll);
     const item = await store.get('commandInvocations', key);
     expect(Object.keys(item ?? {}).filter((name) => !/^[A-Z]/.test(name)).sort()).toEqual(
-      [archiveAttributes.firstSeenAt, archiveAttributes.lastProducer, archiveAttributes.observedAt, archiveAttributes.producers, archiveAttributes.statusRank, archiveAttributes.statusTimeline].sort(),
+      [archiveAttributes.confirmed, archiveAttributes.firstSeenAt, archiveAttributes.lastProducer, archiveAttributes.observedAt, archiveAttributes.producers, archiveAttributes.statusRank, archiveAttributes.statusTimeline].sort(),
     );
+    expect(item?.[archiveAttributes.confirmed]).toBe(false);
     // The first of the producers in name order: an event before a notification before a poll.
     expect(item?.[archiveAttributes.lastProducer]).toBe('notification');
 
@@ -68,6 +69,9 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       [archiveAttributes.lastProducer]: 'poll',
       [archiveAttributes.childrenComplete]: true,
       [archiveAttributes.detailed]: true,
+      [archiveAttributes.confirmed]: true,
+      [archiveAttributes.confirmedRank]: 9,
+      [archiveAttributes.confirmedAt]: T2,
     });
   });
 
@@ -125,12 +129,74 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
   });
 
   it('lets a newer observation of the same status win and an older one lose', async () => {
-    await store.upsert(invocationObservation('Failed', T2));
+    await store.upsert(invocationObservation('InProgress', T2));
+    expect(await store.upsert(invocationObservation('InProgress', T3, { fields: { StatusDetails: 'InProgress' } }))).toBe('written');
+    expect(await store.upsert(invocationObservation('InProgress', T1, { fields: { StatusDetails: 'stale' } }))).toBe('stale');
+    expect((await store.get('commandInvocations', key))?.StatusDetails).toBe('InProgress');
     const details = { StatusDetails: 'Failed', CommandPlugins: [{ Name: 'run', Output: 'boom', ResponseCode: 1 }] };
     expect(await store.upsert(invocationObservation('Failed', T3, { fields: details, complete: true }))).toBe('written');
-    expect(await store.upsert(invocationObservation('Failed', T1, { fields: { StatusDetails: 'stale' } }))).toBe('stale');
+    expect(await store.upsert(invocationObservation('Failed', T1, { fields: { StatusDetails: 'stale' }, complete: true }))).toBe('stale');
     const item = await store.get('commandInvocations', key);
     expect(item).toMatchObject({ ...details, [archiveAttributes.detailed]: true, [archiveAttributes.observedAt]: T3 });
+  });
+
+  describe('SSM is the source of truth', () => {
+    // GetCommandInvocation's and ListCommandInvocations' answers are SSM's record; an event or
+    // an SNS notification is a message anyone allowed to publish could have sent.
+    it('lets SSM\'s read replace a terminal status a message gave by another: a forged Success yields to the Failed SSM reports', async () => {
+      expect(await store.upsert(invocationObservation('Success', '2026-11-20T10:59:00.000Z'))).toBe('created');
+      expect((await store.get('commandInvocations', key))?.[archiveAttributes.confirmed]).toBe(false);
+      // Read before the message's (clamped) time: SSM still wins.
+      expect(await store.upsert(invocationObservation('Failed', T1, { complete: true }))).toBe('written');
+      expect(await store.get('commandInvocations', key)).toMatchObject({ Status: 'Failed', [archiveAttributes.confirmed]: true });
+    });
+
+    it('never lets a message replace one terminal status by another, nor undo what SSM\'s read confirmed', async () => {
+      await store.upsert(invocationObservation('Failed', T1));
+      expect(await store.upsert(invocationObservation('Success', T3))).toBe('stale');
+      expect(await store.upsert(invocationObservation('Failed', T3, { producer: 'notification' }))).toBe('stale');
+      await store.upsert(invocationObservation('Failed', T2, { complete: true }));
+      expect(await store.upsert(invocationObservation('Success', '2026-11-20T11:00:00.000Z'))).toBe('stale');
+      expect(await store.get('commandInvocations', key)).toMatchObject({ Status: 'Failed', [archiveAttributes.confirmed]: true });
+    });
+
+    it('lets a message move a confirmed running record forward, unconfirmed until SSM\'s read agrees', async () => {
+      await store.upsert(invocationObservation('InProgress', T1, { complete: true }));
+      expect(await store.upsert(invocationObservation('Success', T2))).toBe('written');
+      expect(await store.get('commandInvocations', key)).toMatchObject({ Status: 'Success', [archiveAttributes.confirmed]: false });
+      expect(await store.upsert(invocationObservation('Success', T3, { complete: true }))).toBe('written');
+      expect((await store.get('commandInvocations', key))?.[archiveAttributes.confirmed]).toBe(true);
+    });
+
+    it('says "rewound" when SSM\'s read replaces a further status only a message gave, so the collector reads again', async () => {
+      await store.upsert(invocationObservation('Success', T2));
+      expect(await store.upsert(invocationObservation('InProgress', T3, { complete: true }))).toBe('rewound');
+      expect(await store.get('commandInvocations', key)).toMatchObject({ Status: 'InProgress', [archiveAttributes.confirmed]: true });
+      // Between SSM's own reads a record only moves forward: a lagging read never undoes a newer
+      // one, even once a message has moved the record past it.
+      expect(await store.upsert(invocationObservation('Pending', '2026-11-20T10:01:00.000Z', { complete: true }))).toBe('stale');
+      expect(await store.upsert(invocationObservation('Cancelling', '2026-11-20T10:00:30.000Z'))).toBe('written');
+      expect(await store.upsert(invocationObservation('Pending', '2026-11-20T10:01:00.000Z', { complete: true }))).toBe('stale');
+      expect(await store.upsert(invocationObservation('InProgress', T1, { complete: true }))).toBe('stale');
+      expect((await store.get('commandInvocations', key))?.Status).toBe('Cancelling');
+      expect(await store.upsert(invocationObservation('Success', '2026-11-20T10:01:00.000Z', { complete: true }))).toBe('written');
+      expect(await store.upsert(invocationObservation('InProgress', '2026-11-20T10:02:00.000Z', { complete: true }))).toBe('stale');
+      expect((await store.get('commandInvocations', key))?.Status).toBe('Success');
+    });
+
+    it('treats a record written before SSM\'s reads were tracked as unconfirmed: SSM\'s read replaces it', async () => {
+      await store.upsert(invocationObservation('Success', T2));
+      await database.doc.send(
+        new UpdateCommand({
+          TableName: tables.commandInvocations,
+          Key: key,
+          UpdateExpression: 'REMOVE #c, #r, #t',
+          ExpressionAttributeNames: { '#c': archiveAttributes.confirmed, '#r': archiveAttributes.confirmedRank, '#t': archiveAttributes.confirmedAt },
+        }),
+      );
+      expect(await store.upsert(invocationObservation('Failed', T1, { complete: true }))).toBe('written');
+      expect((await store.get('commandInvocations', key))?.Status).toBe('Failed');
+    });
   });
 
   it('keeps every accepted status in the timeline, earliest sighting first', async () => {

@@ -48,6 +48,11 @@ export interface ExecutionItem {
   /** When the archive first heard of it, and when it last observed it. */
   readonly firstSeenAt?: string;
   readonly observedAt?: string;
+  /**
+   * True while its status is only what an event or notification said: SSM's read has not
+   * confirmed it (yet, or ever: a record SSM does not know). Absent once SSM's read has.
+   */
+  readonly unconfirmed?: boolean;
   readonly targetCount?: number;
   readonly completedCount?: number;
   readonly errorCount?: number;
@@ -62,8 +67,19 @@ export interface ExecutionKindMapping {
 const text = (item: StoredItem, name: string): string | undefined => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
 const count = (item: StoredItem, name: string): number | undefined => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
 
+/** The archive's own attributes every entry shows: its times, and whether SSM's read confirmed its status. */
+const ARCHIVE_MARKS = ['firstSeenAt', 'observedAt', 'confirmed'] as const;
+
+function archiveMarks(item: StoredItem): { firstSeenAt?: string; observedAt?: string; unconfirmed?: true } {
+  return {
+    firstSeenAt: text(item, 'firstSeenAt'),
+    observedAt: text(item, 'observedAt'),
+    ...(item.confirmed === false ? { unconfirmed: true } : {}),
+  };
+}
+
 /** Drops absent fields, so an entry never shows `null` for something the archive does not know. */
-function entry(fields: Record<string, string | number | undefined> & { kind: ExecutionKind; time: string }): ExecutionItem {
+function entry(fields: Record<string, string | number | boolean | undefined> & { kind: ExecutionKind; time: string }): ExecutionItem {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ExecutionItem;
 }
 
@@ -71,7 +87,7 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
   command: {
     attributes: [
       'CommandId', 'RequestedDateTime', 'DocumentName', 'Status', 'StatusDetails',
-      'TargetCount', 'CompletedCount', 'ErrorCount', 'firstSeenAt', 'observedAt',
+      'TargetCount', 'CompletedCount', 'ErrorCount', ...ARCHIVE_MARKS,
     ],
     toItem: (item) =>
       entry({
@@ -82,8 +98,7 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         requestedDateTime: text(item, 'RequestedDateTime'),
         commandId: text(item, 'CommandId'),
         documentName: text(item, 'DocumentName'),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
         targetCount: count(item, 'TargetCount'),
         completedCount: count(item, 'CompletedCount'),
         errorCount: count(item, 'ErrorCount'),
@@ -103,14 +118,13 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         instanceId: text(item, 'InstanceId'),
         instanceName: text(item, 'InstanceName'),
         documentName: text(item, 'DocumentName'),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
       }),
   },
   'automation-execution': {
     attributes: [
       'AutomationExecutionId', 'ExecutionStartTime', 'DocumentName', 'AutomationExecutionStatus', 'ParentAutomationExecutionId',
-      'FailureMessage', 'firstSeenAt', 'observedAt',
+      'FailureMessage', ...ARCHIVE_MARKS,
     ],
     toItem: (item) =>
       entry({
@@ -121,15 +135,14 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         automationExecutionId: text(item, 'AutomationExecutionId'),
         documentName: text(item, 'DocumentName'),
         parentAutomationExecutionId: text(item, 'ParentAutomationExecutionId'),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
       }),
   },
   'automation-step': {
     // A step's own record; its execution's start and runbook are added by the listing (STEP_CONTEXT).
     attributes: [
       'AutomationExecutionId', 'StepExecutionId', 'StepName', 'StepStatus', 'ExecutionStartTime', 'FailureMessage', 'NextStep',
-      'firstSeenAt', 'observedAt',
+      ...ARCHIVE_MARKS,
     ],
     toItem: (item) =>
       entry({
@@ -143,14 +156,13 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         stepName: text(item, 'StepName'),
         documentName: text(item, STEP_CONTEXT.documentName),
         parentAutomationExecutionId: text(item, STEP_CONTEXT.parentAutomationExecutionId),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
       }),
   },
   'association-execution': {
     attributes: [
       'AssociationId', 'AssociationVersion', 'ExecutionId', 'Status', 'DetailedStatus', 'CreatedTime', 'LastExecutionDate',
-      'ResourceCountByStatus', 'firstSeenAt', 'observedAt',
+      'ResourceCountByStatus', ...ARCHIVE_MARKS,
     ],
     toItem: (item) =>
       entry({
@@ -163,8 +175,7 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         executionId: text(item, 'ExecutionId'),
         lastExecutionDate: text(item, 'LastExecutionDate'),
         resourceCountByStatus: text(item, 'ResourceCountByStatus'),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
       }),
   },
   'association-target': {
@@ -183,12 +194,11 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         instanceId: text(item, 'ResourceId'),
         resourceType: text(item, 'ResourceType'),
         lastExecutionDate: text(item, 'LastExecutionDate'),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
       }),
   },
   'maintenance-window-execution': {
-    attributes: ['WindowId', 'WindowExecutionId', 'Status', 'StatusDetails', 'StartTime', 'EndTime', 'firstSeenAt', 'observedAt'],
+    attributes: ['WindowId', 'WindowExecutionId', 'Status', 'StatusDetails', 'StartTime', 'EndTime', ...ARCHIVE_MARKS],
     toItem: (item) =>
       entry({
         kind: 'maintenance-window-execution',
@@ -198,8 +208,7 @@ export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping
         windowId: text(item, 'WindowId'),
         windowExecutionId: text(item, 'WindowExecutionId'),
         endTime: text(item, 'EndTime'),
-        firstSeenAt: text(item, 'firstSeenAt'),
-        observedAt: text(item, 'observedAt'),
+        ...archiveMarks(item),
       }),
   },
 };
