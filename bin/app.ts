@@ -94,6 +94,7 @@ new SsmHistoryStack(app, 'SsmHistory', {
     sourceAccounts: listFromContext(app, 'ssmHistory:sourceAccounts'),
     sourceRegions: listFromContext(app, 'ssmHistory:sourceRegions'),
     notificationPublisherRoleArns: listFromContext(app, 'ssmHistory:notificationPublisherRoleArns'),
+    tableEncryptionKey: stringFromContext(app, 'ssmHistory:tableKey'),
   },
 });
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).

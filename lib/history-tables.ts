@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { TableRead } from '../lambdas/query/archive-reads';
@@ -18,9 +19,30 @@ const keyOf = (attribute: KeyAttribute): dynamodb.Attribute => ({
 
 /**
  * The one DynamoDB action a history writer needs: every write is a single conditional
- * UpdateItem (the monotonic upsert), never a read-then-write, a Put or a Delete.
+ * UpdateItem (the conditional upsert), never a read-then-write, a Put or a Delete.
  */
 const writerActions = ['dynamodb:UpdateItem'];
+
+export interface HistoryTablesProps {
+  /**
+   * A customer managed key for every table, instead of the AWS owned key: the account then
+   * controls, audits (CloudTrail) and can revoke use of the history, command output included.
+   * @default - the AWS owned key
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Encrypts a table with a customer managed key. TableV2's own option renders the key per
+ * replica Region, which a Region-agnostic stack does not know, so the template's properties
+ * are set directly: KMS at the table level, the key on its one replica (CloudFormation,
+ * AWS::DynamoDB::GlobalTable SSESpecification and ReplicaSSESpecification; no interruption).
+ */
+function useKey(table: dynamodb.TableV2, key: kms.IKey): void {
+  const resource = table.node.defaultChild as dynamodb.CfnGlobalTable;
+  resource.addPropertyOverride('SSESpecification', { SSEEnabled: true, SSEType: 'KMS' });
+  resource.addPropertyOverride('Replicas.0.SSESpecification', { KMSMasterKeyId: key.keyArn });
+}
 
 /**
  * The archive's tables, one per entry of `tableSchemas` (the definition local mode uses too).
@@ -31,9 +53,12 @@ const writerActions = ['dynamodb:UpdateItem'];
  */
 export class HistoryTables extends Construct {
   public readonly tables: Readonly<Record<TableId, dynamodb.ITableV2>>;
+  public readonly encryptionKey?: kms.IKey;
+  private readonly keyUsers = new Set<lambda.Function>();
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: HistoryTablesProps = {}) {
     super(scope, id);
+    this.encryptionKey = props.encryptionKey;
     const tables = {} as Record<TableId, dynamodb.ITableV2>;
     for (const tableId of tableIds) {
       const schema: TableSchema = tableSchemas[tableId];
@@ -58,6 +83,7 @@ export class HistoryTables extends Construct {
         // At rest always; an AWS-owned key costs nothing and needs no key policy.
         encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey(),
       });
+      if (props.encryptionKey) useKey(tables[tableId] as dynamodb.TableV2, props.encryptionKey);
     }
     this.tables = tables;
   }
@@ -68,11 +94,24 @@ export class HistoryTables extends Construct {
   }
 
   /**
+   * Under a customer managed key, a function that reads or writes a table needs kms:Decrypt on
+   * it: DynamoDB decrypts the table key with the caller's permissions when it first uses the
+   * table, then caches it (AWS KMS developer guide, "How Amazon DynamoDB uses AWS KMS": table
+   * keys, table key caching). Nothing else: DynamoDB, not the function, encrypts the data.
+   */
+  private bindKey(fn: lambda.Function): void {
+    if (this.encryptionKey === undefined || this.keyUsers.has(fn)) return;
+    this.keyUsers.add(fn);
+    this.encryptionKey.grantDecrypt(fn);
+  }
+
+  /**
    * Lets the function write history records to one table (dynamodb:UpdateItem on that table
    * only) and tells it the table's name, in one call.
    */
   public bindWriter(fn: lambda.Function, tableId: TableId): iam.Grant {
     this.bindName(fn, tableId);
+    this.bindKey(fn);
     return iam.Grant.addToPrincipal({
       grantee: fn,
       actions: writerActions,
@@ -86,6 +125,7 @@ export class HistoryTables extends Construct {
    */
   public bindKeyReader(fn: lambda.Function, tableId: TableId): iam.Grant {
     this.bindName(fn, tableId);
+    this.bindKey(fn);
     return iam.Grant.addToPrincipal({
       grantee: fn,
       actions: ['dynamodb:GetItem'],
@@ -99,6 +139,7 @@ export class HistoryTables extends Construct {
    */
   public bindCheckpoints(fn: lambda.Function): iam.Grant {
     this.bindName(fn, 'pollCheckpoints');
+    this.bindKey(fn);
     return iam.Grant.addToPrincipal({
       grantee: fn,
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -112,6 +153,7 @@ export class HistoryTables extends Construct {
    */
   public bindReader(fn: lambda.Function, tableId: TableId, reads: readonly TableRead[]): void {
     this.bindName(fn, tableId);
+    this.bindKey(fn);
     const table = this.tables[tableId];
     const schema: TableSchema = tableSchemas[tableId];
     if (reads.length > 0) {

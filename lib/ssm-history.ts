@@ -1,8 +1,9 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -22,7 +23,18 @@ import { RunCommandNotifications } from './run-command-notifications';
 import { SsmEventRule } from './ssm-event-rule';
 import { WorkQueue } from './work-queue';
 
+/** A KMS key's ARN (an alias ARN would not do: DynamoDB and the grants need the key itself). */
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:mrk-)?[0-9a-f-]{32,36}$/;
+
 export interface SsmHistoryProps {
+  /**
+   * Encrypts every table with a customer managed key: 'create' makes one (rotated yearly,
+   * kept when the stack is deleted, like the tables); or the ARN of an existing symmetric key,
+   * whose key policy must let the deploying principal use it through DynamoDB and let the
+   * account's IAM policies grant kms:Decrypt (the functions' roles get exactly that).
+   * @default - the AWS owned key (free, no key policy)
+   */
+  readonly tableEncryptionKey?: string;
   /**
    * Days each record is kept after its own time (requested, started or created), then deleted
    * by DynamoDB's TTL. Command output can hold secrets SSM itself drops after 30 days.
@@ -165,7 +177,7 @@ export class SsmHistory extends Construct {
     const pollInterval = props.pollInterval ?? Duration.minutes(5);
     // Alarm names start with the stack's name, so that the key policy can name this stack's alarms only.
     const alarmNamePrefix = Stack.of(this).stackName;
-    const tables = new HistoryTables(this, 'Tables');
+    const tables = new HistoryTables(this, 'Tables', { encryptionKey: this.tableKey(props.tableEncryptionKey) });
     const alerts = new AlertTopics(this, 'Alerts', { alertEmails: props.alertEmails, alarmNamePrefix });
     const workQueue = new WorkQueue(this, 'WorkQueue', { consumerTimeout: COLLECTOR_TIMEOUT });
     const ingestion = { queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue };
@@ -241,6 +253,22 @@ export class SsmHistory extends Construct {
     this.alertsTopic = alerts.alertsTopic;
     this.operationsTopic = alerts.operationsTopic;
     this.dashboard = monitoring.dashboard;
+  }
+
+  private tableKey(choice: string | undefined): kms.IKey | undefined {
+    if (choice === undefined) return undefined;
+    if (choice === 'create') {
+      return new kms.Key(this, 'TableKey', {
+        description: 'ssm-history: encrypts the history tables',
+        enableKeyRotation: true,
+        // The tables are kept when the stack goes; without their key they could not be read.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+    if (!Token.isUnresolved(choice) && !KEY_ARN.test(choice)) {
+      throw new Error(`tableEncryptionKey must be "create" or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>), got ${JSON.stringify(choice)}`);
+    }
+    return kms.Key.fromKeyArn(this, 'TableKey', choice);
   }
 
   /** Lets a principal call the query API's routes (execute-api:Invoke on each route). */

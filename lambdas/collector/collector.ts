@@ -115,8 +115,9 @@ const WRITES_PER_PARENT = 8;
 /**
  * The only writer of history records. A batch of queue messages becomes work items, grouped
  * by parent so that each parent costs one pass of SSM calls however many events named it,
- * then one monotonic write per record. A failure is confined to the messages that named the
- * failing parent; the rest of the batch is stored.
+ * then one conditional write per record, in which SSM's read wins over any message. A
+ * failure is confined to the messages that named the failing parent; the rest of the batch
+ * is stored.
  */
 export class Collector {
   private readonly reader: MessageReader;

@@ -31,7 +31,8 @@ export interface TimelineEntry {
 
 /**
  * What the archive learned about one record at one moment: from an event (status only) or
- * from SSM's read APIs (every field). The store applies it with a monotonic conditional write.
+ * from SSM's read APIs (every field). The store applies it with one conditional write, in
+ * which SSM's read wins.
  */
 export interface Observation {
   readonly table: TableId;

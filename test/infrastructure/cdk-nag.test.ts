@@ -114,4 +114,19 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
       );
     });
   });
+
+  describe('with the tables under a customer managed key', () => {
+    let keyed: App;
+    beforeAll(() => {
+      keyed = appLikeCdkSynth();
+      new SsmHistoryStack(keyed, 'SsmHistory', { history: { tableEncryptionKey: 'create' } });
+    });
+
+    it('finds no unacknowledged error or warning, and needs no acknowledgement the default stack does not', () => {
+      const findings = nagPacks(keyed).flatMap((pack) => pack.validateScope(keyed).violations.map((violation) => `${violation.severity} ${violation.ruleName}`));
+      expect(findings).toEqual([]);
+      const base = new Set(acknowledgementsIn(app).map(({ path, id }) => `${id} @ ${path}`));
+      expect(acknowledgementsIn(keyed).map(({ path, id }) => `${id} @ ${path}`).filter((entry) => !base.has(entry))).toEqual([]);
+    });
+  });
 });

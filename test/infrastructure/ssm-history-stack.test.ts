@@ -273,6 +273,47 @@ describe('history tables', () => {
   });
 });
 
+describe('table encryption with a customer managed key (context ssmHistory:tableKey)', () => {
+  const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const tableKeysOf = (t: Template) =>
+    Object.values(t.findResources('AWS::DynamoDB::GlobalTable')).map((table) => {
+      const properties = table.Properties as { SSESpecification: unknown; Replicas: { SSESpecification?: { KMSMasterKeyId?: unknown } }[] };
+      return { sse: properties.SSESpecification, key: properties.Replicas[0]?.SSESpecification?.KMSMasterKeyId };
+    });
+  const kmsStatementsOf = (t: Template) =>
+    Object.values(t.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties as { PolicyDocument: { Statement: PolicyStatement[] } }).PolicyDocument.Statement.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('kms:')),
+      ),
+    );
+
+  it('creates a rotated, retained key that encrypts every table, and lets each function only decrypt with it', () => {
+    const created = synthesizeSsmHistory({ history: { tableEncryptionKey: 'create' } }).template;
+    const keys = created.findResources('AWS::KMS::Key', { Properties: { Description: 'ssm-history: encrypts the history tables' } });
+    expect(Object.keys(keys)).toHaveLength(1);
+    const [keyId] = Object.keys(keys) as [string];
+    expect(keys[keyId]).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(tableKeysOf(created)).toEqual(tableIds.map(() => ({ sse: { SSEEnabled: true, SSEType: 'KMS' }, key: { 'Fn::GetAtt': [keyId, 'Arn'] } })));
+    const onTableKey = kmsStatementsOf(created).filter((statement) => JSON.stringify(statement.Resource).includes(keyId));
+    // The collector, the poller and the query function: kms:Decrypt on the table key and nothing else.
+    expect(onTableKey).toHaveLength(3);
+    for (const statement of onTableKey) expect(statement).toEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+  });
+
+  it('uses an existing key by its ARN, and refuses anything that is not a key ARN', () => {
+    const existing = synthesizeSsmHistory({ history: { tableEncryptionKey: KEY_ARN } }).template;
+    expect(tableKeysOf(existing)).toEqual(tableIds.map(() => ({ sse: { SSEEnabled: true, SSEType: 'KMS' }, key: KEY_ARN })));
+    expect(kmsStatementsOf(existing).filter((statement) => statement.Resource === KEY_ARN)).toHaveLength(3);
+    expect(Object.keys(existing.findResources('AWS::KMS::Key', { Properties: { Description: 'ssm-history: encrypts the history tables' } }))).toEqual([]);
+    expect(() => synthesizeSsmHistory({ history: { tableEncryptionKey: 'alias/history' } })).toThrow(/tableEncryptionKey must be "create" or a KMS key ARN/);
+  });
+
+  it('keeps the AWS owned key, and grants no table key, by default', () => {
+    expect(tableKeysOf(template).every(({ sse, key }) => JSON.stringify(sse) === '{"SSEEnabled":false}' && key === undefined)).toBe(true);
+    expect(kmsStatementsOf(template).filter((statement) => actionsOf(statement).includes('kms:Decrypt') && actionsOf(statement).length === 1)).toEqual([]);
+  });
+});
+
 describe('collector permissions', () => {
   let statements: PolicyStatement[];
   let actions: string[];

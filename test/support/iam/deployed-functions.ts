@@ -253,3 +253,22 @@ export function impliedCalls(template: CfnTemplate, topicArn: string): PlatformC
   }
   return [];
 }
+
+/**
+ * Calls that a DynamoDB call implies on a table encrypted with a customer managed key:
+ * DynamoDB decrypts the table key with the caller's permissions when it first uses the table
+ * (AWS KMS developer guide, "How Amazon DynamoDB uses AWS KMS": table keys and their caching).
+ * `arn` is the table's or one of its indexes'.
+ */
+export function impliedTableKeyCalls(template: CfnTemplate, arn: string): PlatformCall[] {
+  const values = new TemplateValues(template);
+  const tableArn = arn.replace(/\/index\/.*$/, '');
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::DynamoDB::GlobalTable' || values.getAtt(logicalId, 'Arn') !== tableArn) continue;
+    const replicas = (resource.Properties?.Replicas ?? []) as { SSESpecification?: { KMSMasterKeyId?: unknown } }[];
+    const key = replicas[0]?.SSESpecification?.KMSMasterKeyId;
+    if (key === undefined) return [];
+    return [{ action: 'kms:Decrypt', arn: values.text(key), reason: 'DynamoDB decrypts the table key with the caller permissions' }];
+  }
+  return [];
+}
