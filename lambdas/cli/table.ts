@@ -32,7 +32,9 @@ const columns: readonly { readonly title: string; readonly cell: (item: ViewItem
     cell: (item) => {
       const status = text(item.status);
       const details = text(item.statusDetails);
-      return details && details !== status ? `${status ?? '?'} (${details})` : status;
+      const shown = details && details !== status ? `${status ?? '?'} (${details})` : status;
+      // Only a message said so, so far: SSM's read has not confirmed it.
+      return item.unconfirmed === true ? `${shown ?? '?'} [unconfirmed]` : shown;
     },
   },
   { title: 'ID', cell: (item) => idFields.map((field) => text(item[field])).find((id) => id !== undefined) },

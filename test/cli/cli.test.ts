@@ -55,6 +55,16 @@ describe('executions', () => {
     expect(api.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /executions']);
   });
 
+  it('marks a status SSM has not confirmed, which only an event or notification gave', async () => {
+    respond = () => ({ body: { items: [{ ...invocation, unconfirmed: true }, command] } });
+    const { code, stdout } = await run('executions');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[1]).toMatch(/\sFailed \[unconfirmed\]\s+0b1c2d3e-/);
+    expect(lines[2]).toMatch(/\sSuccess\s+f0e9d8c7-/);
+    expect(lines[2]).not.toContain('unconfirmed');
+  });
+
   it('says so when nothing matched, without a next-token hint', async () => {
     const { code, stdout } = await run('executions', '--status', 'Cancelled');
     expect(code).toBe(0);
