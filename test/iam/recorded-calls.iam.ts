@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { callKey, deployedFunctions, type AwsCall } from '../support/iam/aws-calls';
 import { latestRunDir } from '../support/iam/recording-location';
-import { impliedCalls, impliedTableKeyCalls, type CfnTemplate } from '../support/iam/deployed-functions';
+import { impliedCalls, impliedTableKeyCalls, keyPoliciesOf, type CfnTemplate } from '../support/iam/deployed-functions';
 import { deniedCalls, platformUses, unusedGrants, arnOfCall } from '../support/iam/role-evaluation';
 import { functionModelsOf } from '../support/iam/synthesized-functions';
 import { synthesizeSsmHistory } from '../infrastructure/synthesized';
@@ -54,13 +54,13 @@ describe.each([
     expect(unusedGrants(model, [...recorded, ...platformUses(model.platformCalls), ...platformUses(implied)])).toEqual([]);
   });
 
-  // Under a customer managed key each role that touches a table may decrypt with that key,
-  // and the implied calls are evaluated like the recorded ones.
+  // Under a customer managed key each role that touches a table may decrypt with that key: the
+  // implied calls are evaluated like the recorded ones, with the key policy.
   it('allows every call a recorded DynamoDB call implies on the table key', async () => {
     const implied = calls
       .filter((call) => call.action.startsWith('dynamodb:'))
       .flatMap((call) => impliedTableKeyCalls(cfn, arnOfCall(models[call.fn], call.resource)).map((key) => ({ ...call, action: key.action, resource: { kind: 'arn' as const, arn: key.arn } })));
     expect(implied.length > 0).toBe('tableEncryptionKey' in history);
-    expect(await deniedCalls(models, implied)).toEqual([]);
+    expect(await deniedCalls(models, implied, keyPoliciesOf(cfn))).toEqual([]);
   });
 });

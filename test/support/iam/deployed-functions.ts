@@ -272,3 +272,14 @@ export function impliedTableKeyCalls(template: CfnTemplate, arn: string): Platfo
   }
   return [];
 }
+
+/** The key policies of the template's KMS keys, by key ARN: what IAM evaluates with a key's use. */
+export function keyPoliciesOf(template: CfnTemplate): (arn: string) => PolicyDocument | undefined {
+  const values = new TemplateValues(template);
+  const policies = new Map<string, PolicyDocument>();
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::KMS::Key') continue;
+    policies.set(values.getAtt(logicalId, 'Arn'), values.resolve(resource.Properties?.KeyPolicy) as PolicyDocument);
+  }
+  return (arn) => policies.get(arn);
+}

@@ -1,7 +1,7 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { tableIds, tableSchemas } from '../../../lambdas/store/schema';
 import { TEST_ACCOUNT, TEST_REGION, describeResource, type AwsCall, type CallResource } from './aws-calls';
-import { actionsOfStatement, resourcesOfStatement, type DeployedFunctionModel, type PlatformCall } from './deployed-functions';
+import { actionsOfStatement, resourcesOfStatement, type DeployedFunctionModel, type PlatformCall, type PolicyDocument } from './deployed-functions';
 
 /**
  * Decides, with a real IAM policy evaluator (@cloud-copilot/iam-simulate), whether a deployed
@@ -26,11 +26,19 @@ export function arnOfCall(model: DeployedFunctionModel, resource: CallResource):
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
-export async function decide(model: DeployedFunctionModel, action: string, arn: string): Promise<Decision> {
+/**
+ * The resource policy IAM also evaluates for a call on `arn`, if any: a KMS key's key policy,
+ * without which no identity policy can allow its use (AWS KMS developer guide, "Key policies").
+ */
+export type ResourcePolicies = (arn: string) => PolicyDocument | undefined;
+
+export async function decide(model: DeployedFunctionModel, action: string, arn: string, resourcePolicies: ResourcePolicies = () => undefined): Promise<Decision> {
+  const resourcePolicy = resourcePolicies(arn);
   const simulation: Simulation = {
     identityPolicies: model.policies.map(({ name, document }) => ({ name, policy: document })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
+    ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
     request: {
       action,
       principal: model.roleArn,
@@ -46,7 +54,11 @@ export async function decide(model: DeployedFunctionModel, action: string, arn: 
 }
 
 /** One line per call the role does not allow, naming function, action, resource and test. */
-export async function deniedCalls(models: Readonly<Record<string, DeployedFunctionModel>>, calls: readonly AwsCall[]): Promise<string[]> {
+export async function deniedCalls(
+  models: Readonly<Record<string, DeployedFunctionModel>>,
+  calls: readonly AwsCall[],
+  resourcePolicies?: ResourcePolicies,
+): Promise<string[]> {
   const denied: string[] = [];
   for (const call of calls) {
     const model = models[call.fn];
@@ -58,7 +70,7 @@ export async function deniedCalls(models: Readonly<Record<string, DeployedFuncti
       denied.push(`${call.fn}: ${call.action} on ${describeResource(call.resource)}: ${(error as Error).message} (made by ${call.test})`);
       continue;
     }
-    const decision = await decide(model, call.action, arn);
+    const decision = await decide(model, call.action, arn, resourcePolicies);
     if (decision !== 'Allowed') {
       denied.push(`${call.fn}: ${call.action} on ${arn} is ${decision} by its role (made by ${call.test})`);
     }
