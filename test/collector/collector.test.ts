@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Collector } from '../../lambdas/collector/collector';
+import { encodeWorkItem } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { commandInvocationFromItem } from '../../lambdas/sources/run-command/records';
 import { archiveAttributes, RecordStore } from '../../lambdas/store/record-store';
@@ -99,6 +100,37 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     const item = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000002' });
     expect(commandInvocationFromItem(item ?? {})).toEqual(failed);
     expect(item?.[archiveAttributes.detailed]).toBe(true);
+  });
+
+  it('stores SSM\'s read when it is behind the event, and fails the message with why, so that its retry reads again', async () => {
+    const id = 'i-00000000000000004';
+    const running = { ...truthInvocation(id, 'InProgress'), CommandPlugins: [] };
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [running] });
+    const message = queueMessage(invocationEvent(id, 'Failed', '2026-11-20T10:00:04Z'));
+    const first = await collector.collect([message]);
+    expect(first.failedMessageIds).toEqual([message.id]);
+    expect(first.failureReasons.get(message.id)).toBe(
+      `ReadBehindMessageError: SSM's read is behind the messages, to be read again: commandInvocations {"CommandId":"${TRUTH_COMMAND_ID}","InstanceId":"${id}"} is InProgress where a message said Failed`,
+    );
+    const key = { CommandId: TRUTH_COMMAND_ID, InstanceId: id };
+    expect(await store.get('commandInvocations', key)).toMatchObject({ Status: 'InProgress', [archiveAttributes.confirmed]: true });
+    // The retry: SSM has caught up.
+    const failed = truthInvocation(id, 'Failed', 'exit status 1');
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [failed] });
+    expect((await collector.collect([message])).failedMessageIds).toEqual([]);
+    expect(commandInvocationFromItem((await store.get('commandInvocations', key)) ?? {})).toEqual(failed);
+  });
+
+  it('fails a poll whose read moved a record back from what an earlier message stored, so that it is read again', async () => {
+    const id = 'i-00000000000000005';
+    await collector.collect([queueMessage(invocationEvent(id, 'Success', '2026-11-20T10:00:04Z'))]);
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [truthCommand('InProgress', [])] });
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [{ ...truthInvocation(id, 'InProgress'), CommandPlugins: [] }] });
+    const poll = queueMessage(encodeWorkItem({ kind: 'run-command', parentId: TRUTH_COMMAND_ID, producer: 'poll', sentAt: NOW.toISOString(), observations: [], fetch: { scope: 'parent' } }));
+    const result = await collector.collect([poll]);
+    expect(result.failedMessageIds).toEqual([poll.id]);
+    expect(result.failureReasons.get(poll.id)).toMatch(/is InProgress, behind the status an earlier message stored$/);
+    expect(await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: id })).toMatchObject({ Status: 'InProgress', [archiveAttributes.confirmed]: true });
   });
 
   it('makes one pass over a finished command: every page, the command record, and full output only where it was cut', async () => {

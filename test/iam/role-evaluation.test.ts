@@ -1,5 +1,5 @@
 import type { AwsCall } from '../support/iam/aws-calls';
-import type { DeployedFunctionModel, PolicyStatement } from '../support/iam/deployed-functions';
+import { impliedTableKeyCalls, keyPoliciesOf, type CfnTemplate, type DeployedFunctionModel, type PolicyStatement } from '../support/iam/deployed-functions';
 import { deniedCalls, unusedGrants } from '../support/iam/role-evaluation';
 import { functionModelsOf } from '../support/iam/synthesized-functions';
 import { synthesizeSsmHistory } from '../infrastructure/synthesized';
@@ -69,5 +69,27 @@ describe('the IAM conformance check', () => {
     const unused = (used: { action: string; arn: string }[]) => unusedGrants(widened, used).filter((line) => line.includes('dynamodb:Scan'));
     expect(unused([])).toEqual([`collector: dynamodb:Scan on ${tableArn} is granted but no test calls it`]);
     expect(unused([{ action: 'dynamodb:Scan', arn: tableArn }])).toEqual([]);
+  });
+
+  describe('on a stack whose tables use a customer managed key', () => {
+    const keyed = synthesizeSsmHistory({ history: { tableEncryptionKey: 'create' } });
+    const keyedModels = functionModelsOf(keyed.stack, keyed.template);
+    const cfn = keyed.template.toJSON() as CfnTemplate;
+    const keyedTableArn = `arn:aws:dynamodb:us-east-1:123456789012:table/${keyedModels.collector.environment[tableSchemas.associationExecutions.envVar] ?? ''}`;
+    const [keyCall] = impliedTableKeyCalls(cfn, keyedTableArn);
+    const decrypt: AwsCall = { ...settleCheck, action: 'kms:Decrypt', resource: { kind: 'arn', arn: keyCall?.arn ?? '' } };
+
+    it('implies kms:Decrypt on the table key for a call on a table, and on nothing for the AWS owned key', () => {
+      expect(keyCall).toMatchObject({ action: 'kms:Decrypt', arn: expect.stringMatching(/^arn:aws:kms:us-east-1:123456789012:key\/\S*TableKey/) });
+      expect(impliedTableKeyCalls(template.toJSON() as CfnTemplate, tableArn)).toEqual([]);
+    });
+
+    it('allows the key use through the key policy, and denies it once the role loses kms:Decrypt or the key policy trusts no one', async () => {
+      expect(await deniedCalls(keyedModels, [decrypt], keyPoliciesOf(cfn))).toEqual([]);
+      expect(await deniedCalls({ ...keyedModels, collector: without(keyedModels.collector, 'kms:Decrypt') }, [decrypt], keyPoliciesOf(cfn))).toEqual([
+        `collector: kms:Decrypt on ${decrypt.resource.kind === 'arn' ? decrypt.resource.arn : ''} is ImplicitlyDenied by its role (made by ${settleCheck.test})`,
+      ]);
+      expect(await deniedCalls(keyedModels, [decrypt], () => ({ Version: '2012-10-17', Statement: [] }))).toHaveLength(1);
+    });
   });
 });
