@@ -18,6 +18,9 @@ export interface WorkQueueProps {
  * SNS subscription. One DLQ means one place to alarm on and to redrive from; its messages are
  * the same events and notifications the work queue carries, so they replay unchanged.
  */
+/** Receives of a work-queue message before it is dead-lettered (why three: see the queue below). */
+export const WORK_QUEUE_MAX_RECEIVES = 3;
+
 export class WorkQueue extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
@@ -53,7 +56,7 @@ export class WorkQueue extends Construct {
         // (malformed, or SSM no longer knows the parent); more tries would only spend the SSM
         // rate that healthy items need. Nothing is lost: the DLQ keeps it for a redrive, and
         // the reconciliation pollers of DESIGN.md re-list any parent whose work went missing.
-        maxReceiveCount: 3,
+        maxReceiveCount: WORK_QUEUE_MAX_RECEIVES,
       },
     });
   }

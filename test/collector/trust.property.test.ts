@@ -8,6 +8,7 @@ import { encodeWorkItem } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { commandFromItem, commandInvocationFromItem } from '../../lambdas/sources/run-command/records';
 import { archiveAttributes, RecordStore } from '../../lambdas/store/record-store';
+import { WORK_QUEUE_MAX_RECEIVES } from '../../lib/work-queue';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
@@ -16,9 +17,9 @@ import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthComman
 /**
  * Only SSM writes history. Genuine events, notifications and poller work items are mixed with
  * forged, replayed, future-dated and reordered ones, duplicated, and collected by two
- * collectors at once from one queue that redelivers a failed message up to five times, then
- * dead-letters it. SSM's reads lag: an invocation's first reads may still say InProgress.
- * After the queue drains and the poller's next pass (a work item for the command, as it lists
+ * collectors at once from one queue that redelivers a failed message as the deployed work
+ * queue does (three receives), then dead-letters it. SSM's reads lag: an invocation's first
+ * reads may still say InProgress. After the queue drains and the poller's next pass (a work item for the command, as it lists
  * it), the archive equals SSM's truth for every record, confirmed by SSM's read; only SSM's
  * failures alert, once each; a record SSM does not know stays unconfirmed and never alerts;
  * and no genuine message is dead-lettered.
@@ -32,7 +33,7 @@ const instanceId = (i: number) => `i-${String(i).padStart(17, '0')}`;
 const GHOST_COMMAND_ID = '6f0d2e1c-0000-4000-8000-00000000dead';
 const ACCOUNT = '123456789012';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ssm-history-notifications';
-const MAX_RECEIVES = 5;
+const MAX_RECEIVES = WORK_QUEUE_MAX_RECEIVES;
 const FAILURES = new Set(['Failed', 'TimedOut', 'Cancelled', 'DeliveryTimedOut']);
 const opposite = (status: string) => (status === 'Success' ? 'Failed' : 'Success');
 
@@ -126,7 +127,7 @@ interface Received extends QueueMessage {
   readonly receives: number;
 }
 
-/** One queue, two collectors taking batches at once; a failed message comes back until its fifth receive, then is dead-lettered. */
+/** One queue, two collectors taking batches at once; a failed message comes back until its last receive, then is dead-lettered. */
 async function drain(collectors: readonly Collector[], queue: Received[], batchSize: number): Promise<{ message: Received; reason: string }[]> {
   const deadLetters: { message: Received; reason: string }[] = [];
   let rounds = 0;
