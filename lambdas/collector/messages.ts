@@ -1,3 +1,4 @@
+import { historySources } from '../sources';
 import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
 import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../sources/ssm-ids';
 import {
@@ -5,7 +6,6 @@ import {
   type FetchRequest,
   type HistoryKind,
   type HistorySource,
-  isHistoryKind,
   type SsmEvent,
   type WorkItem,
 } from '../sources/history-source';
@@ -27,7 +27,7 @@ export const MAX_CHILDREN = 1_000;
  * MalformedMessageError on an item the collector would refuse, so a poller bug fails at the
  * poller rather than in the DLQ.
  */
-export function encodeWorkItem(item: WorkItem): string {
+export function encodeWorkItem(item: WorkItem, sources: readonly HistorySource[] = historySources): string {
   if (item.observations.length > 0) throw new MalformedMessageError('a work-item message carries no observations');
   const body = JSON.stringify({
     ssmHistory: WORK_ITEM_MARKER,
@@ -38,7 +38,7 @@ export function encodeWorkItem(item: WorkItem): string {
     sentAt: item.sentAt,
     fetch: copyFetch(item.fetch),
   });
-  readWorkItem(JSON.parse(body) as Record<string, unknown>, isHistoryKind);
+  readWorkItem(JSON.parse(body) as Record<string, unknown>, (kind) => sources.find((source) => source.kind === kind));
   return body;
 }
 
@@ -113,14 +113,14 @@ export interface TrustedSenders {
 export class MessageReader {
   private readonly byDetailType = new Map<string, HistorySource>();
   private readonly notificationSources: HistorySource[];
-  private readonly kinds: ReadonlySet<string>;
+  private readonly byKind: ReadonlyMap<string, HistorySource>;
 
   /** Without `senders`, any account, Region and topic is read: tests and tools that feed the collector themselves. */
   constructor(
     sources: readonly HistorySource[],
     private readonly senders?: TrustedSenders,
   ) {
-    this.kinds = new Set(sources.map((source) => source.kind));
+    this.byKind = new Map(sources.map((source) => [source.kind, source]));
     for (const source of sources) {
       for (const detailType of source.eventDetailTypes) this.byDetailType.set(detailType, source);
     }
@@ -135,7 +135,7 @@ export class MessageReader {
       throw new MalformedMessageError('message body is not JSON', { cause: error });
     }
     if (!isObject(message)) throw new MalformedMessageError('message body is not a JSON object');
-    if ('ssmHistory' in message) return readWorkItem(message, (kind) => this.kinds.has(kind));
+    if ('ssmHistory' in message) return readWorkItem(message, (kind) => this.byKind.get(kind));
     if ('detail-type' in message) return this.readEvent(message);
     if (message.Type === 'Notification') return this.readNotification(message);
     throw new MalformedMessageError('message is neither an EventBridge event nor an SNS notification');
@@ -211,37 +211,27 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
   if (unknown.length > 0) throw new MalformedMessageError(`${what} has unknown field(s): ${unknown.join(', ')}`);
 }
 
-/** Each kind's parent id, the work item's parentId. */
-const parentIds: Readonly<Record<HistoryKind, SsmIdKind>> = {
-  'run-command': 'commandId',
-  automation: 'automationExecutionId',
-  association: 'associationId',
-  'maintenance-window': 'windowExecutionId',
-};
-
-/** Each kind's child id, where SSM documents its form (an Automation child is a step, by name). */
-const childIdKinds: Readonly<Partial<Record<HistoryKind, SsmIdKind>>> = {
-  'run-command': 'instanceId',
-  'maintenance-window': 'taskExecutionId',
-};
-
 const WORK_ITEM_FIELDS = ['ssmHistory', 'version', 'kind', 'parentId', 'producer', 'sentAt', 'fetch'] as const;
 
-function readWorkItem(message: Record<string, unknown>, isKnownKind: (kind: string) => boolean): WorkItem {
+/** The id forms a kind's work items carry: its HistorySource's `parentIdKind` and `childIdKind`. */
+type IdForms = Pick<HistorySource, 'parentIdKind' | 'childIdKind'>;
+
+function readWorkItem(message: Record<string, unknown>, formsOf: (kind: string) => IdForms | undefined): WorkItem {
   if (message.ssmHistory !== WORK_ITEM_MARKER) throw new MalformedMessageError(`ssmHistory is not "${WORK_ITEM_MARKER}": ${JSON.stringify(message.ssmHistory)}`);
   if (message.version !== WORK_ITEM_VERSION) throw new MalformedMessageError(`work item version is not ${WORK_ITEM_VERSION}: ${JSON.stringify(message.version)}`);
   onlyKeys(message, WORK_ITEM_FIELDS, 'work item');
   const { kind, parentId, producer, sentAt, fetch } = message;
-  if (typeof kind !== 'string' || !isKnownKind(kind)) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
+  const forms = typeof kind === 'string' ? formsOf(kind) : undefined;
+  if (typeof kind !== 'string' || forms === undefined) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
   if (!isNonEmptyString(parentId)) throw new MalformedMessageError('work item parentId is not a non-empty string');
-  const parentIdKind = parentIds[kind as HistoryKind];
+  const parentIdKind = forms.parentIdKind;
   if (!isSsmId(parentIdKind, parentId)) throw new MalformedMessageError(`work item parentId is not ${ssmIds[parentIdKind].what}: ${quoted(parentId)}`);
   if (producer !== 'poll') throw new MalformedMessageError(`work item producer is not "poll": ${JSON.stringify(producer)}`);
   if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not ${SANE_TIME_RULE}: ${JSON.stringify(sentAt)}`);
-  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, kind as HistoryKind) };
+  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, forms.childIdKind) };
 }
 
-function readFetch(fetch: unknown, kind: HistoryKind): FetchRequest {
+function readFetch(fetch: unknown, childIdKind: SsmIdKind | undefined): FetchRequest {
   if (!isObject(fetch)) throw new MalformedMessageError('work item fetch is not a JSON object');
   switch (fetch.scope) {
     case 'none':
@@ -253,7 +243,6 @@ function readFetch(fetch: unknown, kind: HistoryKind): FetchRequest {
       if (!Array.isArray(childIds) || childIds.length === 0 || !childIds.every(isNonEmptyString)) {
         throw new MalformedMessageError('work item fetch childIds is not a non-empty list of non-empty strings');
       }
-      const childIdKind = childIdKinds[kind];
       const notChild = childIdKind === undefined ? undefined : childIds.find((childId) => !isSsmId(childIdKind, childId));
       if (childIdKind !== undefined && notChild !== undefined) {
         throw new MalformedMessageError(`work item fetch childIds holds ${quoted(notChild)}, not ${ssmIds[childIdKind].what}`);

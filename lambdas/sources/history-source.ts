@@ -1,6 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from '../status';
+import type { SsmIdKind } from './ssm-ids';
 
 /** The four history kinds the archive keeps. */
 export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window'] as const;
@@ -194,6 +195,10 @@ export interface ParentLister {
  */
 export interface HistorySource {
   readonly kind: HistoryKind;
+  /** The form of its parent's id (a work item's parentId), as SSM documents it. */
+  readonly parentIdKind: SsmIdKind;
+  /** The form of its children's ids (a work item's childIds), where SSM documents one. */
+  readonly childIdKind?: SsmIdKind;
   /** EventBridge detail-types (source aws.ssm) this kind consumes; the CDK rule uses this list. */
   readonly eventDetailTypes: readonly string[];
   /** The tables this kind writes. */

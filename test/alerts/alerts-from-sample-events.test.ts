@@ -20,6 +20,7 @@ import windowInvocationSample from '../fixtures/aws/maintenance-window-task-targ
 import { ssmClient } from '../ssm-simulator/sdk-client';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * Issue 6, "Alert content for each kind from the sample events and records": AWS's own
@@ -33,7 +34,6 @@ import { queueMessage } from '../support/messages';
 
 const CONTEXT = { region: 'us-east-1', accountId: '123456789012' };
 const MAX_AGE_MS = 60 * 60_000;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const CONSOLE = 'https://us-east-1.console.aws.amazon.com/systems-manager';
 
 /** SNS as a list. */

@@ -19,6 +19,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
 import { propertyRuns } from '../support/property-runs';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * One alert per failed node, whatever happens on the way: events and notifications in any
@@ -131,7 +132,6 @@ async function drain(collectors: readonly Collector[], bodies: readonly string[]
 describe('failure alerts: exactly once', () => {
   let database: TestDatabase;
   const ssmMock = mockClient(SSMClient);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   beforeAll(async () => {
     database = await startDynalite();

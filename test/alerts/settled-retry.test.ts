@@ -13,6 +13,7 @@ import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * State Manager skips re-reading an execution it has settled (stored with all its targets).
@@ -30,7 +31,6 @@ const failed: AssociationExecution = {
   CreatedTime: new Date('2017-05-16T23:00:01Z'),
   ResourceCountByStatus: '{Failed=1}',
 };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('a refused alert keeps a State Manager execution unsettled', () => {
   let database: TestDatabase;

@@ -16,9 +16,10 @@ import { associationExecutionFromItem } from '../../lambdas/sources/association/
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
+import { spyLog } from '../support/silent-log';
 
 const ASSOCIATION_ID = associationSample.detail['association-id'];
-const silent = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+const silent = spyLog();
 
 function execution(n: number, status: string): AssociationExecution {
   return {

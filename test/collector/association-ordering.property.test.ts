@@ -23,6 +23,7 @@ import { ASSOCIATION_ID, at, event, instanceId, truthExecution, truthTarget } fr
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * Whatever order and however often a State Manager association's events (association and
@@ -120,7 +121,6 @@ const scenarios = fc
 describe('State Manager ordering and duplication', () => {
   let database: TestDatabase;
   const ssmMock = mockClient(SSMClient);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   beforeAll(async () => {
     database = await startDynalite();

@@ -22,9 +22,10 @@ import {
   truthExecution,
   truthStep,
 } from '../support/automation-truth';
+import { spyLog } from '../support/silent-log';
 
 const NOW = new Date('2026-11-20T10:05:00.000Z');
-const silent = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+const silent = spyLog();
 
 describe('Collector, Automation (SSM mocked per call, DynamoDB real: dynalite)', () => {
   let database: TestDatabase;

@@ -18,6 +18,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { executionEvent, STARTED, stepEvent, TRUTH_EXECUTION_ID, truthExecution, truthStep } from '../support/automation-truth';
 import { propertyRuns } from '../support/property-runs';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * Whatever order and however often an Automation's execution and step events arrive, in
@@ -69,7 +70,6 @@ const scenarios = fc
 describe('Automation ordering and duplication', () => {
   let database: TestDatabase;
   const ssmMock = mockClient(SSMClient);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   beforeAll(async () => {
     database = await startDynalite();

@@ -22,12 +22,13 @@ import {
 import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
+import { spyLog } from '../support/silent-log';
 
 const WINDOW_ID = windowSample.detail['window-id'];
 const WINDOW_EXECUTION_ID = windowSample.detail['window-execution-id'];
 const TASK_EXECUTION_ID = taskSample.detail['task-execution-id'];
 const OTHER_TASK_EXECUTION_ID = '6417e808-7f35-4d1a-843f-0000000000aa';
-const silent = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+const silent = spyLog();
 
 const windowExecution: MaintenanceWindowExecution = {
   WindowId: WINDOW_ID,

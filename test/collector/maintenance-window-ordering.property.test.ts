@@ -33,6 +33,7 @@ import {
 import { expectFurthestStored, ForwardOnly, maintenanceWindowLifecycle, type Sighting } from '../support/lifecycle';
 import { queueMessage } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * Whatever order and however often a window execution's events arrive (the execution's, its
@@ -115,7 +116,6 @@ function paged<T>(records: readonly T[], token: string | undefined): { page: T[]
 describe('Maintenance Windows ordering and duplication', () => {
   let database: TestDatabase;
   const ssmMock = mockClient(SSMClient);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   beforeAll(async () => {
     database = await startDynalite();

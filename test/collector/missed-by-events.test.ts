@@ -17,6 +17,7 @@ const T2 = '2026-11-20T10:00:05.000Z';
  */
 const fakeSource: HistorySource = {
   kind: 'run-command',
+  parentIdKind: 'commandId',
   eventDetailTypes: ['Fake Sighting'],
   tables: ['commandInvocations'],
   collectorActions: [],

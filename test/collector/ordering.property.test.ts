@@ -11,6 +11,7 @@ import { expectFurthestStored, ForwardOnly, runCommandLifecycle, type Sighting }
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
 import { propertyRuns } from '../support/property-runs';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * Whatever order and however often SSM's events and notifications arrive, in whatever
@@ -87,7 +88,6 @@ const scenarios: fc.Arbitrary<Scenario> = fc
 describe('ordering and duplication', () => {
   let database: TestDatabase;
   const ssmMock = mockClient(SSMClient);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   beforeAll(async () => {
     database = await startDynalite();

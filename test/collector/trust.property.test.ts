@@ -13,6 +13,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * Only SSM writes history. Genuine events, notifications and poller work items are mixed with
@@ -150,7 +151,6 @@ async function drain(collectors: readonly Collector[], queue: Received[], batchS
 describe('trust: only SSM writes history', () => {
   let database: TestDatabase;
   const ssmMock = mockClient(SSMClient);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   beforeAll(async () => {
     database = await startDynalite();

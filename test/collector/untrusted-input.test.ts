@@ -9,13 +9,14 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { invocationEvent, TRUTH_COMMAND_ID } from '../support/run-command-truth';
+import { spyLog } from '../support/silent-log';
 
 /**
  * Input the collector must refuse, class by class: each such message fails alone,
  * with a reason that names the field and what SSM's form is, and the rest of its batch is stored.
  */
 const NOW = new Date('2026-11-20T10:05:00.000Z');
-const silent = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+const silent = spyLog();
 
 type Event = { detail: Record<string, unknown> } & Record<string, unknown>;
 const withDetail = (event: object, patch: Record<string, unknown>): Event => {

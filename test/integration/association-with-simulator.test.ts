@@ -5,6 +5,7 @@ import { historySources } from '../../lambdas/sources';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../../lambdas/sources/association/records';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * The collector against the SSM simulator over HTTP (real SDK) and dynalite: a State Manager
@@ -12,7 +13,6 @@ import { startDynalite, type TestDatabase } from '../support/databases';
  * serves it (every execution, every target), with the SSM calls per stored record reported.
  */
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function collectAll(collector: Collector, bodies: readonly string[]): Promise<string[]> {
   const failed: string[] = [];

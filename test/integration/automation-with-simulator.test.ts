@@ -5,13 +5,13 @@ import { historySources } from '../../lambdas/sources';
 import { automationExecutionFromItem, automationStepFromItem } from '../../lambdas/sources/automation/records';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * The collector against the SSM simulator over HTTP (real SDK) and dynalite: an Automation of
  * 200 steps, from its events, archived exactly as SSM serves it, for at most ceil(200/50)+2 SSM calls.
  */
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const PARENT = '0f0e0d0c-0b0a-4909-8807-060504030201';
 
 async function collectAll(collector: Collector, bodies: readonly string[]): Promise<string[]> {

@@ -14,6 +14,7 @@ import { createQueryApi } from '../../lambdas/query/router';
 import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * AWS's own sample responses (the GetCommandInvocation and DescribeMaintenanceWindowExecutionTasks API references) served by the SSM simulator,
@@ -22,7 +23,6 @@ import { startDynalite, type TestDatabase } from '../support/databases';
  * through the real SDK: the same answer as SSM's, field for field.
  */
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const FAR_FUTURE = new Date(8.64e15);
 
 function client(endpoint: string): SSMClient {

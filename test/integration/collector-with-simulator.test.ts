@@ -5,13 +5,13 @@ import { fleetCommand, SsmSimulator } from '../../lambdas/local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { databaseEngines, startDynalite, type TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * The collector against real protocol peers: the SSM simulator over HTTP through the real
  * SDK client, and real DynamoDB engines. What it archives must equal what SSM served.
  */
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const NOTIFICATIONS = {
   NotificationArn: 'arn:aws:sns:us-east-1:123456789012:ssm-history-notifications',
   NotificationEvents: ['All' as const],

@@ -10,6 +10,7 @@ import {
 import { RecordStore, type StoredItem } from '../../lambdas/store/record-store';
 import type { TableId } from '../../lambdas/store/schema';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * The collector against the SSM simulator over HTTP (real SDK) and dynalite: a maintenance
@@ -18,7 +19,6 @@ import { startDynalite, type TestDatabase } from '../support/databases';
  * stored record reported.
  */
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function collectAll(collector: Collector, bodies: readonly string[]): Promise<string[]> {
   const failed: string[] = [];

@@ -85,6 +85,7 @@ class TimelineLister implements ParentLister {
 
 const source = (lister: ParentLister): HistorySource => ({
   kind: 'automation',
+  parentIdKind: 'automationExecutionId',
   eventDetailTypes: [],
   tables: [],
   collectorActions: [],

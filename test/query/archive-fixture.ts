@@ -9,6 +9,7 @@ import { commandInvocationObservation, commandObservation } from '../../lambdas/
 import { firstItemOf, RecordStore, type StoredItem } from '../../lambdas/store/record-store';
 import type { TableId, TableNames } from '../../lambdas/store/schema';
 import type { TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * An archive filled the way production fills it: the simulator's EventBridge events and SNS
@@ -40,7 +41,6 @@ export interface ArchiveFixture {
   stop(): Promise<void>;
 }
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * `collector`: the events through the Collector, as in production (a few seconds).

@@ -6,6 +6,7 @@ import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import type { TableNames } from '../../lambdas/store/schema';
 import type { TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * An archive of State Manager history filled as production fills it (the simulator's events
@@ -31,7 +32,6 @@ export interface AssociationFixture {
 }
 
 export const ASSOCIATION_START = new Date('2023-12-31T23:00:00.000Z');
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const command = (instanceId: string): CommandSpec => ({
   documentName: 'AWS-RunShellScript',

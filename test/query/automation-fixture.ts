@@ -6,6 +6,7 @@ import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import type { TableNames } from '../../lambdas/store/schema';
 import type { TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * An archive of Automation executions filled as production fills it (the simulator's events
@@ -34,7 +35,6 @@ const command = (instanceId: string): CommandSpec => ({
   invocations: [{ instanceId, plugins: [{ name: 'aws:runShellScript', stdout: 'ok\n' }] }],
 });
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function buildAutomationArchive(database: TestDatabase): Promise<AutomationFixture> {
   const sim = new SsmSimulator({ clock: new VirtualClock(new Date('2023-12-31T22:00:00.000Z')), seed: 17 });

@@ -6,6 +6,7 @@ import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import type { TableNames } from '../../lambdas/store/schema';
 import type { TestDatabase } from '../support/databases';
+import { silentLog as silent } from '../support/silent-log';
 
 /**
  * An archive of Maintenance Windows history filled as production fills it (the simulator's
@@ -29,7 +30,6 @@ export interface MaintenanceWindowFixture {
 }
 
 export const WINDOW_START = new Date('2023-12-31T22:30:00.000Z');
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function buildMaintenanceWindowArchive(database: TestDatabase): Promise<MaintenanceWindowFixture> {
   const sim = new SsmSimulator({ clock: new VirtualClock(WINDOW_START), seed: 53 });

@@ -67,6 +67,8 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
 export const automationSource: HistorySource = {
   kind: 'automation',
+  parentIdKind: 'automationExecutionId',
+  // A step is named by the runbook, in no form SSM documents.
   eventDetailTypes: [AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE],
   tables: ['automationExecutions', 'automationSteps'],
   collectorActions: ['ssm:DescribeAutomationExecutions'],

@@ -93,6 +93,8 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
 export const maintenanceWindowSource: HistorySource = {
   kind: 'maintenance-window',
+  parentIdKind: 'windowExecutionId',
+  childIdKind: 'taskExecutionId',
   eventDetailTypes: [WINDOW_EXECUTION_DETAIL_TYPE, TASK_EXECUTION_DETAIL_TYPE, TASK_INVOCATION_DETAIL_TYPE],
   tables: ['maintenanceWindowExecutions', 'maintenanceWindowTasks', 'maintenanceWindowTaskInvocations'],
   collectorActions: ['ssm:DescribeMaintenanceWindowExecutionTasks', 'ssm:DescribeMaintenanceWindowExecutionTaskInvocations'],

@@ -93,6 +93,8 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
 export const runCommandSource: HistorySource = {
   kind: 'run-command',
+  parentIdKind: 'commandId',
+  childIdKind: 'instanceId',
   eventDetailTypes: [COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE],
   tables: ['commands', 'commandInvocations'],
   collectorActions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
