@@ -1,5 +1,6 @@
-// Lint for async correctness and for `any`, not for looks: tsc --strict does the rest.
+// Lint for async correctness, for `any` and for the layers, not for looks: tsc --strict does the rest.
 import tseslint from 'typescript-eslint';
+import { layers } from './eslint.layers.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.bench/', '.local-data/', 'coverage/', '.stryker-tmp/', 'reports/', '**/*.js', '**/*.mjs'] },
@@ -18,4 +19,5 @@ export default tseslint.config(
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
     },
   },
+  ...layers,
 );

@@ -1,0 +1,46 @@
+// The layers of the code base as lint rules: eslint.config.mjs applies them with the rest;
+// test/lint/layers.test.ts lints probe imports with this file alone (no type information
+// needed), to show each rule fails a cross-layer import.
+import tseslint from 'typescript-eslint';
+
+/**
+ * The layers, as import rules (`no-restricted-imports`, one entry per folder: ESLint applies
+ * the last matching entry of a rule, so the folders below never overlap). Lower layers never
+ * import higher ones:
+ *   store            <- the record store: imports the model (sources/history-source), never a kind or an engine
+ *   sources/<kind>   <- one history kind: never another kind, never an engine
+ *   engines          <- collector, polling, query, alerts, handlers (what runs in a Lambda):
+ *                       never local mode, the simulator or the CLI
+ *   local, cli       <- run on a machine, never in a Lambda
+ * and nothing shipped (lambdas, lib, bin, bench) imports test code.
+ */
+const ENGINES = '(^|/)(collector|polling|query|alerts|handlers)/';
+const MACHINE_ONLY = '(^|/)(local|cli)/';
+const TEST_CODE = '(^|/)test/';
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map(([regex, message]) => ({ regex, message })) }],
+  },
+});
+const noTestCode = [TEST_CODE, 'Shipped code never imports test code.'];
+const noMachineOnly = [MACHINE_ONLY, 'Code that runs in a Lambda never imports local mode, the simulator or the CLI.'];
+export const layers = [
+  layer(['lambdas/store/**/*.ts'], [
+    ['(^|/)sources/[^/]+/', 'The store never imports a history kind: it stores any kind the same way.'],
+    [ENGINES, 'The store is below the engines: it never imports one.'],
+    noMachineOnly,
+    noTestCode,
+  ]),
+  layer(['lambdas/sources/*/**/*.ts'], [
+    ['^\\.\\./[^./][^/]*/', 'A history kind never imports another kind: what they share lives in lambdas/sources/ or below.'],
+    [ENGINES, 'A history kind never imports an engine: the engines iterate the kinds.'],
+    noMachineOnly,
+    noTestCode,
+  ]),
+  layer(['lambdas/{collector,polling,query,alerts,handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
+  layer(['lambdas/{local,cli}/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts'], [noTestCode]),
+];
+
+
+export default [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...layers];

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/**
+ * The layer rules (eslint.layers.mjs) on probe files: each forbidden edge fails with its
+ * reason, and the edges the layers allow pass. One ESLint process lints every probe, through
+ * ESLint's own API, with the layers file alone.
+ */
+interface Probe {
+  readonly file: string;
+  readonly from: string;
+  /** The rule's message, or undefined when the import is allowed. */
+  readonly refused?: RegExp;
+}
+
+const probes: readonly Probe[] = [
+  { file: 'lambdas/store/probe.ts', from: '../collector/collector', refused: /The store is below the engines/ },
+  { file: 'lambdas/store/probe.ts', from: '../sources/run-command/records', refused: /The store never imports a history kind/ },
+  { file: 'lambdas/store/probe.ts', from: '../sources/history-source' },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../run-command/records', refused: /never imports another kind/ },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../../collector/collector', refused: /never imports an engine/ },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../history-source' },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../../store/schema' },
+  { file: 'lambdas/collector/probe.ts', from: '../local/ssm-simulator', refused: /runs in a Lambda never imports local mode/ },
+  { file: 'lambdas/query/views/probe.ts', from: '../../cli/table', refused: /runs in a Lambda never imports local mode/ },
+  { file: 'lambdas/query/probe.ts', from: '../../test/support/databases', refused: /never imports test code/ },
+  { file: 'lib/probe.ts', from: '../test/infrastructure/synthesized', refused: /never imports test code/ },
+  { file: 'lambdas/local/probe.ts', from: '../collector/collector' },
+];
+
+const root = path.join(__dirname, '..', '..');
+const script = `
+const { ESLint } = require('eslint');
+(async () => {
+  const eslint = new ESLint({ cwd: process.cwd(), overrideConfigFile: 'eslint.layers.mjs' });
+  const probes = JSON.parse(process.argv[1]);
+  const out = [];
+  for (const probe of probes) {
+    const [result] = await eslint.lintText("import { x } from '" + probe.from + "';\\nexport const y = x;\\n", { filePath: probe.file });
+    out.push(result.messages.map((m) => (m.ruleId ?? 'parse') + ': ' + m.message));
+  }
+  process.stdout.write(JSON.stringify(out));
+})();
+`;
+
+describe('the layer rules', () => {
+  it('refuse each cross-layer import with its reason, and allow the layers\' own edges', () => {
+    const messages = JSON.parse(execFileSync(process.execPath, ['-e', script, JSON.stringify(probes)], { cwd: root, encoding: 'utf8' })) as string[][];
+    probes.forEach((probe, i) => {
+      const found = messages[i] ?? [];
+      if (probe.refused === undefined) expect({ ...probe, found }).toEqual({ ...probe, found: [] });
+      else expect({ ...probe, found }).toEqual({ ...probe, found: [expect.stringMatching(new RegExp(`^no-restricted-imports: .*${probe.refused.source}`))] });
+    });
+  });
+});
