@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
  * The layers, as import rules (`no-restricted-imports`, one entry per folder: ESLint applies
  * the last matching entry of a rule, so the folders below never overlap). Lower layers never
  * import higher ones:
- *   store            <- the record store: imports the model (sources/history-source), never a kind or an engine
+ *   core             <- the model every layer shares (kinds, observations, work items, ids, statuses)
+ *   store            <- the record store: imports the core, never a kind or an engine
  *   sources/<kind>   <- one history kind: never another kind, never an engine
  *   engines          <- collector, polling, query, alerts, handlers (what runs in a Lambda):
  *                       never local mode, the simulator or the CLI
@@ -27,7 +28,7 @@ const noTestCode = [TEST_CODE, 'Shipped code never imports test code.'];
 const noMachineOnly = [MACHINE_ONLY, 'Code that runs in a Lambda never imports local mode, the simulator or the CLI.'];
 export const layers = [
   layer(['lambdas/store/**/*.ts'], [
-    ['(^|/)sources/[^/]+/', 'The store never imports a history kind: it stores any kind the same way.'],
+    ['(^|/)sources/', 'The store never imports a history kind: it stores any kind the same way.'],
     [ENGINES, 'The store is below the engines: it never imports one.'],
     noMachineOnly,
     noTestCode,
@@ -38,6 +39,25 @@ export const layers = [
     noMachineOnly,
     noTestCode,
   ]),
+  // The core names the store's table ids as types only (they are the store's schema's keys).
+  {
+    files: ['lambdas/core/**/*.ts'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)store/', allowTypeImports: true, message: 'The core is below everything: of the store it names types only.' },
+            { regex: '(^|/)sources/', message: 'The core is below everything: it never imports a history kind.' },
+            { regex: ENGINES, message: 'The core is below everything: it never imports an engine.' },
+            { regex: MACHINE_ONLY, message: noMachineOnly[1] },
+            { regex: TEST_CODE, message: noTestCode[1] },
+          ],
+        },
+      ],
+    },
+  },
   layer(['lambdas/{collector,polling,query,alerts,handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
   layer(['lambdas/{local,cli}/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts'], [noTestCode]),
 ];

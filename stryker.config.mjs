@@ -17,7 +17,7 @@ export default {
   packageManager: 'npm',
   mutate: [
     'lambdas/store/**/*.ts',
-    'lambdas/status.ts',
+    'lambdas/core/status.ts',
     'lambdas/collector/**/*.ts',
     'lambdas/alerts/**/*.ts',
     'lambdas/polling/**/*.ts',
@@ -61,7 +61,7 @@ export default {
   // Module-level tables and constants (the status ranks, the request readers' patterns) are
   // "static" mutants: each reruns every related test file in full, so they are left out
   // (reported as ignored) unless MUTATE_STATIC=1, for one file at a time:
-  //   MUTATE_STATIC=1 npm run mutate -- --mutate lambdas/status.ts
+  //   MUTATE_STATIC=1 npm run mutate -- --mutate lambdas/core/status.ts
   ignoreStatic: process.env.MUTATE_STATIC !== '1',
   concurrency: 2,
   timeoutMS: 20000,

@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachBounded } from '../lambdas/concurrency';
 import { fleetCommand, SsmSimulator } from '../lambdas/local/ssm-simulator';
-import type { Observation } from '../lambdas/sources/history-source';
+import type { Observation } from '../lambdas/core/model';
 import { commandInvocationObservation, commandObservation } from '../lambdas/sources/run-command/records';
 import { firstItemOf, type StoredItem } from '../lambdas/store/record-store';
 import type { TableId, TableNames } from '../lambdas/store/schema';

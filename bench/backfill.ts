@@ -9,11 +9,11 @@ import type { Checkpoint, CheckpointCounters, CheckpointPatch } from '../lambdas
 import { DEFAULT_CALLS_PER_SECOND, pollOnce } from '../lambdas/polling/poller';
 import { TokenBucket } from '../lambdas/polling/rate-limit';
 import type { WorkSink } from '../lambdas/polling/work-sink';
-import type { HistoryKind, Observation } from '../lambdas/sources/history-source';
+import type { HistoryKind, Observation } from '../lambdas/core/model';
 import { COMMAND_LISTING_PAGE_SIZE } from '../lambdas/sources/run-command/listing';
 import { LIST_PAGE_SIZE } from '../lambdas/sources/run-command/fetch';
 import { runCommandSource } from '../lambdas/sources/run-command';
-import { statusInfo } from '../lambdas/status';
+import { statusInfo } from '../lambdas/core/status';
 import type { UpsertOutcome } from '../lambdas/store/record-store';
 import { keyNames, type RecordKey, type TableId } from '../lambdas/store/schema';
 

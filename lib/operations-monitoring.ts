@@ -20,7 +20,7 @@ import {
   SERVICE_DIMENSION,
   type OperationalMetricName,
 } from '../lambdas/operational-metrics';
-import type { HistoryKind } from '../lambdas/sources/history-source';
+import type { HistoryKind } from '../lambdas/core/model';
 
 /** Throttling and lag are judged over this period, in `SUSTAINED_PERIODS` consecutive periods. */
 const JUDGEMENT_PERIOD = Duration.minutes(5);

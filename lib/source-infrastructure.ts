@@ -1,4 +1,4 @@
-import type { HistorySource, ScopedAction } from '../lambdas/sources/history-source';
+import type { HistorySource, ScopedAction } from '../lambdas/core/model';
 import type { TableId } from '../lambdas/store/schema';
 
 /**

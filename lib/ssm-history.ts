@@ -11,7 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_SERVICE_NAME } from '../lambdas/operational-metrics';
 import { historySources } from '../lambdas/sources';
-import { historyKinds } from '../lambdas/sources/history-source';
+import { historyKinds } from '../lambdas/core/model';
 import type { TableId } from '../lambdas/store/schema';
 import { AlertTopics } from './alert-topics';
 import { Collector } from './collector';

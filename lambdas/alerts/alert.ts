@@ -2,8 +2,8 @@ import type { CommandInvocation, CommandPlugin } from '@aws-sdk/client-ssm';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
 import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
 import type { ExecutionKind } from '../query/views/execution-items';
-import type { HistoryKind } from '../sources/history-source';
-import { historyKinds, isHistoryKind } from '../sources/history-source';
+import type { HistoryKind } from '../core/model';
+import { historyKinds, isHistoryKind } from '../core/model';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
 import { ERROR_TITLE } from '../sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
@@ -14,7 +14,7 @@ import {
   runCommandStatuses,
   statusInfo,
   type StatusInfo,
-} from '../status';
+} from '../core/status';
 import type { TableId } from '../store/schema';
 
 /**
@@ -126,7 +126,7 @@ export const EXCERPT_MAX_CHARS = 2_000;
 /** Any other free text (status details, comment) is capped too, so a body stays far below SNS's 256 KB. */
 export const TEXT_MAX_CHARS = 1_000;
 
-/** Each history kind's status table, as in lambdas/status.ts. */
+/** Each history kind's status table, as in lambdas/core/status.ts. */
 export const statusTables: Readonly<Record<HistoryKind, Readonly<Record<string, StatusInfo>>>> = {
   'run-command': runCommandStatuses,
   automation: automationStatuses,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Log } from '../log';
-import type { Observation } from '../sources/history-source';
+import type { Observation } from '../core/model';
 import type { AlertingUpsert, RecordStore, UpsertOutcome } from '../store/record-store';
 import type { TableId } from '../store/schema';
 import { alertFor, type Alert, type AlertConfig, type AlertOptions } from './alert';

@@ -1,5 +1,5 @@
-import type { Observation, Producer, TimelineEntry } from '../sources/history-source';
-import { statusInfo } from '../status';
+import type { Observation, Producer, TimelineEntry } from '../core/model';
+import { statusInfo } from '../core/status';
 
 function byRecord(observations: readonly Observation[]): Observation[][] {
   const groups = new Map<string, Observation[]>();

@@ -1,6 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { KIND_DIMENSION, operationalMetrics as names } from '../operational-metrics';
-import type { HistoryKind } from '../sources/history-source';
+import type { HistoryKind } from '../core/model';
 import { publishSsmCallMetrics, type SsmCallCounts } from '../ssm-call-meter';
 import type { CollectedBatch } from './collector';
 

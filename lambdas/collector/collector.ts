@@ -11,7 +11,7 @@ import {
   type Observation,
   type SourceClients,
   type WorkItem,
-} from '../sources/history-source';
+} from '../core/model';
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations, readsBehindMessages, type ReadBehindMessage } from './coalesce';
 import { clampToReceipt, MessageReader, type TrustedSenders } from './messages';

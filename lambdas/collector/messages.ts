@@ -1,6 +1,6 @@
 import { historySources } from '../sources';
 import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
-import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../sources/ssm-ids';
+import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../core/ssm-ids';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -8,7 +8,7 @@ import {
   type HistorySource,
   type SsmEvent,
   type WorkItem,
-} from '../sources/history-source';
+} from '../core/model';
 
 /** What marks a poller's work item on the work queue, and the version of its shape. */
 export const WORK_ITEM_MARKER = 'work-item';

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HistoryKind } from '../sources/history-source';
+import type { HistoryKind } from '../core/model';
 import { batchGetAll } from '../store/batch-get';
 
 /** The counters a checkpoint keeps. They only ever grow (UpdateItem ADD). */

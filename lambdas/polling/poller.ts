@@ -1,6 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../log';
-import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../sources/history-source';
+import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../core/model';
 import { earlier } from '../sources/listed-parents';
 import type { Checkpoint, CheckpointPatch, CheckpointStore } from './checkpoint-store';
 import { attachListingMiddleware, ListingMeter, TokenBucket } from './rate-limit';

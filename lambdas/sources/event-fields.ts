@@ -1,4 +1,6 @@
-import { MalformedMessageError, type SsmEvent, type StoredFields } from './history-source';
+import { MalformedMessageError, type SsmEvent, type StoredFields } from '../core/model';
+import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../core/ssm-ids';
+import type { StatusInfo } from '../core/status';
 
 /**
  * Reading fields out of SSM's events and notifications, for every history kind: each
@@ -68,4 +70,22 @@ export function definedFields(fields: Readonly<Record<string, StoredFields[strin
   const stored: StoredFields = {};
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) stored[name] = value;
   return stored;
+}
+
+/** A required id field, in SSM's form. */
+export function idField(fields: Fields, name: string, kind: SsmIdKind, where: string): string {
+  const value = requiredString(fields, name, where);
+  if (!isSsmId(kind, value)) throw new MalformedMessageError(`${where}: "${name}" is not ${ssmIds[kind].what}: ${quoted(value)}`);
+  return value;
+}
+
+/**
+ * A required status field, one of the kind's statuses (its table in status.ts). A status the
+ * table does not know is refused, not ranked: an event is a claim, and an unknown claim has no
+ * place in the order of a record's life.
+ */
+export function statusField(fields: Fields, name: string, statuses: Readonly<Record<string, StatusInfo>>, what: string, where: string): string {
+  const value = requiredString(fields, name, where);
+  if (!Object.hasOwn(statuses, value)) throw new MalformedMessageError(`${where}: "${name}" is not ${what}: ${quoted(value)}`);
+  return value;
 }

@@ -1,4 +1,4 @@
-import type { WorkItem } from './history-source';
+import type { WorkItem } from '../core/model';
 
 /**
  * How long SSM may not yet show a parent an event announced. Run Command and Automation are

@@ -1,6 +1,6 @@
 import { associationSource } from './association';
 import { automationSource } from './automation';
-import type { HistorySource } from './history-source';
+import type { HistorySource } from '../core/model';
 import { maintenanceWindowSource } from './maintenance-window';
 import { runCommandSource } from './run-command';
 

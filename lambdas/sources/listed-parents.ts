@@ -1,4 +1,4 @@
-import type { ListedPage, WorkItem } from './history-source';
+import type { ListedPage, WorkItem } from '../core/model';
 
 /**
  * What the kinds' listers share: SSM's time filter values, the position of a listing that

@@ -1,4 +1,4 @@
-import type { StoredFields, StoredValue } from '../sources/history-source';
+import type { StoredFields, StoredValue } from '../core/model';
 
 /**
  * DynamoDB's 400 KB item limit, measured the way DynamoDB measures it (UTF-8 bytes of

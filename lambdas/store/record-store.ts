@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Observation, StoredValue } from '../sources/history-source';
-import { statusInfo } from '../status';
+import type { Observation, StoredValue } from '../core/model';
+import { statusInfo } from '../core/status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
 import { derivedAttributes, EXPIRES_AT, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames, type TableSchema } from './schema';
 

@@ -1,4 +1,4 @@
-import type { StoredFields, StoredValue } from '../sources/history-source';
+import type { StoredFields, StoredValue } from '../core/model';
 
 /**
  * SSM records as the SDK returns them, turned into what DynamoDB stores: Dates become ISO

@@ -19,7 +19,7 @@ import { automationExecutionObservation, automationStepObservation } from '../..
 import { windowExecutionObservation, windowTaskObservation } from '../../lambdas/sources/maintenance-window/records';
 import { ERROR_TITLE } from '../../lambdas/sources/run-command/output-limits';
 import { commandInvocationObservation, commandObservation, type PluginOutputs } from '../../lambdas/sources/run-command/records';
-import type { Observation } from '../../lambdas/sources/history-source';
+import type { Observation } from '../../lambdas/core/model';
 import { firstItemOf, type StoredItem } from '../../lambdas/store/record-store';
 
 /** Stored items exactly as the store writes them (firstItemOf: an upsert's item). */

@@ -5,7 +5,7 @@ import { Collector, type CollectedBatch } from '../../lambdas/collector/collecto
 import { encodeWorkItem } from '../../lambdas/collector/messages';
 import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
-import type { FetchRequest, HistoryKind } from '../../lambdas/sources/history-source';
+import type { FetchRequest, HistoryKind } from '../../lambdas/core/model';
 import { RecordStore } from '../../lambdas/store/record-store';
 import type { TableId } from '../../lambdas/store/schema';
 import associationSample from '../fixtures/aws/association-state-change.json';

@@ -3,8 +3,8 @@ import instanceSample from '../fixtures/aws/instance-association-state-change.js
 import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { LOOKBACK_MS } from '../../lambdas/sources/association/events';
-import { MalformedMessageError } from '../../lambdas/sources/history-source';
-import { associationStatuses, statusInfo } from '../../lambdas/status';
+import { MalformedMessageError } from '../../lambdas/core/model';
+import { associationStatuses, statusInfo } from '../../lambdas/core/status';
 
 const reader = new MessageReader(historySources);
 const read = (body: object | string) => reader.read(typeof body === 'string' ? body : JSON.stringify(body));

@@ -3,8 +3,8 @@ import stepSample from '../fixtures/aws/automation-step-status-change.json';
 import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { formatAutomationEventTime, parseAutomationEventTime } from '../../lambdas/sources/automation/events';
-import { MalformedMessageError } from '../../lambdas/sources/history-source';
-import { automationStatuses, statusInfo } from '../../lambdas/status';
+import { MalformedMessageError } from '../../lambdas/core/model';
+import { automationStatuses, statusInfo } from '../../lambdas/core/status';
 
 const reader = new MessageReader(historySources);
 const read = (body: object | string) => reader.read(typeof body === 'string' ? body : JSON.stringify(body));

@@ -1,5 +1,5 @@
 import { coalesceObservations, readsBehindMessages } from '../../lambdas/collector/coalesce';
-import type { Observation } from '../../lambdas/sources/history-source';
+import type { Observation } from '../../lambdas/core/model';
 import { invocationObservation } from '../support/observations';
 
 /** Several observations of one record in one batch: one write, the one the store would keep. */

@@ -3,7 +3,7 @@ import taskSample from '../fixtures/aws/maintenance-window-task-execution-state-
 import invocationSample from '../fixtures/aws/maintenance-window-task-target-invocation-state-change.json';
 import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
-import { MalformedMessageError, type SsmEvent, type WorkItem } from '../../lambdas/sources/history-source';
+import { MalformedMessageError, type SsmEvent, type WorkItem } from '../../lambdas/core/model';
 import { maintenanceWindowSource } from '../../lambdas/sources/maintenance-window';
 import {
   parseMaintenanceWindowEvent,
@@ -11,7 +11,7 @@ import {
   TASK_INVOCATION_DETAIL_TYPE,
   WINDOW_EXECUTION_DETAIL_TYPE,
 } from '../../lambdas/sources/maintenance-window/events';
-import { maintenanceWindowStatuses } from '../../lambdas/status';
+import { maintenanceWindowStatuses } from '../../lambdas/core/status';
 
 const reader = new MessageReader(historySources);
 const read = (body: object | string): WorkItem => reader.read(typeof body === 'string' ? body : JSON.stringify(body));

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { Collector } from '../../lambdas/collector/collector';
 import { historySources } from '../../lambdas/sources';
-import type { Observation } from '../../lambdas/sources/history-source';
+import type { Observation } from '../../lambdas/core/model';
 import {
   windowExecutionFromItem,
   windowExecutionObservation,

@@ -5,7 +5,7 @@ import snsCommandTags from '../fixtures/aws/sns-command-tags.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
 import { CLOCK_SKEW_MS, clampToReceipt, MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
-import { MalformedMessageError } from '../../lambdas/sources/history-source';
+import { MalformedMessageError } from '../../lambdas/core/model';
 import { snsEnvelope } from '../support/messages';
 
 const reader = new MessageReader(historySources);

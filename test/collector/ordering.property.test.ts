@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Collector } from '../../lambdas/collector/collector';
 import { historySources } from '../../lambdas/sources';
 import { commandFromItem, commandInvocationFromItem, commandInvocationObservation } from '../../lambdas/sources/run-command/records';
-import type { Observation } from '../../lambdas/sources/history-source';
+import type { Observation } from '../../lambdas/core/model';
 import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { expectFurthestStored, ForwardOnly, runCommandLifecycle, type Sighting } from '../support/lifecycle';

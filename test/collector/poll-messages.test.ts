@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { encodeWorkItem, MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
-import { MalformedMessageError, type FetchRequest, type HistoryKind, type WorkItem } from '../../lambdas/sources/history-source';
+import { MalformedMessageError, type FetchRequest, type HistoryKind, type WorkItem } from '../../lambdas/core/model';
 import { SANE_TIMES } from '../../lambdas/sources/event-fields';
 import { runCommandSource } from '../../lambdas/sources/run-command';
 

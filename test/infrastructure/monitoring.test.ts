@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { METRICS_NAMESPACE, operationalMetrics } from '../../lambdas/operational-metrics';
-import { historyKinds } from '../../lambdas/sources/history-source';
+import { historyKinds } from '../../lambdas/core/model';
 import { dashboardWidgetTitles } from '../../lib/operations-monitoring';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
 import { logicalIdOf, synthesizeSsmHistory } from './synthesized';

@@ -17,7 +17,7 @@ import type { WorkSink } from '../../lambdas/polling/work-sink';
 import { historySources } from '../../lambdas/sources';
 import { associationExecutionFromItem } from '../../lambdas/sources/association/records';
 import { automationExecutionFromItem } from '../../lambdas/sources/automation/records';
-import type { HistoryKind, WorkItem } from '../../lambdas/sources/history-source';
+import type { HistoryKind, WorkItem } from '../../lambdas/core/model';
 import { windowExecutionFromItem } from '../../lambdas/sources/maintenance-window/records';
 import { commandFromItem } from '../../lambdas/sources/run-command/records';
 import { RecordStore } from '../../lambdas/store/record-store';

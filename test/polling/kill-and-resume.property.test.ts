@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CheckpointStore, type Checkpoint, type CheckpointPatch } from '../../lambdas/polling/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, pollOnce, type KindPollResult, type PollerDependencies } from '../../lambdas/polling/poller';
 import type { WorkSink } from '../../lambdas/polling/work-sink';
-import type { HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/sources/history-source';
+import type { HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
 const MINUTE = 60_000;

@@ -3,8 +3,8 @@ import { ssmReadActionsWithoutResourceTypes, ssmReadActionsWithResourceTypes } f
 import { encodeWorkItem, MessageReader } from '../../lambdas/collector/messages';
 import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
-import type { HistoryKind, ListedPage, ParentLister, WorkItem } from '../../lambdas/sources/history-source';
-import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses, statusInfo } from '../../lambdas/status';
+import type { HistoryKind, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
+import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses, statusInfo } from '../../lambdas/core/status';
 import { ssmClient } from '../ssm-simulator/sdk-client';
 
 /**

@@ -7,7 +7,7 @@ import { CheckpointStore } from '../../lambdas/polling/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, DEFAULT_OVERLAP_MS, pollOnce, type PollerDependencies } from '../../lambdas/polling/poller';
 import { TokenBucket } from '../../lambdas/polling/rate-limit';
 import { SqsWorkSink, WorkSinkError, type WorkSink } from '../../lambdas/polling/work-sink';
-import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/sources/history-source';
+import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
 const HOUR = 60 * 60 * 1000;

@@ -1,4 +1,4 @@
-import type { StoredFields } from '../../lambdas/sources/history-source';
+import type { StoredFields } from '../../lambdas/core/model';
 import { cutMarker, DYNAMODB_ITEM_LIMIT_BYTES, fieldsSize, fitFields, storedValueSize } from '../../lambdas/store/item-size';
 
 /**

@@ -3,7 +3,7 @@ import type { FailureAlerts } from '../../alerts/failure-alerts';
 import { Collector } from '../../collector/collector';
 import type { Log } from '../../log';
 import type { CheckpointStore } from '../../polling/checkpoint-store';
-import type { HistorySource, Observation } from '../../sources/history-source';
+import type { HistorySource, Observation } from '../../core/model';
 import type { RecordStore, UpsertOutcome } from '../../store/record-store';
 import type { RecordKey, TableId } from '../../store/schema';
 import type { BatchConsumer, ReceiveResult } from './work-queue';

@@ -3,7 +3,7 @@ import { encodeWorkItem } from '../../collector/messages';
 import type { Log } from '../../log';
 import type { CheckpointStore } from '../../polling/checkpoint-store';
 import { pollOnce, type KindPollResult } from '../../polling/poller';
-import type { HistorySource } from '../../sources/history-source';
+import type { HistorySource } from '../../core/model';
 
 export interface LocalPollersOptions {
   readonly sources: readonly HistorySource[];

@@ -1,7 +1,7 @@
 import { MessageReader } from '../../collector/messages';
 import type { ApiHandler, ApiRequest, ApiResponse } from '../../query/http';
 import { jsonResponse } from '../../query/responses';
-import { MalformedMessageError, type HistorySource, type WorkItem } from '../../sources/history-source';
+import { MalformedMessageError, type HistorySource, type WorkItem } from '../../core/model';
 import { tableSchemas } from '../../store/schema';
 import type { StoredRecord } from './collect';
 import type { FirstReceive } from './work-queue';

@@ -1,5 +1,5 @@
 import { INSTANCE_ID_PATTERN } from '../../ssm-protocol/input';
-import { associationStatuses, runCommandStatuses } from '../../status';
+import { associationStatuses, runCommandStatuses } from '../../core/status';
 import { readSize, takePage } from '../paging';
 import { associationEntryMatches, associationStatusFilter } from './association-timeline';
 import { executionKinds } from './execution-items';

@@ -1,5 +1,5 @@
 import type { Checkpoint, CheckpointStore } from '../../polling/checkpoint-store';
-import { historyKinds, type HistoryKind } from '../../sources/history-source';
+import { historyKinds, type HistoryKind } from '../../core/model';
 import { ViewRequestError } from './parameters';
 
 /** One history kind's collection, as an operator checks it: is the archive keeping up? */

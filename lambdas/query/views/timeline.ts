@@ -1,5 +1,5 @@
 import type { StoredItem } from '../../store/record-store';
-import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses } from '../../status';
+import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses } from '../../core/status';
 import type { ItemFilter } from '../archive-reader';
 import { readSize, takePage, type ListingPosition } from '../paging';
 import { associationEntryMatches, associationExecutions, associationPositionOf, associationStatusFilter, associationTargets } from './association-timeline';

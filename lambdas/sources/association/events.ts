@@ -1,7 +1,6 @@
-import { associationStatuses, statusInfo } from '../../status';
-import { MalformedMessageError, type SsmEvent, type WorkItem } from '../history-source';
-import { envelopeTime, optionalTime } from '../event-fields';
-import { idField, statusField } from '../ssm-ids';
+import { associationStatuses, statusInfo } from '../../core/status';
+import { MalformedMessageError, type SsmEvent, type WorkItem } from '../../core/model';
+import { envelopeTime, optionalTime, idField, statusField } from '../event-fields';
 
 /**
  * State Manager's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon

@@ -1,7 +1,7 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
-import { associationStatuses, statusInfo } from '../../status';
+import { associationStatuses, statusInfo } from '../../core/status';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { PartialCollectionError, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../history-source';
+import { PartialCollectionError, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { archiveAttributes } from '../../store/record-store';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';

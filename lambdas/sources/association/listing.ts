@@ -1,6 +1,6 @@
 import { DescribeAssociationExecutionsCommand, ListAssociationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { associationStatuses, statusInfo } from '../../status';
-import type { ListedPage, ParentLister, WorkItem } from '../history-source';
+import { associationStatuses, statusInfo } from '../../core/status';
+import type { ListedPage, ParentLister, WorkItem } from '../../core/model';
 import { earlier, secondsFilterValue } from '../listed-parents';
 
 /**

@@ -1,7 +1,7 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
-import { associationStatuses } from '../../status';
+import { associationStatuses } from '../../core/status';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
-import type { Observation, Producer, StoredFields } from '../history-source';
+import type { Observation, Producer, StoredFields } from '../../core/model';
 
 /**
  * State Manager records as the archive stores them: DescribeAssociationExecutions'

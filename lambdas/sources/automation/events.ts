@@ -1,13 +1,13 @@
-import { automationStatuses, statusInfo } from '../../status';
-import { definedFields, envelopeTime, isSaneTime, optionalString, requiredString, type Fields } from '../event-fields';
+import { automationStatuses, statusInfo } from '../../core/status';
+import { definedFields, envelopeTime, isSaneTime, optionalString, requiredString, type Fields, idField, statusField } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
   type Observation,
   type SsmEvent,
   type WorkItem,
-} from '../history-source';
-import { idField, quoted, statusField } from '../ssm-ids';
+} from '../../core/model';
+import { quoted } from '../../core/ssm-ids';
 
 /**
  * Automation's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon EventBridge

@@ -1,6 +1,6 @@
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
 import { getAutomationExecution, listStepExecutions } from './fetch';
 import { automationLister } from './listing';

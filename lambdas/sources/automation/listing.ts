@@ -1,6 +1,6 @@
 import { DescribeAutomationExecutionsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { automationStatuses, statusInfo } from '../../status';
-import type { ListedPage, ParentLister } from '../history-source';
+import { automationStatuses, statusInfo } from '../../core/status';
+import type { ListedPage, ParentLister } from '../../core/model';
 import { ListedParents, readTokenPosition, secondsFilterValue, tokenPosition } from '../listed-parents';
 
 /**

@@ -1,7 +1,7 @@
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
-import { automationStatuses } from '../../status';
+import { automationStatuses } from '../../core/status';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
-import type { Observation, Producer, StoredFields } from '../history-source';
+import type { Observation, Producer, StoredFields } from '../../core/model';
 
 /**
  * Automation records as the archive stores them: DescribeAutomationExecutions'

@@ -1,13 +1,12 @@
-import { maintenanceWindowStatuses, statusInfo } from '../../status';
-import { definedFields, envelopeTime, optionalString, optionalTime, type Fields } from '../event-fields';
+import { maintenanceWindowStatuses, statusInfo } from '../../core/status';
+import { definedFields, envelopeTime, optionalString, optionalTime, type Fields, idField, statusField } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
   type Observation,
   type SsmEvent,
   type WorkItem,
-} from '../history-source';
-import { idField, statusField } from '../ssm-ids';
+} from '../../core/model';
 
 /**
  * Maintenance Windows' EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon

@@ -4,7 +4,7 @@ import type {
   MaintenanceWindowExecutionTaskInvocationIdentity,
 } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import {
   parseMaintenanceWindowEvent,
   TASK_EXECUTION_DETAIL_TYPE,

@@ -1,6 +1,6 @@
 import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { maintenanceWindowStatuses, statusInfo } from '../../status';
-import type { ListedPage, ParentLister, WorkItem } from '../history-source';
+import { maintenanceWindowStatuses, statusInfo } from '../../core/status';
+import type { ListedPage, ParentLister, WorkItem } from '../../core/model';
 import { earlier, secondsFilterValue } from '../listed-parents';
 
 /**

@@ -3,10 +3,10 @@ import type {
   MaintenanceWindowExecutionTaskIdentity,
   MaintenanceWindowExecutionTaskInvocationIdentity,
 } from '@aws-sdk/client-ssm';
-import { maintenanceWindowStatuses } from '../../status';
+import { maintenanceWindowStatuses } from '../../core/status';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
 import type { TableId } from '../../store/schema';
-import type { Observation, Producer, StoredFields } from '../history-source';
+import type { Observation, Producer, StoredFields } from '../../core/model';
 
 /**
  * Maintenance Windows records as the archive stores them, field for field:

@@ -1,6 +1,6 @@
-import { runCommandStatuses, statusInfo } from '../../status';
+import { runCommandStatuses, statusInfo } from '../../core/status';
 import { isoTime } from '../../store/stored-fields';
-import { definedFields, isSaneTime, optionalString, requiredString, SANE_TIME_RULE, type Fields } from '../event-fields';
+import { definedFields, isSaneTime, optionalString, requiredString, SANE_TIME_RULE, type Fields, idField, statusField } from '../event-fields';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -9,8 +9,8 @@ import {
   type SsmEvent,
   type StoredFields,
   type WorkItem,
-} from '../history-source';
-import { idField, isSsmId, quoted, ssmIds, statusField } from '../ssm-ids';
+} from '../../core/model';
+import { isSsmId, quoted, ssmIds } from '../../core/ssm-ids';
 
 /**
  * Run Command's two ways of telling us something changed, read into work items:

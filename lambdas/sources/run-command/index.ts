@@ -1,8 +1,8 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { forEachBounded } from '../../concurrency';
-import { runCommandStatuses, statusInfo } from '../../status';
+import { runCommandStatuses, statusInfo } from '../../core/status';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../history-source';
+import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
 import { runCommandLister } from './listing';

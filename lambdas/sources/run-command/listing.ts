@@ -1,6 +1,6 @@
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { runCommandStatuses, statusInfo } from '../../status';
-import type { ListedPage, ParentLister } from '../history-source';
+import { runCommandStatuses, statusInfo } from '../../core/status';
+import type { ListedPage, ParentLister } from '../../core/model';
 import { ListedParents, readTokenPosition, secondsFilterValue, tokenPosition } from '../listed-parents';
 
 /**

@@ -1,7 +1,7 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { runCommandStatuses } from '../../status';
+import { runCommandStatuses } from '../../core/status';
 import { toStoredFields, toSsmRecord } from '../../store/stored-fields';
-import type { Observation, Producer, StoredFields } from '../history-source';
+import type { Observation, Producer, StoredFields } from '../../core/model';
 
 /**
  * Run Command records as the archive stores them: SSM's ListCommands `Command` and

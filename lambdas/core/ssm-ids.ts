@@ -1,8 +1,5 @@
 import { INSTANCE_ID_PATTERN } from '../ssm-protocol/input';
 import { AWS_EXAMPLE_UUID_PATTERN, MW_UUID_PATTERN, WINDOW_ID_PATTERN } from '../ssm-protocol/maintenance-window-requests';
-import type { StatusInfo } from '../status';
-import { requiredString, type Fields } from './event-fields';
-import { MalformedMessageError } from './history-source';
 
 /**
  * The identifiers SSM's events and notifications carry, each with SSM's documented form (API
@@ -34,22 +31,4 @@ export const quoted = (value: string): string => JSON.stringify(value.length > Q
 
 export function isSsmId(kind: SsmIdKind, value: string): boolean {
   return ssmIds[kind].pattern.test(value);
-}
-
-/** A required id field, in SSM's form. */
-export function idField(fields: Fields, name: string, kind: SsmIdKind, where: string): string {
-  const value = requiredString(fields, name, where);
-  if (!isSsmId(kind, value)) throw new MalformedMessageError(`${where}: "${name}" is not ${ssmIds[kind].what}: ${quoted(value)}`);
-  return value;
-}
-
-/**
- * A required status field, one of the kind's statuses (its table in status.ts). A status the
- * table does not know is refused, not ranked: an event is a claim, and an unknown claim has no
- * place in the order of a record's life.
- */
-export function statusField(fields: Fields, name: string, statuses: Readonly<Record<string, StatusInfo>>, what: string, where: string): string {
-  const value = requiredString(fields, name, where);
-  if (!Object.hasOwn(statuses, value)) throw new MalformedMessageError(`${where}: "${name}" is not ${what}: ${quoted(value)}`);
-  return value;
 }

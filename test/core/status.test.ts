@@ -1,5 +1,5 @@
-import { maintenanceWindowStatuses, runCommandStatuses, statusInfo, type StatusInfo } from '../lambdas/status';
-import { maintenanceWindowLifecycle, runCommandLifecycle, type Lifecycle } from './support/lifecycle';
+import { maintenanceWindowStatuses, runCommandStatuses, statusInfo, type StatusInfo } from '../../lambdas/core/status';
+import { maintenanceWindowLifecycle, runCommandLifecycle, type Lifecycle } from '../support/lifecycle';
 
 /**
  * The rank tables against SSM's lifecycles, written out apart from them (test/support/lifecycle.ts):

@@ -1,6 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { TableId, RecordKey } from '../store/schema';
-import type { StatusInfo } from '../status';
+import type { StatusInfo } from './status';
 import type { SsmIdKind } from './ssm-ids';
 
 /** The four history kinds the archive keeps. */
