@@ -7,11 +7,10 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { parseAlertConfig, type Alert } from '../../lambdas/alerts/alert';
-import { FailureAlerts, type AlertPublisher } from '../../lambdas/alerts/failure-alerts';
+import type { Alert } from '../../lambdas/alerts/alert';
+import type { AlertPublisher } from '../../lambdas/alerts/failure-alerts';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
 import { encodeWorkItem } from '../../lambdas/collector/messages';
-import { historySources } from '../../lambdas/sources';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';
 import { RecordStore } from '../../lambdas/store/record-store';
 import * as association from '../support/association-truth';
@@ -19,7 +18,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
 import { propertyRuns } from '../support/property-runs';
-import { silentLog as silent } from '../support/silent-log';
+import { alertingCollector } from '../support/collectors';
 
 /**
  * One alert per failed node, whatever happens on the way: events and notifications in any
@@ -136,24 +135,6 @@ describe('failure alerts: exactly once', () => {
   beforeAll(async () => {
     database = await startDynalite();
   });
-  const alertingCollector = (store: RecordStore, publisher: AlertPublisher, now: () => Date) =>
-    new Collector({
-      sources: historySources,
-      clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
-      store,
-      logger: silent,
-      parentConcurrency: 2,
-      now,
-      alerts: new FailureAlerts({
-        publisher,
-        claims: store,
-        config: parseAlertConfig(),
-        context: { region: 'us-east-1', accountId: '123456789012' },
-        maxAgeMs: 24 * 3_600_000,
-        logger: silent,
-        now,
-      }),
-    });
   afterAll(async () => {
     ssmMock.restore();
     await database.stop();
@@ -172,7 +153,7 @@ describe('failure alerts: exactly once', () => {
         const now = () => new Date((clock += 1000));
         const store = new RecordStore(database.doc, await database.tables('x'), now);
         const publisher = new RecordingPublisher(refusedOnce);
-        const collectors = [alertingCollector(store, publisher, now), alertingCollector(store, publisher, now)];
+        const collectors = [alertingCollector({ store, publisher, now }), alertingCollector({ store, publisher, now })];
 
         await drain(collectors, bodies, batchSize, concurrent);
 
@@ -222,7 +203,7 @@ describe('failure alerts: exactly once', () => {
         const now = () => new Date((clock += 1000));
         const store = new RecordStore(database.doc, await database.tables('sm'), now);
         const publisher = new RecordingPublisher(new Set(refusedOnce));
-        await drain([alertingCollector(store, publisher, now), alertingCollector(store, publisher, now)], [...order, ...duplicates], batchSize, concurrent);
+        await drain([alertingCollector({ store, publisher, now }), alertingCollector({ store, publisher, now })], [...order, ...duplicates], batchSize, concurrent);
 
         const failed = records.filter((record) => record.Status === 'Failed').map((record) => record.ExecutionId);
         expect(publisher.published.map((alert) => alert.body.executionId).sort()).toEqual([...failed].sort());

@@ -1,11 +1,10 @@
 import { ListCommandInvocationsCommand, ListCommandsCommand, SSMClient, type CommandInvocation } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { parseAlertConfig, type Alert } from '../../lambdas/alerts/alert';
-import { FailureAlerts, type AlertPublisher } from '../../lambdas/alerts/failure-alerts';
+import type { Alert } from '../../lambdas/alerts/alert';
+import type { AlertPublisher } from '../../lambdas/alerts/failure-alerts';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
 import { encodeWorkItem } from '../../lambdas/collector/messages';
-import { historySources } from '../../lambdas/sources';
 import { commandFromItem, commandInvocationFromItem } from '../../lambdas/sources/run-command/records';
 import { archiveAttributes, RecordStore } from '../../lambdas/store/record-store';
 import { WORK_QUEUE_MAX_RECEIVES } from '../../lib/work-queue';
@@ -13,7 +12,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage, snsEnvelope } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
-import { silentLog as silent } from '../support/silent-log';
+import { alertingCollector } from '../support/collectors';
 
 /**
  * Only SSM writes history. Genuine events, notifications and poller work items are mixed with
@@ -189,26 +188,8 @@ describe('trust: only SSM writes history', () => {
         const now = () => new Date((clock += 10));
         const store = new RecordStore(database.doc, await database.tables('t'), now);
         const publisher = new RecordingPublisher();
-        const collector = () =>
-          new Collector({
-            sources: historySources,
-            clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
-            store,
-            logger: silent,
-            parentConcurrency: 2,
-            now,
-            senders: { accounts: [ACCOUNT], regions: ['us-east-1'], topicArns: [TOPIC] },
-            alerts: new FailureAlerts({
-              publisher,
-              claims: store,
-              config: parseAlertConfig(),
-              context: { region: 'us-east-1', accountId: ACCOUNT },
-              maxAgeMs: 24 * 3_600_000,
-              logger: silent,
-              now,
-            }),
-          });
-        const collectors = [collector(), collector()];
+        const senders = { accounts: [ACCOUNT], regions: ['us-east-1'], topicArns: [TOPIC] };
+        const collectors = [alertingCollector({ store, publisher, now, senders }), alertingCollector({ store, publisher, now, senders })];
         const enqueue = (messages: readonly { body: string; genuine: boolean }[]): Received[] =>
           messages.map(({ body, genuine }) => ({ ...queueMessage(body), genuine, receives: 1 }));
 

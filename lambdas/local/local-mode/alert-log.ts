@@ -60,7 +60,16 @@ export class LocalAlertLog implements AlertPublisher {
     return log;
   }
 
-  async publish(alert: Alert): Promise<{ messageId: string }> {
+  /** Publishes one at a time: the list, the file and the times stay in one order. */
+  private published: Promise<unknown> = Promise.resolve();
+
+  publish(alert: Alert): Promise<{ messageId: string }> {
+    const next = this.published.then(() => this.append(alert));
+    this.published = next.catch(() => undefined);
+    return next;
+  }
+
+  private async append(alert: Alert): Promise<{ messageId: string }> {
     const entry: LocalAlert = {
       ...alert.body,
       subject: alert.subject,
