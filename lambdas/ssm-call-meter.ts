@@ -1,7 +1,27 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { operationalMetrics } from './operational-metrics';
-import { isThrottlingError } from './polling/rate-limit';
+
+const THROTTLING_ERROR_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
+
+/** An SDK error that says "slow down": counted and retried, never fatal by itself. */
+export function isThrottlingError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (THROTTLING_ERROR_NAMES.has(error.name)) return true;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const retryable = (error as { $retryable?: { throttling?: boolean } }).$retryable;
+  return metadata?.httpStatusCode === 429 || retryable?.throttling === true;
+}
 
 /** What one invocation's SSM client did. */
 export interface SsmCallCounts {

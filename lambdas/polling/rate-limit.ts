@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { isThrottlingError } from '../ssm-call-meter';
 
 export interface TokenBucketOptions {
   /** Sustained rate: tokens added per second. */
@@ -51,27 +52,6 @@ export class TokenBucket {
     this.count++;
     if (this.tokens < 0) await this.sleep(Math.ceil(-this.tokens / this.rate));
   }
-}
-
-const THROTTLING_ERROR_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-]);
-
-/** An SDK error that says "slow down": counted and retried, never fatal by itself. */
-export function isThrottlingError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (THROTTLING_ERROR_NAMES.has(error.name)) return true;
-  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  const retryable = (error as { $retryable?: { throttling?: boolean } }).$retryable;
-  return metadata?.httpStatusCode === 429 || retryable?.throttling === true;
 }
 
 /** What the listing middleware charges and counts while a meter's work runs. */
