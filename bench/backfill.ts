@@ -5,7 +5,7 @@ import { forEachBounded } from '../lambdas/concurrency';
 import type { Log } from '../lambdas/log';
 import { CallCounter } from '../lambdas/local/call-counter';
 import { DEFAULT_VIRTUAL_START, fleetCommand, SeededRandom, SsmSimulator, VirtualClock, type Outcome } from '../lambdas/local/ssm-simulator';
-import type { Checkpoint, CheckpointCounters, CheckpointPatch } from '../lambdas/polling/checkpoint-store';
+import type { Checkpoint, CheckpointCounters, CheckpointPatch } from '../lambdas/store/checkpoint-store';
 import { DEFAULT_CALLS_PER_SECOND, pollOnce } from '../lambdas/polling/poller';
 import { TokenBucket } from '../lambdas/polling/rate-limit';
 import type { WorkSink } from '../lambdas/polling/work-sink';

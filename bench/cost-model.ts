@@ -19,7 +19,7 @@ import { collectorConfigFrom, pollerConfigFrom } from '../lambdas/config';
 import { fleetCommand, SsmSimulator, VirtualClock } from '../lambdas/local/ssm-simulator';
 import type { Log, LogAttributes } from '../lambdas/log';
 import { METRICS_NAMESPACE } from '../lambdas/operational-metrics';
-import { CheckpointStore } from '../lambdas/polling/checkpoint-store';
+import { CheckpointStore } from '../lambdas/store/checkpoint-store';
 import { publishPollMetrics } from '../lambdas/polling/poll-metrics';
 import { pollOnce, type KindPollResult } from '../lambdas/polling/poller';
 import { SQS_BATCH_SIZE } from '../lambdas/polling/work-sink';

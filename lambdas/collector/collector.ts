@@ -1,7 +1,7 @@
 import { AlertPublishError, type FailureAlerts } from '../alerts/failure-alerts';
 import { forEachBounded } from '../concurrency';
 import type { Log } from '../log';
-import type { CheckpointStore } from '../polling/checkpoint-store';
+import type { CheckpointStore } from '../store/checkpoint-store';
 import {
   MalformedMessageError,
   PartialCollectionError,

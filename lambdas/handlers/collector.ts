@@ -10,7 +10,7 @@ import { Collector } from '../collector/collector';
 import { collectorConfigFrom } from '../config';
 import { createLog } from '../log';
 import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE } from '../operational-metrics';
-import { CheckpointStore } from '../polling/checkpoint-store';
+import { CheckpointStore } from '../store/checkpoint-store';
 import { historySources } from '../sources';
 import { SsmCallMeter } from '../ssm-call-meter';
 import { RecordStore } from '../store/record-store';

@@ -8,7 +8,7 @@ import { encodeWorkItem } from '../collector/messages';
 import { pollerConfigFrom } from '../config';
 import { createLog } from '../log';
 import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE } from '../operational-metrics';
-import { CheckpointStore } from '../polling/checkpoint-store';
+import { CheckpointStore } from '../store/checkpoint-store';
 import { publishPollMetrics } from '../polling/poll-metrics';
 import { pollOnce } from '../polling/poller';
 import { SqsWorkSink } from '../polling/work-sink';

@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../log';
 import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../core/model';
 import { earlier } from '../sources/listed-parents';
-import type { Checkpoint, CheckpointPatch, CheckpointStore } from './checkpoint-store';
+import type { Checkpoint, CheckpointPatch, CheckpointStore } from '../store/checkpoint-store';
 import { attachListingMiddleware, ListingMeter, TokenBucket } from './rate-limit';
 import type { WorkSink } from './work-sink';
 

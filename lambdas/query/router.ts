@@ -9,7 +9,7 @@ import { ListingTokens } from './paging';
 import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
 import type { RunCommandContext } from './ssm-endpoint/run-command';
-import { CheckpointStore } from '../polling/checkpoint-store';
+import { CheckpointStore } from '../store/checkpoint-store';
 import { instanceHistory } from './views/instance-history';
 import { ViewRequestError } from './views/parameters';
 import { archiveStatus, type StatusPage } from './views/status';

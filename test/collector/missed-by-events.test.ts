@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../lambdas/collector/collector';
-import { CheckpointStore } from '../../lambdas/polling/checkpoint-store';
+import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import type { HistorySource, Producer, SsmEvent, WorkItem } from '../../lambdas/core/model';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';

@@ -11,7 +11,7 @@ import {
 } from '../../lambdas/local/archive-audit';
 import { fleetCommand, SsmSimulator, VirtualClock, type SimulatorTruth } from '../../lambdas/local/ssm-simulator';
 import type { Log } from '../../lambdas/log';
-import { CheckpointStore, type Checkpoint } from '../../lambdas/polling/checkpoint-store';
+import { CheckpointStore, type Checkpoint } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_OVERLAP_MS, pollOnce, type KindPollResult, type PollerDependencies } from '../../lambdas/polling/poller';
 import type { WorkSink } from '../../lambdas/polling/work-sink';
 import { historySources } from '../../lambdas/sources';

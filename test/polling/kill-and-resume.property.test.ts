@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import fc from 'fast-check';
-import { CheckpointStore, type Checkpoint, type CheckpointPatch } from '../../lambdas/polling/checkpoint-store';
+import { CheckpointStore, type Checkpoint, type CheckpointPatch } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, pollOnce, type KindPollResult, type PollerDependencies } from '../../lambdas/polling/poller';
 import type { WorkSink } from '../../lambdas/polling/work-sink';
 import type { HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';

@@ -3,7 +3,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { HttpResponse } from '@smithy/protocol-http';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CheckpointStore } from '../../lambdas/polling/checkpoint-store';
+import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, DEFAULT_OVERLAP_MS, pollOnce, type PollerDependencies } from '../../lambdas/polling/poller';
 import { TokenBucket } from '../../lambdas/polling/rate-limit';
 import { SqsWorkSink, WorkSinkError, type WorkSink } from '../../lambdas/polling/work-sink';

@@ -1,4 +1,4 @@
-import { CheckpointStore } from '../../lambdas/polling/checkpoint-store';
+import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import type { ApiRequest } from '../../lambdas/query/http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';

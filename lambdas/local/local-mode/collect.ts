@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { FailureAlerts } from '../../alerts/failure-alerts';
 import { Collector } from '../../collector/collector';
 import type { Log } from '../../log';
-import type { CheckpointStore } from '../../polling/checkpoint-store';
+import type { CheckpointStore } from '../../store/checkpoint-store';
 import type { HistorySource, Observation } from '../../core/model';
 import type { RecordStore, UpsertOutcome } from '../../store/record-store';
 import type { RecordKey, TableId } from '../../store/schema';

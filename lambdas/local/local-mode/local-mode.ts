@@ -7,7 +7,7 @@ import type { ApiHandler } from '../../query/http';
 import { serveApi, type ServedApi } from '../../query/node-http';
 import { createQueryApi } from '../../query/router';
 import { historySources } from '../../sources';
-import { CheckpointStore } from '../../polling/checkpoint-store';
+import { CheckpointStore } from '../../store/checkpoint-store';
 import { RecordStore } from '../../store/record-store';
 import type { TableNames } from '../../store/schema';
 import { alertsRoute, LocalAlertLog } from './alert-log';

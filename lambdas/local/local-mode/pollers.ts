@@ -1,7 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { encodeWorkItem } from '../../collector/messages';
 import type { Log } from '../../log';
-import type { CheckpointStore } from '../../polling/checkpoint-store';
+import type { CheckpointStore } from '../../store/checkpoint-store';
 import { pollOnce, type KindPollResult } from '../../polling/poller';
 import type { HistorySource } from '../../core/model';
 

@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointStore } from '../../polling/checkpoint-store';
+import type { Checkpoint, CheckpointStore } from '../../store/checkpoint-store';
 import { historyKinds, type HistoryKind } from '../../core/model';
 import { ViewRequestError } from './parameters';
 

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryKind } from '../core/model';
-import { batchGetAll } from '../store/batch-get';
+import { batchGetAll } from './batch-get';
 
 /** The counters a checkpoint keeps. They only ever grow (UpdateItem ADD). */
 export interface CheckpointCounters {

@@ -1,4 +1,4 @@
-import { CheckpointStore } from '../../lambdas/polling/checkpoint-store';
+import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import { databaseEngines, type TestDatabase } from '../support/databases';
 
 describe.each(databaseEngines)('CheckpointStore on %s', (_engine, start) => {
