@@ -88,7 +88,8 @@ export function storedTimeRange(from: number | undefined, before: number | undef
 /** Where a newest-first listing resumes: after this entry, or at it when inclusive. */
 export interface NewestFirstStart {
   readonly time: string;
-  readonly commandId: string;
+  /** The entry's own id (CommandId, AutomationExecutionId, ExecutionId, WindowExecutionId). */
+  readonly id: string;
   readonly inclusive: boolean;
 }
 
@@ -126,7 +127,7 @@ export interface CommandInvocationsOptions {
 export interface InvocationsNewestFirstOptions {
   readonly range?: TimeRange;
   /** Resume inside this command, after this instance. */
-  readonly start?: { readonly time: string; readonly commandId: string; readonly instanceId: string };
+  readonly start?: { readonly time: string; readonly id: string; readonly within: string };
   /** Tested on the commands (DocumentName, for example, is the same on a command and its invocations). */
   readonly commandFilter?: ItemFilter;
   readonly filter?: ItemFilter;
@@ -186,7 +187,7 @@ export class ArchiveReader {
   /**
    * Automation executions, newest ExecutionStartTime first and AutomationExecutionId ascending
    * among equal times (SSM's DescribeAutomationExecutions order), from the byStartYear index,
-   * walked down the years as commandsNewestFirst walks byRequestedYear. `start.commandId`
+   * walked down the years as commandsNewestFirst walks byRequestedYear. `start.id`
    * holds the AutomationExecutionId.
    */
   async *automationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
@@ -228,7 +229,7 @@ export class ArchiveReader {
   /**
    * Association executions, newest CreatedTime first and ExecutionId ascending among equal
    * times (DescribeAssociationExecutions' order), from the byCreatedYear index, walked down
-   * the years as commandsNewestFirst walks byRequestedYear. `start.commandId` holds the
+   * the years as commandsNewestFirst walks byRequestedYear. `start.id` holds the
    * ExecutionId.
    */
   async *associationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
@@ -303,7 +304,7 @@ export class ArchiveReader {
   /**
    * One node's association targets, newest LastExecutionDate first (then ExecutionId
    * ascending), from the byResource index: its summary attributes only
-   * (ASSOCIATION_TARGET_SUMMARY and the keys). `start.commandId` holds the ExecutionId.
+   * (ASSOCIATION_TARGET_SUMMARY and the keys). `start.id` holds the ExecutionId.
    */
   async *associationTargetsOfResource(resourceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
@@ -315,7 +316,7 @@ export class ArchiveReader {
   /**
    * Maintenance window executions of every window, newest StartTime first and
    * WindowExecutionId ascending among equal times, from the byStartYear index, walked down the
-   * years. `start.commandId` holds the WindowExecutionId.
+   * years. `start.id` holds the WindowExecutionId.
    */
   async *windowExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     yield* this.yearWalk('maintenanceWindowExecutions', 'byStartYear', MAINTENANCE_WINDOW_FIRST_YEAR, WINDOW_EXECUTION_ORDER, options);
@@ -437,7 +438,7 @@ export class ArchiveReader {
     const start = options.start;
     const commands = this.commandsNewestFirst({
       range: options.range,
-      ...(start !== undefined ? { start: { time: start.time, commandId: start.commandId, inclusive: true } } : {}),
+      ...(start !== undefined ? { start: { time: start.time, id: start.id, inclusive: true } } : {}),
       filter: options.commandFilter,
       attributes: [COMMAND_ID, TIME],
       pageSize: options.pageSize,
@@ -445,7 +446,7 @@ export class ArchiveReader {
     for await (const command of commands) {
       const commandId = String(command[COMMAND_ID]);
       yield* this.invocationsOfCommand(commandId, {
-        ...(start !== undefined && start.commandId === commandId ? { afterInstanceId: start.instanceId } : {}),
+        ...(start !== undefined && start.id === commandId ? { afterInstanceId: start.within } : {}),
         filter: options.filter,
         attributes: options.attributes,
         pageSize: options.pageSize,
@@ -539,7 +540,7 @@ function* inTieOrder(items: readonly StoredItem[], start: NewestFirstStart | und
   const sorted = [...items].sort((a, b) => compareText(String(a[by.id]), String(b[by.id])));
   for (const item of sorted) {
     if (start !== undefined && item[by.time] === start.time) {
-      const order = compareText(String(item[by.id]), start.commandId);
+      const order = compareText(String(item[by.id]), start.id);
       if (order < 0 || (order === 0 && !start.inclusive)) continue;
     }
     yield item;

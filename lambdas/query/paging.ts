@@ -36,14 +36,15 @@ export async function takePage<T>(entries: AsyncIterable<T> | Iterable<T>, size:
 }
 
 /**
- * Where a listing resumes: after the entry of this command (newest-first position: its
- * RequestedDateTime, then CommandId) and, within that command, after this instance.
- * `time` is empty and `instanceId` is empty where a listing does not need them.
+ * Where a listing resumes: after the entry of this record (newest-first position: its time,
+ * then its id: a CommandId, an AutomationExecutionId, an ExecutionId...) and, `within` that
+ * record, after this child (an InstanceId, a ResourceId) or kind. `time` and `within` are
+ * empty where a listing does not need them.
  */
 export interface ListingPosition {
   readonly time: string;
-  readonly commandId: string;
-  readonly instanceId: string;
+  readonly id: string;
+  readonly within: string;
 }
 
 /** Stored times are ISO 8601 with milliseconds, UTC. */
@@ -54,22 +55,22 @@ export class ListingTokens {
   constructor(private readonly tokens: PageTokens) {}
 
   issue(operation: string, query: unknown, position: ListingPosition): string {
-    return this.tokens.issue(operation, query, [position.time, position.commandId, position.instanceId]);
+    return this.tokens.issue(operation, query, [position.time, position.id, position.within]);
   }
 
   /** Throws SsmError InvalidNextToken for a token this archive did not issue for this query. */
   read(operation: string, query: unknown, token: string): ListingPosition {
-    const [time, commandId, instanceId, ...extra] = this.tokens.read(operation, query, token);
+    const [time, id, within, ...extra] = this.tokens.read(operation, query, token);
     if (
       typeof time !== 'string' ||
-      typeof commandId !== 'string' ||
-      typeof instanceId !== 'string' ||
+      typeof id !== 'string' ||
+      typeof within !== 'string' ||
       extra.length > 0 ||
       (time !== '' && !STORED_TIME.test(time)) ||
-      commandId.length === 0
+      id.length === 0
     ) {
       throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
     }
-    return { time, commandId, instanceId };
+    return { time, id, within };
   }
 }

@@ -81,7 +81,7 @@ export function compareAssociationExecutions(a: StoredItem, b: StoredItem): numb
 function isAfter(item: StoredItem, after: ListingPosition): boolean {
   const time = text(item, 'CreatedTime');
   if (time !== after.time) return time < after.time;
-  return text(item, 'ExecutionId') > after.commandId;
+  return text(item, 'ExecutionId') > after.id;
 }
 
 function readPosition(request: AssociationExecutionListing, ctx: RunCommandContext): ListingPosition | undefined {
@@ -145,8 +145,8 @@ export async function describeAssociationExecutions(input: JsonObject, ctx: RunC
       ? {
           NextToken: ctx.tokens.issue(EXECUTIONS, request.tokenQuery, {
             time: text(last, 'CreatedTime'),
-            commandId: text(last, 'ExecutionId'),
-            instanceId: '',
+            id: text(last, 'ExecutionId'),
+            within: '',
           }),
         }
       : {}),
@@ -169,7 +169,7 @@ export async function describeAssociationExecutionTargets(input: JsonObject, ctx
     .filter((f) => f.key === 'Status' || f.key === 'ResourceType')
     .map((f) => ({ anyOf: [{ attribute: f.key, oneOf: [f.value] }] }));
   const targets = ctx.reader.associationTargets(request.executionId, {
-    ...(after !== undefined ? { afterResourceId: after.commandId } : {}),
+    ...(after !== undefined ? { afterResourceId: after.id } : {}),
     ...(resourceIds[0] !== undefined ? { resourceId: resourceIds[0] } : {}),
     filter,
     pageSize: readSize(request.maxResults, filter.length > 0),
@@ -183,7 +183,7 @@ export async function describeAssociationExecutionTargets(input: JsonObject, ctx
   return {
     AssociationExecutionTargets: page.items.map(associationExecutionTargetFromItem),
     ...(page.more && last !== undefined
-      ? { NextToken: ctx.tokens.issue(TARGETS, request.tokenQuery, { time: '', commandId: text(last, 'ResourceId'), instanceId: '' }) }
+      ? { NextToken: ctx.tokens.issue(TARGETS, request.tokenQuery, { time: '', id: text(last, 'ResourceId'), within: '' }) }
       : {}),
   };
 }

@@ -103,7 +103,7 @@ function compareExecutions(a: StoredItem, b: StoredItem): number {
 function executionIsAfter(item: StoredItem, after: ListingPosition): boolean {
   const time = text(item, 'ExecutionStartTime') ?? '';
   if (time !== after.time) return time < after.time;
-  return (text(item, 'AutomationExecutionId') ?? '') > after.commandId;
+  return (text(item, 'AutomationExecutionId') ?? '') > after.id;
 }
 
 export async function describeAutomationExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAutomationExecutionsResult> {
@@ -127,7 +127,7 @@ export async function describeAutomationExecutions(input: JsonObject, ctx: RunCo
     const filtered = request.filters.some((f) => f.key !== 'StartTimeAfter' && f.key !== 'StartTimeBefore');
     const executions = ctx.reader.automationExecutionsNewestFirst({
       range,
-      ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+      ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
       filter,
       pageSize: readSize(request.maxResults, filtered),
     });
@@ -140,8 +140,8 @@ export async function describeAutomationExecutions(input: JsonObject, ctx: RunCo
       ? {
           NextToken: ctx.tokens.issue(EXECUTIONS, request.tokenQuery, {
             time: text(last, 'ExecutionStartTime') ?? '',
-            commandId: text(last, 'AutomationExecutionId') ?? '',
-            instanceId: '',
+            id: text(last, 'AutomationExecutionId') ?? '',
+            within: '',
           }),
         }
       : {}),
@@ -197,7 +197,7 @@ export async function describeAutomationStepExecutions(input: JsonObject, ctx: R
   let start = 0;
   if (request.nextToken !== undefined) {
     const after = ctx.tokens.read(STEPS, request.tokenQuery, request.nextToken);
-    const position = ordered.findIndex((item) => text(item, 'StepExecutionId') === after.commandId);
+    const position = ordered.findIndex((item) => text(item, 'StepExecutionId') === after.id);
     if (after.time !== '' || position < 0) throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
     const rank = new Map(ordered.map((item, index) => [item, index]));
     start = steps.findIndex((item) => (rank.get(item) ?? -1) > position);
@@ -209,7 +209,7 @@ export async function describeAutomationStepExecutions(input: JsonObject, ctx: R
   return {
     StepExecutions: page.map(automationStepFromItem),
     ...(more && last !== undefined
-      ? { NextToken: ctx.tokens.issue(STEPS, request.tokenQuery, { time: '', commandId: text(last, 'StepExecutionId') ?? '', instanceId: '' }) }
+      ? { NextToken: ctx.tokens.issue(STEPS, request.tokenQuery, { time: '', id: text(last, 'StepExecutionId') ?? '', within: '' }) }
       : {}),
   };
 }

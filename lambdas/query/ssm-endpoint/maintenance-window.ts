@@ -91,7 +91,7 @@ function pageAfterId(
 ): { items: StoredItem[]; more: boolean } {
   let start = 0;
   if (after !== undefined) {
-    const position = ordered.findIndex((item) => text(item, id) === after.commandId);
+    const position = ordered.findIndex((item) => text(item, id) === after.id);
     if (after.time !== '' || position < 0) throw invalidToken();
     start = position + 1;
   }
@@ -123,7 +123,7 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
       ? []
       : ctx.reader.executionsOfWindow(request.windowId, {
           range,
-          ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+          ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
           pageSize: readSize(request.maxResults, false),
         });
   const page = await takePage(executions, request.maxResults, matches(request.filters));
@@ -138,8 +138,8 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
       ? {
           NextToken: ctx.tokens.issue(EXECUTIONS, request.tokenQuery, {
             time: text(last, 'StartTime') ?? '',
-            commandId: text(last, 'WindowExecutionId') ?? '',
-            instanceId: '',
+            id: text(last, 'WindowExecutionId') ?? '',
+            within: '',
           }),
         }
       : {}),
@@ -158,7 +158,7 @@ export async function describeMaintenanceWindowExecutionTasks(input: JsonObject,
   return {
     WindowExecutionTaskIdentities: page.items.map(windowTaskFromItem),
     ...(page.more && last !== undefined
-      ? { NextToken: ctx.tokens.issue(TASKS, request.tokenQuery, { time: '', commandId: text(last, 'TaskExecutionId') ?? '', instanceId: '' }) }
+      ? { NextToken: ctx.tokens.issue(TASKS, request.tokenQuery, { time: '', id: text(last, 'TaskExecutionId') ?? '', within: '' }) }
       : {}),
   };
 }
@@ -183,7 +183,7 @@ export async function describeMaintenanceWindowExecutionTaskInvocations(
   return {
     WindowExecutionTaskInvocationIdentities: page.items.map(windowTaskInvocationFromItem),
     ...(page.more && last !== undefined
-      ? { NextToken: ctx.tokens.issue(INVOCATIONS, request.tokenQuery, { time: '', commandId: text(last, 'InvocationId') ?? '', instanceId: '' }) }
+      ? { NextToken: ctx.tokens.issue(INVOCATIONS, request.tokenQuery, { time: '', id: text(last, 'InvocationId') ?? '', within: '' }) }
       : {}),
   };
 }

@@ -54,7 +54,7 @@ export async function listCommands(input: JsonObject, ctx: RunCommandContext): P
     const after = readPosition('ListCommands', request, ctx);
     const range = timeRangeOf(request.filters);
     if (range === 'empty') return { Commands: [] };
-    const start = after && { time: requireTime(after), commandId: after.commandId, inclusive: false };
+    const start = after && { time: requireTime(after), id: after.id, inclusive: false };
     const commands =
       request.instanceId !== undefined
         ? commandsOnInstance(ctx.reader, request.instanceId, range, start, request)
@@ -81,13 +81,13 @@ export async function listCommandInvocations(input: JsonObject, ctx: RunCommandC
   let page: Page<StoredItem>;
   if (request.commandId !== undefined && request.instanceId !== undefined) {
     const invocation = await ctx.reader.getInvocation(request.commandId, request.instanceId, attributes);
-    const listed = invocation !== undefined && (after === undefined || after.instanceId < request.instanceId) ? [invocation] : [];
+    const listed = invocation !== undefined && (after === undefined || after.within < request.instanceId) ? [invocation] : [];
     page = await takePage(listed, request.maxResults, keep);
   } else if (request.commandId !== undefined) {
     // An unknown (or never archived) command lists nothing, as in SSM.
     const filter = itemFilterOf(request.filters, ['Status', 'DocumentName', 'InvokedAfter', 'InvokedBefore']);
     const invocations = ctx.reader.invocationsOfCommand(request.commandId, {
-      ...(after !== undefined ? { afterInstanceId: after.instanceId } : {}),
+      ...(after !== undefined ? { afterInstanceId: after.within } : {}),
       filter,
       attributes,
       pageSize: readSize(request.maxResults, filter.length > 0),
@@ -98,7 +98,7 @@ export async function listCommandInvocations(input: JsonObject, ctx: RunCommandC
     const filter = itemFilterOf(request.filters, ['Status', 'DocumentName']);
     const summaries = ctx.reader.invocationsOfInstance(request.instanceId, {
       range,
-      start: after && { time: requireTime(after), commandId: after.commandId, inclusive: false },
+      start: after && { time: requireTime(after), id: after.id, inclusive: false },
       filter,
       attributes: INSTANCE_INDEX_ATTRIBUTES,
       pageSize: readSize(request.maxResults, filter.length > 0),
@@ -110,7 +110,7 @@ export async function listCommandInvocations(input: JsonObject, ctx: RunCommandC
     const filter = itemFilterOf(request.filters, ['Status']);
     const invocations = ctx.reader.invocationsNewestFirst({
       range,
-      ...(after !== undefined ? { start: { time: requireTime(after), commandId: after.commandId, instanceId: after.instanceId } } : {}),
+      ...(after !== undefined ? { start: { time: requireTime(after), id: after.id, within: after.within } } : {}),
       commandFilter: itemFilterOf(request.filters, ['DocumentName']),
       filter,
       attributes,
@@ -156,7 +156,7 @@ async function* commandsOnInstance(
   reader: ArchiveReader,
   instanceId: string,
   range: TimeRange,
-  start: { time: string; commandId: string; inclusive: boolean } | undefined,
+  start: { time: string; id: string; inclusive: boolean } | undefined,
   request: CommandListing,
 ): AsyncGenerator<StoredItem> {
   const filter = itemFilterOf(request.filters, ['DocumentName']);
@@ -185,7 +185,7 @@ async function* commandsOnInstance(
 function newestCommands(
   reader: ArchiveReader,
   range: TimeRange,
-  start: { time: string; commandId: string; inclusive: boolean } | undefined,
+  start: { time: string; id: string; inclusive: boolean } | undefined,
   request: CommandListing,
 ): AsyncGenerator<StoredItem> {
   const filter = itemFilterOf(request.filters, ['Status', 'DocumentName', 'ExecutionStage']);
@@ -204,7 +204,7 @@ function requireTime(position: { time: string }): string {
 
 function positionOf(item: StoredItem, instanceId: string): ListingPosition {
   const time = item['RequestedDateTime'];
-  return { time: typeof time === 'string' ? time : '', commandId: String(item['CommandId']), instanceId };
+  return { time: typeof time === 'string' ? time : '', id: String(item['CommandId']), within: instanceId };
 }
 
 /** Is this command after the position, in ListCommands order? */
@@ -212,5 +212,5 @@ function isAfter(command: StoredItem, after: ListingPosition | undefined): boole
   if (after === undefined) return true;
   const time = String(command['RequestedDateTime'] ?? '');
   if (time !== after.time) return time < after.time;
-  return String(command['CommandId']) > after.commandId;
+  return String(command['CommandId']) > after.id;
 }

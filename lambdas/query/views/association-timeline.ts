@@ -34,7 +34,7 @@ export function associationExecutions(
 ): AsyncGenerator<StoredItem> {
   return ctx.reader.associationExecutionsNewestFirst({
     range,
-    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+    ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
     filter: associationStatusFilter(status),
     ...(attributes !== undefined ? { attributes } : {}),
     pageSize,
@@ -51,14 +51,14 @@ export async function* associationTargets(
 ): AsyncGenerator<StoredItem> {
   const executions = ctx.reader.associationExecutionsNewestFirst({
     range,
-    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: true } } : {}),
+    ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: true } } : {}),
     attributes: ['ExecutionId', 'CreatedTime'],
     pageSize,
   });
   for await (const execution of executions) {
     const executionId = String(execution['ExecutionId']);
     const targets = ctx.reader.associationTargets(executionId, {
-      ...(after !== undefined && after.commandId === executionId ? { afterResourceId: after.instanceId } : {}),
+      ...(after !== undefined && after.id === executionId ? { afterResourceId: after.within } : {}),
       filter: associationStatusFilter(status),
       ...(attributes !== undefined ? { attributes } : {}),
       pageSize: Math.max(pageSize, status === undefined ? 0 : TARGET_READ),
@@ -82,6 +82,6 @@ export function associationEntryMatches(item: StoredItem, timeAttribute: string,
 
 export function associationPositionOf(item: StoredItem, kind: 'association-execution' | 'association-target'): ListingPosition {
   return kind === 'association-execution'
-    ? { time: String(item['CreatedTime']), commandId: String(item['ExecutionId']), instanceId: '' }
-    : { time: String(item[TARGET_CONTEXT.executionCreatedTime]), commandId: String(item['ExecutionId']), instanceId: String(item['ResourceId']) };
+    ? { time: String(item['CreatedTime']), id: String(item['ExecutionId']), within: '' }
+    : { time: String(item[TARGET_CONTEXT.executionCreatedTime]), id: String(item['ExecutionId']), within: String(item['ResourceId']) };
 }

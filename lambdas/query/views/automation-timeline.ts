@@ -26,7 +26,7 @@ export function automationExecutions(
 ): AsyncGenerator<StoredItem> {
   return ctx.reader.automationExecutionsNewestFirst({
     range,
-    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+    ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
     filter: status === undefined ? [] : [{ anyOf: [{ attribute: 'AutomationExecutionStatus', oneOf: [status] }] }],
     ...(attributes !== undefined ? { attributes } : {}),
     pageSize,
@@ -41,7 +41,7 @@ export async function* automationSteps(
 ): AsyncGenerator<StoredItem> {
   const executions = ctx.reader.automationExecutionsNewestFirst({
     range,
-    ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: true } } : {}),
+    ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: true } } : {}),
     attributes: EXECUTION_ATTRIBUTES,
     pageSize,
   });
@@ -50,8 +50,8 @@ export async function* automationSteps(
     const stored: StoredItem[] = [];
     for await (const step of ctx.reader.automationSteps(executionId, { pageSize: STEP_READ })) stored.push(step);
     let steps = inStepOrder(stored);
-    if (after !== undefined && after.commandId === executionId) {
-      const position = steps.findIndex((step) => step['StepExecutionId'] === after.instanceId);
+    if (after !== undefined && after.id === executionId) {
+      const position = steps.findIndex((step) => step['StepExecutionId'] === after.within);
       steps = steps.slice(position + 1);
     }
     for (const step of steps) {
@@ -79,6 +79,6 @@ export function automationEntryMatches(item: StoredItem, kind: 'automation-execu
 
 export function automationPositionOf(item: StoredItem, kind: 'automation-execution' | 'automation-step'): ListingPosition {
   return kind === 'automation-execution'
-    ? { time: String(item['ExecutionStartTime']), commandId: String(item['AutomationExecutionId']), instanceId: '' }
-    : { time: String(item[STEP_CONTEXT.executionStartTime]), commandId: String(item['AutomationExecutionId']), instanceId: String(item['StepExecutionId']) };
+    ? { time: String(item['ExecutionStartTime']), id: String(item['AutomationExecutionId']), within: '' }
+    : { time: String(item[STEP_CONTEXT.executionStartTime]), id: String(item['AutomationExecutionId']), within: String(item['StepExecutionId']) };
 }

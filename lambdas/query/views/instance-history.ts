@@ -39,7 +39,7 @@ export async function instanceHistory(instanceId: string, query: ViewQuery, ctx:
   const tokenQuery = { instanceId, status: status ?? null, since: window.since ?? null, until: window.until ?? null };
   const position = readPosition(ctx.tokens, TOKEN_SCOPE, tokenQuery, query);
   // Tokens issued before association targets joined the history carry the node's id: an invocation's position.
-  const after = position && { ...position, instanceId: position.instanceId === 'association-target' ? ('association-target' as const) : ('command-invocation' as const) };
+  const after = position && { ...position, within: position.within === 'association-target' ? ('association-target' as const) : ('command-invocation' as const) };
 
   const pageSize = readSize(limit, status !== undefined);
   const walks: MergedWalk<HistoryKind>[] = [

@@ -24,24 +24,24 @@ export interface MergedEntry<K extends string> {
   readonly id: string;
 }
 
-/** A position's kind as the token carries it (in ListingPosition.instanceId). */
+/** A position's kind as the token carries it (in ListingPosition.within). */
 export function positionOfEntry<K extends string>(entry: MergedEntry<K>): ListingPosition {
-  return { time: entry.time, commandId: entry.id, instanceId: entry.kind };
+  return { time: entry.time, id: entry.id, within: entry.kind };
 }
 
-/** `after.instanceId` must name one of the walks' kinds (the caller checks it). */
-export async function* mergedWalks<K extends string>(walks: readonly MergedWalk<K>[], after: (ListingPosition & { readonly instanceId: K }) | undefined): AsyncGenerator<MergedEntry<K>> {
+/** `after.within` must name one of the walks' kinds (the caller checks it). */
+export async function* mergedWalks<K extends string>(walks: readonly MergedWalk<K>[], after: (ListingPosition & { readonly within: K }) | undefined): AsyncGenerator<MergedEntry<K>> {
   const rank = new Map<K, number>(walks.map((walk, index) => [walk.kind, index]));
-  const afterRank = after === undefined ? undefined : (rank.get(after.instanceId) ?? 0);
+  const afterRank = after === undefined ? undefined : (rank.get(after.within) ?? 0);
   const startOf = (index: number): NewestFirstStart | undefined =>
     after === undefined || afterRank === undefined
       ? undefined
       : index === afterRank
-        ? { time: after.time, commandId: after.commandId, inclusive: false }
+        ? { time: after.time, id: after.id, inclusive: false }
         : index < afterRank
           ? // This kind's entries at that time all came before the position: resume past them.
-            { time: after.time, commandId: '\uffff', inclusive: false }
-          : { time: after.time, commandId: '', inclusive: true };
+            { time: after.time, id: '\uffff', inclusive: false }
+          : { time: after.time, id: '', inclusive: true };
   const generators = walks.map((walk, index) => tagged(walk, walk.open(startOf(index))));
   const before = (a: MergedEntry<K>, b: MergedEntry<K>): boolean => {
     if (a.time !== b.time) return a.time > b.time;

@@ -68,7 +68,7 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
   if (kind === 'maintenance-window-execution') {
     const entries = ctx.reader.windowExecutionsNewestFirst({
       range: window.range,
-      ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}),
+      ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
       filter: windowStatusFilter(status),
       attributes: mapping.attributes,
       pageSize: readSize(limit, status !== undefined),
@@ -78,7 +78,7 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
     return {
       items: page.items.map(mapping.toItem),
       ...(page.more && last !== undefined
-        ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: String(last['StartTime']), commandId: String(last['WindowExecutionId']), instanceId: '' }) }
+        ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: String(last['StartTime']), id: String(last['WindowExecutionId']), within: '' }) }
         : {}),
     };
   }
@@ -112,7 +112,7 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
   const common = { range: window.range, filter: statusFilter(status), attributes: mapping.attributes, pageSize: readSize(limit, status !== undefined) };
   const entries: AsyncIterable<StoredItem> =
     kind === 'command'
-      ? ctx.reader.commandsNewestFirst({ ...common, ...(after !== undefined ? { start: { time: after.time, commandId: after.commandId, inclusive: false } } : {}) })
+      ? ctx.reader.commandsNewestFirst({ ...common, ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}) })
       : ctx.reader.invocationsNewestFirst({ ...common, ...(after !== undefined ? { start: after } : {}) });
   const page = await takePage(entries, limit, (item) => entryMatches(item, window, status));
 
@@ -123,8 +123,8 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
       ? {
           nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, {
             time: String(last['RequestedDateTime']),
-            commandId: String(last['CommandId']),
-            instanceId: kind === 'command' ? '' : String(last['InstanceId']),
+            id: String(last['CommandId']),
+            within: kind === 'command' ? '' : String(last['InstanceId']),
           }),
         }
       : {}),
@@ -174,7 +174,7 @@ async function parentTimeline(
   after: ListingPosition | undefined,
 ): Promise<ViewPage> {
   const pageSize = readSize(limit, status !== undefined);
-  if (after !== undefined && !(PARENT_KINDS as readonly string[]).includes(after.instanceId)) {
+  if (after !== undefined && !(PARENT_KINDS as readonly string[]).includes(after.within)) {
     throw new ViewRequestError('nextToken', 'nextToken is not valid: it was issued for another query');
   }
   const walks: MergedWalk<ParentKind>[] = [
@@ -231,7 +231,7 @@ async function parentTimeline(
         }),
     },
   ];
-  const entries = mergedWalks(walks, after as (ListingPosition & { instanceId: ParentKind }) | undefined);
+  const entries = mergedWalks(walks, after as (ListingPosition & { within: ParentKind }) | undefined);
   const page = await takePage(entries, limit, (entry) => parentMatches(entry.kind, entry.item, window, status));
   const last = page.items[page.items.length - 1];
   return {
