@@ -10,7 +10,8 @@ import tseslint from 'typescript-eslint';
  *   core             <- the model every layer shares (kinds, observations, work items, ids, statuses)
  *   store            <- the record store: imports the core, never a kind or an engine
  *   sources/<kind>   <- one history kind: never another kind, never an engine
- *   engines          <- collector, polling, query, alerts, handlers (what runs in a Lambda):
+ *   engines          <- collector, polling, query, alerts (what runs in a Lambda, under the
+ *                       handlers): never another engine (but the collector drives the alerts),
  *                       never local mode, the simulator or the CLI
  *   local, cli       <- run on a machine, never in a Lambda
  * and nothing shipped (lambdas, lib, bin, bench) imports test code.
@@ -58,7 +59,20 @@ export const layers = [
       ],
     },
   },
-  layer(['lambdas/{collector,polling,query,alerts,handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
+  // The engines stand side by side: none imports another, except that the collector drives the alerts.
+  ...[
+    ['collector', '(polling|query|handlers)'],
+    ['polling', '(collector|query|alerts|handlers)'],
+    ['query', '(collector|polling|alerts|handlers)'],
+    ['alerts', '(collector|polling|query|handlers)'],
+  ].map(([engine, others]) =>
+    layer([`lambdas/${engine}/**/*.ts`], [
+      [`(^|/)${others}/`, `The ${engine} engine never imports another engine: what they share lives in the core or the store.`],
+      noMachineOnly,
+      noTestCode,
+    ]),
+  ),
+  layer(['lambdas/{handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
   layer(['lambdas/{local,cli}/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts'], [noTestCode]),
 ];
 

@@ -1,8 +1,7 @@
 import type { CommandInvocation, CommandPlugin } from '@aws-sdk/client-ssm';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
 import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
-import type { ExecutionKind } from '../query/views/execution-items';
-import type { HistoryKind } from '../core/model';
+import type { HistoryKind, RecordKind } from '../core/model';
 import { historyKinds, isHistoryKind } from '../core/model';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
 import { ERROR_TITLE } from '../sources/run-command/output-limits';
@@ -57,7 +56,7 @@ export const alertKinds = [
   'automation-execution',
   'association-execution',
   'maintenance-window-execution',
-] as const satisfies readonly ExecutionKind[];
+] as const satisfies readonly RecordKind[];
 export type AlertKind = (typeof alertKinds)[number];
 
 export interface AlertTimes {

@@ -9,6 +9,19 @@ export type HistoryKind = (typeof historyKinds)[number];
 
 export const isHistoryKind = (name: string): name is HistoryKind => (historyKinds as readonly string[]).includes(name);
 
+/**
+ * The kinds of record the history kinds keep, as the views, the alerts and the CLI name them:
+ * a history kind's parent record and its children.
+ */
+export type RecordKind =
+  | 'command'
+  | 'command-invocation'
+  | 'automation-execution'
+  | 'automation-step'
+  | 'association-execution'
+  | 'association-target'
+  | 'maintenance-window-execution';
+
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';
 

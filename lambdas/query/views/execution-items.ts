@@ -1,22 +1,14 @@
+import type { RecordKind } from '../../core/model';
 import type { StoredItem } from '../../store/record-store';
 import { INSTANCE_INDEX_ATTRIBUTES, RESOURCE_INDEX_ATTRIBUTES } from '../archive-reader';
 
 /**
- * What the archive views list: one entry per execution, whatever its kind, with the same
- * camelCase fields. Each kind maps its stored items here, in this one place; a kind added
- * later (automation, association, maintenance window) adds its line to `executionKinds`.
+ * What the archive views list: one entry per execution, whatever its record kind (core's
+ * RecordKind), with the same camelCase fields. Each record kind maps its stored items here.
  */
-export type ExecutionKind =
-  | 'command'
-  | 'command-invocation'
-  | 'automation-execution'
-  | 'automation-step'
-  | 'association-execution'
-  | 'association-target'
-  | 'maintenance-window-execution';
 
 export interface ExecutionItem {
-  readonly kind: ExecutionKind;
+  readonly kind: RecordKind;
   readonly status?: string;
   readonly statusDetails?: string;
   /** When the execution was requested or started: the views' newest-first order. */
@@ -79,11 +71,11 @@ function archiveMarks(item: StoredItem): { firstSeenAt?: string; observedAt?: st
 }
 
 /** Drops absent fields, so an entry never shows `null` for something the archive does not know. */
-function entry(fields: Record<string, string | number | boolean | undefined> & { kind: ExecutionKind; time: string }): ExecutionItem {
+function entry(fields: Record<string, string | number | boolean | undefined> & { kind: RecordKind; time: string }): ExecutionItem {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ExecutionItem;
 }
 
-export const executionKinds: Readonly<Record<ExecutionKind, ExecutionKindMapping>> = {
+export const executionKinds: Readonly<Record<RecordKind, ExecutionKindMapping>> = {
   command: {
     attributes: [
       'CommandId', 'RequestedDateTime', 'DocumentName', 'Status', 'StatusDetails',
@@ -223,4 +215,4 @@ export const STEP_CONTEXT = {
   parentAutomationExecutionId: 'executionParentAutomationExecutionId',
 } as const;
 
-export const EXECUTION_KINDS = Object.keys(executionKinds) as ExecutionKind[];
+export const EXECUTION_KINDS = Object.keys(executionKinds) as RecordKind[];

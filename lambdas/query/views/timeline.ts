@@ -4,7 +4,8 @@ import type { ItemFilter } from '../archive-reader';
 import { readSize, takePage, type ListingPosition } from '../paging';
 import { associationEntryMatches, associationExecutions, associationPositionOf, associationStatusFilter, associationTargets } from './association-timeline';
 import { automationEntryMatches, automationExecutions, automationPositionOf, automationSteps } from './automation-timeline';
-import { EXECUTION_KINDS, executionKinds, TARGET_CONTEXT, type ExecutionKind } from './execution-items';
+import type { RecordKind } from '../../core/model';
+import { EXECUTION_KINDS, executionKinds, TARGET_CONTEXT } from './execution-items';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
 import {
   checkParameterNames,
@@ -131,7 +132,7 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
   };
 }
 
-function statusesOf(kind: ExecutionKind | typeof PARENTS): ReadonlySet<string> | undefined {
+function statusesOf(kind: RecordKind | typeof PARENTS): ReadonlySet<string> | undefined {
   switch (kind) {
     case PARENTS:
       return PARENT_STATUSES;
@@ -148,13 +149,13 @@ function statusesOf(kind: ExecutionKind | typeof PARENTS): ReadonlySet<string> |
   }
 }
 
-function readKind(query: ViewQuery): ExecutionKind | typeof PARENTS {
+function readKind(query: ViewQuery): RecordKind | typeof PARENTS {
   const kind = query['kind'];
   if (kind === undefined) return PARENTS;
   if (!(EXECUTION_KINDS as string[]).includes(kind)) {
     throw new ViewRequestError('kind', `kind "${kind}" is not one of ${EXECUTION_KINDS.join(', ')}`);
   }
-  return kind as ExecutionKind;
+  return kind as RecordKind;
 }
 
 type ParentKind = 'command' | 'automation-execution' | 'association-execution' | 'maintenance-window-execution';
