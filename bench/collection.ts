@@ -1,4 +1,4 @@
-import { auditRunCommandArchive, type AuditResult } from '../lambdas/local/archive-audit';
+import { auditRunCommandArchive, type AuditResult } from './archive-audit';
 import { fleetCommand } from '../lambdas/local/ssm-simulator';
 import { replayThroughCollector, type ReplayOptions } from './replay';
 

@@ -1,4 +1,4 @@
-import type { KindAuditResult } from '../lambdas/local/archive-audit';
+import type { KindAuditResult } from './archive-audit';
 import type { SimulatorTruth, SsmSimulator } from '../lambdas/local/ssm-simulator';
 import type { RecordStore } from '../lambdas/store/record-store';
 import { replayThroughCollector, type ReplayOptions } from './replay';

@@ -1,4 +1,4 @@
-import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive } from '../lambdas/local/archive-audit';
+import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive } from './archive-audit';
 import { benchAlertLatency } from './alert-latency';
 import { backfillJson, backfillLines, benchBackfill } from './backfill';
 import { measureBundles } from './bundles';

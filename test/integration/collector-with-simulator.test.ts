@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
-import { auditRunCommandArchive } from '../../lambdas/local/archive-audit';
+import { auditRunCommandArchive } from '../../bench/archive-audit';
 import { fleetCommand, SsmSimulator } from '../../lambdas/local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';

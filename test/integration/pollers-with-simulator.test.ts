@@ -8,7 +8,7 @@ import {
   auditMaintenanceWindowArchive,
   auditRunCommandArchive,
   type KindAuditResult,
-} from '../../lambdas/local/archive-audit';
+} from '../../bench/archive-audit';
 import { fleetCommand, SsmSimulator, VirtualClock, type SimulatorTruth } from '../../lambdas/local/ssm-simulator';
 import type { Log } from '../../lambdas/log';
 import { CheckpointStore, type Checkpoint } from '../../lambdas/store/checkpoint-store';

@@ -12,7 +12,7 @@ import {
 import commandEvent from '../fixtures/aws/command-status-change.json';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
-import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive, auditRunCommandArchive } from '../../lambdas/local/archive-audit';
+import { auditAssociationArchive, auditAutomationArchive, auditMaintenanceWindowArchive, auditRunCommandArchive } from '../../bench/archive-audit';
 import { DataDirInUseError, PortInUseError, startLocalMode, type LocalMode, type LocalModeOptions } from '../../lambdas/local/local-mode';
 import type { CommandSpec } from '../../lambdas/local/ssm-simulator';
 import { parseTimeline } from '../../lambdas/store/record-store';

@@ -1,13 +1,15 @@
+// The bench's and the tests' audit of an archive against the simulator's truth: it never ships in
+// a Lambda or in local mode, so it lives with the bench.
 import { isDeepStrictEqual } from 'node:util';
-import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../sources/association/records';
-import { automationExecutionFromItem, automationStepFromItem } from '../sources/automation/records';
-import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
-import { isListedOutputCut } from '../sources/run-command/output-limits';
-import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
-import type { RecordStore, StoredItem } from '../store/record-store';
-import type { TableId } from '../store/schema';
-import { toStoredFields } from '../store/stored-fields';
-import type { SimulatorTruth } from './ssm-simulator';
+import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../lambdas/sources/association/records';
+import { automationExecutionFromItem, automationStepFromItem } from '../lambdas/sources/automation/records';
+import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../lambdas/sources/maintenance-window/records';
+import { isListedOutputCut } from '../lambdas/sources/run-command/output-limits';
+import { commandFromItem, commandInvocationFromItem } from '../lambdas/sources/run-command/records';
+import type { RecordStore, StoredItem } from '../lambdas/store/record-store';
+import type { TableId } from '../lambdas/store/schema';
+import { toStoredFields } from '../lambdas/store/stored-fields';
+import type { SimulatorTruth } from '../lambdas/local/ssm-simulator';
 
 export interface AuditResult {
   readonly matches: boolean;
