@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
  *   engines          <- collector, polling, query, alerts (what runs in a Lambda, under the
  *                       handlers): never another engine (but the collector drives the alerts),
  *                       never local mode, the simulator or the CLI
- *   local, cli       <- run on a machine, never in a Lambda
+ *   local/, cli/     <- beside lambdas/: run on a machine (local mode, the simulator, the CLI), never in a Lambda
  * and nothing shipped (lambdas, lib, bin, bench) imports test code.
  */
 const ENGINES = '(^|/)(collector|polling|query|alerts|handlers)/';
@@ -73,7 +73,7 @@ export const layers = [
     ]),
   ),
   layer(['lambdas/{handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
-  layer(['lambdas/{local,cli}/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts'], [noTestCode]),
+  layer(['local/**/*.ts', 'cli/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts'], [noTestCode]),
 ];
 
 

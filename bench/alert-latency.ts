@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalMode } from '../lambdas/local/local-mode';
+import { startLocalMode } from '../local/local-mode';
 import type { Log } from '../lambdas/log';
 
 export interface AlertLatencyFigures {

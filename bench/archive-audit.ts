@@ -9,7 +9,7 @@ import { commandFromItem, commandInvocationFromItem } from '../lambdas/sources/r
 import type { RecordStore, StoredItem } from '../lambdas/store/record-store';
 import type { TableId } from '../lambdas/store/schema';
 import { toStoredFields } from '../lambdas/store/stored-fields';
-import type { SimulatorTruth } from '../lambdas/local/ssm-simulator';
+import type { SimulatorTruth } from '../local/ssm-simulator';
 
 export interface AuditResult {
   readonly matches: boolean;

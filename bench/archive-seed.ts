@@ -1,6 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachBounded } from '../lambdas/concurrency';
-import { fleetCommand, SsmSimulator } from '../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator } from '../local/ssm-simulator';
 import type { Observation } from '../lambdas/core/model';
 import { commandInvocationObservation, commandObservation } from '../lambdas/sources/run-command/records';
 import { firstItemOf, type StoredItem } from '../lambdas/store/record-store';

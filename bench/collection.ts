@@ -1,5 +1,5 @@
 import { auditRunCommandArchive, type AuditResult } from './archive-audit';
-import { fleetCommand } from '../lambdas/local/ssm-simulator';
+import { fleetCommand } from '../local/ssm-simulator';
 import { replayThroughCollector, type ReplayOptions } from './replay';
 
 export interface CollectionOptions extends ReplayOptions {

@@ -16,7 +16,7 @@ import { publishCollectionMetrics } from '../lambdas/collector/collection-metric
 import { Collector, type QueueMessage } from '../lambdas/collector/collector';
 import { encodeWorkItem } from '../lambdas/collector/messages';
 import { collectorConfigFrom, pollerConfigFrom } from '../lambdas/config';
-import { fleetCommand, SsmSimulator, VirtualClock } from '../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock } from '../local/ssm-simulator';
 import type { Log, LogAttributes } from '../lambdas/log';
 import { METRICS_NAMESPACE } from '../lambdas/operational-metrics';
 import { CheckpointStore } from '../lambdas/store/checkpoint-store';

@@ -1,5 +1,5 @@
 import type { KindAuditResult } from './archive-audit';
-import type { SimulatorTruth, SsmSimulator } from '../lambdas/local/ssm-simulator';
+import type { SimulatorTruth, SsmSimulator } from '../local/ssm-simulator';
 import type { RecordStore } from '../lambdas/store/record-store';
 import { replayThroughCollector, type ReplayOptions } from './replay';
 

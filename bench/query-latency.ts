@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { SeededRandom } from '../lambdas/local/ssm-simulator/random';
+import { SeededRandom } from '../local/ssm-simulator/random';
 import type { ApiRequest } from '../lambdas/query/http';
 import { createQueryApi } from '../lambdas/query/router';
 import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';

@@ -11,7 +11,7 @@ import {
   USAGE,
   UsageError,
   type LocalMode,
-} from '../lambdas/local/local-mode';
+} from '../local/local-mode';
 
 async function main(): Promise<number> {
   let args;

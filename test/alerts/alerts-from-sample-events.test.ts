@@ -3,7 +3,7 @@ import { parseAlertConfig, type Alert } from '../../lambdas/alerts/alert';
 import { FailureAlerts, type AlertPublisher } from '../../lambdas/alerts/failure-alerts';
 import { Collector, type CollectedBatch } from '../../lambdas/collector/collector';
 import { encodeWorkItem } from '../../lambdas/collector/messages';
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import type { FetchRequest, HistoryKind } from '../../lambdas/core/model';
 import { RecordStore } from '../../lambdas/store/record-store';

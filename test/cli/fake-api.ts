@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runCli, type CliDependencies } from '../../lambdas/cli/main';
+import { runCli, type CliDependencies } from '../../cli/main';
 
 export interface CapturedRequest {
   readonly method: string;

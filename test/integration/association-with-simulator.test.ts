@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
-import { SsmSimulator, type AssociationTruth } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, type AssociationTruth } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../../lambdas/sources/association/records';
 import { RecordStore } from '../../lambdas/store/record-store';

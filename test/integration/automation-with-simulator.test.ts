@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
-import { SsmSimulator, type AutomationTruth } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, type AutomationTruth } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { automationExecutionFromItem, automationStepFromItem } from '../../lambdas/sources/automation/records';
 import { RecordStore } from '../../lambdas/store/record-store';

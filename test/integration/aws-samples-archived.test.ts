@@ -7,7 +7,7 @@ import {
   type MaintenanceWindowExecutionTaskIdentity,
 } from '@aws-sdk/client-ssm';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
-import { SsmSimulator } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator } from '../../local/ssm-simulator';
 import type { ApiHandler } from '../../lambdas/query/http';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';

@@ -1,7 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
 import { auditRunCommandArchive } from '../../bench/archive-audit';
-import { fleetCommand, SsmSimulator } from '../../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { databaseEngines, startDynalite, type TestDatabase } from '../support/databases';

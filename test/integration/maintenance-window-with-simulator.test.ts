@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector, type QueueMessage } from '../../lambdas/collector/collector';
-import { SsmSimulator, type MaintenanceWindowTruth } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, type MaintenanceWindowTruth } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import {
   windowExecutionFromItem,

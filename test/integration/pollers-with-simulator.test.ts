@@ -9,7 +9,7 @@ import {
   auditRunCommandArchive,
   type KindAuditResult,
 } from '../../bench/archive-audit';
-import { fleetCommand, SsmSimulator, VirtualClock, type SimulatorTruth } from '../../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock, type SimulatorTruth } from '../../local/ssm-simulator';
 import type { Log } from '../../lambdas/log';
 import { CheckpointStore, type Checkpoint } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_OVERLAP_MS, pollOnce, type KindPollResult, type PollerDependencies } from '../../lambdas/polling/poller';

@@ -29,15 +29,16 @@ const probes: readonly Probe[] = [
   { file: 'lambdas/sources/automation/probe.ts', from: '../../collector/collector', refused: /never imports an engine/ },
   { file: 'lambdas/sources/automation/probe.ts', from: '../../core/model' },
   { file: 'lambdas/sources/automation/probe.ts', from: '../../store/schema' },
-  { file: 'lambdas/collector/probe.ts', from: '../local/ssm-simulator', refused: /runs in a Lambda never imports local mode/ },
+  { file: 'lambdas/collector/probe.ts', from: '../../local/ssm-simulator', refused: /runs in a Lambda never imports local mode/ },
   { file: 'lambdas/collector/probe.ts', from: '../alerts/failure-alerts' },
   { file: 'lambdas/alerts/probe.ts', from: '../query/views/execution-items', refused: /The alerts engine never imports another engine/ },
   { file: 'lambdas/query/probe.ts', from: '../collector/collector', refused: /The query engine never imports another engine/ },
   { file: 'lambdas/handlers/probe.ts', from: '../collector/collector' },
-  { file: 'lambdas/query/views/probe.ts', from: '../../cli/table', refused: /runs in a Lambda never imports local mode/ },
+  { file: 'lambdas/query/views/probe.ts', from: '../../../cli/table', refused: /runs in a Lambda never imports local mode/ },
   { file: 'lambdas/query/probe.ts', from: '../../test/support/databases', refused: /never imports test code/ },
   { file: 'lib/probe.ts', from: '../test/infrastructure/synthesized', refused: /never imports test code/ },
-  { file: 'lambdas/local/probe.ts', from: '../collector/collector' },
+  { file: 'local/probe.ts', from: '../lambdas/collector/collector' },
+  { file: 'local/probe.ts', from: '../test/support/databases', refused: /never imports test code/ },
 ];
 
 const root = path.join(__dirname, '..', '..');

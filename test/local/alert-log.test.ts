@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert } from '../../lambdas/alerts/alert';
-import { ALERTS_FILE, LocalAlertLog } from '../../lambdas/local/local-mode/alert-log';
+import { ALERTS_FILE, LocalAlertLog } from '../../local/local-mode/alert-log';
 
 const alert = (n: number): Alert =>
   ({ subject: `SSM Run Command Failed: ${n}`, body: { kind: 'command-invocation', status: 'Failed', instanceId: `i-${n}` }, messageAttributes: {} }) as unknown as Alert;

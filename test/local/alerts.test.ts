@@ -1,5 +1,5 @@
-import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lambdas/local/local-mode';
-import type { CommandSpec } from '../../lambdas/local/ssm-simulator';
+import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../local/local-mode';
+import type { CommandSpec } from '../../local/ssm-simulator';
 import { eventually, recordingLog, request, tempDataDir } from './support';
 
 /**

@@ -1,5 +1,5 @@
 import { prefixedTableNames } from '../../lambdas/store/create-tables';
-import { banner, parseDuration, parseLocalModeArguments, UsageError, USAGE, type LocalModeSummary } from '../../lambdas/local/local-mode';
+import { banner, parseDuration, parseLocalModeArguments, UsageError, USAGE, type LocalModeSummary } from '../../local/local-mode';
 
 describe("local mode's command line", () => {
   it('has the documented defaults', () => {

@@ -1,5 +1,5 @@
-import type { CommandSpec } from '../../lambdas/local/ssm-simulator';
-import { startLocalMode, type LocalMode } from '../../lambdas/local/local-mode';
+import type { CommandSpec } from '../../local/ssm-simulator';
+import { startLocalMode, type LocalMode } from '../../local/local-mode';
 import { archiveOf, eventually, recordingLog, request, tempDataDir } from './support';
 
 /**

@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
-import { chooseSsmSource, startLocalMode, UsageError, type LocalModeOptions } from '../../lambdas/local/local-mode';
-import { describeSsmSource } from '../../lambdas/local/local-mode/ssm-source';
-import { COMMAND_DETAIL_TYPE, fleetCommand, SsmSimulator } from '../../lambdas/local/ssm-simulator';
+import { chooseSsmSource, startLocalMode, UsageError, type LocalModeOptions } from '../../local/local-mode';
+import { describeSsmSource } from '../../local/local-mode/ssm-source';
+import { COMMAND_DETAIL_TYPE, fleetCommand, SsmSimulator } from '../../local/ssm-simulator';
 import { archiveOf, postEvent, recordingLog, request, tempDataDir } from './support';
 
 const KEYS = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LocalModeSummary } from '../../lambdas/local/local-mode';
+import type { LocalModeSummary } from '../../local/local-mode';
 import type { Log, LogAttributes } from '../../lambdas/log';
 import { RecordStore } from '../../lambdas/store/record-store';
 

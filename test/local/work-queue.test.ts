@@ -1,4 +1,4 @@
-import { LocalWorkQueue, type BatchMessage, type ReceiveResult } from '../../lambdas/local/local-mode/work-queue';
+import { LocalWorkQueue, type BatchMessage, type ReceiveResult } from '../../local/local-mode/work-queue';
 import { recordingLog } from './support';
 
 type Results = ReadonlyMap<string, ReceiveResult<string>>;

@@ -1,7 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ssmReadActionsWithoutResourceTypes, ssmReadActionsWithResourceTypes } from '../../lib/source-infrastructure';
 import { encodeWorkItem, MessageReader } from '../../lambdas/collector/messages';
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import type { HistoryKind, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses, statusInfo } from '../../lambdas/core/status';

@@ -1,6 +1,6 @@
 import { ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { METRICS_NAMESPACE } from '../../lambdas/operational-metrics';
 import { publishPollMetrics } from '../../lambdas/polling/poll-metrics';
 import { SsmCallMeter } from '../../lambdas/ssm-call-meter';

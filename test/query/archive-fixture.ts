@@ -2,7 +2,7 @@ import { SSMClient, type GetCommandInvocationCommandOutput } from '@aws-sdk/clie
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Collector } from '../../lambdas/collector/collector';
 import { forEachBounded } from '../../lambdas/concurrency';
-import { fleetCommand, SsmSimulator, VirtualClock, type CommandSpec } from '../../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock, type CommandSpec } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { isListedOutputCut } from '../../lambdas/sources/run-command/output-limits';
 import { commandInvocationObservation, commandObservation } from '../../lambdas/sources/run-command/records';

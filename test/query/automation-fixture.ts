@@ -1,7 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../lambdas/collector/collector';
 import { forEachBounded } from '../../lambdas/concurrency';
-import { SsmSimulator, VirtualClock, type CommandSpec } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock, type CommandSpec } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import type { TableNames } from '../../lambdas/store/schema';

@@ -7,7 +7,7 @@ import {
   type DescribeMaintenanceWindowExecutionTasksCommandInput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { MaintenanceWindowTruth } from '../../lambdas/local/ssm-simulator';
+import type { MaintenanceWindowTruth } from '../../local/ssm-simulator';
 import type { MaintenanceWindowFixture } from './maintenance-window-fixture';
 
 /** The Maintenance Windows requests the round-trip suite makes, and paging through their answers. */

@@ -1,4 +1,4 @@
-import { SsmSimulator, VirtualClock, fleetCommand } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock, fleetCommand } from '../../local/ssm-simulator';
 import { rebuiltResult, splitListedOutput } from '../../lambdas/query/ssm-endpoint/plugin-result';
 import { ERROR_TITLE, isListedOutputCut } from '../../lambdas/sources/run-command/output-limits';
 

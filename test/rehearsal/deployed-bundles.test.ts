@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fleetCommand, SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { queryRoutes } from '../../lib/query-api';
 import { tableIds, tableSchemas } from '../../lambdas/store/schema';
 import { logicalIdOf } from '../infrastructure/synthesized';

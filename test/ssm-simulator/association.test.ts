@@ -11,7 +11,7 @@ import {
   type AssociationExecutionTarget,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';

@@ -8,7 +8,7 @@ import {
   type SSMClient,
   type StepExecution,
 } from '@aws-sdk/client-ssm';
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { ssmClient, withoutMetadata } from './sdk-client';

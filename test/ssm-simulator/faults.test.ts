@@ -7,7 +7,7 @@ import {
   type CommandInvocation,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { fleetCommand, SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { T0 } from './fixture';
 import { ssmClient } from './sdk-client';
 

@@ -1,4 +1,4 @@
-import { fleetCommand, SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 
 export const T0 = new Date('2024-06-03T09:00:00.000Z');
 export const MINUTE = 60_000;

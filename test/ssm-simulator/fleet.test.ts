@@ -4,7 +4,7 @@ import {
   FLEET_SECOND_PLUGIN,
   SsmSimulator,
   VirtualClock,
-} from '../../lambdas/local/ssm-simulator';
+} from '../../local/ssm-simulator';
 import { ERROR_TITLE, LISTED_OUTPUT_CAPACITY, isListedOutputCut, STDOUT_CONTENT_LIMIT } from '../../lambdas/sources/run-command/output-limits';
 import { T0 } from './fixture';
 

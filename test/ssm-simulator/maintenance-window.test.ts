@@ -27,7 +27,7 @@ import {
   SsmSimulator,
   VirtualClock,
   type MaintenanceWindowTruth,
-} from '../../lambdas/local/ssm-simulator';
+} from '../../local/ssm-simulator';
 import {
   executedTimeRange,
   matchesMaintenanceWindowFilters,

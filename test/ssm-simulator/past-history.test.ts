@@ -1,4 +1,4 @@
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 
 /**
  * History that happened before the simulator started (local mode's seeded day): an Automation

@@ -8,7 +8,7 @@ import {
   type GetCommandInvocationResult,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { SsmSimulator, type CommandInvocationSeed } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, type CommandInvocationSeed } from '../../local/ssm-simulator';
 import { ssmClient, withoutMetadata } from './sdk-client';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Schedule } from '../../lambdas/local/ssm-simulator/schedule';
-import { isoSeconds, isoTrimmed, javaDuration } from '../../lambdas/local/ssm-simulator/time-format';
+import { Schedule } from '../../local/ssm-simulator/schedule';
+import { isoSeconds, isoTrimmed, javaDuration } from '../../local/ssm-simulator/time-format';
 
 describe('Schedule', () => {
   it('pops by time, then in the order entries were pushed', () => {

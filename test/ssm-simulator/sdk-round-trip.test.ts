@@ -18,7 +18,7 @@ import {
   type ListCommandInvocationsCommandInput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { SsmSimulator, VirtualClock } from '../../lambdas/local/ssm-simulator';
+import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { isListedOutputCut } from '../../lambdas/sources/run-command/output-limits';
 import { buildFixture, MINUTE, T0, type Fixture } from './fixture';
 import { ssmClient, withoutMetadata } from './sdk-client';

@@ -7,7 +7,7 @@ import {
   VirtualClock,
   type CommandSpec,
   type SimulatorEvent,
-} from '../../lambdas/local/ssm-simulator';
+} from '../../local/ssm-simulator';
 import { MINUTE, T0 } from './fixture';
 
 const at = (ms: number): Date => new Date(T0.getTime() + ms);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {
   listedPluginOutput,
   truncateOutput,
-} from '../../lambdas/local/ssm-simulator';
+} from '../../local/ssm-simulator';
 import { ERROR_TITLE, ERROR_TRUNCATED_MARKER, isListedOutputCut, OUTPUT_TRUNCATED_MARKER } from '../../lambdas/sources/run-command/output-limits';
 
 /**

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { CallCounter } from '../../lambdas/local/call-counter';
+import { CallCounter } from '../../local/call-counter';
 import { createTables, prefixedTableNames } from '../../lambdas/store/create-tables';
 import type { TableNames } from '../../lambdas/store/schema';
 

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { runCommandStatuses, statusInfo } from '../../core/status';
+import { runCommandStatuses, statusInfo } from '../../lambdas/core/status';
 import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type MaintenanceWindowSpec, type SimulatorTruth } from '../ssm-simulator';
 import { dayOfActivity, liveAutomation, liveCommand, simulatedFleet, type FleetNode } from './activity';
 

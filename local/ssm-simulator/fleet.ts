@@ -1,7 +1,7 @@
 import type { NotificationConfig } from '@aws-sdk/client-ssm';
 import { SeededRandom } from './random';
 import type { CommandSpec, InvocationSpec, Outcome, PluginSpec } from './spec';
-import { LISTED_OUTPUT_CAPACITY, STDOUT_CONTENT_LIMIT } from '../../sources/run-command/output-limits';
+import { LISTED_OUTPUT_CAPACITY, STDOUT_CONTENT_LIMIT } from '../../lambdas/sources/run-command/output-limits';
 
 /** A realistic Run Command fan-out, reproducible from its seed. */
 export interface FleetOptions {

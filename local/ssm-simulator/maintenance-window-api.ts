@@ -4,15 +4,15 @@ import type {
   DescribeMaintenanceWindowExecutionTasksResult,
   DescribeMaintenanceWindowsResult,
 } from '@aws-sdk/client-ssm';
-import { SsmError } from '../../ssm-protocol/errors';
-import type { JsonObject } from '../../ssm-protocol/input';
+import { SsmError } from '../../lambdas/ssm-protocol/errors';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import {
   matchesMaintenanceWindowFilters,
   readDescribeMaintenanceWindowExecutions,
   readDescribeMaintenanceWindowExecutionTaskInvocations,
   readDescribeMaintenanceWindowExecutionTasks,
   readDescribeMaintenanceWindows,
-} from '../../ssm-protocol/maintenance-window-requests';
+} from '../../lambdas/ssm-protocol/maintenance-window-requests';
 import {
   executionSubject,
   invocationRecord,

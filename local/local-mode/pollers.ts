@@ -1,9 +1,9 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { encodeWorkItem } from '../../collector/messages';
-import type { Log } from '../../log';
-import type { CheckpointStore } from '../../store/checkpoint-store';
-import { pollOnce, type KindPollResult } from '../../polling/poller';
-import type { HistorySource } from '../../core/model';
+import { encodeWorkItem } from '../../lambdas/collector/messages';
+import type { Log } from '../../lambdas/log';
+import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
+import { pollOnce, type KindPollResult } from '../../lambdas/polling/poller';
+import type { HistorySource } from '../../lambdas/core/model';
 
 export interface LocalPollersOptions {
   readonly sources: readonly HistorySource[];

@@ -1,5 +1,5 @@
 import type { Association, AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
-import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../sources/association/events';
+import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';
 import type { SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';

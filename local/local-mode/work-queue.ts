@@ -1,4 +1,4 @@
-import type { Log } from '../../log';
+import type { Log } from '../../lambdas/log';
 
 /**
  * The work queue of the deployed stack, in-process: messages are collected in batches of up

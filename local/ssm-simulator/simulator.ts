@@ -9,7 +9,7 @@ import type {
 import { AssociationState, associationExecutionRecord, associationRecord, associationTargetRecord, type AssociationSpec } from './association';
 import { AutomationState, executionMetadataRecord, stepRecord, type AutomationSpec } from './automation';
 import { realClock, VirtualClock, type Clock } from './clock';
-import { SsmError } from '../../ssm-protocol/errors';
+import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import { eventsFor, type SimulatorEvent } from './events';
 import {
   MaintenanceWindowState,
@@ -22,9 +22,9 @@ import {
   type MaintenanceWindowSpec,
 } from './maintenance-window';
 import { CallStats, FaultInjector, type FaultConfig, type OperationStats } from './faults';
-import type { JsonObject } from '../../ssm-protocol/input';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { OPERATIONS, type OperationContext } from './operations';
-import { PageTokens } from '../../ssm-protocol/page-token';
+import { PageTokens } from '../../lambdas/ssm-protocol/page-token';
 import { SeededRandom } from './random';
 import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from './records';
 import { SsmJsonServer } from './server';

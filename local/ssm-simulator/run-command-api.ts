@@ -4,15 +4,15 @@ import type {
   ListCommandInvocationsResult,
   ListCommandsResult,
 } from '@aws-sdk/client-ssm';
-import { SsmError } from '../../ssm-protocol/errors';
-import { EXECUTING_COMMAND_STATUSES, matchesFilters, type FilterSubject } from '../../ssm-protocol/filters';
-import type { JsonObject } from '../../ssm-protocol/input';
+import { SsmError } from '../../lambdas/ssm-protocol/errors';
+import { EXECUTING_COMMAND_STATUSES, matchesFilters, type FilterSubject } from '../../lambdas/ssm-protocol/filters';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import {
   readGetCommandInvocation,
   readListCommandInvocations,
   readListCommands,
   selectPlugin,
-} from '../../ssm-protocol/run-command-requests';
+} from '../../lambdas/ssm-protocol/run-command-requests';
 import type { OperationContext } from './operations';
 import { commandRecord, getInvocationRecord, invocationRecord } from './records';
 import { isTerminalDetails } from './command-status';

@@ -12,7 +12,7 @@ import {
   OUTPUT_TRUNCATED_MARKER,
   STDERR_CONTENT_LIMIT,
   STDOUT_CONTENT_LIMIT,
-} from '../../sources/run-command/output-limits';
+} from '../../lambdas/sources/run-command/output-limits';
 
 
 /**

@@ -9,9 +9,9 @@ import {
   readDescribeAutomationStepExecutions,
   readGetAutomationExecution,
   type AutomationFilter,
-} from '../../ssm-protocol/automation-requests';
-import { SsmError } from '../../ssm-protocol/errors';
-import type { JsonObject } from '../../ssm-protocol/input';
+} from '../../lambdas/ssm-protocol/automation-requests';
+import { SsmError } from '../../lambdas/ssm-protocol/errors';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { executionMetadataRecord, executionRecord, stepRecord, type AutomationRun, type StepRun } from './automation';
 import type { OperationContext } from './operations';
 

@@ -19,4 +19,4 @@ export function isoTrimmed(date: Date): string {
 }
 
 /** ExecutionElapsedTime's format belongs to SSM's protocol, shared with the archive's API. */
-export { javaDuration } from '../../ssm-protocol/elapsed-time';
+export { javaDuration } from '../../lambdas/ssm-protocol/elapsed-time';

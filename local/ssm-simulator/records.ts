@@ -7,9 +7,9 @@ import type {
 } from '@aws-sdk/client-ssm';
 import { completedCount, countOf, isTerminalDetails, statusForOutcome } from './command-status';
 import { invocationStep, type CommandRun, type InvocationRun, type PluginRun } from './runs';
-import { javaDuration } from '../../ssm-protocol/elapsed-time';
+import { javaDuration } from '../../lambdas/ssm-protocol/elapsed-time';
 import { isoMillis } from './time-format';
-import { STDERR_CONTENT_LIMIT, STDOUT_CONTENT_LIMIT } from '../../sources/run-command/output-limits';
+import { STDERR_CONTENT_LIMIT, STDOUT_CONTENT_LIMIT } from '../../lambdas/sources/run-command/output-limits';
 import { cut, listedPluginOutput } from './truncation';
 
 /**

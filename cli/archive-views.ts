@@ -1,4 +1,4 @@
-import { encodeRfc3986, queryString, signExecuteApiRequest, type Credentials } from '../client/execute-api';
+import { encodeRfc3986, queryString, signExecuteApiRequest, type Credentials } from '../lambdas/client/execute-api';
 import type { ViewQuery } from './args';
 
 /** One execution as the archive views list it (kind, status, time, ids, document...). */

@@ -1,10 +1,10 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { alertKinds, type Alert, type AlertBody } from '../../alerts/alert';
-import type { AlertPublisher } from '../../alerts/failure-alerts';
-import type { ApiHandler, ApiRequest, ApiResponse } from '../../query/http';
-import { jsonResponse, messageResponse } from '../../query/responses';
-import { checkParameterNames, readLimit, ViewRequestError } from '../../query/views/parameters';
+import { alertKinds, type Alert, type AlertBody } from '../../lambdas/alerts/alert';
+import type { AlertPublisher } from '../../lambdas/alerts/failure-alerts';
+import type { ApiHandler, ApiRequest, ApiResponse } from '../../lambdas/query/http';
+import { jsonResponse, messageResponse } from '../../lambdas/query/responses';
+import { checkParameterNames, readLimit, ViewRequestError } from '../../lambdas/query/views/parameters';
 
 /** What GET /alerts lists: the alert's JSON body (the views' kind, status and camelCase IDs), its subject, and when. */
 export type LocalAlert = AlertBody & {

@@ -1,5 +1,5 @@
-import type { PageTokens } from '../../ssm-protocol/page-token';
-import type { JsonObject } from '../../ssm-protocol/input';
+import type { PageTokens } from '../../lambdas/ssm-protocol/page-token';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import type { AssociationState } from './association';
 import { describeAssociationExecutions, describeAssociationExecutionTargets, listAssociations } from './association-api';
 import type { AutomationState } from './automation';

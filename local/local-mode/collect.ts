@@ -1,11 +1,11 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { FailureAlerts } from '../../alerts/failure-alerts';
-import { Collector } from '../../collector/collector';
-import type { Log } from '../../log';
-import type { CheckpointStore } from '../../store/checkpoint-store';
-import type { HistorySource, Observation } from '../../core/model';
-import type { RecordStore, UpsertOutcome } from '../../store/record-store';
-import type { RecordKey, TableId } from '../../store/schema';
+import type { FailureAlerts } from '../../lambdas/alerts/failure-alerts';
+import { Collector } from '../../lambdas/collector/collector';
+import type { Log } from '../../lambdas/log';
+import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
+import type { HistorySource, Observation } from '../../lambdas/core/model';
+import type { RecordStore, UpsertOutcome } from '../../lambdas/store/record-store';
+import type { RecordKey, TableId } from '../../lambdas/store/schema';
 import type { BatchConsumer, ReceiveResult } from './work-queue';
 
 /** One write the collector made: what POST /events answers with. */

@@ -1,5 +1,5 @@
-import type { ApiHandler } from '../../query/http';
-import { messageResponse } from '../../query/responses';
+import type { ApiHandler } from '../../lambdas/query/http';
+import { messageResponse } from '../../lambdas/query/responses';
 
 /**
  * What stands between the HTTP server and the routes: requests wait until local mode is

@@ -1,8 +1,8 @@
-import { MessageReader } from '../../collector/messages';
-import type { ApiHandler, ApiRequest, ApiResponse } from '../../query/http';
-import { jsonResponse } from '../../query/responses';
-import { MalformedMessageError, type HistorySource, type WorkItem } from '../../core/model';
-import { tableSchemas } from '../../store/schema';
+import { MessageReader } from '../../lambdas/collector/messages';
+import type { ApiHandler, ApiRequest, ApiResponse } from '../../lambdas/query/http';
+import { jsonResponse } from '../../lambdas/query/responses';
+import { MalformedMessageError, type HistorySource, type WorkItem } from '../../lambdas/core/model';
+import { tableSchemas } from '../../lambdas/store/schema';
 import type { StoredRecord } from './collect';
 import type { FirstReceive } from './work-queue';
 

@@ -1,5 +1,5 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { isLoopback, regionOfExecuteApiHost, type Credentials } from '../client/execute-api';
+import { isLoopback, regionOfExecuteApiHost, type Credentials } from '../lambdas/client/execute-api';
 import { parseCommandLine, UsageError, USAGE, type CliCommand, type ViewQuery } from './args';
 import { ApiError, ArchiveViews, ConnectionError, SigningError, type ViewItem, type ViewPage } from './archive-views';
 import { formatTable } from './table';

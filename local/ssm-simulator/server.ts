@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SsmError } from '../../ssm-protocol/errors';
-import type { JsonObject } from '../../ssm-protocol/input';
-import { readSsmCall, ssmErrorResponse, ssmOutputResponse, type SsmHttpResponse } from '../../ssm-protocol/json-protocol';
+import { SsmError } from '../../lambdas/ssm-protocol/errors';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
+import { readSsmCall, ssmErrorResponse, ssmOutputResponse, type SsmHttpResponse } from '../../lambdas/ssm-protocol/json-protocol';
 
 /**
  * SSM's wire protocol (lambdas/ssm-protocol/json-protocol.ts) over node:http on loopback.

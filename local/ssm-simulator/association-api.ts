@@ -9,9 +9,9 @@ import {
   readListAssociations,
   type AssociationExecutionFilter,
   type TargetFilter,
-} from '../../ssm-protocol/association-requests';
-import { SsmError } from '../../ssm-protocol/errors';
-import type { JsonObject } from '../../ssm-protocol/input';
+} from '../../lambdas/ssm-protocol/association-requests';
+import { SsmError } from '../../lambdas/ssm-protocol/errors';
+import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { associationExecutionRecord, associationRecord, associationTargetRecord, type AssociationExecutionRun, type AssociationTargetRun } from './association';
 import type { OperationContext } from './operations';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createTables, prefixedTableNames } from '../../store/create-tables';
-import type { TableNames } from '../../store/schema';
+import { createTables, prefixedTableNames } from '../../lambdas/store/create-tables';
+import type { TableNames } from '../../lambdas/store/schema';
 
 /** Table names in local mode: the deployed schema's logical names, prefixed. */
 export const LOCAL_TABLE_PREFIX = 'ssm-history-';

@@ -3,7 +3,7 @@ import {
   AUTOMATION_EXECUTION_DETAIL_TYPE,
   AUTOMATION_STEP_DETAIL_TYPE,
   formatAutomationEventTime,
-} from '../../sources/automation/events';
+} from '../../lambdas/sources/automation/events';
 import type { SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';
