@@ -53,7 +53,7 @@ function useKey(table: dynamodb.TableV2, key: kms.IKey): void {
  */
 export class HistoryTables extends Construct {
   public readonly tables: Readonly<Record<TableId, dynamodb.ITableV2>>;
-  public readonly encryptionKey?: kms.IKey;
+  private readonly encryptionKey?: kms.IKey;
   private readonly keyUsers = new Set<lambda.Function>();
 
   constructor(scope: Construct, id: string, props: HistoryTablesProps = {}) {

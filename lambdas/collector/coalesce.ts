@@ -51,8 +51,8 @@ const rankOf = (observation: Observation): number => statusInfo(observation.stat
 
 function outranks(a: Observation, b: Observation): boolean {
   if (a.complete !== b.complete) return a.complete;
-  const rankA = statusInfo(a.statuses, a.status).rank;
-  const rankB = statusInfo(b.statuses, b.status).rank;
+  const rankA = rankOf(a);
+  const rankB = rankOf(b);
   if (rankA !== rankB) return rankA > rankB;
   return a.observedAt > b.observedAt;
 }
