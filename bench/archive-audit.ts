@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../lambdas/sources/association/records';
 import { automationExecutionFromItem, automationStepFromItem } from '../lambdas/sources/automation/records';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../lambdas/sources/maintenance-window/records';
+import { sessionFromItem } from '../lambdas/sources/session/records';
 import { isListedOutputCut } from '../lambdas/sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../lambdas/sources/run-command/records';
 import type { RecordStore, StoredItem } from '../lambdas/store/record-store';
@@ -186,4 +187,17 @@ export async function auditMaintenanceWindowArchive(store: RecordStore, truth: S
     }
   }
   return { matches: differences.length === 0, records, differences };
+}
+
+/** Does the archive hold every session of the truth, field for field? */
+export async function auditSessionArchive(store: RecordStore, truth: SimulatorTruth): Promise<KindAuditResult> {
+  const { differences, differ } = auditor();
+  const sessions = truth.sessions ?? [];
+  for (const session of sessions) {
+    const id = session.SessionId as string;
+    const item = await store.get('sessions', { SessionId: id });
+    if (!item) differ(`session ${id} missing`);
+    else if (!isDeepStrictEqual(sessionFromItem(item), session)) differ(`session ${id} differs in ${differingFields(sessionFromItem(item), session)}`);
+  }
+  return { matches: differences.length === 0, records: sessions.length, differences };
 }

@@ -13,8 +13,8 @@ Commands:
 
 Filters:
   --kind <kind>           executions only: command, command-invocation, automation-execution,
-                          automation-step, association-execution, association-target or
-                          maintenance-window-execution (omitted: every parent kind)
+                          automation-step, association-execution, association-target,
+                          maintenance-window-execution or session (omitted: every parent kind)
   --status <status>       a Status or StatusDetails, e.g. Failed, Success, TimedOut
   --since <ISO time>      from this time on (inclusive), e.g. 2026-03-01T08:00:00Z
   --until <ISO time>      before this time (exclusive)
@@ -115,7 +115,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (name === 'history') {
     if (operands.length !== 1 || operands[0]?.trim() === '') throw new UsageError('history needs exactly one <instanceId>');
     instanceId = operands[0];
-    if (values.kind !== undefined) throw new UsageError("--kind applies to executions only: a node's history is its command invocations and association targets");
+    if (values.kind !== undefined) throw new UsageError("--kind applies to executions only: a node's history is its command invocations, association targets and sessions");
   } else if (operands.length > 0) {
     throw new UsageError(`executions takes no operands, got "${operands.join(' ')}"`);
   }

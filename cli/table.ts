@@ -1,7 +1,7 @@
 import type { ViewItem } from './archive-views';
 
 /** Where an item's own id is, by kind: the first of these that it has. */
-const idFields = ['commandId', 'automationExecutionId', 'executionId', 'windowExecutionId', 'associationId', 'id'];
+const idFields = ['commandId', 'automationExecutionId', 'executionId', 'windowExecutionId', 'associationId', 'sessionId', 'id'];
 
 const text = (value: unknown): string | undefined => {
   if (typeof value === 'string' && value !== '') return value;

@@ -8,7 +8,7 @@ import type { TableId } from '../lambdas/store/schema';
  */
 export type SourceInfrastructure = Pick<
   HistorySource,
-  'kind' | 'eventDetailTypes' | 'tables' | 'tablesRead' | 'collectorActions' | 'scopedCollectorActions'
+  'kind' | 'eventDetailTypes' | 'eventDetailPattern' | 'tables' | 'tablesRead' | 'collectorActions' | 'scopedCollectorActions'
 > & {
   /** The pollers' listing actions (HistorySource.lister), when the kind is polled. */
   readonly lister?: Pick<NonNullable<HistorySource['lister']>, 'listingActions' | 'scopedListingActions'>;
@@ -16,9 +16,9 @@ export type SourceInfrastructure = Pick<
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
-/** EventBridge detail-types (source aws.ssm) of all the kinds, each once, in source order. */
+/** EventBridge detail-types (source aws.ssm) of the kinds whose events match on detail-type alone, each once, in source order. */
 export function eventDetailTypesOf(sources: readonly SourceInfrastructure[]): string[] {
-  return unique(sources.flatMap((source) => source.eventDetailTypes));
+  return unique(sources.filter((source) => source.eventDetailPattern === undefined).flatMap((source) => source.eventDetailTypes));
 }
 
 /** The tables the kinds write, each once. */
@@ -54,6 +54,7 @@ export const ssmReadActionsWithoutResourceTypes: ReadonlySet<string> = new Set([
   'ssm:GetMaintenanceWindowExecutionTask',
   'ssm:GetMaintenanceWindowExecutionTaskInvocation',
   'ssm:DescribeInstanceInformation',
+  'ssm:DescribeSessions',
 ]);
 
 /**

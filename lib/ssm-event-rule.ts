@@ -16,10 +16,14 @@ export interface SsmEventRuleProps {
 
 /**
  * One rule on the account's default event bus (where AWS services publish) matching SSM's
- * status-change events for every kind, delivering them to the work queue.
+ * status-change events for every kind, delivering them to the work queue; and one more per
+ * kind that narrows its events on their detail (Session Manager's CloudTrail API calls), so
+ * that only those calls, not every SSM API call CloudTrail records, reach the queue.
  */
 export class SsmEventRule extends Construct {
   public readonly rule: events.Rule;
+  /** The narrowed rules, by kind. */
+  public readonly detailRules: ReadonlyMap<string, events.Rule>;
 
   constructor(scope: Construct, id: string, props: SsmEventRuleProps) {
     super(scope, id);
@@ -32,7 +36,22 @@ export class SsmEventRule extends Construct {
       description: 'SSM status-change events of the archived history kinds, to the ssm-history work queue',
       eventPattern: { source: ['aws.ssm'], detailType: detailTypes },
     });
-    this.rule.addTarget(
+    this.toQueue(this.rule, props);
+    const detailRules = new Map<string, events.Rule>();
+    for (const source of props.sources) {
+      if (source.eventDetailPattern === undefined) continue;
+      const rule = new events.Rule(this, `${pascal(source.kind)}Rule`, {
+        description: `SSM ${source.kind} API calls (through CloudTrail), to the ssm-history work queue`,
+        eventPattern: { source: ['aws.ssm'], detailType: [...source.eventDetailTypes], detail: { ...source.eventDetailPattern } },
+      });
+      this.toQueue(rule, props);
+      detailRules.set(source.kind, rule);
+    }
+    this.detailRules = detailRules;
+  }
+
+  private toQueue(rule: events.Rule, props: SsmEventRuleProps): void {
+    rule.addTarget(
       new targets.SqsQueue(props.queue, {
         deadLetterQueue: props.deadLetterQueue,
         // Explicit rather than relying on defaults that differ between bus models: SSM's events
@@ -45,3 +64,5 @@ export class SsmEventRule extends Construct {
     );
   }
 }
+
+const pascal = (kind: string): string => kind.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());

@@ -6,14 +6,9 @@ import { historyKinds, isHistoryKind } from '../core/model';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../sources/maintenance-window/records';
 import { ERROR_TITLE } from '../sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../sources/run-command/records';
-import {
-  associationStatuses,
-  automationStatuses,
-  maintenanceWindowStatuses,
-  runCommandStatuses,
-  statusInfo,
-  type StatusInfo,
-} from '../core/status';
+import { sessionFromItem } from '../sources/session/records';
+import { historySources } from '../sources';
+import { statusInfo, type StatusInfo } from '../core/status';
 import type { TableId } from '../store/schema';
 
 /**
@@ -32,6 +27,8 @@ import type { TableId } from '../store/schema';
  * - Maintenance Windows: the window execution, with its failed tasks (the document of a
  *   RUN_COMMAND or AUTOMATION task) and their failed invocations. Tasks and task invocations
  *   do not alert: a failed task fails its window execution.
+ * - Session Manager: the session, only when the configuration names a session status (off
+ *   by default: a session is an audit record, not an incident).
  *
  * The children come from the same collection pass (`related`): the execution's steps,
  * targets or tasks, fetched with it.
@@ -44,6 +41,8 @@ import type { TableId } from '../store/schema';
  * - State Manager: /systems-manager/state-manager/<AssociationId>/executionhistory (the
  *   association's execution history; no per-execution page with a known address).
  * - Maintenance Windows: /systems-manager/maintenance-windows/<WindowId>/history/<WindowExecutionId>.
+ * - Session Manager: /systems-manager/session-manager/sessions (the sessions list; no
+ *   per-session page with a known address).
  * All on https://<region>.<console host>/ with ?region=<region>; the host follows the
  * partition (aws: console.aws.amazon.com, aws-us-gov: console.amazonaws-us-gov.com,
  * aws-cn: console.amazonaws.cn).
@@ -56,6 +55,7 @@ export const alertKinds = [
   'automation-execution',
   'association-execution',
   'maintenance-window-execution',
+  'session',
 ] as const satisfies readonly RecordKind[];
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -85,11 +85,15 @@ export interface AlertBody {
   readonly windowExecutionId?: string;
   /** The failed task of a window execution (the first, if several failed). */
   readonly taskExecutionId?: string;
+  /** Session Manager: the session, who started it and why (the node is `node`). */
+  readonly sessionId?: string;
+  readonly owner?: string;
+  readonly reason?: string;
   /** The SSM document, or the Automation runbook. */
   readonly documentName?: string;
   readonly documentVersion?: string;
   readonly comment?: string;
-  /** The managed node (Run Command invocations). */
+  /** The managed node (Run Command invocations, a session's target). */
   readonly node?: string;
   readonly times: AlertTimes;
   /** The first lines of the error output or failure message, capped (EXCERPT_MAX_*). */
@@ -125,13 +129,10 @@ export const EXCERPT_MAX_CHARS = 2_000;
 /** Any other free text (status details, comment) is capped too, so a body stays far below SNS's 256 KB. */
 export const TEXT_MAX_CHARS = 1_000;
 
-/** Each history kind's status table, as in lambdas/core/status.ts. */
-export const statusTables: Readonly<Record<HistoryKind, Readonly<Record<string, StatusInfo>>>> = {
-  'run-command': runCommandStatuses,
-  automation: automationStatuses,
-  association: associationStatuses,
-  'maintenance-window': maintenanceWindowStatuses,
-};
+/** Each history kind's status table, as its source declares it. */
+export const statusTables: Readonly<Record<HistoryKind, Readonly<Record<string, StatusInfo>>>> = Object.fromEntries(
+  historySources.map((source) => [source.kind, source.statuses]),
+) as Record<HistoryKind, Readonly<Record<string, StatusInfo>>>;
 
 /**
  * The stored items of `table` gathered with the alerting record (its steps, targets, tasks,
@@ -145,8 +146,11 @@ const noRelated: RelatedRecords = () => [];
 const failed = (statuses: Readonly<Record<string, StatusInfo>>, status: string | undefined): boolean =>
   status !== undefined && statusInfo(statuses, status).outcome === 'failure';
 
-/** The default: every terminal status whose outcome is failure. */
+/** The default: every terminal status whose outcome is failure; none for a kind whose alerts are off by default. */
+const alertsByDefault = (kind: HistoryKind): boolean => historySources.find((source) => source.kind === kind)?.alertsByDefault !== false;
+
 export function alertingStatuses(kind: HistoryKind): ReadonlySet<string> {
+  if (!alertsByDefault(kind)) return new Set();
   return new Set(
     Object.entries(statusTables[kind])
       .filter(([, info]) => info.terminal && info.outcome === 'failure')
@@ -163,8 +167,9 @@ export interface AlertConfig {
 
 export interface AlertConfigInput {
   /**
-   * Comma list. `Status` applies to every kind that has that status; `kind:Status` to one
-   * kind (kinds: run-command, automation, association, maintenance-window); `kind:none`
+   * Comma list. `Status` applies to every kind that has that status and alerts by default;
+   * `kind:Status` to one kind (kinds: run-command, automation, association,
+   * maintenance-window, session; session's alerts are off unless named so); `kind:none`
    * turns a kind's alerts off. A kind the list does not concern keeps its default.
    * Empty or absent: every kind's default.
    */
@@ -215,8 +220,8 @@ export function parseAlertConfig(input: AlertConfigInput = {}): AlertConfig {
       choose(kind).add(status);
       continue;
     }
-    const kinds = historyKinds.filter((kind) => statusTables[kind][entry] !== undefined);
-    if (kinds.length === 0) throw new Error(`alert statuses: unknown status "${entry}" (no history kind has it)`);
+    const kinds = historyKinds.filter((kind) => statusTables[kind][entry] !== undefined && alertsByDefault(kind));
+    if (kinds.length === 0) throw new Error(`alert statuses: unknown status "${entry}" (no history kind that alerts by default has it; name one: kind:${entry})`);
     for (const kind of kinds) {
       requireTerminal(kind, entry, entry);
       choose(kind).add(entry);
@@ -414,7 +419,7 @@ function automationAlert(item: Readonly<Record<string, unknown>>, options: Alert
   const failedStep = related('automationSteps')
     .filter((step) => step.AutomationExecutionId === id)
     .map(automationStepFromItem)
-    .find((step) => failed(automationStatuses, step.StepStatus));
+    .find((step) => failed(statusTables.automation, step.StepStatus));
   const stepName = text(execution.CurrentStepName) ?? text(failedStep?.StepName);
   const failure = text(execution.FailureMessage) ?? text(failedStep?.FailureMessage);
   const where = stepName === undefined ? '' : ` at step ${stepName}`;
@@ -451,7 +456,7 @@ function associationAlert(item: Readonly<Record<string, unknown>>, options: Aler
   const failedTargets = related('associationExecutionTargets')
     .filter((target) => target.ExecutionId === execution.ExecutionId)
     .map(associationExecutionTargetFromItem)
-    .filter((target) => failed(associationStatuses, target.Status))
+    .filter((target) => failed(statusTables.association, target.Status))
     .sort((a, b) => (a.ResourceId ?? '').localeCompare(b.ResourceId ?? ''));
   const onlyNode = failedTargets.length === 1 ? text(failedTargets[0]?.ResourceId) : undefined;
   // One line per failed node: which, and how SSM put it.
@@ -490,7 +495,7 @@ function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOpti
   const failedTasks = related('maintenanceWindowTasks')
     .filter((task) => task.WindowExecutionId === windowExecutionId)
     .map(windowTaskFromItem)
-    .filter((task) => failed(maintenanceWindowStatuses, task.Status))
+    .filter((task) => failed(statusTables['maintenance-window'], task.Status))
     .sort((a, b) => (iso(a.StartTime) ?? '').localeCompare(iso(b.StartTime) ?? ''));
   const firstTask = failedTasks[0];
   const document = firstTask !== undefined && DOCUMENT_TASK_TYPES.has(firstTask.TaskType ?? '') ? text(firstTask.TaskArn) : undefined;
@@ -500,7 +505,7 @@ function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOpti
   const failedInvocations = related('maintenanceWindowTaskInvocations')
     .filter((invocation) => invocation.WindowExecutionId === windowExecutionId)
     .map(windowTaskInvocationFromItem)
-    .filter((invocation) => failed(maintenanceWindowStatuses, invocation.Status));
+    .filter((invocation) => failed(statusTables['maintenance-window'], invocation.Status));
   // The window's own details, then each failed task and its failed invocations (a command's id is its ExecutionId).
   const lines = [
     ...(details === undefined ? [] : [details]),
@@ -527,6 +532,31 @@ function windowAlert(item: Readonly<Record<string, unknown>>, options: AlertOpti
     times: compact({ started: iso(execution.StartTime), ended: iso(execution.EndTime) }),
     ...errorFields(lines.length > 0 ? lines.join('\n') : undefined),
     consoleUrl: consoleUrl(options, ['maintenance-windows', windowId, 'history', windowExecutionId]),
+  });
+}
+
+// ---- Session Manager -------------------------------------------------------------------------
+
+function sessionAlert(item: Readonly<Record<string, unknown>>, options: AlertOptions, config: AlertConfig): Alert | undefined {
+  const session = sessionFromItem(item);
+  const status = text(session.Status);
+  const document = text(session.DocumentName);
+  if (!alerts(config, 'session', status, document)) return undefined;
+  const sessionId = session.SessionId ?? '';
+  const target = text(session.Target);
+  return alertOf(`SSM Session ${status}: ${sessionId}${target === undefined ? '' : ` on ${target}`}`, {
+    kind: 'session',
+    status,
+    statusDetails: cap(text(session.Details)),
+    region: options.region,
+    accountId: options.accountId,
+    sessionId,
+    node: target,
+    owner: text(session.Owner),
+    reason: cap(text(session.Reason)),
+    documentName: document,
+    times: compact({ started: iso(session.StartDate), ended: iso(session.EndDate) }),
+    consoleUrl: consoleUrl(options, ['session-manager', 'sessions']),
   });
 }
 
@@ -566,6 +596,8 @@ function kindAlert(
       return associationAlert(storedItem, options, config, related);
     case 'maintenanceWindowExecutions':
       return windowAlert(storedItem, options, config, related);
+    case 'sessions':
+      return sessionAlert(storedItem, options, config);
     default:
       return undefined;
   }

@@ -3,8 +3,8 @@ import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from './status';
 import type { SsmIdKind } from './ssm-ids';
 
-/** The four history kinds the archive keeps. */
-export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window'] as const;
+/** The history kinds the archive keeps. */
+export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window', 'session'] as const;
 export type HistoryKind = (typeof historyKinds)[number];
 
 export const isHistoryKind = (name: string): name is HistoryKind => (historyKinds as readonly string[]).includes(name);
@@ -20,7 +20,8 @@ export type RecordKind =
   | 'automation-step'
   | 'association-execution'
   | 'association-target'
-  | 'maintenance-window-execution';
+  | 'maintenance-window-execution'
+  | 'session';
 
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
 export type Producer = 'event' | 'notification' | 'poll';
@@ -214,6 +215,16 @@ export interface HistorySource {
   readonly childIdKind?: SsmIdKind;
   /** EventBridge detail-types (source aws.ssm) this kind consumes; the CDK rule uses this list. */
   readonly eventDetailTypes: readonly string[];
+  /**
+   * A narrower match on the events' detail, for a kind whose detail-type other events share
+   * (CloudTrail's "AWS API Call via CloudTrail" carries every SSM API call): an EventBridge
+   * pattern's `detail`, given its own rule so that no other kind's events are narrowed.
+   */
+  readonly eventDetailPattern?: Readonly<Record<string, readonly (string | Readonly<Record<string, boolean>>)[]>>;
+  /** Its status table: every status its records take, with rank and outcome. */
+  readonly statuses: Readonly<Record<string, StatusInfo>>;
+  /** False: its failures alert only when the alert configuration names its statuses (default true). */
+  readonly alertsByDefault?: boolean;
   /** The tables this kind writes. */
   readonly tables: readonly TableId[];
   /**

@@ -12,10 +12,14 @@ export interface StatusInfo {
   readonly outcome: StatusOutcome;
 }
 
-const running = (rank: number): StatusInfo => ({ rank, terminal: false, outcome: 'running' });
+/** The building blocks of a kind's status table: running ones rank below every terminal one. */
+export const runningStatus = (rank: number): StatusInfo => ({ rank, terminal: false, outcome: 'running' });
 const TERMINAL_RANK = 9;
-const success: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'success' };
-const failure: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'failure' };
+export const successStatus: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'success' };
+export const failureStatus: StatusInfo = { rank: TERMINAL_RANK, terminal: true, outcome: 'failure' };
+const running = runningStatus;
+const success = successStatus;
+const failure = failureStatus;
 
 /**
  * Run Command: the Status values of commands and invocations (the API enums), the

@@ -41,6 +41,9 @@ const WINDOW_EXECUTION_ID = 'WindowExecutionId';
 const TASK_EXECUTION_ID = 'TaskExecutionId';
 /** DescribeMaintenanceWindowExecutions orders by StartTime (newest first), then WindowExecutionId. */
 const WINDOW_EXECUTION_ORDER: ListingOrder = { time: 'StartTime', id: WINDOW_EXECUTION_ID };
+
+const SESSION_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
+const SESSION_ORDER: ListingOrder = { time: 'StartDate', id: 'SessionId' };
 /** DescribeAssociationExecutions orders by CreatedTime (newest first), then ExecutionId. */
 const ASSOCIATION_EXECUTION_ORDER: ListingOrder = { time: 'CreatedTime', id: ASSOCIATION_EXECUTION_ID };
 /** A node's association targets (byResource): newest LastExecutionDate first, then ExecutionId. */
@@ -383,6 +386,23 @@ export class ArchiveReader {
         attributes: options.attributes,
       }),
     );
+  }
+
+  async getSession(sessionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get('sessions', { [SESSION_ORDER.id]: sessionId }, attributes);
+  }
+
+  /** Sessions on every node, newest StartDate first and SessionId ascending among equal times, from the byStartYear index. */
+  async *sessionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    yield* this.yearWalk('sessions', 'byStartYear', SESSION_FIRST_YEAR, SESSION_ORDER, options);
+  }
+
+  /** One target's sessions (a node's, by its id), newest StartDate first, from the byTarget index. */
+  async *sessionsOfTarget(target: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexOf('sessions', 'byTarget');
+    yield* this.newestFirst('sessions', index.name, index.partitionKey.name, target, range, options, SESSION_ORDER);
   }
 
   /**

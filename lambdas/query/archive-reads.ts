@@ -23,6 +23,8 @@ export const archiveReads: Readonly<Record<TableId, readonly TableRead[]>> = {
   maintenanceWindowExecutions: ['GetItem'],
   maintenanceWindowTasks: ['GetItem', 'Query'],
   maintenanceWindowTaskInvocations: ['Query'],
+  // DescribeSessions with a SessionId filter; listings read the indexes, which hold every field.
+  sessions: ['GetItem'],
   // GET /status: every kind's checkpoint in one BatchGetItem.
   pollCheckpoints: ['BatchGetItem'],
 };

@@ -232,6 +232,29 @@ export const tableSchemas = {
     indexes: [],
     description: 'Maintenance window task invocations (DescribeMaintenanceWindowExecutionTaskInvocations records), one per target.',
   },
+  sessions: {
+    logicalName: 'Sessions',
+    recordTime: 'StartDate',
+    envVar: 'SESSIONS_TABLE',
+    partitionKey: { name: 'SessionId', type: 'S' },
+    indexes: [
+      // Sessions newest first, a year per partition key, as commands' byRequestedYear.
+      {
+        name: 'byStartYear',
+        partitionKey: { name: 'startYear', type: 'S' },
+        sortKey: { name: 'StartDate', type: 'S' },
+      },
+      // One node's sessions, newest first (Target is the node's id for a node's session).
+      // Whole records: a session is small, and DescribeSessions' Target filter answers from it.
+      {
+        name: 'byTarget',
+        partitionKey: { name: 'Target', type: 'S' },
+        sortKey: { name: 'StartDate', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'startYear', from: 'StartDate', length: 4 }],
+    description: 'Session Manager sessions (DescribeSessions records), one item per SessionId.',
+  },
   pollCheckpoints: {
     logicalName: 'PollCheckpoints',
     envVar: 'POLL_CHECKPOINTS_TABLE',

@@ -7,6 +7,7 @@ import {
   type AutomationSpec,
   type CommandSpec,
   type MaintenanceWindowSpec,
+  type SessionSpec,
 } from '../ssm-simulator';
 
 /**
@@ -254,6 +255,7 @@ export interface DayOfActivity {
   readonly automations: AutomationSpec[];
   readonly associations: AssociationSpec[];
   readonly maintenanceWindows: MaintenanceWindowSpec[];
+  readonly sessions: SessionSpec[];
 }
 
 /**
@@ -267,7 +269,33 @@ export function dayOfActivity(fleet: readonly FleetNode[], seed: number, endAt: 
     automations: dayOfRunbooks(seed, endAt),
     associations: dayOfAssociations(fleet, seed, endAt),
     maintenanceWindows: dayOfMaintenanceWindows(fleet, seed, endAt),
+    sessions: dayOfSessions(fleet, seed, endAt),
   };
+}
+
+const OPERATORS = ['alice', 'bob', 'carol'] as const;
+const SESSION_REASONS = ['check disk usage', 'restart the app after a config change', 'read the service logs', undefined] as const;
+
+/**
+ * A day of shell sessions: a dozen, by three operators on random nodes, each over by `endAt`;
+ * most closed by the client (TerminateSession), some by the idle timeout, one that broke.
+ */
+function dayOfSessions(fleet: readonly FleetNode[], seed: number, endAt: Date): SessionSpec[] {
+  const random = new SeededRandom(seed ^ 0x5e55);
+  const dayStart = endAt.getTime() - 24 * HOUR;
+  return Array.from({ length: 12 }, (_, index): SessionSpec => {
+    const operator = OPERATORS[random.int(0, OPERATORS.length - 1)] as string;
+    const reason = SESSION_REASONS[random.int(0, SESSION_REASONS.length - 1)];
+    return {
+      sessionId: `${operator}-${random.hex(17)}`,
+      target: (fleet[random.int(0, fleet.length - 1)] as FleetNode).instanceId,
+      owner: `arn:aws:iam::123456789012:user/${operator}`,
+      ...(reason !== undefined ? { reason } : {}),
+      durationMs: random.int(2, 40) * MINUTE,
+      end: index === 7 ? 'fail' : index % 4 === 3 ? 'timeout' : 'terminate',
+      startAt: new Date(dayStart + (index * 22 + random.int(0, 15)) * 5 * MINUTE),
+    };
+  });
 }
 
 function dayOfCommands(fleet: readonly FleetNode[], seed: number, endAt: Date): CommandSpec[] {

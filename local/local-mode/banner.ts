@@ -16,8 +16,8 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
   if (mode.seed) {
     lines.push(
       `               seeded with a day of ${mode.seed.commands} commands (${mode.seed.invocations} invocations), ` +
-        `${mode.seed.automations} runbook executions, ${mode.seed.associationExecutions} association runs and ` +
-        `${mode.seed.windowExecutions} maintenance window runs up to ${mode.seed.endedAt}` +
+        `${mode.seed.automations} runbook executions, ${mode.seed.associationExecutions} association runs, ` +
+        `${mode.seed.windowExecutions} maintenance window runs and ${mode.seed.sessions} shell sessions up to ${mode.seed.endedAt}` +
         (mode.seed.collectedNow ? ', collected now' : ', already in the archive'),
       `               and a new command every so often while this runs (its events go to the collector as they happen)`,
     );

@@ -77,6 +77,7 @@ export interface LocalModeSummary {
         readonly automations: number;
         readonly associationExecutions: number;
         readonly windowExecutions: number;
+        readonly sessions: number;
         readonly events: number;
         readonly collectedNow: boolean;
         readonly endedAt: string;
@@ -295,6 +296,7 @@ async function seedSimulator(
       automations: day.automations,
       associationExecutions: day.associationExecutions,
       windowExecutions: day.windowExecutions,
+      sessions: day.sessions,
       events: day.events.length,
       collectedNow: collectNow,
       endedAt,

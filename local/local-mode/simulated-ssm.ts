@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { runCommandStatuses, statusInfo } from '../../lambdas/core/status';
-import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type MaintenanceWindowSpec, type SimulatorTruth } from '../ssm-simulator';
+import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type MaintenanceWindowSpec, type SessionSpec, type SimulatorTruth } from '../ssm-simulator';
 import { dayOfActivity, liveAutomation, liveCommand, simulatedFleet, type FleetNode } from './activity';
 
 /**
@@ -32,6 +32,7 @@ export interface PlayedHistory {
   readonly automations: number;
   readonly associationExecutions: number;
   readonly windowExecutions: number;
+  readonly sessions: number;
   /** The events they emitted, in order (message bodies for the queue). */
   readonly events: readonly string[];
 }
@@ -67,7 +68,7 @@ export class SimulatedSsm {
    */
   seedDay(endAt: Date): PlayedHistory {
     const day = dayOfActivity(this.fleet, this.options.fleetSeed, endAt);
-    return this.play(day.commands, day.automations, day.associations, day.maintenanceWindows);
+    return this.play(day.commands, day.automations, day.associations, day.maintenanceWindows, day.sessions);
   }
 
   /** Plays again live commands of an earlier run that had not finished when it stopped. */
@@ -150,12 +151,14 @@ export class SimulatedSsm {
     automations: readonly AutomationSpec[] = [],
     associations: readonly AssociationSpec[] = [],
     maintenanceWindows: readonly MaintenanceWindowSpec[] = [],
+    sessions: readonly SessionSpec[] = [],
   ): PlayedHistory {
     const before = this.simulator.events.length;
     for (const spec of commands) this.simulator.sendCommand(spec);
     for (const spec of automations) this.simulator.startAutomation(spec);
     for (const spec of associations) this.simulator.createAssociation(spec);
     for (const spec of maintenanceWindows) this.simulator.createMaintenanceWindow(spec);
+    for (const spec of sessions) this.simulator.startSession(spec);
     const events = this.simulator.events.slice(before).map((event) => event.body);
     this.simulator.clearEvents();
     return {
@@ -164,6 +167,7 @@ export class SimulatedSsm {
       automations: automations.length,
       associationExecutions: associations.reduce((sum, spec) => sum + spec.executions, 0),
       windowExecutions: maintenanceWindows.reduce((sum, spec) => sum + spec.executions, 0),
+      sessions: sessions.length,
       events,
     };
   }

@@ -1,6 +1,7 @@
 /** The SSM simulator: SSM's Run Command read API, scripted, on loopback. */
 export { type AssociationSpec } from './association';
 export { type AutomationSpec } from './automation';
+export { type SessionSpec } from './session';
 export { type MaintenanceWindowExecutionSeed, type MaintenanceWindowSpec, type MaintenanceWindowTaskSpec } from './maintenance-window';
 export { DEFAULT_VIRTUAL_START, VirtualClock, realClock, type Clock } from './clock';
 export {

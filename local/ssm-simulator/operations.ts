@@ -12,14 +12,17 @@ import {
 } from './maintenance-window-api';
 import { describeAutomationExecutions, describeAutomationStepExecutions, getAutomationExecution } from './automation-api';
 import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command-api';
+import type { SessionState } from './session';
+import { describeSessions } from './session-api';
 import type { RunCommandState } from './state';
 
-/** What an operation handler can read. State Manager and Maintenance Window state join here. */
+/** What an operation handler can read. Each kind's state joins here. */
 export interface OperationContext {
   readonly runCommand: RunCommandState;
   readonly automation: AutomationState;
   readonly association: AssociationState;
   readonly maintenanceWindow: MaintenanceWindowState;
+  readonly session: SessionState;
   readonly tokens: PageTokens;
 }
 
@@ -41,4 +44,5 @@ export const OPERATIONS: ReadonlyMap<string, OperationHandler> = new Map<string,
   ['DescribeMaintenanceWindowExecutions', describeMaintenanceWindowExecutions],
   ['DescribeMaintenanceWindowExecutionTasks', describeMaintenanceWindowExecutionTasks],
   ['DescribeMaintenanceWindowExecutionTaskInvocations', describeMaintenanceWindowExecutionTaskInvocations],
+  ['DescribeSessions', describeSessions],
 ]);

@@ -1,4 +1,5 @@
 import type { Command, CommandInvocation, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
+import type { Session } from '@aws-sdk/client-ssm';
 import type { Association, AssociationExecution, AssociationExecutionTarget, AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
 import type {
   MaintenanceWindowExecution,
@@ -30,6 +31,7 @@ import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from
 import { SsmJsonServer } from './server';
 import type { CommandInvocationSeed, CommandSpec } from './spec';
 import type { Transition } from './runs';
+import { SessionState, sessionRecord, type SessionSpec } from './session';
 import { RunCommandState } from './state';
 
 export interface SsmSimulatorOptions {
@@ -75,6 +77,15 @@ export interface SimulatorTruth {
    * tasks and the tasks' invocations. truth() always sets it; optional like `associations`.
    */
   maintenanceWindows?: MaintenanceWindowTruth[];
+  /** Every session, Active and History, newest first; optional like `associations`. */
+  sessions?: Session[];
+}
+
+/** What the simulator needs of each kind's state to move its clock. */
+interface ScheduledKind {
+  syncTo(now: number): void;
+  nextDueAt(): number | undefined;
+  lastDueAt(): number | undefined;
 }
 
 /** One maintenance window as SSM would return it now, in API order throughout. */
@@ -123,6 +134,9 @@ export class SsmSimulator {
   private readonly automation: AutomationState;
   private readonly association: AssociationState;
   private readonly maintenanceWindow: MaintenanceWindowState;
+  private readonly session: SessionState;
+  /** Every kind's state, for what the simulator does to all alike: advance, find the next change. */
+  private readonly kinds: readonly ScheduledKind[];
   private readonly context: OperationContext;
   private readonly faults = new FaultInjector();
   private readonly calls = new CallStats();
@@ -154,11 +168,14 @@ export class SsmSimulator {
     this.automation = new AutomationState(eventContext, (event) => this.pending.push(event), this.clock.now().getTime());
     this.association = new AssociationState(eventContext, (event) => this.pending.push(event));
     this.maintenanceWindow = new MaintenanceWindowState(eventContext, (event) => this.pending.push(event));
+    this.session = new SessionState(eventContext, (event) => this.pending.push(event));
+    this.kinds = [this.runCommand, this.automation, this.association, this.maintenanceWindow, this.session];
     this.context = {
       runCommand: this.runCommand,
       automation: this.automation,
       association: this.association,
       maintenanceWindow: this.maintenanceWindow,
+      session: this.session,
       tokens: new PageTokens(`ssm-simulator:${seed}`),
     };
   }
@@ -232,6 +249,14 @@ export class SsmSimulator {
     return run.id;
   }
 
+  /** Opens a Session Manager session as StartSession would and schedules its end. Returns its SessionId. */
+  startSession(spec: SessionSpec): string {
+    const run = this.session.start(spec, this.clock.now().getTime());
+    this.flush();
+    this.scheduleWake();
+    return run.id;
+  }
+
   /** Creates a State Manager association as CreateAssociation would and schedules its executions. Returns its AssociationId. */
   createAssociation(spec: AssociationSpec): string {
     const run = this.association.create(spec, this.clock.now().getTime());
@@ -284,12 +309,7 @@ export class SsmSimulator {
   /** Moves the virtual clock to the last scheduled change, so every command is terminal. */
   runToCompletion(): Date {
     const clock = this.requireVirtual('runToCompletion');
-    const last = Math.max(
-      this.runCommand.lastDueAt() ?? -Infinity,
-      this.automation.lastDueAt() ?? -Infinity,
-      this.association.lastDueAt() ?? -Infinity,
-      this.maintenanceWindow.lastDueAt() ?? -Infinity,
-    );
+    const last = Math.max(...this.kinds.map((kind) => kind.lastDueAt() ?? -Infinity));
     if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
     this.sync();
     return clock.now();
@@ -298,10 +318,7 @@ export class SsmSimulator {
   /** Applies the changes due by the clock's now. Calls and clock moves do this already. */
   sync(): void {
     const now = this.clock.now().getTime();
-    this.runCommand.syncTo(now);
-    this.automation.syncTo(now);
-    this.association.syncTo(now);
-    this.maintenanceWindow.syncTo(now);
+    for (const kind of this.kinds) kind.syncTo(now);
     this.flush();
     this.scheduleWake();
   }
@@ -350,6 +367,11 @@ export class SsmSimulator {
   }
 
   /** Drops maintenance window executions started before `date` (with their tasks and invocations); the windows stay. Returns how many. */
+  /** Drops ended sessions started before `date`, as SSM does after 30 days. */
+  forgetSessionsBefore(date: Date): number {
+    return this.session.forgetBefore(date.getTime());
+  }
+
   forgetMaintenanceWindowExecutionsBefore(date: Date): number {
     return this.maintenanceWindow.forgetBefore(date.getTime());
   }
@@ -369,6 +391,7 @@ export class SsmSimulator {
       automations: this.automationTruth(),
       associations: this.associationTruth(),
       maintenanceWindows: this.maintenanceWindowTruth(),
+      sessions: this.sessionTruth(),
     };
     for (const command of commands) {
       for (const invocation of command.invocations) {
@@ -412,6 +435,12 @@ export class SsmSimulator {
     }));
   }
 
+  /** Every session SSM would list now, running or ended, newest first. */
+  sessionTruth(): Session[] {
+    this.sync();
+    return this.session.list().map(sessionRecord);
+  }
+
   /** Every maintenance window SSM would list now, with its executions, their tasks and invocations, in API order. */
   maintenanceWindowTruth(): MaintenanceWindowTruth[] {
     this.sync();
@@ -448,7 +477,7 @@ export class SsmSimulator {
     if (this.virtualClock !== undefined) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    const dues = [this.runCommand.nextDueAt(), this.automation.nextDueAt(), this.association.nextDueAt(), this.maintenanceWindow.nextDueAt()].filter((at): at is number => at !== undefined);
+    const dues = this.kinds.map((kind) => kind.nextDueAt()).filter((at): at is number => at !== undefined);
     if (dues.length === 0) return;
     const next = Math.min(...dues);
     const delay = Math.min(Math.max(0, next - Date.now()), 2_147_483_647);

@@ -1,4 +1,5 @@
 import type {
+  Session,
   AssociationExecution,
   AutomationExecutionMetadata,
   Command,
@@ -19,6 +20,7 @@ import { automationExecutionObservation, automationStepObservation } from '../..
 import { windowExecutionObservation, windowTaskObservation } from '../../lambdas/sources/maintenance-window/records';
 import { ERROR_TITLE } from '../../lambdas/sources/run-command/output-limits';
 import { commandInvocationObservation, commandObservation, type PluginOutputs } from '../../lambdas/sources/run-command/records';
+import { sessionObservation } from '../../lambdas/sources/session/records';
 import type { Observation } from '../../lambdas/core/model';
 import { firstItemOf, type StoredItem } from '../../lambdas/store/record-store';
 
@@ -431,6 +433,54 @@ describe('Maintenance Windows', () => {
   });
 });
 
+describe('Session Manager', () => {
+  const session = (overrides: Partial<Session> = {}): StoredItem =>
+    stored(
+      sessionObservation(
+        {
+          SessionId: 'jane-roe-0a1b2c3d4e5f67890',
+          Target: 'i-0abc1234def567890',
+          Status: 'Failed',
+          StartDate: new Date('2024-03-01T10:00:00.000Z'),
+          EndDate: new Date('2024-03-01T10:12:00.000Z'),
+          DocumentName: 'SSM-SessionManagerRunShell',
+          Owner: 'arn:aws:iam::123456789012:user/jane-roe',
+          Reason: 'restart nginx',
+          ...overrides,
+        },
+        context,
+      ),
+    );
+
+  it('does not alert by default: a session is an audit record, and a bare status does not turn it on', () => {
+    expect(alertingStatuses('session').size).toBe(0);
+    expect(alertFor('sessions', session(), options)).toBeUndefined();
+    expect(alertFor('sessions', session(), options, parseAlertConfig({ statuses: 'Failed' }))).toBeUndefined();
+  });
+
+  it('alerts for the session statuses the configuration names, with who, where, when and why', () => {
+    const config = parseAlertConfig({ statuses: 'session:Failed,session:Terminated' });
+    expect(alertFor('sessions', session({ Status: 'Connected' }), options, config)).toBeUndefined();
+    const alert = alertFor('sessions', session(), options, config);
+    expect(alert?.subject).toBe('SSM Session Failed: jane-roe-0a1b2c3d4e5f67890 on i-0abc1234def567890');
+    expect(alert?.body).toEqual({
+      kind: 'session',
+      status: 'Failed',
+      region: 'us-east-1',
+      accountId: '123456789012',
+      sessionId: 'jane-roe-0a1b2c3d4e5f67890',
+      node: 'i-0abc1234def567890',
+      owner: 'arn:aws:iam::123456789012:user/jane-roe',
+      reason: 'restart nginx',
+      documentName: 'SSM-SessionManagerRunShell',
+      times: { started: '2024-03-01T10:00:00.000Z', ended: '2024-03-01T10:12:00.000Z' },
+      consoleUrl: 'https://us-east-1.console.aws.amazon.com/systems-manager/session-manager/sessions?region=us-east-1',
+    });
+    expect(alert?.messageAttributes.kind).toEqual({ DataType: 'String', StringValue: 'session' });
+    expect(alertFor('sessions', session({ Status: 'Terminated' }), options, config)?.body.status).toBe('Terminated');
+  });
+});
+
 describe('parseAlertConfig', () => {
   it('uses the defaults when nothing is configured', () => {
     const config = parseAlertConfig({});
@@ -460,12 +510,12 @@ describe('parseAlertConfig', () => {
   });
 
   it('fails fast on unknown statuses and kinds, and on statuses that are not terminal', () => {
-    expect(() => parseAlertConfig({ statuses: 'Failed,Broken' })).toThrow('alert statuses: unknown status "Broken" (no history kind has it)');
+    expect(() => parseAlertConfig({ statuses: 'Failed,Broken' })).toThrow('alert statuses: unknown status "Broken" (no history kind that alerts by default has it');
     expect(() => parseAlertConfig({ statuses: 'maintenance-window:Failed' })).toThrow(
       'alert statuses: unknown maintenance-window status "Failed" in "maintenance-window:Failed"; known: PENDING, IN_PROGRESS, CANCELLING, SUCCESS, SKIPPED_OVERLAPPING, FAILED, TIMED_OUT, CANCELLED',
     );
     expect(() => parseAlertConfig({ statuses: 'patch:Failed' })).toThrow(
-      'alert statuses: unknown kind "patch" in "patch:Failed"; kinds: run-command, automation, association, maintenance-window',
+      'alert statuses: unknown kind "patch" in "patch:Failed"; kinds: run-command, automation, association, maintenance-window, session',
     );
     expect(() => parseAlertConfig({ statuses: 'InProgress' })).toThrow('alert statuses: run-command status "InProgress" in "InProgress" is not terminal');
   });

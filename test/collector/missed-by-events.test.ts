@@ -1,3 +1,4 @@
+import { runCommandStatuses } from '../../lambdas/core/status';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../lambdas/collector/collector';
 import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
@@ -17,6 +18,7 @@ const T2 = '2026-11-20T10:00:05.000Z';
  */
 const fakeSource: HistorySource = {
   kind: 'run-command',
+  statuses: runCommandStatuses,
   parentIdKind: 'commandId',
   eventDetailTypes: ['Fake Sighting'],
   tables: ['commandInvocations'],

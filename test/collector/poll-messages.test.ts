@@ -23,6 +23,7 @@ const childId: Record<HistoryKind, fc.Arbitrary<string>> = {
   automation: id,
   association: id,
   'maintenance-window': fc.uuid(),
+  session: id,
 };
 
 const fetchRequest = (kind: HistoryKind): fc.Arbitrary<FetchRequest> =>

@@ -60,7 +60,7 @@ describe('Poller', () => {
     const ssm = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ssm:')));
     const unscoped = ssm.filter((statement) => resourcesOf(statement).includes('*'));
     expect(unscoped.flatMap(actionsOf).sort()).toEqual(listingActionsOf(historySources));
-    expect(listingActionsOf(historySources)).toEqual(['ssm:DescribeAutomationExecutions', 'ssm:DescribeMaintenanceWindows', 'ssm:ListAssociations', 'ssm:ListCommands']);
+    expect(listingActionsOf(historySources)).toEqual(['ssm:DescribeAutomationExecutions', 'ssm:DescribeMaintenanceWindows', 'ssm:DescribeSessions', 'ssm:ListAssociations', 'ssm:ListCommands']);
     const scoped = ssm.filter((statement) => !resourcesOf(statement).includes('*'));
     expect(scoped.flatMap(actionsOf).sort()).toEqual(scopedListingActionsOf(historySources).flatMap((grant) => grant.actions).sort());
     expect(scopedListingActionsOf(historySources).map((grant) => grant.resource)).toEqual([

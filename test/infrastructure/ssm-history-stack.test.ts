@@ -28,6 +28,7 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
   maintenanceWindowExecutions: 'SsmHistoryTablesMaintenanceWindowExecutionsE6FC82F9',
   maintenanceWindowTasks: 'SsmHistoryTablesMaintenanceWindowTasks8BAF2491',
   maintenanceWindowTaskInvocations: 'SsmHistoryTablesMaintenanceWindowTaskInvocations0A6078AC',
+  sessions: 'SsmHistoryTablesSessionsF94B2C52',
   pollCheckpoints: 'SsmHistoryTablesPollCheckpointsD45EE5ED',
 };
 
@@ -52,10 +53,10 @@ beforeAll(() => {
 
 describe('SSM events', () => {
   it('routes exactly the sources’ detail-types from aws.ssm, through one rule on the default bus', () => {
-    // Two rules: the SSM events' and the pollers' schedule.
-    template.resourceCountIs('AWS::Events::Rule', 2);
-    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }))).toHaveLength(1);
-    const expected = [...new Set(historySources.flatMap((source) => source.eventDetailTypes))];
+    // Three rules: the SSM events', Session Manager's API calls and the pollers' schedule.
+    template.resourceCountIs('AWS::Events::Rule', 3);
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }))).toHaveLength(2);
+    const expected = [...new Set(historySources.filter((source) => source.eventDetailPattern === undefined).flatMap((source) => source.eventDetailTypes))];
     expect(eventDetailTypesOf(historySources)).toEqual(expected);
     expect(expected).toEqual([
       'EC2 Command Status-change Notification',
@@ -71,6 +72,25 @@ describe('SSM events', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
       EventPattern: { source: ['aws.ssm'], 'detail-type': expected },
+    });
+  });
+
+  // Session Manager sends no events of its own (the EventBridge reference's SSM list has
+  // none); its calls come through CloudTrail, which records every SSM API call: the rule
+  // takes only the successful session calls, so GetParameter and the rest never reach the queue.
+  it('routes only successful StartSession, ResumeSession and TerminateSession calls through CloudTrail, on their own rule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: ['aws.ssm'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ssm.amazonaws.com'],
+          eventName: ['StartSession', 'ResumeSession', 'TerminateSession'],
+          errorCode: [{ exists: false }],
+        },
+      },
+      Targets: [Match.objectLike({ Arn: getAtt(ids.queue), DeadLetterConfig: { Arn: getAtt(ids.dlq) } })],
     });
   });
 

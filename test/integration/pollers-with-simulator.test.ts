@@ -6,6 +6,7 @@ import {
   auditAssociationArchive,
   auditAutomationArchive,
   auditMaintenanceWindowArchive,
+  auditSessionArchive,
   auditRunCommandArchive,
   type KindAuditResult,
 } from '../../bench/archive-audit';
@@ -17,9 +18,10 @@ import type { WorkSink } from '../../lambdas/polling/work-sink';
 import { historySources } from '../../lambdas/sources';
 import { associationExecutionFromItem } from '../../lambdas/sources/association/records';
 import { automationExecutionFromItem } from '../../lambdas/sources/automation/records';
-import type { HistoryKind, WorkItem } from '../../lambdas/core/model';
+import { historyKinds, type HistoryKind, type WorkItem } from '../../lambdas/core/model';
 import { windowExecutionFromItem } from '../../lambdas/sources/maintenance-window/records';
 import { commandFromItem } from '../../lambdas/sources/run-command/records';
+import { sessionFromItem } from '../../lambdas/sources/session/records';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
@@ -33,7 +35,7 @@ const NOW = new Date('2026-11-20T12:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const KINDS: readonly HistoryKind[] = ['run-command', 'automation', 'association', 'maintenance-window'];
+const KINDS: readonly HistoryKind[] = historyKinds;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const silentLog: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 /** A rate clock that never waits: the tests that do not measure the rate list as fast as SSM answers. */
@@ -222,6 +224,17 @@ function scriptActivity(sim: SsmSimulator, script: MonthScript): void {
     instanceIds: ['i-0b11111111111111b', 'i-0b22222222222222b'],
     startAt: new Date(from + 50 * MINUTE),
   });
+  // Shell sessions on the nodes, ended each way: TerminateSession, an idle timeout, a broken connection.
+  const ends = ['terminate', 'timeout', 'fail'] as const;
+  for (let day = 0; day < script.days; day++) {
+    sim.startSession({
+      target: `i-0a${String(day % 3 + 1).repeat(15)}a`,
+      reason: day % 2 === 0 ? 'restart the web service' : undefined,
+      durationMs: (10 + (day % 5)) * MINUTE,
+      end: ends[day % ends.length],
+      startAt: new Date(from + day * DAY + 9 * HOUR + 11_003 * (day % 7)),
+    });
+  }
   sim.createMaintenanceWindow({
     name: 'nightly-patching',
     executions: script.days - 1,
@@ -252,25 +265,29 @@ function parentsOf(truth: SimulatorTruth, kind: HistoryKind): { id: string; at: 
       return (truth.maintenanceWindows ?? []).flatMap(({ executions }) =>
         executions.map(({ execution }) => ({ id: execution.WindowExecutionId as string, at: timeOf(execution.StartTime) })),
       );
+    case 'session':
+      return (truth.sessions ?? []).map((session) => ({ id: session.SessionId as string, at: timeOf(session.StartDate) }));
   }
 }
 
 type Audits = Record<HistoryKind, KindAuditResult> & { readonly fullOutputs: number };
 
-/** All four audits at once: each kind's records compared field for field with the simulator's truth. */
+/** All five audits at once: each kind's records compared field for field with the simulator's truth. */
 async function audits(h: Harness): Promise<Audits> {
   const truth = h.sim.truth();
-  const [runCommand, automation, association, maintenanceWindow] = await Promise.all([
+  const [runCommand, automation, association, maintenanceWindow, session] = await Promise.all([
     auditRunCommandArchive(h.store, truth),
     auditAutomationArchive(h.store, truth),
     auditAssociationArchive(h.store, truth),
     auditMaintenanceWindowArchive(h.store, truth),
+    auditSessionArchive(h.store, truth),
   ]);
   return {
     'run-command': { matches: runCommand.matches, records: runCommand.commands + runCommand.invocations, differences: runCommand.differences },
     automation,
     association,
     'maintenance-window': maintenanceWindow,
+    session,
     fullOutputs: runCommand.fullOutputs,
   };
 }
@@ -299,7 +316,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
     h = undefined;
   });
 
-  it("archives the simulator's month of activity across all four kinds, complete and equal to what SSM served", async () => {
+  it("archives the simulator's month of activity across all five kinds, complete and equal to what SSM served", async () => {
     h = await harness(database, { seed: 41 });
     const { sim, checkpoints, queue } = h;
     // 31 days scripted; SSM keeps 30 of them (retention modelled for every kind).
@@ -311,6 +328,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
       sim.forgetAutomationsBefore(retention),
       sim.forgetAssociationExecutionsBefore(retention),
       sim.forgetMaintenanceWindowExecutionsBefore(retention),
+      sim.forgetSessionsBefore(retention),
     ];
     expect(forgotten.every((count) => count > 0)).toBe(true);
     // SSM emitted its events; none is ever delivered.
@@ -322,6 +340,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
     expect(truth.automations.some(({ execution }) => execution.ParentAutomationExecutionId !== undefined)).toBe(true);
     expect((truth.associations ?? []).flatMap(({ executions }) => executions).some(({ execution }) => execution.Status === 'Failed')).toBe(true);
     expect((truth.maintenanceWindows ?? []).flatMap(({ executions }) => executions).some(({ execution }) => execution.Status === 'FAILED')).toBe(true);
+    expect(new Set((truth.sessions ?? []).map((session) => session.Status))).toEqual(new Set(['Terminated', 'Failed']));
 
     // The first run's Lambda runs out of time after five page checks, with listings in flight;
     // the next runs, five minutes apart, resume them and finish.
@@ -403,6 +422,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
       DescribeAssociationExecutionsCommand: 'association',
       DescribeMaintenanceWindowsCommand: 'maintenance-window',
       DescribeMaintenanceWindowExecutionsCommand: 'maintenance-window',
+      DescribeSessionsCommand: 'session',
     };
     let run = 0;
     /** Each listing call (an SDK operation, its retries aside) per kind: the run it belongs to and its time on the rate clock. */
@@ -492,7 +512,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
     console.log('Backfill under faults:', { runs: run, wallMs: Math.round(wallMs), attempts, injected, redelivered: h.queue.redelivered, errors: errors.length, listing: report });
   }, HEAVY_TEST_MS);
 
-  it('archives an execution running at one poll and failed by a later one as Failed, for all four kinds', async () => {
+  it('archives an execution running at one poll and failed by a later one as Failed, for all five kinds', async () => {
     h = await harness(database, { seed: 43 });
     const { sim, store, checkpoints } = h;
     // Some finished history first.
@@ -523,17 +543,20 @@ describe('pollers against the SSM simulator, events switched off', () => {
       invocationDurationMs: 2 * HOUR,
       startAt: new Date(NOW.getTime() - 15 * MINUTE),
     });
+    const sessionId = sim.startSession({ target: 'i-0f11111111111111f', durationMs: 3 * HOUR, end: 'fail', startAt: new Date(NOW.getTime() - 25 * MINUTE) });
     sim.sync();
     const before = sim.truth();
     const runningCommand = before.commands.find((command) => command.CommandId === commandId);
     const runningAutomation = before.automations.find(({ execution }) => execution.AutomationExecutionId === automationId)?.execution;
     const runningAssociation = before.associations?.find(({ association }) => association.AssociationId === associationId)?.executions[0]?.execution;
     const runningWindow = before.maintenanceWindows?.find(({ window }) => window.WindowId === windowId)?.executions[0]?.execution;
-    expect([runningCommand?.Status, runningAutomation?.AutomationExecutionStatus, runningAssociation?.Status, runningWindow?.Status]).toEqual([
+    const runningSession = before.sessions?.find((session) => session.SessionId === sessionId);
+    expect([runningCommand?.Status, runningAutomation?.AutomationExecutionStatus, runningAssociation?.Status, runningWindow?.Status, runningSession?.Status]).toEqual([
       'InProgress',
       'InProgress',
       'InProgress',
       'IN_PROGRESS',
+      'Connected',
     ]);
     const keys = {
       command: { CommandId: commandId },
@@ -546,17 +569,19 @@ describe('pollers against the SSM simulator, events switched off', () => {
       automationExecutionFromItem((await store.get('automationExecutions', keys.automation)) ?? {}).AutomationExecutionStatus,
       associationExecutionFromItem((await store.get('associationExecutions', keys.association)) ?? {}).Status,
       windowExecutionFromItem((await store.get('maintenanceWindowExecutions', keys.window)) ?? {}).Status,
+      sessionFromItem((await store.get('sessions', { SessionId: sessionId })) ?? {}).Status,
     ];
 
-    // Poll 1: all four stored as running; each watermark held at its running parent's start.
+    // Poll 1: all five stored as running; each watermark held at its running parent's start.
     const first = await pollAndCollect(h, pollerDeps(h));
     expect(first.map((result) => [result.kind, result.complete, result.error])).toEqual(KINDS.map((kind) => [kind, true, undefined]));
-    expect(await archivedStatuses()).toEqual(['InProgress', 'InProgress', 'InProgress', 'IN_PROGRESS']);
+    expect(await archivedStatuses()).toEqual(['InProgress', 'InProgress', 'InProgress', 'IN_PROGRESS', 'Connected']);
     const heldAt: Record<HistoryKind, string> = {
       'run-command': iso(timeOf(runningCommand?.RequestedDateTime)),
       automation: iso(timeOf(runningAutomation?.ExecutionStartTime)),
       association: iso(timeOf(runningAssociation?.CreatedTime)),
       'maintenance-window': iso(timeOf(runningWindow?.StartTime)),
+      session: iso(timeOf(runningSession?.StartDate)),
     };
     for (const kind of KINDS) {
       expect({ kind, watermark: byKind(first, kind).watermark }).toEqual({ kind, watermark: heldAt[kind] });
@@ -568,15 +593,15 @@ describe('pollers against the SSM simulator, events switched off', () => {
     const sentBefore = h.queue.sent.length;
     const second = await pollAndCollect(h, pollerDeps(h));
     const relisted = new Set(h.queue.itemsSince(sentBefore).map((item) => item.parentId));
-    for (const id of [commandId, automationId, associationId, keys.window.WindowExecutionId]) expect(relisted).toContain(id);
+    for (const id of [commandId, automationId, associationId, keys.window.WindowExecutionId, sessionId]) expect(relisted).toContain(id);
     for (const kind of KINDS) expect(byKind(second, kind).watermark).toBe(heldAt[kind]);
-    expect(await archivedStatuses()).toEqual(['InProgress', 'InProgress', 'InProgress', 'IN_PROGRESS']);
+    expect(await archivedStatuses()).toEqual(['InProgress', 'InProgress', 'InProgress', 'IN_PROGRESS', 'Connected']);
 
-    // Poll 3, after all four failed: listed again from the held watermark, archived Failed, and the watermark moves on.
+    // Poll 3, after all five failed: listed again from the held watermark, archived Failed, and the watermark moves on.
     sim.advanceBy(5 * HOUR);
     const pollAt = sim.now().toISOString();
     const third = await pollAndCollect(h, pollerDeps(h));
-    expect(await archivedStatuses()).toEqual(['Failed', 'Failed', 'Failed', 'FAILED']);
+    expect(await archivedStatuses()).toEqual(['Failed', 'Failed', 'Failed', 'FAILED', 'Failed']);
     for (const kind of KINDS) expect({ kind, watermark: byKind(third, kind).watermark }).toEqual({ kind, watermark: pollAt });
     await expectArchiveEqualsTruth(h);
   });
@@ -624,6 +649,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
       automation: parentsOf(truth, 'automation').filter((parent) => parent.at >= sinceSecond).map((parent) => parent.id),
       association: [...new Set(parentsOf(truth, 'association').filter((parent) => parent.at > sinceSecond - 1000).map((parent) => parent.id))],
       'maintenance-window': parentsOf(truth, 'maintenance-window').filter((parent) => parent.at >= sinceSecond).map((parent) => parent.id),
+      session: parentsOf(truth, 'session').filter((parent) => parent.at >= sinceSecond).map((parent) => parent.id),
     };
     const counts: Record<string, { enqueued: number; total: number }> = {};
     for (const kind of KINDS) {

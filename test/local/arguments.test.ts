@@ -96,14 +96,14 @@ describe('the startup text', () => {
       endpoint: 'http://127.0.0.1:40001',
       reason: 'default; pass --ssm aws to read real SSM',
     },
-    seed: { commands: 18, invocations: 164, automations: 6, associationExecutions: 10, windowExecutions: 4, events: 547, collectedNow: true, endedAt: '2026-01-01T00:00:00.000Z', resumedCommands: 0 },
+    seed: { commands: 18, invocations: 164, automations: 6, associationExecutions: 10, windowExecutions: 4, sessions: 12, events: 547, collectedNow: true, endedAt: '2026-01-01T00:00:00.000Z', resumedCommands: 0 },
     startupMs: 2_345,
   };
 
   it('says where everything is and gives the three things to try first', () => {
     const text = banner(summary, 3_210);
     expect(text).toContain('ready in 3.2 s');
-    expect(text).toContain('18 commands (164 invocations), 6 runbook executions, 10 association runs and 4 maintenance window runs');
+    expect(text).toContain('18 commands (164 invocations), 6 runbook executions, 10 association runs, 4 maintenance window runs and 12 shell sessions');
     expect(text).toContain('http://127.0.0.1:40000');
     expect(text).toContain('/work/main/.local-data/dynalite');
     expect(text).toContain('  SSM          the SSM simulator at http://127.0.0.1:40001 (default; pass --ssm aws to read real SSM)\n');

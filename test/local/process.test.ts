@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
+import { historyKinds } from '../../lambdas/core/model';
 import { eventually, postEvent, request, tempDataDir } from './support';
 
 /**
@@ -113,7 +114,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
     expect(text).toContain(`aws ssm list-command-invocations --endpoint-url ${local.url} --details`);
 
     // The pollers' first poll (the backfill) runs at start; once it is done, every kind has polled.
-    expect(await polledSince(local.url)).toHaveLength(4);
+    expect(await polledSince(local.url)).toHaveLength(historyKinds.length);
 
     local.child.kill('SIGINT');
     expect(await local.exit).toEqual({ code: 0, signal: null });
@@ -144,7 +145,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
       // Only the simulator plays a seeded day.
       expect(local.output()).toContain(', already in the archive');
       // The archive's watermarks are the earlier runs', so this poll reads only what is new since.
-      expect(await polledSince(local.url, started)).toHaveLength(4);
+      expect(await polledSince(local.url, started)).toHaveLength(historyKinds.length);
       expect(local.output()).not.toMatch(/amazonaws\.com|ENOTFOUND/);
     } finally {
       local.child.kill('SIGTERM');

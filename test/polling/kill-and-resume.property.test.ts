@@ -85,6 +85,7 @@ class TimelineLister implements ParentLister {
 
 const source = (lister: ParentLister): HistorySource => ({
   kind: 'automation',
+  statuses: {},
   parentIdKind: 'automationExecutionId',
   eventDetailTypes: [],
   tables: [],

@@ -5,6 +5,7 @@ import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import type { HistoryKind, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses, statusInfo } from '../../lambdas/core/status';
+import { sessionStatuses } from '../../lambdas/sources/session/statuses';
 import { ssmClient } from '../ssm-simulator/sdk-client';
 
 /**
@@ -209,6 +210,33 @@ describe('poller listers against the SSM simulator', () => {
     expect(lister.listingActions).toEqual(['ssm:DescribeAutomationExecutions']);
   });
 
+  it('session: DescribeSessions Active then History, InvokedAfter, one call a page (two when the running ones fit one)', async () => {
+    const ends = ['terminate', 'timeout', 'fail'] as const;
+    for (let i = 1; i <= 230; i++) {
+      sim.startSession({ target: 'i-0aaaaaaaaaaaaaaa1', durationMs: 20 * MINUTE, end: ends[i % 3], startAt: new Date(NOW.getTime() - i * 10 * MINUTE - i * 1_003) });
+    }
+    sim.startSession({ target: 'i-0aaaaaaaaaaaaaaa2', durationMs: MINUTE, startAt: new Date(SINCE_SECOND_MS) });
+    sim.startSession({ target: 'i-0aaaaaaaaaaaaaaa2', durationMs: MINUTE, startAt: new Date(SINCE_SECOND_MS - 1) });
+    // Still connected: their ends are hours away.
+    sim.startSession({ target: 'i-0aaaaaaaaaaaaaaa3', durationMs: 5 * HOUR, startAt: new Date(NOW.getTime() - 30 * MINUTE) });
+    sim.startSession({ target: 'i-0aaaaaaaaaaaaaaa3', durationMs: 5 * HOUR, startAt: new Date(NOW.getTime() - 2 * HOUR) });
+
+    const units: Unit[] = sim.sessionTruth().map((session) => ({
+      parentId: session.SessionId as string,
+      start: (session.StartDate as Date).getTime(),
+      running: !statusInfo(sessionStatuses, session.Status ?? 'Connecting').terminal,
+    }));
+    const lister = listerOf('session');
+    const result = await walk(sim, ssm, lister, SINCE);
+
+    expectListing('session', units, result, (start) => start >= SINCE_SECOND_MS);
+    expectPageTimes(result, units);
+    // The two running sessions and the first 200 ended ones, then the rest.
+    expect(result.calls).toEqual([2, 1]);
+    await expectResumes(sim, endpoint, lister, result, 0);
+    expect(lister.listingActions).toEqual(['ssm:DescribeSessions']);
+  });
+
   it('association: ListAssociations then DescribeAssociationExecutions CreatedTime GREATER_THAN, at most five calls a page', async () => {
     // One busy association: 150 executions half an hour apart from four days ago (about 100 since `since`: several inner pages).
     const busy = sim.createAssociation({ targets: 1, executions: 150, intervalMs: 30 * MINUTE, startAt: new Date(NOW.getTime() - 4 * DAY), targetDurationMs: 1000 });
@@ -323,7 +351,7 @@ describe('poller listers against the SSM simulator', () => {
     expect(associationPage.items.map((item) => item.parentId)).toEqual([association]);
   });
 
-  it.each(['run-command', 'automation', 'association', 'maintenance-window'] as const)('%s: refuses a position that is not its own', async (kind) => {
+  it.each(['run-command', 'automation', 'association', 'maintenance-window', 'session'] as const)('%s: refuses a position that is not its own', async (kind) => {
     await expect(listerOf(kind).listPage(ssm, SINCE, 'not json', LISTED_AT)).rejects.toThrow(/position/);
     await expect(listerOf(kind).listPage(ssm, SINCE, '{}', LISTED_AT)).rejects.toThrow(/position/);
   });

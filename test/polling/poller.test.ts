@@ -74,6 +74,7 @@ class FakeLister implements ParentLister {
 
 const sourceWith = (kind: HistoryKind, lister: ParentLister): HistorySource => ({
   kind,
+  statuses: {},
   parentIdKind: 'commandId',
   eventDetailTypes: [],
   tables: [],

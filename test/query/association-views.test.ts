@@ -209,7 +209,8 @@ describe('GET /instances/{instanceId}/history with State Manager', () => {
   it('reads each index once for a page', async () => {
     database.calls.reset();
     await page(`/instances/${fx.node}/history`);
-    expect(database.calls.snapshot()).toEqual({ QueryCommand: 2 });
+    // One Query per index: invocations, association targets, sessions.
+    expect(database.calls.snapshot()).toEqual({ QueryCommand: 3 });
   });
 
   it('filters by status (Run Command or State Manager) and time window', async () => {

@@ -55,8 +55,9 @@ describe('GET /status', () => {
       { kind: 'automation', lastPollStartedAt: '2026-11-20T12:00:00.000Z', listingInProgress: true, recordsStored: 0, missedByEvents: 0, parentsListed: 0, throttles: 0 },
       { kind: 'association', listingInProgress: false, recordsStored: 0, missedByEvents: 0, parentsListed: 0, throttles: 0 },
       { kind: 'maintenance-window', listingInProgress: false, recordsStored: 0, missedByEvents: 0, parentsListed: 0, throttles: 0 },
+      { kind: 'session', listingInProgress: false, recordsStored: 0, missedByEvents: 0, parentsListed: 0, throttles: 0 },
     ]);
-    // One read by key for all four kinds, never a scan.
+    // One read by key for all five kinds, never a scan.
     expect(database.calls.snapshot()).toEqual({ BatchGetItemCommand: 1 });
   });
 

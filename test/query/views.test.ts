@@ -188,7 +188,8 @@ describe('GET /instances/{instanceId}/history', () => {
     const { items } = await page(`/instances/${SHARED_NODE}/history`);
     const expected = [fx.deploy, fx.fleet, fx.tagged, fx.mixed].map((commandId) => invocations.find((i) => i.CommandId === commandId && i.InstanceId === SHARED_NODE));
     expect(items).toEqual(expected.map((invocation) => ({ ...invocationEntry(invocation as CommandInvocation), firstSeenAt: '2026-11-20T12:00:00.000Z', observedAt: '2026-11-20T12:00:00.000Z' })));
-    expect(database.calls.snapshot()).toEqual({ QueryCommand: 2 });
+    // One Query per index: invocations, association targets, sessions.
+    expect(database.calls.snapshot()).toEqual({ QueryCommand: 3 });
   });
 
   it('marks an invocation only an event announced as unconfirmed, until SSM\'s read confirms it', async () => {

@@ -10,6 +10,7 @@ import {
   describeMaintenanceWindowExecutionTaskInvocations,
   describeMaintenanceWindowExecutionTasks,
 } from './maintenance-window';
+import { describeSessions } from './session';
 import { getCommandInvocation, listCommandInvocations, listCommands, type RunCommandContext } from './run-command';
 
 /**
@@ -29,6 +30,7 @@ const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['DescribeMaintenanceWindowExecutions', describeMaintenanceWindowExecutions],
   ['DescribeMaintenanceWindowExecutionTasks', describeMaintenanceWindowExecutionTasks],
   ['DescribeMaintenanceWindowExecutionTaskInvocations', describeMaintenanceWindowExecutionTaskInvocations],
+  ['DescribeSessions', describeSessions],
 ]);
 
 export async function answerSsmRequest(request: ApiRequest, ctx: RunCommandContext, log: QueryLog): Promise<ApiResponse> {

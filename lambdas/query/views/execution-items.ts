@@ -37,6 +37,10 @@ export interface ExecutionItem {
   readonly windowId?: string;
   readonly windowExecutionId?: string;
   readonly endTime?: string;
+  /** Session Manager: the session, who opened it and why (its node is instanceId). */
+  readonly sessionId?: string;
+  readonly owner?: string;
+  readonly reason?: string;
   /** When the archive first heard of it, and when it last observed it. */
   readonly firstSeenAt?: string;
   readonly observedAt?: string;
@@ -200,6 +204,22 @@ export const executionKinds: Readonly<Record<RecordKind, ExecutionKindMapping>> 
         windowId: text(item, 'WindowId'),
         windowExecutionId: text(item, 'WindowExecutionId'),
         endTime: text(item, 'EndTime'),
+        ...archiveMarks(item),
+      }),
+  },
+  session: {
+    attributes: ['SessionId', 'Target', 'Owner', 'Status', 'StartDate', 'EndDate', 'DocumentName', 'Reason', ...ARCHIVE_MARKS],
+    toItem: (item) =>
+      entry({
+        kind: 'session',
+        status: text(item, 'Status'),
+        time: text(item, 'StartDate') ?? '',
+        sessionId: text(item, 'SessionId'),
+        instanceId: text(item, 'Target'),
+        owner: text(item, 'Owner'),
+        documentName: text(item, 'DocumentName'),
+        reason: text(item, 'Reason'),
+        endTime: text(item, 'EndDate'),
         ...archiveMarks(item),
       }),
   },

@@ -4,6 +4,7 @@ import { readSize, takePage } from '../paging';
 import { associationEntryMatches, associationStatusFilter } from './association-timeline';
 import { executionKinds } from './execution-items';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
+import { sessionView, viewEntryMatches, viewStatusFilter, viewWalk } from './parent-views';
 import {
   checkParameterNames,
   readLimit,
@@ -19,14 +20,21 @@ import { entryMatches, type ViewContext, type ViewPage } from './view-context';
 /**
  * GET /instances/{instanceId}/history: everything that ran on one node, newest first: its
  * command invocations (byInstance, by RequestedDateTime) and its association targets
- * (byResource, by LastExecutionDate), merged; at one time, invocations first, then by id.
+ * (byResource, by LastExecutionDate) and its sessions (byTarget, by StartDate), merged; at one
+ * time, invocations first, then targets, then sessions, then by id.
  * Each is read from its index alone (the index holds every field an entry shows).
  * The token holds the last entry's (time, id, kind).
  */
 const PARAMETERS = ['status', 'since', 'until', 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'instanceHistory';
-type HistoryKind = 'command-invocation' | 'association-target';
-const HISTORY_STATUSES: ReadonlySet<string> = new Set([...Object.keys(runCommandStatuses), ...Object.keys(associationStatuses)]);
+type HistoryKind = 'command-invocation' | 'association-target' | 'session';
+/** Kinds with a node index, described once (parent-views): the node's sessions. */
+const NODE_VIEWS = [sessionView] as const;
+const HISTORY_STATUSES: ReadonlySet<string> = new Set([
+  ...Object.keys(runCommandStatuses),
+  ...Object.keys(associationStatuses),
+  ...NODE_VIEWS.flatMap((view) => Object.keys(view.statuses)),
+]);
 
 export async function instanceHistory(instanceId: string, query: ViewQuery, ctx: ViewContext): Promise<ViewPage> {
   if (!INSTANCE_ID_PATTERN.test(instanceId)) {
@@ -39,7 +47,8 @@ export async function instanceHistory(instanceId: string, query: ViewQuery, ctx:
   const tokenQuery = { instanceId, status: status ?? null, since: window.since ?? null, until: window.until ?? null };
   const position = readPosition(ctx.tokens, TOKEN_SCOPE, tokenQuery, query);
   // Tokens issued before association targets joined the history carry the node's id: an invocation's position.
-  const after = position && { ...position, within: position.within === 'association-target' ? ('association-target' as const) : ('command-invocation' as const) };
+  const within: HistoryKind = position?.within === 'association-target' || position?.within === 'session' ? position.within : 'command-invocation';
+  const after = position && { ...position, within };
 
   const pageSize = readSize(limit, status !== undefined);
   const walks: MergedWalk<HistoryKind>[] = [
@@ -69,10 +78,25 @@ export async function instanceHistory(instanceId: string, query: ViewQuery, ctx:
           pageSize,
         }),
     },
+    ...NODE_VIEWS.map((view) =>
+      viewWalk(view, (options) => view.ofNode(ctx.reader, instanceId, options), {
+        range: window.range,
+        filter: viewStatusFilter(view, status),
+        attributes: executionKinds[view.kind].attributes,
+        pageSize,
+      }),
+    ),
   ];
-  const page = await takePage(mergedWalks(walks, after), limit, (entry) =>
-    entry.kind === 'command-invocation' ? entryMatches(entry.item, window, status) : associationEntryMatches(entry.item, 'LastExecutionDate', window, status),
-  );
+  const page = await takePage(mergedWalks(walks, after), limit, (entry) => {
+    switch (entry.kind) {
+      case 'command-invocation':
+        return entryMatches(entry.item, window, status);
+      case 'association-target':
+        return associationEntryMatches(entry.item, 'LastExecutionDate', window, status);
+      default:
+        return viewEntryMatches(sessionView, entry.item, window, status);
+    }
+  });
 
   const last = page.items[page.items.length - 1];
   return {

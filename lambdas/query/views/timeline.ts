@@ -1,12 +1,12 @@
 import type { StoredItem } from '../../store/record-store';
-import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses } from '../../core/status';
-import type { ItemFilter } from '../archive-reader';
+import { associationStatuses, automationStatuses, runCommandStatuses } from '../../core/status';
 import { readSize, takePage, type ListingPosition } from '../paging';
 import { associationEntryMatches, associationExecutions, associationPositionOf, associationStatusFilter, associationTargets } from './association-timeline';
 import { automationEntryMatches, automationExecutions, automationPositionOf, automationSteps } from './automation-timeline';
 import type { RecordKind } from '../../core/model';
 import { EXECUTION_KINDS, executionKinds, TARGET_CONTEXT } from './execution-items';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
+import { sessionView, viewEntryMatches, viewStatusFilter, viewWalk, windowView, type ParentView } from './parent-views';
 import {
   checkParameterNames,
   readLimit,
@@ -24,7 +24,7 @@ import { entryMatches, type ViewContext, type ViewPage } from './view-context';
  * GET /executions: the archive's timeline, newest first, across the history it holds.
  * `kind` picks what is listed: omitted, the parent kinds merged newest first (commands by
  * RequestedDateTime, Automation executions by ExecutionStartTime, association executions by
- * CreatedTime, maintenance window executions by StartTime; at one time, in that order of
+ * CreatedTime, maintenance window executions by StartTime, sessions by StartDate; at one time, in that order of
  * kinds, then by id); `command`;
  * `command-invocation` (each command's invocations, commands newest first, then by
  * InstanceId), `automation-execution` (Automation executions, newest ExecutionStartTime
@@ -32,7 +32,8 @@ import { entryMatches, type ViewContext, type ViewPage } from './view-context';
  * `association-execution` (State Manager executions, newest CreatedTime first),
  * `association-target` (their targets, each execution's by ResourceId) or
  * `maintenance-window-execution` (window executions, newest StartTime first; their status is
- * upper case, as SSM's: status=FAILED).
+ * upper case, as SSM's: status=FAILED) or `session` (Session Manager sessions, newest
+ * StartDate first). Kinds that list on their own are described once, in parent-views.
  */
 const PARAMETERS = ['kind', 'status', 'since', 'until', 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'executions';
@@ -40,20 +41,15 @@ const TOKEN_SCOPE = 'executions';
 const PARENTS = 'parents';
 const AUTOMATION_STATUSES: ReadonlySet<string> = new Set(Object.keys(automationStatuses));
 const ASSOCIATION_STATUSES: ReadonlySet<string> = new Set(Object.keys(associationStatuses));
-const WINDOW_STATUSES: ReadonlySet<string> = new Set(Object.keys(maintenanceWindowStatuses));
-const PARENT_STATUSES: ReadonlySet<string> = new Set([...Object.keys(runCommandStatuses), ...AUTOMATION_STATUSES, ...ASSOCIATION_STATUSES, ...WINDOW_STATUSES]);
-
-/** A window execution's Status (upper case, as SSM writes it) equal to the value. */
-function windowStatusFilter(status: string | undefined): ItemFilter {
-  return status === undefined ? [] : [{ anyOf: [{ attribute: 'Status', oneOf: [status] }] }];
-}
-
-function windowEntryMatches(item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
-  const time = Date.parse(typeof item['StartTime'] === 'string' ? item['StartTime'] : '');
-  if (window.since !== undefined && !(time >= window.since)) return false;
-  if (window.until !== undefined && !(time < window.until)) return false;
-  return status === undefined || item['Status'] === status;
-}
+/** The kinds that list on their own through their view descriptor. */
+const PARENT_VIEWS: readonly ParentView[] = [windowView, sessionView];
+const viewOf = (kind: RecordKind | typeof PARENTS): ParentView | undefined => PARENT_VIEWS.find((view) => view.kind === kind);
+const PARENT_STATUSES: ReadonlySet<string> = new Set([
+  ...Object.keys(runCommandStatuses),
+  ...AUTOMATION_STATUSES,
+  ...ASSOCIATION_STATUSES,
+  ...PARENT_VIEWS.flatMap((view) => Object.keys(view.statuses)),
+]);
 
 export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<ViewPage> {
   checkParameterNames(query, PARAMETERS);
@@ -66,20 +62,21 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
 
   if (kind === PARENTS) return parentTimeline(ctx, window, status, limit, tokenQuery, after);
   const mapping = executionKinds[kind];
-  if (kind === 'maintenance-window-execution') {
-    const entries = ctx.reader.windowExecutionsNewestFirst({
+  const view = viewOf(kind);
+  if (view !== undefined) {
+    const entries = view.newestFirst(ctx.reader, {
       range: window.range,
       ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
-      filter: windowStatusFilter(status),
+      filter: viewStatusFilter(view, status),
       attributes: mapping.attributes,
       pageSize: readSize(limit, status !== undefined),
     });
-    const page = await takePage(entries, limit, (item) => windowEntryMatches(item, window, status));
+    const page = await takePage(entries, limit, (item) => viewEntryMatches(view, item, window, status));
     const last = page.items[page.items.length - 1];
     return {
       items: page.items.map(mapping.toItem),
       ...(page.more && last !== undefined
-        ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: String(last['StartTime']), id: String(last['WindowExecutionId']), within: '' }) }
+        ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: String(last[view.time]), id: String(last[view.id]), within: '' }) }
         : {}),
     };
   }
@@ -142,10 +139,10 @@ function statusesOf(kind: RecordKind | typeof PARENTS): ReadonlySet<string> | un
     case 'association-execution':
     case 'association-target':
       return ASSOCIATION_STATUSES;
-    case 'maintenance-window-execution':
-      return WINDOW_STATUSES;
-    default:
-      return undefined;
+    default: {
+      const view = viewOf(kind);
+      return view === undefined ? undefined : new Set(Object.keys(view.statuses));
+    }
   }
 }
 
@@ -158,8 +155,8 @@ function readKind(query: ViewQuery): RecordKind | typeof PARENTS {
   return kind as RecordKind;
 }
 
-type ParentKind = 'command' | 'automation-execution' | 'association-execution' | 'maintenance-window-execution';
-const PARENT_KINDS: readonly ParentKind[] = ['command', 'automation-execution', 'association-execution', 'maintenance-window-execution'];
+type ParentKind = 'command' | 'automation-execution' | 'association-execution' | 'maintenance-window-execution' | 'session';
+const PARENT_KINDS: readonly ParentKind[] = ['command', 'automation-execution', 'association-execution', ...PARENT_VIEWS.map((view) => view.kind as ParentKind)];
 
 /**
  * kind omitted: commands, Automation executions, association executions and maintenance
@@ -218,19 +215,14 @@ async function parentTimeline(
           ...(start !== undefined ? { start } : {}),
         }),
     },
-    {
-      kind: 'maintenance-window-execution',
-      time: 'StartTime',
-      id: 'WindowExecutionId',
-      open: (start) =>
-        ctx.reader.windowExecutionsNewestFirst({
-          range: window.range,
-          filter: windowStatusFilter(status),
-          attributes: executionKinds['maintenance-window-execution'].attributes,
-          pageSize,
-          ...(start !== undefined ? { start } : {}),
-        }),
-    },
+    ...PARENT_VIEWS.map((view) =>
+      viewWalk(view as ParentView<ParentKind>, (options) => view.newestFirst(ctx.reader, options), {
+        range: window.range,
+        filter: viewStatusFilter(view, status),
+        attributes: executionKinds[view.kind].attributes,
+        pageSize,
+      }),
+    ),
   ];
   const entries = mergedWalks(walks, after as (ListingPosition & { within: ParentKind }) | undefined);
   const page = await takePage(entries, limit, (entry) => parentMatches(entry.kind, entry.item, window, status));
@@ -249,7 +241,9 @@ function parentMatches(kind: ParentKind, item: StoredItem, window: TimeWindow, s
       return automationEntryMatches(item, 'automation-execution', window, status);
     case 'association-execution':
       return associationEntryMatches(item, 'CreatedTime', window, status);
-    case 'maintenance-window-execution':
-      return windowEntryMatches(item, window, status);
+    default: {
+      const view = viewOf(kind);
+      return view !== undefined && viewEntryMatches(view, item, window, status);
+    }
   }
 }

@@ -93,6 +93,7 @@ async function isSettled(archive: ArchiveLookup | undefined, associationId: stri
 
 export const associationSource: HistorySource = {
   kind: 'association',
+  statuses: associationStatuses,
   parentIdKind: 'associationId',
   eventDetailTypes: [ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE],
   tables: ['associationExecutions', 'associationExecutionTargets'],

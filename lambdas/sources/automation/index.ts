@@ -1,3 +1,4 @@
+import { automationStatuses } from '../../core/status';
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
@@ -67,6 +68,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
 export const automationSource: HistorySource = {
   kind: 'automation',
+  statuses: automationStatuses,
   parentIdKind: 'automationExecutionId',
   // A step is named by the runbook, in no form SSM documents.
   eventDetailTypes: [AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE],

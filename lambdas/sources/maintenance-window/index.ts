@@ -1,3 +1,4 @@
+import { maintenanceWindowStatuses } from '../../core/status';
 import type {
   MaintenanceWindowExecution,
   MaintenanceWindowExecutionTaskIdentity,
@@ -93,6 +94,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
 export const maintenanceWindowSource: HistorySource = {
   kind: 'maintenance-window',
+  statuses: maintenanceWindowStatuses,
   parentIdKind: 'windowExecutionId',
   childIdKind: 'taskExecutionId',
   eventDetailTypes: [WINDOW_EXECUTION_DETAIL_TYPE, TASK_EXECUTION_DETAIL_TYPE, TASK_INVOCATION_DETAIL_TYPE],

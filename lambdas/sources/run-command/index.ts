@@ -93,6 +93,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
 export const runCommandSource: HistorySource = {
   kind: 'run-command',
+  statuses: runCommandStatuses,
   parentIdKind: 'commandId',
   childIdKind: 'instanceId',
   eventDetailTypes: [COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE],

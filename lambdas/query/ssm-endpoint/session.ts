@@ -1,0 +1,76 @@
+import type { DescribeSessionsResponse } from '@aws-sdk/client-ssm';
+import { SsmError } from '../../ssm-protocol/errors';
+import type { JsonObject } from '../../ssm-protocol/input';
+import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject } from '../../ssm-protocol/session-requests';
+import { statusInfo } from '../../core/status';
+import { sessionFromItem } from '../../sources/session/records';
+import { sessionStatuses } from '../../sources/session/statuses';
+import type { StoredItem } from '../../store/record-store';
+import { storedTimeRange } from '../archive-reader';
+import { readSize, takePage } from '../paging';
+import type { RunCommandContext } from './run-command';
+
+/**
+ * DescribeSessions answered from the archive as the simulator answers it (the request checks
+ * of lambdas/ssm-protocol/session-requests): State Active lists sessions not ended yet
+ * (connecting, connected, disconnected, terminating), History the ended ones; the filters are
+ * ANDed; newest StartDate first, then SessionId; a NextToken only when more follows. Unlike
+ * SSM, History goes back as far as the archive does, not 30 days.
+ *
+ * Reads: a SessionId filter is one GetItem; a Target filter pages the byTarget index; anything
+ * else the byStartYear index, newest year first. InvokedAfter and InvokedBefore narrow the key.
+ * The token holds the last session's (StartDate, SessionId).
+ */
+const OPERATION = 'DescribeSessions';
+
+const text = (item: StoredItem, name: string): string | undefined => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+
+function subjectOf(item: StoredItem): SessionFilterSubject {
+  const start = text(item, 'StartDate');
+  return {
+    sessionId: text(item, 'SessionId'),
+    target: text(item, 'Target'),
+    owner: text(item, 'Owner'),
+    status: text(item, 'Status'),
+    accessType: text(item, 'AccessType'),
+    ...(start !== undefined ? { startDate: Date.parse(start) } : {}),
+  };
+}
+
+const ended = (item: StoredItem): boolean => statusInfo(sessionStatuses, text(item, 'Status') ?? 'Connecting').terminal;
+
+export async function describeSessions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeSessionsResponse> {
+  const request = readDescribeSessions(input);
+  const after = request.nextToken === undefined ? undefined : ctx.tokens.read(OPERATION, request.tokenQuery, request.nextToken);
+  if (after !== undefined && after.time === '') throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
+  const inState = (item: StoredItem): boolean => ended(item) === (request.state === 'History');
+  const keep = (item: StoredItem): boolean => inState(item) && matchesSessionFilters(request.filters, subjectOf(item));
+  const sessionId = request.filters.find((filter) => filter.key === 'SessionId')?.value;
+  const target = request.filters.find((filter) => filter.key === 'Target')?.value;
+  const { from, before } = invokedRange(request.filters);
+  const range = storedTimeRange(from, before);
+  let sessions: AsyncIterable<StoredItem> | StoredItem[];
+  if (sessionId !== undefined) {
+    // One session at most: a token never follows it.
+    const session = after === undefined ? await ctx.reader.getSession(sessionId) : undefined;
+    sessions = session === undefined ? [] : [session];
+  } else if (range === 'empty') {
+    sessions = [];
+  } else {
+    const options = {
+      range,
+      ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
+      // Every listing filters at least by State.
+      pageSize: readSize(request.maxResults, true),
+    };
+    sessions = target !== undefined ? ctx.reader.sessionsOfTarget(target, options) : ctx.reader.sessionsNewestFirst(options);
+  }
+  const page = await takePage(sessions, request.maxResults, keep);
+  const last = page.items[page.items.length - 1];
+  return {
+    Sessions: page.items.map(sessionFromItem),
+    ...(page.more && last !== undefined
+      ? { NextToken: ctx.tokens.issue(OPERATION, request.tokenQuery, { time: text(last, 'StartDate') ?? '', id: text(last, 'SessionId') ?? '', within: '' }) }
+      : {}),
+  };
+}
