@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { runCommandStatuses, statusInfo } from '../../lambdas/core/status';
+import { statusInfo } from '../../lambdas/core/status';
+import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 import { SeededRandom, SsmSimulator, type AssociationSpec, type AutomationSpec, type CommandSpec, type MaintenanceWindowSpec, type SessionSpec, type SimulatorTruth } from '../ssm-simulator';
 import { dayOfActivity, liveAutomation, liveCommand, simulatedFleet, type FleetNode } from './activity';
 

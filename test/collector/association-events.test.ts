@@ -4,7 +4,8 @@ import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { LOOKBACK_MS } from '../../lambdas/sources/association/events';
 import { MalformedMessageError } from '../../lambdas/core/model';
-import { associationStatuses, statusInfo } from '../../lambdas/core/status';
+import { statusInfo } from '../../lambdas/core/status';
+import { associationStatuses } from '../../lambdas/sources/association/statuses';
 
 const reader = new MessageReader(historySources);
 const read = (body: object | string) => reader.read(typeof body === 'string' ? body : JSON.stringify(body));

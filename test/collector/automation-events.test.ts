@@ -4,7 +4,8 @@ import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { formatAutomationEventTime, parseAutomationEventTime } from '../../lambdas/sources/automation/events';
 import { MalformedMessageError } from '../../lambdas/core/model';
-import { automationStatuses, statusInfo } from '../../lambdas/core/status';
+import { statusInfo } from '../../lambdas/core/status';
+import { automationStatuses } from '../../lambdas/sources/automation/statuses';
 
 const reader = new MessageReader(historySources);
 const read = (body: object | string) => reader.read(typeof body === 'string' ? body : JSON.stringify(body));

@@ -11,7 +11,7 @@ import {
   TASK_INVOCATION_DETAIL_TYPE,
   WINDOW_EXECUTION_DETAIL_TYPE,
 } from '../../lambdas/sources/maintenance-window/events';
-import { maintenanceWindowStatuses } from '../../lambdas/core/status';
+import { maintenanceWindowStatuses } from '../../lambdas/sources/maintenance-window/statuses';
 
 const reader = new MessageReader(historySources);
 const read = (body: object | string): WorkItem => reader.read(typeof body === 'string' ? body : JSON.stringify(body));

@@ -1,4 +1,4 @@
-import { runCommandStatuses } from '../../lambdas/core/status';
+import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../lambdas/collector/collector';
 import { CheckpointStore } from '../../lambdas/store/checkpoint-store';

@@ -1,4 +1,6 @@
-import { maintenanceWindowStatuses, runCommandStatuses, statusInfo, type StatusInfo } from '../../lambdas/core/status';
+import { statusInfo, type StatusInfo } from '../../lambdas/core/status';
+import { maintenanceWindowStatuses } from '../../lambdas/sources/maintenance-window/statuses';
+import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 import { maintenanceWindowLifecycle, runCommandLifecycle, type Lifecycle } from '../support/lifecycle';
 
 /**

@@ -4,7 +4,11 @@ import { encodeWorkItem, MessageReader } from '../../lambdas/collector/messages'
 import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import type { HistoryKind, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
-import { associationStatuses, automationStatuses, maintenanceWindowStatuses, runCommandStatuses, statusInfo } from '../../lambdas/core/status';
+import { statusInfo } from '../../lambdas/core/status';
+import { associationStatuses } from '../../lambdas/sources/association/statuses';
+import { automationStatuses } from '../../lambdas/sources/automation/statuses';
+import { maintenanceWindowStatuses } from '../../lambdas/sources/maintenance-window/statuses';
+import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 import { sessionStatuses } from '../../lambdas/sources/session/statuses';
 import { ssmClient } from '../ssm-simulator/sdk-client';
 

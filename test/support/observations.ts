@@ -1,5 +1,5 @@
 import type { Observation, Producer, StoredFields } from '../../lambdas/core/model';
-import { runCommandStatuses } from '../../lambdas/core/status';
+import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 
 export const COMMAND_ID = 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b';
 export const INSTANCE_ID = 'i-0123456789abcdef0';

@@ -1,5 +1,6 @@
 import { INSTANCE_ID_PATTERN } from '../../ssm-protocol/input';
-import { associationStatuses, runCommandStatuses } from '../../core/status';
+import { associationStatuses } from '../../sources/association/statuses';
+import { runCommandStatuses } from '../../sources/run-command/statuses';
 import { readSize, takePage } from '../paging';
 import { associationEntryMatches, associationStatusFilter } from './association-timeline';
 import { executionKinds } from './execution-items';

@@ -1,6 +1,6 @@
 import { parseIsoTimestamp } from '../../ssm-protocol/filters';
 import { SsmError } from '../../ssm-protocol/errors';
-import { runCommandStatuses } from '../../core/status';
+import { runCommandStatuses } from '../../sources/run-command/statuses';
 import { storedTimeRange, type FilterClause, type ItemFilter, type TimeRange } from '../archive-reader';
 import type { ListingPosition, ListingTokens } from '../paging';
 

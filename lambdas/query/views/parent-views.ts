@@ -1,6 +1,6 @@
 import type { RecordKind } from '../../core/model';
 import type { StatusInfo } from '../../core/status';
-import { maintenanceWindowStatuses } from '../../core/status';
+import { maintenanceWindowStatuses } from '../../sources/maintenance-window/statuses';
 import { sessionStatuses } from '../../sources/session/statuses';
 import type { StoredItem } from '../../store/record-store';
 import type { ArchiveReader, ItemFilter, NewestFirstOptions } from '../archive-reader';

@@ -1,5 +1,7 @@
 import type { StoredItem } from '../../store/record-store';
-import { associationStatuses, automationStatuses, runCommandStatuses } from '../../core/status';
+import { associationStatuses } from '../../sources/association/statuses';
+import { automationStatuses } from '../../sources/automation/statuses';
+import { runCommandStatuses } from '../../sources/run-command/statuses';
 import { readSize, takePage, type ListingPosition } from '../paging';
 import { associationEntryMatches, associationExecutions, associationPositionOf, associationStatusFilter, associationTargets } from './association-timeline';
 import { automationEntryMatches, automationExecutions, automationPositionOf, automationSteps } from './automation-timeline';

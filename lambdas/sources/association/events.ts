@@ -1,4 +1,5 @@
-import { associationStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { associationStatuses } from './statuses';
 import { MalformedMessageError, type SsmEvent, type WorkItem } from '../../core/model';
 import { envelopeTime, optionalTime, idField, statusField } from '../event-fields';
 

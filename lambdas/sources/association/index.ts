@@ -1,5 +1,6 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
-import { associationStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { associationStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import { PartialCollectionError, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { archiveAttributes } from '../../store/record-store';

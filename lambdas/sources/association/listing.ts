@@ -1,5 +1,6 @@
 import { DescribeAssociationExecutionsCommand, ListAssociationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { associationStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { associationStatuses } from './statuses';
 import type { ListedPage, ParentLister, WorkItem } from '../../core/model';
 import { earlier, secondsFilterValue } from '../listed-parents';
 

@@ -1,5 +1,5 @@
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
-import { associationStatuses } from '../../core/status';
+import { associationStatuses } from './statuses';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
 import type { Observation, Producer, StoredFields } from '../../core/model';
 

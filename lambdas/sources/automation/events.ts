@@ -1,4 +1,5 @@
-import { automationStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { automationStatuses } from './statuses';
 import { definedFields, envelopeTime, isSaneTime, optionalString, requiredString, type Fields, idField, statusField } from '../event-fields';
 import {
   MalformedMessageError,

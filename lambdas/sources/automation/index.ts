@@ -1,4 +1,4 @@
-import { automationStatuses } from '../../core/status';
+import { automationStatuses } from './statuses';
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';

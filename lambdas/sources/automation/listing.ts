@@ -1,5 +1,6 @@
 import { DescribeAutomationExecutionsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { automationStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { automationStatuses } from './statuses';
 import type { ListedPage, ParentLister } from '../../core/model';
 import { ListedParents, readTokenPosition, secondsFilterValue, tokenPosition } from '../listed-parents';
 

@@ -1,5 +1,5 @@
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
-import { automationStatuses } from '../../core/status';
+import { automationStatuses } from './statuses';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
 import type { Observation, Producer, StoredFields } from '../../core/model';
 

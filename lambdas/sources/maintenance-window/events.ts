@@ -1,4 +1,5 @@
-import { maintenanceWindowStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { maintenanceWindowStatuses } from './statuses';
 import { definedFields, envelopeTime, optionalString, optionalTime, type Fields, idField, statusField } from '../event-fields';
 import {
   MalformedMessageError,

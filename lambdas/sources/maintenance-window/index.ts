@@ -1,4 +1,4 @@
-import { maintenanceWindowStatuses } from '../../core/status';
+import { maintenanceWindowStatuses } from './statuses';
 import type {
   MaintenanceWindowExecution,
   MaintenanceWindowExecutionTaskIdentity,

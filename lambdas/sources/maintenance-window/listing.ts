@@ -1,5 +1,6 @@
 import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { maintenanceWindowStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { maintenanceWindowStatuses } from './statuses';
 import type { ListedPage, ParentLister, WorkItem } from '../../core/model';
 import { earlier, secondsFilterValue } from '../listed-parents';
 

@@ -3,7 +3,7 @@ import type {
   MaintenanceWindowExecutionTaskIdentity,
   MaintenanceWindowExecutionTaskInvocationIdentity,
 } from '@aws-sdk/client-ssm';
-import { maintenanceWindowStatuses } from '../../core/status';
+import { maintenanceWindowStatuses } from './statuses';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
 import type { TableId } from '../../store/schema';
 import type { Observation, Producer, StoredFields } from '../../core/model';

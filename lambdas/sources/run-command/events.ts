@@ -1,4 +1,5 @@
-import { runCommandStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { runCommandStatuses } from './statuses';
 import { isoTime } from '../../store/stored-fields';
 import { definedFields, isSaneTime, optionalString, requiredString, SANE_TIME_RULE, type Fields, idField, statusField } from '../event-fields';
 import {

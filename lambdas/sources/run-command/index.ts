@@ -1,6 +1,7 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { forEachBounded } from '../../concurrency';
-import { runCommandStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { runCommandStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';

@@ -1,5 +1,6 @@
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { runCommandStatuses, statusInfo } from '../../core/status';
+import { statusInfo } from '../../core/status';
+import { runCommandStatuses } from './statuses';
 import type { ListedPage, ParentLister } from '../../core/model';
 import { ListedParents, readTokenPosition, secondsFilterValue, tokenPosition } from '../listed-parents';
 

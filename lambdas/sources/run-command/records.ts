@@ -1,5 +1,5 @@
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { runCommandStatuses } from '../../core/status';
+import { runCommandStatuses } from './statuses';
 import { toStoredFields, toSsmRecord } from '../../store/stored-fields';
 import type { Observation, Producer, StoredFields } from '../../core/model';
 
