@@ -2,6 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from './status';
 import type { SsmIdKind } from './ssm-ids';
+import type { RecordAlert } from './alert-content';
 
 /** The history kinds the archive keeps. */
 export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window', 'session'] as const;
@@ -225,6 +226,8 @@ export interface HistorySource {
   readonly statuses: Readonly<Record<string, StatusInfo>>;
   /** False: its failures alert only when the alert configuration names its statuses (default true). */
   readonly alertsByDefault?: boolean;
+  /** Which of its records alert, and what their alerts say. */
+  readonly alerts?: readonly RecordAlert[];
   /** The tables this kind writes. */
   readonly tables: readonly TableId[];
   /**

@@ -1,3 +1,4 @@
+import { associationExecutionAlert } from './alert';
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { statusInfo } from '../../core/status';
 import { associationStatuses } from './statuses';
@@ -95,6 +96,7 @@ async function isSettled(archive: ArchiveLookup | undefined, associationId: stri
 export const associationSource: HistorySource = {
   kind: 'association',
   statuses: associationStatuses,
+  alerts: [associationExecutionAlert],
   parentIdKind: 'associationId',
   eventDetailTypes: [ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE],
   tables: ['associationExecutions', 'associationExecutionTargets'],

@@ -1,3 +1,4 @@
+import { automationExecutionAlert } from './alert';
 import { automationStatuses } from './statuses';
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
@@ -69,6 +70,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 export const automationSource: HistorySource = {
   kind: 'automation',
   statuses: automationStatuses,
+  alerts: [automationExecutionAlert],
   parentIdKind: 'automationExecutionId',
   // A step is named by the runbook, in no form SSM documents.
   eventDetailTypes: [AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE],

@@ -1,3 +1,4 @@
+import { windowExecutionAlert } from './alert';
 import { maintenanceWindowStatuses } from './statuses';
 import type {
   MaintenanceWindowExecution,
@@ -95,6 +96,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 export const maintenanceWindowSource: HistorySource = {
   kind: 'maintenance-window',
   statuses: maintenanceWindowStatuses,
+  alerts: [windowExecutionAlert],
   parentIdKind: 'windowExecutionId',
   childIdKind: 'taskExecutionId',
   eventDetailTypes: [WINDOW_EXECUTION_DETAIL_TYPE, TASK_EXECUTION_DETAIL_TYPE, TASK_INVOCATION_DETAIL_TYPE],

@@ -1,3 +1,4 @@
+import { commandAlert, commandInvocationAlert } from './alert';
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { forEachBounded } from '../../concurrency';
 import { statusInfo } from '../../core/status';
@@ -95,6 +96,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 export const runCommandSource: HistorySource = {
   kind: 'run-command',
   statuses: runCommandStatuses,
+  alerts: [commandInvocationAlert, commandAlert],
   parentIdKind: 'commandId',
   childIdKind: 'instanceId',
   eventDetailTypes: [COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE],

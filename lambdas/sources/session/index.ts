@@ -1,3 +1,4 @@
+import { sessionAlert } from './alert';
 import type { Session } from '@aws-sdk/client-ssm';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
@@ -37,6 +38,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 export const sessionSource: HistorySource = {
   kind: 'session',
   statuses: sessionStatuses,
+  alerts: [sessionAlert],
   // An archive of who opened a shell is for audit: a session that failed or ended is not an
   // incident by default (the alert configuration can name session:Failed or session:Terminated).
   alertsByDefault: false,

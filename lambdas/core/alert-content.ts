@@ -1,0 +1,88 @@
+import type { TableId } from '../store/schema';
+import type { RecordKind } from './model';
+import { statusInfo, type StatusInfo } from './status';
+
+/**
+ * What a kind says about one failed record, for the alerts engine to deliver: the kind knows
+ * which of its records alert and what matters in them (the failed step, the failed nodes);
+ * the engine caps the text, cuts the error excerpt, builds the console link and the SNS
+ * message, and applies the configuration.
+ */
+export interface AlertTimes {
+  readonly requested?: string;
+  readonly started?: string;
+  readonly ended?: string;
+}
+
+/** The IDs and names an alert carries besides its kind and status; absent ones are left out. */
+export interface AlertFields {
+  readonly commandId?: string;
+  readonly instanceId?: string;
+  readonly instanceName?: string;
+  readonly automationExecutionId?: string;
+  readonly stepName?: string;
+  readonly associationId?: string;
+  readonly associationVersion?: string;
+  readonly executionId?: string;
+  /** An association execution's targets by status, as SSM writes it: "{Failed=1, Success=59}". */
+  readonly resourceCountByStatus?: string;
+  readonly windowId?: string;
+  readonly windowExecutionId?: string;
+  /** The failed task of a window execution (the first, if several failed). */
+  readonly taskExecutionId?: string;
+  /** Session Manager: the session, who started it and why. */
+  readonly sessionId?: string;
+  readonly owner?: string;
+  readonly reason?: string;
+  /** The SSM document, or the Automation runbook. */
+  readonly documentName?: string;
+  readonly documentVersion?: string;
+  readonly comment?: string;
+  /** The managed node (a Run Command invocation's, a session's target, the one failed target). */
+  readonly node?: string;
+}
+
+export interface AlertContent {
+  readonly kind: RecordKind;
+  readonly status: string;
+  readonly statusDetails?: string;
+  /** The subject before SNS's rules are applied (the engine folds and cuts it). */
+  readonly subject: string;
+  readonly fields: AlertFields;
+  readonly times: AlertTimes;
+  /** The error output or failure message, whole: the engine keeps its first lines. */
+  readonly errorText?: string;
+  /** The console page under /systems-manager/, one path segment each. */
+  readonly consolePath: readonly string[];
+}
+
+/**
+ * The stored items of `table` gathered with the alerting record (its steps, targets, tasks,
+ * task invocations): asked for only when an alert is built, so a pass over 1,000 successful
+ * invocations costs nothing.
+ */
+export type RelatedRecords = (table: TableId) => readonly Readonly<Record<string, unknown>>[];
+
+export interface AlertContext {
+  /** Whether the configuration alerts for this status of the kind, and not for an ignored document. */
+  alerting(status: string | undefined, document: string | undefined): status is string;
+  readonly related: RelatedRecords;
+}
+
+/** How one of a kind's tables alerts: the content for a stored item, or undefined when it does not alert. */
+export interface RecordAlert {
+  readonly table: TableId;
+  readonly recordKind: RecordKind;
+  content(item: Readonly<Record<string, unknown>>, ctx: AlertContext): AlertContent | undefined;
+}
+
+/** A non-empty string, else undefined: alerts never show empty fields. */
+export const alertText = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/** A time as ISO 8601, from a Date or a stored string. */
+export const alertTime = (value: Date | string | undefined): string | undefined =>
+  value === undefined ? undefined : value instanceof Date ? value.toISOString() : alertText(value);
+
+/** Whether a status of this table is a failure. */
+export const isFailure = (statuses: Readonly<Record<string, StatusInfo>>, status: string | undefined): boolean =>
+  status !== undefined && statusInfo(statuses, status).outcome === 'failure';
