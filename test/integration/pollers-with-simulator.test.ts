@@ -320,7 +320,7 @@ describe('pollers against the SSM simulator, events switched off', () => {
     h = await harness(database, { seed: 41 });
     const { sim, checkpoints, queue } = h;
     // 31 days scripted; SSM keeps 30 of them (retention modelled for every kind).
-    scriptActivity(sim, { days: 31, commandsPerDay: 3, nodes: 12, automationsPerDay: 2, associationEveryMs: 6 * HOUR });
+    scriptActivity(sim, { days: 31, commandsPerDay: 3, nodes: 6, automationsPerDay: 2, associationEveryMs: 6 * HOUR });
     sim.runToCompletion();
     const retention = new Date(NOW.getTime() - 30 * DAY);
     const forgotten = [

@@ -23,6 +23,22 @@ export interface TestDatabase {
 
 let tableSequence = 0;
 
+/**
+ * Every test database refuses a Scan: the archive's reads are Queries on a key or an index,
+ * and this makes every suite that reads through it prove so (a Scan fails the test that made it).
+ */
+export const SCAN_REFUSED = 'the archive never scans a table: a Query on a key or an index answers every read';
+
+function refuseScans(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ScanCommand') throw new Error(SCAN_REFUSED);
+      return next(args);
+    },
+    { step: 'initialize', name: 'ssmHistoryRefuseScans' },
+  );
+}
+
 function connect(engine: string, endpoint: string, stop: () => Promise<void>): TestDatabase {
   const client = new DynamoDBClient({
     endpoint,
@@ -30,6 +46,7 @@ function connect(engine: string, endpoint: string, stop: () => Promise<void>): T
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const calls = new CallCounter().attach(client);
+  refuseScans(client);
   return {
     engine,
     client,

@@ -5,7 +5,7 @@ import { readSize, takePage } from '../paging';
 import { associationEntryMatches, associationStatusFilter } from './association-timeline';
 import { executionKinds } from './execution-items';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
-import { sessionView, viewEntryMatches, viewStatusFilter, viewWalk } from './parent-views';
+import { sessionView, viewEntryMatches, viewStatusFilter, viewWalk, type NodeView } from './parent-views';
 import {
   checkParameterNames,
   readLimit,
@@ -30,7 +30,7 @@ const PARAMETERS = ['status', 'since', 'until', 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'instanceHistory';
 type HistoryKind = 'command-invocation' | 'association-target' | 'session';
 /** Kinds with a node index, described once (parent-views): the node's sessions. */
-const NODE_VIEWS = [sessionView] as const;
+const NODE_VIEWS: readonly NodeView<'session'>[] = [sessionView];
 const HISTORY_STATUSES: ReadonlySet<string> = new Set([
   ...Object.keys(runCommandStatuses),
   ...Object.keys(associationStatuses),
@@ -94,8 +94,10 @@ export async function instanceHistory(instanceId: string, query: ViewQuery, ctx:
         return entryMatches(entry.item, window, status);
       case 'association-target':
         return associationEntryMatches(entry.item, 'LastExecutionDate', window, status);
-      default:
-        return viewEntryMatches(sessionView, entry.item, window, status);
+      default: {
+        const view = NODE_VIEWS.find((candidate) => candidate.kind === entry.kind);
+        return view !== undefined && viewEntryMatches(view, entry.item, window, status);
+      }
     }
   });
 
