@@ -23,7 +23,8 @@ describe('the SSM-compatible endpoint over an archive in DynamoDB Local', () => 
 
   beforeAll(async () => {
     database = await startDynamoDbLocal();
-    fx = await buildArchive(database);
+    // Loaded directly: this suite tests DynamoDB's reading, and the collector's writes are tested on it elsewhere.
+    fx = await buildArchive(database, 'bulk');
     served = await serveApi(createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'round-trip', now: () => fx.sim.now() }));
     ssm = client(fx.simulatorEndpoint);
     archive = client(served.url);
