@@ -415,8 +415,12 @@ export function stackFactsOf(template: { readonly Resources: Readonly<Record<str
   const query = functionFacts(referencedId(integration.Properties?.IntegrationUri), 'query');
   const rate = /^rate\((\d+) minutes?\)$/.exec(String(schedule.Properties?.ScheduleExpression));
   if (!rate) throw new Error(`the poll schedule is not rate(N minutes): ${String(schedule.Properties?.ScheduleExpression)}`);
-  const [, eventRule] = only('AWS::Events::Rule', (rule) => rule.Properties?.EventPattern !== undefined);
-  const eventDetailTypes = arrayOf(recordOf(eventRule.Properties?.EventPattern)['detail-type']).filter((type): type is string => typeof type === 'string');
+  // The SSM events' rule, and one per kind matched on its detail (Session Manager's CloudTrail calls).
+  const eventRules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventPattern !== undefined);
+  if (eventRules.length === 0) throw new Error('expected an AWS::Events::Rule with an event pattern, found none');
+  const eventDetailTypes = eventRules
+    .flatMap(([, rule]) => arrayOf(recordOf(rule.Properties?.EventPattern)['detail-type']))
+    .filter((type): type is string => typeof type === 'string');
 
   const collectorResource = template.Resources[collector.logicalId] as CfnResource;
   const collectorVariables = recordOf(recordOf(collectorResource.Properties?.Environment).Variables);

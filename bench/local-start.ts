@@ -26,24 +26,35 @@ async function timeStart(dataDir: string): Promise<number> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--port', String(port), '--data-dir', dataDir], {
     cwd: root,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = `${stderr}${chunk.toString()}`.slice(-4_000);
+  });
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
+      if (exitCode !== undefined) throw new Error(`local mode exited with ${String(exitCode)} before answering:\n${stderr}`);
       try {
         const response = await fetch(`http://127.0.0.1:${port}/executions?limit=1`);
         if (response.status === 200) break;
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error('local mode did not answer within 60 s');
+      if (Date.now() > deadline) throw new Error(`local mode did not answer within 60 s:\n${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return Number(process.hrtime.bigint() - started) / 1e9;
   } finally {
-    child.kill('SIGINT');
+    if (exitCode === undefined) child.kill('SIGINT');
     await exited;
   }
 }
