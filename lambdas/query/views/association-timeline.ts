@@ -24,23 +24,6 @@ export function associationStatusFilter(status: string | undefined): ItemFilter 
   return [{ anyOf: [{ attribute: 'Status', oneOf: [status] }, { attribute: 'DetailedStatus', oneOf: [status] }] }];
 }
 
-export function associationExecutions(
-  ctx: ViewContext,
-  range: TimeRange,
-  status: string | undefined,
-  after: ListingPosition | undefined,
-  pageSize: number,
-  attributes?: readonly string[],
-): AsyncGenerator<StoredItem> {
-  return ctx.reader.associationExecutionsNewestFirst({
-    range,
-    ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
-    filter: associationStatusFilter(status),
-    ...(attributes !== undefined ? { attributes } : {}),
-    pageSize,
-  });
-}
-
 export async function* associationTargets(
   ctx: ViewContext,
   range: TimeRange,

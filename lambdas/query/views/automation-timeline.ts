@@ -16,23 +16,6 @@ import type { TimeWindow } from './parameters';
 const EXECUTION_ATTRIBUTES = ['AutomationExecutionId', 'ExecutionStartTime', 'DocumentName', 'ParentAutomationExecutionId'];
 const STEP_READ = 100;
 
-export function automationExecutions(
-  ctx: ViewContext,
-  range: TimeRange,
-  status: string | undefined,
-  after: ListingPosition | undefined,
-  pageSize: number,
-  attributes?: readonly string[],
-): AsyncGenerator<StoredItem> {
-  return ctx.reader.automationExecutionsNewestFirst({
-    range,
-    ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
-    filter: status === undefined ? [] : [{ anyOf: [{ attribute: 'AutomationExecutionStatus', oneOf: [status] }] }],
-    ...(attributes !== undefined ? { attributes } : {}),
-    pageSize,
-  });
-}
-
 export async function* automationSteps(
   ctx: ViewContext,
   range: TimeRange,
