@@ -8,7 +8,7 @@ import type { ApiHandler, ApiRequest, ApiResponse } from './http';
 import { ListingTokens } from './paging';
 import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
-import type { RunCommandContext } from './ssm-endpoint/run-command';
+import type { EndpointContext } from './ssm-endpoint/endpoint-context';
 import { CheckpointStore } from '../store/checkpoint-store';
 import { instanceHistory } from './views/instance-history';
 import { ViewRequestError } from './views/parameters';
@@ -58,7 +58,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const log = deps.log ?? createLog('ssm-history-query');
   const reader = new ArchiveReader(deps.db, deps.tableNames, now);
   const tokens = new ListingTokens(new PageTokens(deps.pageTokenKey));
-  const ssm: RunCommandContext = { reader, tokens, now };
+  const ssm: EndpointContext = { reader, tokens, now };
   const views: ViewContext = { reader, tokens };
   const checkpoints = new CheckpointStore(deps.db, deps.tableNames.pollCheckpoints);
 

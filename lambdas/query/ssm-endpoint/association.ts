@@ -12,7 +12,7 @@ import { associationExecutionFromItem, associationExecutionTargetFromItem } from
 import type { StoredItem } from '../../store/record-store';
 import { compareText, type ItemFilter } from '../archive-reader';
 import { readSize, takePage, type ListingPosition } from '../paging';
-import type { RunCommandContext } from './run-command';
+import type { EndpointContext } from './endpoint-context';
 
 /**
  * State Manager's read API answered from the archive as SSM (and the simulator) answers it:
@@ -84,7 +84,7 @@ function isAfter(item: StoredItem, after: ListingPosition): boolean {
   return text(item, 'ExecutionId') > after.id;
 }
 
-function readPosition(request: AssociationExecutionListing, ctx: RunCommandContext): ListingPosition | undefined {
+function readPosition(request: AssociationExecutionListing, ctx: EndpointContext): ListingPosition | undefined {
   const after = request.nextToken === undefined ? undefined : ctx.tokens.read(EXECUTIONS, request.tokenQuery, request.nextToken);
   if (after !== undefined && after.time === '') throw invalidToken();
   return after;
@@ -95,7 +95,7 @@ function readPosition(request: AssociationExecutionListing, ctx: RunCommandConte
  * page and tell whether more follow, plus every execution sharing the last one's CreatedTime
  * (the index does not order those; the page orders them by ExecutionId).
  */
-async function executionsForPage(request: AssociationExecutionListing, ctx: RunCommandContext): Promise<StoredItem[]> {
+async function executionsForPage(request: AssociationExecutionListing, ctx: EndpointContext): Promise<StoredItem[]> {
   let after: ListingPosition | undefined;
   try {
     after = readPosition(request, ctx);
@@ -119,7 +119,7 @@ async function executionsForPage(request: AssociationExecutionListing, ctx: RunC
   return executions;
 }
 
-export async function describeAssociationExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAssociationExecutionsResult> {
+export async function describeAssociationExecutions(input: JsonObject, ctx: EndpointContext): Promise<DescribeAssociationExecutionsResult> {
   const request = readDescribeAssociationExecutions(input);
   const ids = [...new Set(request.filters.filter((f) => f.key === 'ExecutionId').map((f) => f.value))];
   let executions: StoredItem[];
@@ -153,7 +153,7 @@ export async function describeAssociationExecutions(input: JsonObject, ctx: RunC
   };
 }
 
-export async function describeAssociationExecutionTargets(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAssociationExecutionTargetsResult> {
+export async function describeAssociationExecutionTargets(input: JsonObject, ctx: EndpointContext): Promise<DescribeAssociationExecutionTargetsResult> {
   const request = readDescribeAssociationExecutionTargets(input);
   const execution = await ctx.reader.getAssociationExecution(request.associationId, request.executionId, ['ExecutionId']);
   if (execution === undefined) {

@@ -11,7 +11,7 @@ import { automationExecutionFromItem, automationStepFromItem } from '../../sourc
 import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange, type ItemFilter } from '../archive-reader';
 import { readSize, takePage, type ListingPosition, type Page } from '../paging';
-import type { RunCommandContext } from './run-command';
+import type { EndpointContext } from './endpoint-context';
 
 /**
  * Automation's read API answered from the archive as SSM (and the simulator) answers it:
@@ -106,7 +106,7 @@ function executionIsAfter(item: StoredItem, after: ListingPosition): boolean {
   return (text(item, 'AutomationExecutionId') ?? '') > after.id;
 }
 
-export async function describeAutomationExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAutomationExecutionsResult> {
+export async function describeAutomationExecutions(input: JsonObject, ctx: EndpointContext): Promise<DescribeAutomationExecutionsResult> {
   const request = readDescribeAutomationExecutions(input);
   const after = request.nextToken === undefined ? undefined : ctx.tokens.read(EXECUTIONS, request.tokenQuery, request.nextToken);
   if (after !== undefined && after.time === '') throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
@@ -184,7 +184,7 @@ export function inStepOrder(items: readonly StoredItem[]): StoredItem[] {
   return ordered;
 }
 
-export async function describeAutomationStepExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeAutomationStepExecutionsResult> {
+export async function describeAutomationStepExecutions(input: JsonObject, ctx: EndpointContext): Promise<DescribeAutomationStepExecutionsResult> {
   const request = readDescribeAutomationStepExecutions(input);
   const stored: StoredItem[] = [];
   for await (const item of ctx.reader.automationSteps(request.executionId, { pageSize: STEP_READ })) stored.push(item);

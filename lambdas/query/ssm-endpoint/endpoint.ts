@@ -11,13 +11,14 @@ import {
   describeMaintenanceWindowExecutionTasks,
 } from './maintenance-window';
 import { describeSessions } from './session';
-import { getCommandInvocation, listCommandInvocations, listCommands, type RunCommandContext } from './run-command';
+import type { EndpointContext } from './endpoint-context';
+import { getCommandInvocation, listCommandInvocations, listCommands } from './run-command';
 
 /**
  * `POST /` as SSM: X-Amz-Target names the operation, the body is its JSON request, and the
  * answer is SSM's response body or SSM's error shape. Add an operation by adding a line.
  */
-type Operation = (input: JsonObject, ctx: RunCommandContext) => Promise<object>;
+type Operation = (input: JsonObject, ctx: EndpointContext) => Promise<object>;
 
 const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['ListCommands', listCommands],
@@ -33,7 +34,7 @@ const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['DescribeSessions', describeSessions],
 ]);
 
-export async function answerSsmRequest(request: ApiRequest, ctx: RunCommandContext, log: QueryLog): Promise<ApiResponse> {
+export async function answerSsmRequest(request: ApiRequest, ctx: EndpointContext, log: QueryLog): Promise<ApiResponse> {
   let operationName: string | undefined;
   try {
     const call = readSsmCall({ method: request.method, target: request.headers['x-amz-target'], body: request.body });

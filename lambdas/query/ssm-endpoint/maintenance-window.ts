@@ -18,7 +18,7 @@ import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromIt
 import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange } from '../archive-reader';
 import { readSize, takePage, type ListingPosition } from '../paging';
-import type { RunCommandContext } from './run-command';
+import type { EndpointContext } from './endpoint-context';
 
 /**
  * Maintenance Windows' read API answered from the archive as SSM (and the simulator) answers
@@ -105,7 +105,7 @@ async function all(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
   return list;
 }
 
-export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeMaintenanceWindowExecutionsResult> {
+export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx: EndpointContext): Promise<DescribeMaintenanceWindowExecutionsResult> {
   const request = readDescribeMaintenanceWindowExecutions(input);
   let after: ListingPosition | undefined;
   try {
@@ -146,7 +146,7 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
   };
 }
 
-export async function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: RunCommandContext): Promise<DescribeMaintenanceWindowExecutionTasksResult> {
+export async function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: EndpointContext): Promise<DescribeMaintenanceWindowExecutionTasksResult> {
   const request = readDescribeMaintenanceWindowExecutionTasks(input);
   const tasks = await all(ctx.reader.windowTasks(request.windowExecutionId, { pageSize: CHILD_READ }));
   if (tasks.length === 0 && (await ctx.reader.getWindowExecution(request.windowExecutionId, ['WindowExecutionId'])) === undefined) {
@@ -165,7 +165,7 @@ export async function describeMaintenanceWindowExecutionTasks(input: JsonObject,
 
 export async function describeMaintenanceWindowExecutionTaskInvocations(
   input: JsonObject,
-  ctx: RunCommandContext,
+  ctx: EndpointContext,
 ): Promise<DescribeMaintenanceWindowExecutionTaskInvocationsResult> {
   const request = readDescribeMaintenanceWindowExecutionTaskInvocations(input);
   const stored = await all(ctx.reader.taskInvocations(request.taskId, { pageSize: CHILD_READ }));

@@ -18,28 +18,23 @@ import {
 import { commandFromItem, commandInvocationFields, commandInvocationFromItem } from '../../sources/run-command/records';
 import type { StoredItem } from '../../store/record-store';
 import { INSTANCE_INDEX_ATTRIBUTES, type ArchiveReader, type TimeRange } from '../archive-reader';
-import { readSize, takePage, type ListingPosition, type ListingTokens, type Page } from '../paging';
+import { readSize, takePage, type ListingPosition, type Page } from '../paging';
 import { filterSubjectOf, itemFilterOf, timeRangeOf } from './command-filters';
 import { rebuiltResult, savedResult } from './plugin-result';
+import type { EndpointContext } from './endpoint-context';
 
 /**
  * Run Command's read API answered from the archive, page for page as SSM answers it: the
  * same request checks (lambdas/ssm-protocol), the same order (commands newest first, ties by
  * CommandId; a command's invocations by InstanceId), a NextToken only when more follows.
  */
-export interface RunCommandContext {
-  readonly reader: ArchiveReader;
-  readonly tokens: ListingTokens;
-  /** For the elapsed time of a plugin still running. */
-  readonly now: () => Date;
-}
 
 /** A listed invocation without its plugins: every field of the record but CommandPlugins. */
 const BRIEF_INVOCATION = commandInvocationFields.filter((field) => field !== 'CommandPlugins');
 /** Commands read at once when a listing maps index entries to full records (BatchGetItem takes 100). */
 const COMMAND_BATCH = 100;
 
-export async function listCommands(input: JsonObject, ctx: RunCommandContext): Promise<ListCommandsResult> {
+export async function listCommands(input: JsonObject, ctx: EndpointContext): Promise<ListCommandsResult> {
   const request = readListCommands(input);
   const keep = (item: StoredItem): boolean => matchesFilters(request.filters, filterSubjectOf(item));
   let page: Page<StoredItem>;
@@ -70,7 +65,7 @@ export async function listCommands(input: JsonObject, ctx: RunCommandContext): P
   };
 }
 
-export async function listCommandInvocations(input: JsonObject, ctx: RunCommandContext): Promise<ListCommandInvocationsResult> {
+export async function listCommandInvocations(input: JsonObject, ctx: EndpointContext): Promise<ListCommandInvocationsResult> {
   const request = readListCommandInvocations(input);
   const after = readPosition('ListCommandInvocations', request, ctx);
   const keep = (item: StoredItem): boolean => matchesFilters(request.filters, filterSubjectOf(item));
@@ -127,7 +122,7 @@ export async function listCommandInvocations(input: JsonObject, ctx: RunCommandC
   };
 }
 
-export async function getCommandInvocation(input: JsonObject, ctx: RunCommandContext): Promise<GetCommandInvocationResult> {
+export async function getCommandInvocation(input: JsonObject, ctx: EndpointContext): Promise<GetCommandInvocationResult> {
   const { commandId, instanceId, pluginName } = readGetCommandInvocation(input);
   const item = await ctx.reader.getInvocation(commandId, instanceId);
   const invocation = item && commandInvocationFromItem(item);
@@ -192,7 +187,7 @@ function newestCommands(
   return reader.commandsNewestFirst({ range, start, filter, pageSize: readSize(request.maxResults, filter.length > 0) });
 }
 
-function readPosition(operation: string, request: CommandListing | CommandInvocationListing, ctx: RunCommandContext): ListingPosition | undefined {
+function readPosition(operation: string, request: CommandListing | CommandInvocationListing, ctx: EndpointContext): ListingPosition | undefined {
   return request.nextToken === undefined ? undefined : ctx.tokens.read(operation, request.tokenQuery, request.nextToken);
 }
 

@@ -8,7 +8,7 @@ import { sessionStatuses } from '../../sources/session/statuses';
 import type { StoredItem } from '../../store/record-store';
 import { storedTimeRange } from '../archive-reader';
 import { readSize, takePage } from '../paging';
-import type { RunCommandContext } from './run-command';
+import type { EndpointContext } from './endpoint-context';
 
 /**
  * DescribeSessions answered from the archive as the simulator answers it (the request checks
@@ -39,7 +39,7 @@ function subjectOf(item: StoredItem): SessionFilterSubject {
 
 const ended = (item: StoredItem): boolean => statusInfo(sessionStatuses, text(item, 'Status') ?? 'Connecting').terminal;
 
-export async function describeSessions(input: JsonObject, ctx: RunCommandContext): Promise<DescribeSessionsResponse> {
+export async function describeSessions(input: JsonObject, ctx: EndpointContext): Promise<DescribeSessionsResponse> {
   const request = readDescribeSessions(input);
   const after = request.nextToken === undefined ? undefined : ctx.tokens.read(OPERATION, request.tokenQuery, request.nextToken);
   if (after !== undefined && after.time === '') throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
