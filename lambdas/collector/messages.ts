@@ -1,6 +1,6 @@
 import { historySources } from '../sources';
 import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
-import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../core/ssm-ids';
+import { isSsmId, quoted, type IdForm } from '../core/ssm-ids';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -213,8 +213,8 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
 
 const WORK_ITEM_FIELDS = ['ssmHistory', 'version', 'kind', 'parentId', 'producer', 'sentAt', 'fetch'] as const;
 
-/** The id forms a kind's work items carry: its HistorySource's `parentIdKind` and `childIdKind`. */
-type IdForms = Pick<HistorySource, 'parentIdKind' | 'childIdKind'>;
+/** The id forms a kind's work items carry: its HistorySource's `parentId` and `childId`. */
+type IdForms = Pick<HistorySource, 'parentId' | 'childId'>;
 
 function readWorkItem(message: Record<string, unknown>, formsOf: (kind: string) => IdForms | undefined): WorkItem {
   if (message.ssmHistory !== WORK_ITEM_MARKER) throw new MalformedMessageError(`ssmHistory is not "${WORK_ITEM_MARKER}": ${JSON.stringify(message.ssmHistory)}`);
@@ -224,14 +224,13 @@ function readWorkItem(message: Record<string, unknown>, formsOf: (kind: string) 
   const forms = typeof kind === 'string' ? formsOf(kind) : undefined;
   if (typeof kind !== 'string' || forms === undefined) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
   if (!isNonEmptyString(parentId)) throw new MalformedMessageError('work item parentId is not a non-empty string');
-  const parentIdKind = forms.parentIdKind;
-  if (!isSsmId(parentIdKind, parentId)) throw new MalformedMessageError(`work item parentId is not ${ssmIds[parentIdKind].what}: ${quoted(parentId)}`);
+  if (!isSsmId(forms.parentId, parentId)) throw new MalformedMessageError(`work item parentId is not ${forms.parentId.what}: ${quoted(parentId)}`);
   if (producer !== 'poll') throw new MalformedMessageError(`work item producer is not "poll": ${JSON.stringify(producer)}`);
   if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not ${SANE_TIME_RULE}: ${JSON.stringify(sentAt)}`);
-  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, forms.childIdKind) };
+  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, forms.childId) };
 }
 
-function readFetch(fetch: unknown, childIdKind: SsmIdKind | undefined): FetchRequest {
+function readFetch(fetch: unknown, childId: IdForm | undefined): FetchRequest {
   if (!isObject(fetch)) throw new MalformedMessageError('work item fetch is not a JSON object');
   switch (fetch.scope) {
     case 'none':
@@ -243,9 +242,9 @@ function readFetch(fetch: unknown, childIdKind: SsmIdKind | undefined): FetchReq
       if (!Array.isArray(childIds) || childIds.length === 0 || !childIds.every(isNonEmptyString)) {
         throw new MalformedMessageError('work item fetch childIds is not a non-empty list of non-empty strings');
       }
-      const notChild = childIdKind === undefined ? undefined : childIds.find((childId) => !isSsmId(childIdKind, childId));
-      if (childIdKind !== undefined && notChild !== undefined) {
-        throw new MalformedMessageError(`work item fetch childIds holds ${quoted(notChild)}, not ${ssmIds[childIdKind].what}`);
+      const notChild = childId === undefined ? undefined : childIds.find((id) => !isSsmId(childId, id));
+      if (childId !== undefined && notChild !== undefined) {
+        throw new MalformedMessageError(`work item fetch childIds holds ${quoted(notChild)}, not ${childId.what}`);
       }
       if (childIds.length > MAX_CHILDREN) {
         throw new MalformedMessageError(`work item fetch names ${childIds.length} children, more than ${MAX_CHILDREN}: each costs an SSM call, and no poller asks for more`);

@@ -1,7 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { TableId, RecordKey } from '../store/schema';
 import type { StatusInfo } from './status';
-import type { SsmIdKind } from './ssm-ids';
+import type { IdForm } from './ssm-ids';
 import type { RecordAlert } from './alert-content';
 
 /** The history kinds the archive keeps. */
@@ -211,9 +211,9 @@ export interface ParentLister {
 export interface HistorySource {
   readonly kind: HistoryKind;
   /** The form of its parent's id (a work item's parentId), as SSM documents it. */
-  readonly parentIdKind: SsmIdKind;
+  readonly parentId: IdForm;
   /** The form of its children's ids (a work item's childIds), where SSM documents one. */
-  readonly childIdKind?: SsmIdKind;
+  readonly childId?: IdForm;
   /** EventBridge detail-types (source aws.ssm) this kind consumes; the CDK rule uses this list. */
   readonly eventDetailTypes: readonly string[];
   /**

@@ -1,5 +1,5 @@
 import { MalformedMessageError, type SsmEvent, type StoredFields } from '../core/model';
-import { isSsmId, quoted, ssmIds, type SsmIdKind } from '../core/ssm-ids';
+import { isSsmId, quoted, type IdForm } from '../core/ssm-ids';
 import type { StatusInfo } from '../core/status';
 
 /**
@@ -73,9 +73,9 @@ export function definedFields(fields: Readonly<Record<string, StoredFields[strin
 }
 
 /** A required id field, in SSM's form. */
-export function idField(fields: Fields, name: string, kind: SsmIdKind, where: string): string {
+export function idField(fields: Fields, name: string, form: IdForm, where: string): string {
   const value = requiredString(fields, name, where);
-  if (!isSsmId(kind, value)) throw new MalformedMessageError(`${where}: "${name}" is not ${ssmIds[kind].what}: ${quoted(value)}`);
+  if (!isSsmId(form, value)) throw new MalformedMessageError(`${where}: "${name}" is not ${form.what}: ${quoted(value)}`);
   return value;
 }
 

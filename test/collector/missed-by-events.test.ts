@@ -1,3 +1,4 @@
+import { ssmIds } from '../../lambdas/core/ssm-ids';
 import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../lambdas/collector/collector';
@@ -19,7 +20,7 @@ const T2 = '2026-11-20T10:00:05.000Z';
 const fakeSource: HistorySource = {
   kind: 'run-command',
   statuses: runCommandStatuses,
-  parentIdKind: 'commandId',
+  parentId: ssmIds.commandId,
   eventDetailTypes: ['Fake Sighting'],
   tables: ['commandInvocations'],
   collectorActions: [],

@@ -1,3 +1,4 @@
+import { ssmIds } from '../../lambdas/core/ssm-ids';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import fc from 'fast-check';
 import { CheckpointStore, type Checkpoint, type CheckpointPatch } from '../../lambdas/store/checkpoint-store';
@@ -86,7 +87,7 @@ class TimelineLister implements ParentLister {
 const source = (lister: ParentLister): HistorySource => ({
   kind: 'automation',
   statuses: {},
-  parentIdKind: 'automationExecutionId',
+  parentId: ssmIds.automationExecutionId,
   eventDetailTypes: [],
   tables: [],
   collectorActions: [],

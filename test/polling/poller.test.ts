@@ -1,3 +1,4 @@
+import { ssmIds } from '../../lambdas/core/ssm-ids';
 import { Readable } from 'node:stream';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -75,7 +76,7 @@ class FakeLister implements ParentLister {
 const sourceWith = (kind: HistoryKind, lister: ParentLister): HistorySource => ({
   kind,
   statuses: {},
-  parentIdKind: 'commandId',
+  parentId: ssmIds.commandId,
   eventDetailTypes: [],
   tables: [],
   collectorActions: [],

@@ -1,3 +1,4 @@
+import { ssmIds } from '../../core/ssm-ids';
 import { statusInfo } from '../../core/status';
 import { associationStatuses } from './statuses';
 import { MalformedMessageError, type SsmEvent, type WorkItem } from '../../core/model';
@@ -36,8 +37,8 @@ export function parseAssociationEvent(event: SsmEvent): WorkItem {
   }
   const detail = event.detail;
   const sentAt = envelopeTime(event, where);
-  const associationId = idField(detail, 'association-id', 'associationId', where);
-  if (event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE) idField(detail, 'instance-id', 'instanceId', where);
+  const associationId = idField(detail, 'association-id', ssmIds.associationId, where);
+  if (event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE) idField(detail, 'instance-id', ssmIds.instanceId, where);
   const status = statusField(detail, 'status', associationStatuses, 'a State Manager status', where);
   const lastExecution = optionalTime(detail, 'last-execution-date', where);
   optionalTime(detail, 'last-successful-execution-date', where);

@@ -1,3 +1,4 @@
+import { ssmIds } from '../../core/ssm-ids';
 import { associationExecutionAlert } from './alert';
 import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { statusInfo } from '../../core/status';
@@ -97,7 +98,7 @@ export const associationSource: HistorySource = {
   kind: 'association',
   statuses: associationStatuses,
   alerts: [associationExecutionAlert],
-  parentIdKind: 'associationId',
+  parentId: ssmIds.associationId,
   eventDetailTypes: [ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE],
   tables: ['associationExecutions', 'associationExecutionTargets'],
   // isSettled reads the stored execution before asking SSM for its targets again.

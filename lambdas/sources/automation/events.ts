@@ -8,7 +8,7 @@ import {
   type SsmEvent,
   type WorkItem,
 } from '../../core/model';
-import { quoted } from '../../core/ssm-ids';
+import { quoted, ssmIds } from '../../core/ssm-ids';
 
 /**
  * Automation's EventBridge events (source aws.ssm; shapes: SSM user guide, "Amazon EventBridge
@@ -79,7 +79,7 @@ export function parseAutomationEvent(event: SsmEvent): WorkItem {
   const where = `${event['detail-type']} event ${event.id}`;
   const detail = event.detail;
   const observedAt = envelopeTime(event, where);
-  const id = idField(detail, 'ExecutionId', 'automationExecutionId', where);
+  const id = idField(detail, 'ExecutionId', ssmIds.automationExecutionId, where);
   const status = statusField(detail, 'Status', automationStatuses, 'an Automation status', where);
   const info = statusInfo(automationStatuses, status);
   const startTime = eventTime(detail, 'StartTime', where);

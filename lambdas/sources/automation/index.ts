@@ -1,3 +1,4 @@
+import { ssmIds } from '../../core/ssm-ids';
 import { automationExecutionAlert } from './alert';
 import { automationStatuses } from './statuses';
 import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
@@ -71,7 +72,7 @@ export const automationSource: HistorySource = {
   kind: 'automation',
   statuses: automationStatuses,
   alerts: [automationExecutionAlert],
-  parentIdKind: 'automationExecutionId',
+  parentId: ssmIds.automationExecutionId,
   // A step is named by the runbook, in no form SSM documents.
   eventDetailTypes: [AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE],
   tables: ['automationExecutions', 'automationSteps'],

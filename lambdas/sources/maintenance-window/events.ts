@@ -1,3 +1,4 @@
+import { ssmIds } from '../../core/ssm-ids';
 import { statusInfo } from '../../core/status';
 import { maintenanceWindowStatuses } from './statuses';
 import { definedFields, envelopeTime, optionalString, optionalTime, type Fields, idField, statusField } from '../event-fields';
@@ -71,8 +72,8 @@ export function parseMaintenanceWindowEvent(event: SsmEvent): WorkItem {
   }
   const fields = detail as Fields;
   const sentAt = envelopeTime(event, where);
-  const windowId = idField(fields, 'window-id', 'windowId', where);
-  const windowExecutionId = idField(fields, 'window-execution-id', 'windowExecutionId', where);
+  const windowId = idField(fields, 'window-id', ssmIds.windowId, where);
+  const windowExecutionId = idField(fields, 'window-execution-id', ssmIds.windowExecutionId, where);
   const status = statusField(fields, 'status', maintenanceWindowStatuses, 'a maintenance window status', where);
   const startTime = optionalTime(fields, 'start-time', where);
   const endTime = optionalTime(fields, 'end-time', where);
@@ -92,7 +93,7 @@ export function parseMaintenanceWindowEvent(event: SsmEvent): WorkItem {
     return { ...item, observations: [observation], fetch };
   }
 
-  const taskExecutionId = idField(fields, 'task-execution-id', 'taskExecutionId', where);
+  const taskExecutionId = idField(fields, 'task-execution-id', ssmIds.taskExecutionId, where);
   const fetch: FetchRequest = failed ? { scope: 'children', childIds: [taskExecutionId] } : { scope: 'none' };
   if (detailType === TASK_EXECUTION_DETAIL_TYPE) {
     const key = { WindowExecutionId: windowExecutionId, TaskExecutionId: taskExecutionId };

@@ -1,3 +1,4 @@
+import { ssmIds } from '../../core/ssm-ids';
 import { windowExecutionAlert } from './alert';
 import { maintenanceWindowStatuses } from './statuses';
 import type {
@@ -97,8 +98,8 @@ export const maintenanceWindowSource: HistorySource = {
   kind: 'maintenance-window',
   statuses: maintenanceWindowStatuses,
   alerts: [windowExecutionAlert],
-  parentIdKind: 'windowExecutionId',
-  childIdKind: 'taskExecutionId',
+  parentId: ssmIds.windowExecutionId,
+  childId: ssmIds.taskExecutionId,
   eventDetailTypes: [WINDOW_EXECUTION_DETAIL_TYPE, TASK_EXECUTION_DETAIL_TYPE, TASK_INVOCATION_DETAIL_TYPE],
   tables: ['maintenanceWindowExecutions', 'maintenanceWindowTasks', 'maintenanceWindowTaskInvocations'],
   collectorActions: ['ssm:DescribeMaintenanceWindowExecutionTasks', 'ssm:DescribeMaintenanceWindowExecutionTaskInvocations'],

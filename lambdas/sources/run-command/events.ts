@@ -126,7 +126,7 @@ export function parseRunCommandEvent(event: SsmEvent): WorkItem {
   const detail = event.detail;
   const observedAt = time(event.time, 'time', where);
   if (!observedAt) throw new MalformedMessageError(`${where}: "time" is missing`);
-  const id = idField(detail, 'command-id', 'commandId', where);
+  const id = idField(detail, 'command-id', ssmIds.commandId, where);
   const stated = status(detail, 'status', where);
   const common = {
     DocumentName: optionalString(detail, 'document-name', where),
@@ -140,7 +140,7 @@ export function parseRunCommandEvent(event: SsmEvent): WorkItem {
         Parameters: stringLists(detail.parameters, where),
       }));
     case INVOCATION_DETAIL_TYPE:
-      return invocationWorkItem(id, idField(detail, 'instance-id', 'instanceId', where), stated, observedAt, 'event', definedFields(common));
+      return invocationWorkItem(id, idField(detail, 'instance-id', ssmIds.instanceId, where), stated, observedAt, 'event', definedFields(common));
     default:
       throw new MalformedMessageError(`${where}: not a Run Command detail-type`);
   }
@@ -149,7 +149,7 @@ export function parseRunCommandEvent(event: SsmEvent): WorkItem {
 /** The JSON inside an SNS notification from Run Command (NotificationType Command or Invocation). */
 export function parseRunCommandNotification(message: Fields): WorkItem {
   const where = `Run Command notification for ${String(message.commandId ?? '(no commandId)')}`;
-  const id = idField(message, 'commandId', 'commandId', where);
+  const id = idField(message, 'commandId', ssmIds.commandId, where);
   const stated = status(message, 'status', where);
   const observedAt = time(requiredString(message, 'eventTime', where), 'eventTime', where) as string;
   const common = {
@@ -157,13 +157,13 @@ export function parseRunCommandNotification(message: Fields): WorkItem {
     RequestedDateTime: time(optionalString(message, 'requestedDateTime', where), 'requestedDateTime', where),
   };
   if (typeof message.instanceId === 'string') {
-    return invocationWorkItem(id, idField(message, 'instanceId', 'instanceId', where), stated, observedAt, 'notification', definedFields(common));
+    return invocationWorkItem(id, idField(message, 'instanceId', ssmIds.instanceId, where), stated, observedAt, 'notification', definedFields(common));
   }
   const instanceIds = message.instanceIds;
   if (instanceIds !== undefined && !(Array.isArray(instanceIds) && instanceIds.every((i) => typeof i === 'string'))) {
     throw new MalformedMessageError(`${where}: "instanceIds" must be a list of strings`);
   }
-  const notNode = (instanceIds as string[] | undefined)?.find((instanceId) => !isSsmId('instanceId', instanceId));
+  const notNode = (instanceIds as string[] | undefined)?.find((instanceId) => !isSsmId(ssmIds.instanceId, instanceId));
   if (notNode !== undefined) throw new MalformedMessageError(`${where}: "instanceIds" holds ${quoted(notNode)}, not ${ssmIds.instanceId.what}`);
   if (instanceIds === undefined && message.expiresAfter === undefined) {
     throw new MalformedMessageError(`${where}: neither an Invocation (instanceId) nor a Command (instanceIds) notification`);

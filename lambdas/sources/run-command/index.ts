@@ -1,3 +1,4 @@
+import { ssmIds } from '../../core/ssm-ids';
 import { commandAlert, commandInvocationAlert } from './alert';
 import type { Command, CommandInvocation, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { forEachBounded } from '../../concurrency';
@@ -97,8 +98,8 @@ export const runCommandSource: HistorySource = {
   kind: 'run-command',
   statuses: runCommandStatuses,
   alerts: [commandInvocationAlert, commandAlert],
-  parentIdKind: 'commandId',
-  childIdKind: 'instanceId',
+  parentId: ssmIds.commandId,
+  childId: ssmIds.instanceId,
   eventDetailTypes: [COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE],
   tables: ['commands', 'commandInvocations'],
   collectorActions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],

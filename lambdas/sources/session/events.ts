@@ -1,5 +1,5 @@
 import { MalformedMessageError, type Observation, type SsmEvent, type WorkItem } from '../../core/model';
-import { quoted } from '../../core/ssm-ids';
+import { quoted, type IdForm } from '../../core/ssm-ids';
 import { definedFields, envelopeTime, idField, optionalString, optionalTime, type Fields } from '../event-fields';
 import { sessionStatuses } from './statuses';
 
@@ -13,6 +13,12 @@ import { sessionStatuses } from './statuses';
  * collector's DescribeSessions read; sessions that end without a call (idle timeout, a closed
  * client) are the poller's.
  */
+/**
+ * SessionId: at most 96 characters (API reference); SSM builds it from the caller's name (a
+ * user or role session name: word characters and +=,.@-) and a random suffix.
+ */
+export const SESSION_ID: IdForm = { pattern: /^[\w+=,.@-]{1,96}$/, what: 'a session id (at most 96 of A-Z a-z 0-9 _+=,.@-)' };
+
 export const CLOUDTRAIL_API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const SESSION_EVENT_NAMES = ['StartSession', 'ResumeSession', 'TerminateSession'] as const;
 type SessionEventName = (typeof SESSION_EVENT_NAMES)[number];
@@ -60,7 +66,7 @@ export function parseSessionEvent(event: SsmEvent): WorkItem {
   const request = section(detail, 'requestParameters', where);
   const response = section(detail, 'responseElements', where);
   const named = response.sessionId !== undefined && response.sessionId !== null ? response : request;
-  const sessionId = idField(named, 'sessionId', 'sessionId', where);
+  const sessionId = idField(named, 'sessionId', SESSION_ID, where);
   const identity = section(detail, 'userIdentity', where);
   const status = STATUS_CLAIMED[eventName as SessionEventName];
   const starts = eventName === 'StartSession';

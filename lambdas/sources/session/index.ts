@@ -2,7 +2,7 @@ import { sessionAlert } from './alert';
 import type { Session } from '@aws-sdk/client-ssm';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, parseSessionEvent, SESSION_EVENT_DETAIL_PATTERN } from './events';
+import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, parseSessionEvent, SESSION_EVENT_DETAIL_PATTERN, SESSION_ID } from './events';
 import { getSession } from './fetch';
 import { sessionLister } from './listing';
 import { sessionObservation } from './records';
@@ -42,7 +42,7 @@ export const sessionSource: HistorySource = {
   // An archive of who opened a shell is for audit: a session that failed or ended is not an
   // incident by default (the alert configuration can name session:Failed or session:Terminated).
   alertsByDefault: false,
-  parentIdKind: 'sessionId',
+  parentId: SESSION_ID,
   eventDetailTypes: [CLOUDTRAIL_API_CALL_DETAIL_TYPE],
   eventDetailPattern: SESSION_EVENT_DETAIL_PATTERN,
   tables: ['sessions'],
