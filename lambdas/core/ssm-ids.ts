@@ -1,5 +1,4 @@
-import { INSTANCE_ID_PATTERN } from '../ssm-protocol/input';
-import { AWS_EXAMPLE_UUID_PATTERN, MW_UUID_PATTERN, WINDOW_ID_PATTERN } from '../ssm-protocol/maintenance-window-requests';
+import { AWS_EXAMPLE_UUID_PATTERN, INSTANCE_ID_PATTERN, MW_UUID_PATTERN, WINDOW_ID_PATTERN } from '../ssm-protocol/input';
 
 /**
  * The identifiers SSM's events and notifications carry, each with SSM's documented form (API

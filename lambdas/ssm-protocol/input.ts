@@ -61,6 +61,13 @@ export function checkCommandIdLength(member: string, value: string): void {
   }
 }
 
+/** MaintenanceWindowId. */
+export const WINDOW_ID_PATTERN = /^mw-[0-9a-f]{17}$/;
+/** A UUID, as MaintenanceWindowExecutionId and MaintenanceWindowExecutionTaskId are. */
+export const MW_UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** AWS documentation's placeholder ids (a UUID ending in EXAMPLE), accepted as well so its samples stay readable. */
+export const AWS_EXAMPLE_UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{5}EXAMPLE$/;
+
 /** InstanceId's pattern in SSM's API model: an EC2 instance or a hybrid managed node. */
 export const INSTANCE_ID_PATTERN = /(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/;
 

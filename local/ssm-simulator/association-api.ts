@@ -9,7 +9,7 @@ import {
   readListAssociations,
   type AssociationExecutionFilter,
   type TargetFilter,
-} from '../../lambdas/ssm-protocol/association-requests';
+} from '../../lambdas/sources/association/requests';
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { associationExecutionRecord, associationRecord, associationTargetRecord, type AssociationExecutionRun, type AssociationTargetRun } from './association';

@@ -9,7 +9,7 @@ import {
   readDescribeAutomationStepExecutions,
   readGetAutomationExecution,
   type AutomationFilter,
-} from '../../lambdas/ssm-protocol/automation-requests';
+} from '../../lambdas/sources/automation/requests';
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { executionMetadataRecord, executionRecord, stepRecord, type AutomationRun, type StepRun } from './automation';

@@ -12,7 +12,7 @@ import {
   readDescribeMaintenanceWindowExecutionTaskInvocations,
   readDescribeMaintenanceWindowExecutionTasks,
   readDescribeMaintenanceWindows,
-} from '../../lambdas/ssm-protocol/maintenance-window-requests';
+} from '../../lambdas/sources/maintenance-window/requests';
 import {
   executionSubject,
   invocationRecord,

@@ -6,7 +6,7 @@ import type {
   MaintenanceWindowIdentity,
   MaintenanceWindowTaskType,
 } from '@aws-sdk/client-ssm';
-import type { MaintenanceWindowFilterSubject } from '../../lambdas/ssm-protocol/maintenance-window-requests';
+import type { MaintenanceWindowFilterSubject } from '../../lambdas/sources/maintenance-window/requests';
 import { MW_TASK_EXECUTION_DETAIL_TYPE, MW_TASK_INVOCATION_DETAIL_TYPE, MW_WINDOW_EXECUTION_DETAIL_TYPE, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';

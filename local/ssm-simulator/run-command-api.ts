@@ -12,7 +12,7 @@ import {
   readListCommandInvocations,
   readListCommands,
   selectPlugin,
-} from '../../lambdas/ssm-protocol/run-command-requests';
+} from '../../lambdas/sources/run-command/requests';
 import type { OperationContext } from './operations';
 import { commandRecord, getInvocationRecord, invocationRecord } from './records';
 import { isTerminalDetails } from './command-status';

@@ -1,7 +1,7 @@
 import type { DescribeSessionsResponse } from '@aws-sdk/client-ssm';
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
-import { matchesSessionFilters, readDescribeSessions } from '../../lambdas/ssm-protocol/session-requests';
+import { matchesSessionFilters, readDescribeSessions } from '../../lambdas/sources/session/requests';
 import type { OperationContext } from './operations';
 import { sessionEnded, sessionRecord, type SessionRun } from './session';
 

@@ -37,7 +37,7 @@ import {
   readDescribeMaintenanceWindowExecutionTaskInvocations,
   readDescribeMaintenanceWindowExecutionTasks,
   readDescribeMaintenanceWindows,
-} from '../../lambdas/ssm-protocol/maintenance-window-requests';
+} from '../../lambdas/sources/maintenance-window/requests';
 import { ssmClient, withoutMetadata } from './sdk-client';
 
 const T0 = new Date('2024-06-03T09:00:00.000Z');

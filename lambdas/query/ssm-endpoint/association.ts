@@ -5,7 +5,7 @@ import {
   type AssociationExecutionFilter,
   type AssociationExecutionListing,
   type TargetFilter,
-} from '../../ssm-protocol/association-requests';
+} from '../../sources/association/requests';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
 import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../../sources/association/records';
@@ -16,7 +16,7 @@ import type { EndpointContext } from './endpoint-context';
 
 /**
  * State Manager's read API answered from the archive as SSM (and the simulator) answers it:
- * the same request checks (lambdas/ssm-protocol/association-requests), the same filters, the
+ * the same request checks (sources/association/requests), the same filters, the
  * same order (an association's executions newest CreatedTime first, then ExecutionId; an
  * execution's targets by ResourceId), a NextToken only when more follows, and SSM's errors
  * for an association or execution the archive holds nothing of.

@@ -4,7 +4,7 @@ import {
   readDescribeAutomationExecutions,
   readDescribeAutomationStepExecutions,
   type AutomationFilter,
-} from '../../ssm-protocol/automation-requests';
+} from '../../sources/automation/requests';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
 import { automationExecutionFromItem, automationStepFromItem } from '../../sources/automation/records';
@@ -15,7 +15,7 @@ import type { EndpointContext } from './endpoint-context';
 
 /**
  * Automation's read API answered from the archive as SSM (and the simulator) answers it:
- * the same request checks (lambdas/ssm-protocol/automation-requests), the same filters, the
+ * the same request checks (sources/automation/requests), the same filters, the
  * same order (executions newest ExecutionStartTime first, then AutomationExecutionId; an
  * execution's steps in step order), a NextToken only when more follows.
  *

@@ -13,7 +13,7 @@ import {
   readDescribeMaintenanceWindowExecutionTasks,
   type MaintenanceWindowFilter,
   type MaintenanceWindowFilterSubject,
-} from '../../ssm-protocol/maintenance-window-requests';
+} from '../../sources/maintenance-window/requests';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../../sources/maintenance-window/records';
 import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange } from '../archive-reader';
@@ -22,7 +22,7 @@ import type { EndpointContext } from './endpoint-context';
 
 /**
  * Maintenance Windows' read API answered from the archive as SSM (and the simulator) answers
- * it: the same request checks (lambdas/ssm-protocol/maintenance-window-requests), the same
+ * it: the same request checks (sources/maintenance-window/requests), the same
  * filters, the same order, a NextToken only when more follows, and DoesNotExistException for
  * a window, execution or task the archive holds nothing of.
  *

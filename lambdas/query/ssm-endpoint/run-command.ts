@@ -14,7 +14,7 @@ import {
   selectPlugin,
   type CommandInvocationListing,
   type CommandListing,
-} from '../../ssm-protocol/run-command-requests';
+} from '../../sources/run-command/requests';
 import { commandFromItem, commandInvocationFields, commandInvocationFromItem } from '../../sources/run-command/records';
 import type { StoredItem } from '../../store/record-store';
 import { INSTANCE_INDEX_ATTRIBUTES, type ArchiveReader, type TimeRange } from '../archive-reader';
@@ -25,7 +25,7 @@ import type { EndpointContext } from './endpoint-context';
 
 /**
  * Run Command's read API answered from the archive, page for page as SSM answers it: the
- * same request checks (lambdas/ssm-protocol), the same order (commands newest first, ties by
+ * same request checks (sources/run-command/requests), the same order (commands newest first, ties by
  * CommandId; a command's invocations by InstanceId), a NextToken only when more follows.
  */
 

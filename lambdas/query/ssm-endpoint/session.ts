@@ -1,7 +1,7 @@
 import type { DescribeSessionsResponse } from '@aws-sdk/client-ssm';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
-import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject } from '../../ssm-protocol/session-requests';
+import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject } from '../../sources/session/requests';
 import { statusInfo } from '../../core/status';
 import { sessionFromItem } from '../../sources/session/records';
 import { sessionStatuses } from '../../sources/session/statuses';
@@ -12,7 +12,7 @@ import type { EndpointContext } from './endpoint-context';
 
 /**
  * DescribeSessions answered from the archive as the simulator answers it (the request checks
- * of lambdas/ssm-protocol/session-requests): State Active lists sessions not ended yet
+ * of sources/session/requests): State Active lists sessions not ended yet
  * (connecting, connected, disconnected, terminating), History the ended ones; the filters are
  * ANDed; newest StartDate first, then SessionId; a NextToken only when more follows. Unlike
  * SSM, History goes back as far as the archive does, not 30 days.

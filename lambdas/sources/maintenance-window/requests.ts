@@ -1,6 +1,6 @@
-import { validationError } from './errors';
-import { parseIsoTimestamp } from './filters';
-import { camel, isJsonObject, optionalArray, optionalInteger, optionalString, requiredString, type JsonObject } from './input';
+import { validationError } from '../../ssm-protocol/errors';
+import { parseIsoTimestamp } from '../../ssm-protocol/filters';
+import { AWS_EXAMPLE_UUID_PATTERN, camel, isJsonObject, MW_UUID_PATTERN, WINDOW_ID_PATTERN, optionalArray, optionalInteger, optionalString, requiredString, type JsonObject } from '../../ssm-protocol/input';
 
 /**
  * The requests of Maintenance Windows' read API (DescribeMaintenanceWindows,
@@ -40,12 +40,6 @@ export const MW_MAX_FILTERS = 5;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 
-/** MaintenanceWindowId. */
-export const WINDOW_ID_PATTERN = /^mw-[0-9a-f]{17}$/;
-/** MaintenanceWindowExecutionId / MaintenanceWindowExecutionTaskId. */
-export const MW_UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** AWS documentation's placeholder ids, accepted as well (see above). */
-export const AWS_EXAMPLE_UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{5}EXAMPLE$/;
 
 /** The STATUS filter's values (DescribeMaintenanceWindowExecutionTasks / ...TaskInvocations). */
 export const MW_STATUS_FILTER_VALUES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELLING', 'CANCELLED'] as const;

@@ -2,8 +2,8 @@ import {
   readDescribeAssociationExecutions,
   readDescribeAssociationExecutionTargets,
   readListAssociations,
-} from '../../lambdas/ssm-protocol/association-requests';
-import { thrown } from '../support/ssm-errors';
+} from '../../../lambdas/sources/association/requests';
+import { thrown } from '../../support/ssm-errors';
 
 /** State Manager's read requests (the DescribeAssociationExecutions API reference). */
 const ASSOCIATION_ID = '6e37940a-23ba-4ab0-9b96-5d0a1a05464f';

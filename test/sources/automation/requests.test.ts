@@ -4,8 +4,8 @@ import {
   readDescribeAutomationStepExecutions,
   readGetAutomationExecution,
   type AutomationFilter,
-} from '../../lambdas/ssm-protocol/automation-requests';
-import { thrown } from '../support/ssm-errors';
+} from '../../../lambdas/sources/automation/requests';
+import { thrown } from '../../support/ssm-errors';
 
 /** Automation's read requests: filters { Key, Values[] }, values ORed, keys ANDed. */
 const EXECUTION_ID = '4105a4fc-f944-11e6-9d32-0a1b2c3d495e';

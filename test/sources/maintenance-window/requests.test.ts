@@ -8,8 +8,8 @@ import {
   readDescribeMaintenanceWindowExecutionTasks,
   readDescribeMaintenanceWindows,
   type MaintenanceWindowFilter,
-} from '../../lambdas/ssm-protocol/maintenance-window-requests';
-import { thrown } from '../support/ssm-errors';
+} from '../../../lambdas/sources/maintenance-window/requests';
+import { thrown } from '../../support/ssm-errors';
 
 /** Maintenance Windows' read requests (the DescribeMaintenanceWindowExecutionTasks API reference), as the simulator and the archive read them. */
 const WINDOW_ID = 'mw-0c50858d01e8d5f2a';

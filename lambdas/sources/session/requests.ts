@@ -1,6 +1,6 @@
-import { SsmError, validationError } from './errors';
-import { parseIsoTimestamp } from './filters';
-import { isJsonObject, optionalArray, optionalInteger, optionalString, type JsonObject } from './input';
+import { SsmError, validationError } from '../../ssm-protocol/errors';
+import { parseIsoTimestamp } from '../../ssm-protocol/filters';
+import { isJsonObject, optionalArray, optionalInteger, optionalString, type JsonObject } from '../../ssm-protocol/input';
 
 /**
  * DescribeSessions' request, read and checked as its API reference gives it: State (Active or

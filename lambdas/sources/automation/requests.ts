@@ -1,6 +1,6 @@
-import { SsmError, validationError } from './errors';
-import { parseIsoTimestamp } from './filters';
-import { checkCommandIdLength, isJsonObject, optionalArray, optionalBoolean, optionalInteger, optionalString, requiredString, type JsonObject } from './input';
+import { SsmError, validationError } from '../../ssm-protocol/errors';
+import { parseIsoTimestamp } from '../../ssm-protocol/filters';
+import { checkCommandIdLength, isJsonObject, optionalArray, optionalBoolean, optionalInteger, optionalString, requiredString, type JsonObject } from '../../ssm-protocol/input';
 
 /**
  * The requests of Automation's read API (DescribeAutomationExecutions,

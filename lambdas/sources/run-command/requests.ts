@@ -1,5 +1,5 @@
-import { SsmError } from './errors';
-import { parseCommandFilters, type CommandFilter } from './filters';
+import { SsmError } from '../../ssm-protocol/errors';
+import { parseCommandFilters, type CommandFilter } from '../../ssm-protocol/filters';
 import {
   checkCommandIdLength,
   checkInstanceId,
@@ -9,7 +9,7 @@ import {
   optionalString,
   requiredString,
   type JsonObject,
-} from './input';
+} from '../../ssm-protocol/input';
 
 /**
  * The requests of Run Command's read API (ListCommands, ListCommandInvocations,

@@ -1,5 +1,5 @@
-import { readGetCommandInvocation, readListCommandInvocations, readListCommands, selectPlugin } from '../../lambdas/ssm-protocol/run-command-requests';
-import { thrown } from '../support/ssm-errors';
+import { readGetCommandInvocation, readListCommandInvocations, readListCommands, selectPlugin } from '../../../lambdas/sources/run-command/requests';
+import { thrown } from '../../support/ssm-errors';
 
 /** Run Command's read requests, checked in the order SSM reports problems. */
 const COMMAND_ID = 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b';
