@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
-import { ASSOCIATION_TARGET_SUMMARY, COMMAND_INVOCATION_SUMMARY, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
+import { indexAttributes, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
 
 /**
  * Every read the query API makes, and the only module that talks to DynamoDB for it: Query
@@ -56,7 +56,7 @@ interface ListingOrder {
 }
 
 /** What the byInstance index holds of an invocation: its summary, its keys, its time. */
-export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = [...COMMAND_INVOCATION_SUMMARY, COMMAND_ID, INSTANCE_ID, TIME];
+export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = indexAttributes('commandInvocations', 'byInstance') ?? [];
 
 /** A test on one attribute: equal to one of the values, or within an inclusive string range. */
 export type AttributeTest =
@@ -107,7 +107,7 @@ export interface NewestFirstOptions {
 }
 
 /** What the byResource index holds of an association target: its summary, its keys, its time. */
-export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = [...ASSOCIATION_TARGET_SUMMARY, ASSOCIATION_EXECUTION_ID, RESOURCE_ID, 'LastExecutionDate'];
+export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = indexAttributes('associationExecutionTargets', 'byResource') ?? [];
 
 export interface AssociationTargetsOptions {
   /** Only the targets ordered after this ResourceId. */

@@ -292,3 +292,16 @@ export function keyNames(table: TableId): string[] {
   const schema: TableSchema = tableSchemas[table];
   return schema.sortKey ? [schema.partitionKey.name, schema.sortKey.name] : [schema.partitionKey.name];
 }
+
+/**
+ * What an index holds of each item: its INCLUDE attributes and every key (the table's and the
+ * index's); undefined for an index that projects everything.
+ */
+export function indexAttributes(table: TableId, indexName: string): readonly string[] | undefined {
+  const schema: TableSchema = tableSchemas[table];
+  const index = (schema.indexes ?? []).find((candidate) => candidate.name === indexName);
+  if (index === undefined) throw new Error(`${table} has no index ${indexName}`);
+  if (index.include === undefined) return undefined;
+  const keys = [schema.partitionKey, schema.sortKey, index.partitionKey, index.sortKey].flatMap((key) => (key === undefined ? [] : [key.name]));
+  return [...new Set([...index.include, ...keys])];
+}

@@ -1,0 +1,82 @@
+import type { RecordKind } from './model';
+
+/**
+ * What the archive views list: one entry per record, whatever its kind, with the same
+ * camelCase fields. Each kind maps its stored items here (sources/<kind>/view.ts), from the
+ * attributes its indexes hold, so a listing needs no second read.
+ */
+export interface ExecutionItem {
+  readonly kind: RecordKind;
+  readonly status?: string;
+  readonly statusDetails?: string;
+  /** When the execution was requested or started: the views' newest-first order. */
+  readonly time: string;
+  readonly requestedDateTime?: string;
+  readonly commandId?: string;
+  readonly instanceId?: string;
+  readonly instanceName?: string;
+  readonly documentName?: string;
+  readonly automationExecutionId?: string;
+  readonly stepExecutionId?: string;
+  readonly stepName?: string;
+  /** A child automation's parent execution. */
+  readonly parentAutomationExecutionId?: string;
+  /** State Manager: the association, its version, and its execution (ExecutionId). */
+  readonly associationId?: string;
+  readonly associationVersion?: string;
+  readonly executionId?: string;
+  readonly detailedStatus?: string;
+  /** An association target's ResourceType (its node is instanceId). */
+  readonly resourceType?: string;
+  /** An association execution's targets by status, as SSM writes it: "{Failed=1, Success=59}". */
+  readonly resourceCountByStatus?: string;
+  readonly lastExecutionDate?: string;
+  /** Maintenance Windows: the window and its execution. */
+  readonly windowId?: string;
+  readonly windowExecutionId?: string;
+  readonly endTime?: string;
+  /** Session Manager: the session, who opened it and why (its node is instanceId). */
+  readonly sessionId?: string;
+  readonly owner?: string;
+  readonly reason?: string;
+  /** When the archive first heard of it, and when it last observed it. */
+  readonly firstSeenAt?: string;
+  readonly observedAt?: string;
+  /**
+   * True while its status is only what an event or notification said: SSM's read has not
+   * confirmed it (yet, or ever: a record SSM does not know). Absent once SSM's read has.
+   */
+  readonly unconfirmed?: boolean;
+  readonly targetCount?: number;
+  readonly completedCount?: number;
+  readonly errorCount?: number;
+}
+
+/** How one record kind's stored items become entries. */
+export interface RecordView {
+  readonly recordKind: RecordKind;
+  /** The stored attributes an entry is built from (all in the kind's indexes). */
+  readonly attributes: readonly string[];
+  readonly toItem: (stored: Readonly<Record<string, unknown>>) => ExecutionItem;
+}
+
+type Stored = Readonly<Record<string, unknown>>;
+
+export const itemText = (item: Stored, name: string): string | undefined => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+export const itemCount = (item: Stored, name: string): number | undefined => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
+
+/** The archive's own attributes every entry shows: its times, and whether SSM's read confirmed its status. */
+export const ARCHIVE_MARKS = ['firstSeenAt', 'observedAt', 'confirmed'] as const;
+
+export function archiveMarks(item: Stored): { firstSeenAt?: string; observedAt?: string; unconfirmed?: true } {
+  return {
+    firstSeenAt: itemText(item, 'firstSeenAt'),
+    observedAt: itemText(item, 'observedAt'),
+    ...(item.confirmed === false ? { unconfirmed: true } : {}),
+  };
+}
+
+/** Drops absent fields, so an entry never shows `null` for something the archive does not know. */
+export function entry(fields: Record<string, string | number | boolean | undefined> & { kind: RecordKind; time: string }): ExecutionItem {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ExecutionItem;
+}

@@ -1,0 +1,48 @@
+import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
+import { indexAttributes } from '../../store/schema';
+
+/** The attribute on which the timeline's association-target listing copies each target's execution CreatedTime. */
+export const TARGET_CONTEXT = { executionCreatedTime: 'executionCreatedTime' } as const;
+
+/** Association executions and their targets as the archive views list them. */
+export const associationExecutionEntry: RecordView = {
+  recordKind: 'association-execution',
+  attributes: [
+    'AssociationId', 'AssociationVersion', 'ExecutionId', 'Status', 'DetailedStatus', 'CreatedTime', 'LastExecutionDate',
+    'ResourceCountByStatus', ...ARCHIVE_MARKS,
+  ],
+  toItem: (item) =>
+    entry({
+      kind: 'association-execution',
+      status: itemText(item, 'Status'),
+      detailedStatus: itemText(item, 'DetailedStatus'),
+      time: itemText(item, 'CreatedTime') ?? '',
+      associationId: itemText(item, 'AssociationId'),
+      associationVersion: itemText(item, 'AssociationVersion'),
+      executionId: itemText(item, 'ExecutionId'),
+      lastExecutionDate: itemText(item, 'LastExecutionDate'),
+      resourceCountByStatus: itemText(item, 'ResourceCountByStatus'),
+      ...archiveMarks(item),
+    }),
+};
+
+export const associationTargetEntry: RecordView = {
+  recordKind: 'association-target',
+  // Exactly what the byResource index holds, so a node's history needs no second read.
+  attributes: indexAttributes('associationExecutionTargets', 'byResource') ?? [],
+  toItem: (item) =>
+    entry({
+      kind: 'association-target',
+      status: itemText(item, 'Status'),
+      detailedStatus: itemText(item, 'DetailedStatus'),
+      // A target is placed by when it last ran; the timeline lists it under its execution.
+      time: itemText(item, 'LastExecutionDate') ?? itemText(item, TARGET_CONTEXT.executionCreatedTime) ?? '',
+      associationId: itemText(item, 'AssociationId'),
+      associationVersion: itemText(item, 'AssociationVersion'),
+      executionId: itemText(item, 'ExecutionId'),
+      instanceId: itemText(item, 'ResourceId'),
+      resourceType: itemText(item, 'ResourceType'),
+      lastExecutionDate: itemText(item, 'LastExecutionDate'),
+      ...archiveMarks(item),
+    }),
+};

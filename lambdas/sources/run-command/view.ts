@@ -1,0 +1,44 @@
+import { ARCHIVE_MARKS, archiveMarks, entry, itemCount, itemText, type RecordView } from '../../core/execution-item';
+import { indexAttributes } from '../../store/schema';
+
+/** Commands and command invocations as the archive views list them. */
+export const commandEntry: RecordView = {
+  recordKind: 'command',
+  attributes: [
+    'CommandId', 'RequestedDateTime', 'DocumentName', 'Status', 'StatusDetails',
+    'TargetCount', 'CompletedCount', 'ErrorCount', ...ARCHIVE_MARKS,
+  ],
+  toItem: (item) =>
+    entry({
+      kind: 'command',
+      status: itemText(item, 'Status'),
+      statusDetails: itemText(item, 'StatusDetails'),
+      time: itemText(item, 'RequestedDateTime') ?? '',
+      requestedDateTime: itemText(item, 'RequestedDateTime'),
+      commandId: itemText(item, 'CommandId'),
+      documentName: itemText(item, 'DocumentName'),
+      ...archiveMarks(item),
+      targetCount: itemCount(item, 'TargetCount'),
+      completedCount: itemCount(item, 'CompletedCount'),
+      errorCount: itemCount(item, 'ErrorCount'),
+    }),
+};
+
+export const commandInvocationEntry: RecordView = {
+  recordKind: 'command-invocation',
+  // Exactly what the byInstance index holds, so a node's history needs no second read.
+  attributes: indexAttributes('commandInvocations', 'byInstance') ?? [],
+  toItem: (item) =>
+    entry({
+      kind: 'command-invocation',
+      status: itemText(item, 'Status'),
+      statusDetails: itemText(item, 'StatusDetails'),
+      time: itemText(item, 'RequestedDateTime') ?? '',
+      requestedDateTime: itemText(item, 'RequestedDateTime'),
+      commandId: itemText(item, 'CommandId'),
+      instanceId: itemText(item, 'InstanceId'),
+      instanceName: itemText(item, 'InstanceName'),
+      documentName: itemText(item, 'DocumentName'),
+      ...archiveMarks(item),
+    }),
+};

@@ -1,0 +1,20 @@
+import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
+
+/** Sessions as the archive views list them (the node is the session's target). */
+export const sessionEntry: RecordView = {
+  recordKind: 'session',
+  attributes: ['SessionId', 'Target', 'Owner', 'Status', 'StartDate', 'EndDate', 'DocumentName', 'Reason', ...ARCHIVE_MARKS],
+  toItem: (item) =>
+    entry({
+      kind: 'session',
+      status: itemText(item, 'Status'),
+      time: itemText(item, 'StartDate') ?? '',
+      sessionId: itemText(item, 'SessionId'),
+      instanceId: itemText(item, 'Target'),
+      owner: itemText(item, 'Owner'),
+      documentName: itemText(item, 'DocumentName'),
+      reason: itemText(item, 'Reason'),
+      endTime: itemText(item, 'EndDate'),
+      ...archiveMarks(item),
+    }),
+};
