@@ -42,15 +42,16 @@ const TASK_EXECUTION_ID = 'TaskExecutionId';
 /** DescribeMaintenanceWindowExecutions orders by StartTime (newest first), then WindowExecutionId. */
 const WINDOW_EXECUTION_ORDER: ListingOrder = { time: 'StartTime', id: WINDOW_EXECUTION_ID };
 
-const SESSION_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
-const SESSION_ORDER: ListingOrder = { time: 'StartDate', id: 'SessionId' };
+/** Before Systems Manager: a year-partitioned walk stops there. */
+const FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
 /** DescribeAssociationExecutions orders by CreatedTime (newest first), then ExecutionId. */
 const ASSOCIATION_EXECUTION_ORDER: ListingOrder = { time: 'CreatedTime', id: ASSOCIATION_EXECUTION_ID };
 /** A node's association targets (byResource): newest LastExecutionDate first, then ExecutionId. */
 const ASSOCIATION_TARGET_ORDER: ListingOrder = { time: 'LastExecutionDate', id: ASSOCIATION_EXECUTION_ID };
 
 /** The attributes a newest-first listing orders by: a time, then an id among equal times. */
-interface ListingOrder {
+/** A newest-first listing's order: by `time` descending, then `id` ascending. */
+export interface ListingOrder {
   readonly time: string;
   readonly id: string;
 }
@@ -388,21 +389,25 @@ export class ArchiveReader {
     );
   }
 
-  async getSession(sessionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
-    return this.get('sessions', { [SESSION_ORDER.id]: sessionId }, attributes);
+  /** One record by its key, from any table. */
+  async getRecord(table: TableId, key: RecordKey, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+    return this.get(table, key, attributes);
   }
 
-  /** Sessions on every node, newest StartDate first and SessionId ascending among equal times, from the byStartYear index. */
-  async *sessionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    yield* this.yearWalk('sessions', 'byStartYear', SESSION_FIRST_YEAR, SESSION_ORDER, options);
+  /**
+   * Any year-partitioned index (its partition key the year of `order.time`) newest first: what a
+   * kind's view walks when it lists across the archive without a method of its own here.
+   */
+  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    yield* this.yearWalk(table, indexName, FIRST_YEAR, order, options);
   }
 
-  /** One target's sessions (a node's, by its id), newest StartDate first, from the byTarget index. */
-  async *sessionsOfTarget(target: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+  /** One partition of any index (a node's records, say) newest first. */
+  async *partitionNewestFirst(table: TableId, indexName: string, partition: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf('sessions', 'byTarget');
-    yield* this.newestFirst('sessions', index.name, index.partitionKey.name, target, range, options, SESSION_ORDER);
+    const index = indexOf(table, indexName);
+    yield* this.newestFirst(table, index.name, index.partitionKey.name, partition, range, options, order);
   }
 
   /**

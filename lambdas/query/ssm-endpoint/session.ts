@@ -8,6 +8,7 @@ import { sessionStatuses } from '../../sources/session/statuses';
 import type { StoredItem } from '../../store/record-store';
 import { storedTimeRange } from '../archive-reader';
 import { readSize, takePage } from '../paging';
+import { sessionView } from '../views/parent-views';
 import type { EndpointContext } from './endpoint-context';
 
 /**
@@ -52,7 +53,7 @@ export async function describeSessions(input: JsonObject, ctx: EndpointContext):
   let sessions: AsyncIterable<StoredItem> | StoredItem[];
   if (sessionId !== undefined) {
     // One session at most: a token never follows it.
-    const session = after === undefined ? await ctx.reader.getSession(sessionId) : undefined;
+    const session = after === undefined ? await ctx.reader.getRecord('sessions', { SessionId: sessionId }) : undefined;
     sessions = session === undefined ? [] : [session];
   } else if (range === 'empty') {
     sessions = [];
@@ -63,7 +64,7 @@ export async function describeSessions(input: JsonObject, ctx: EndpointContext):
       // Every listing filters at least by State.
       pageSize: readSize(request.maxResults, true),
     };
-    sessions = target !== undefined ? ctx.reader.sessionsOfTarget(target, options) : ctx.reader.sessionsNewestFirst(options);
+    sessions = target !== undefined ? sessionView.ofNode(ctx.reader, target, options) : sessionView.newestFirst(ctx.reader, options);
   }
   const page = await takePage(sessions, request.maxResults, keep);
   const last = page.items[page.items.length - 1];

@@ -72,14 +72,16 @@ export const windowView: ParentView<'maintenance-window-execution'> = {
   newestFirst: (reader, options) => reader.windowExecutionsNewestFirst(options),
 };
 
+const SESSION_ORDER = { time: 'StartDate', id: 'SessionId' } as const;
+
 export const sessionView: ParentView<'session'> & NodeView<'session'> = {
   kind: 'session',
   time: 'StartDate',
   id: 'SessionId',
   statusAttributes: ['Status'],
   statuses: sessionStatuses,
-  newestFirst: (reader, options) => reader.sessionsNewestFirst(options),
-  ofNode: (reader, node, options) => reader.sessionsOfTarget(node, options),
+  newestFirst: (reader, options) => reader.byYearNewestFirst('sessions', 'byStartYear', SESSION_ORDER, options),
+  ofNode: (reader, node, options) => reader.partitionNewestFirst('sessions', 'byTarget', node, SESSION_ORDER, options),
 };
 
 /** A node's command invocations (byInstance) and association targets (byResource, by their last run). */
