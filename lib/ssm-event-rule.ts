@@ -24,6 +24,8 @@ export class SsmEventRule extends Construct {
   public readonly rule: events.Rule;
   /** The narrowed rules, by kind. */
   public readonly detailRules: ReadonlyMap<string, events.Rule>;
+  /** Every rule that delivers to the queue: the queue's policy lets exactly these send. */
+  public readonly rules: readonly events.Rule[];
 
   constructor(scope: Construct, id: string, props: SsmEventRuleProps) {
     super(scope, id);
@@ -48,6 +50,7 @@ export class SsmEventRule extends Construct {
       detailRules.set(source.kind, rule);
     }
     this.detailRules = detailRules;
+    this.rules = [this.rule, ...detailRules.values()];
   }
 
   private toQueue(rule: events.Rule, props: SsmEventRuleProps): void {

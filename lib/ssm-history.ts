@@ -212,7 +212,7 @@ export class SsmHistory extends Construct {
       backfillDays: props.backfillDays,
       logRetention: props.logRetention,
     });
-    workQueue.allowSendersOnly({ sourceArns: [ssmEvents.rule.ruleArn, notifications.topic.topicArn], roles: [poller.role] });
+    workQueue.allowSendersOnly({ sourceArns: [...ssmEvents.rules.map((rule) => rule.ruleArn), notifications.topic.topicArn], roles: [poller.role] });
     this.query = new QueryApi(this, 'QueryApi', {
       tables,
       rateLimit: props.queryApiRateLimit,

@@ -77,7 +77,11 @@ describe('who may write what the collector reads', () => {
   const publisherRoleId = logicalIdOf(history.notificationRole);
   const publisherRoleArn = values.getAtt(publisherRoleId, 'Arn');
   const poller = functionModelsOf(stack, template).poller;
-  const ruleId = Object.entries(cfn.Resources).find(([id, resource]) => resource.Type === 'AWS::Events::Rule' && id.includes('SsmEvents'))?.[0] ?? '';
+  // Every rule that routes SSM's events (the status changes, and Session Manager's calls through CloudTrail).
+  const eventRuleIds = Object.entries(cfn.Resources)
+    .filter(([id, resource]) => resource.Type === 'AWS::Events::Rule' && id.includes('SsmEvents'))
+    .map(([id]) => id);
+  const ruleId = eventRuleIds[0] ?? '';
   const ruleArn = values.getAtt(ruleId, 'Arn');
 
   it('lets the stack\'s publisher role, and the roles named in context, publish notifications', async () => {
@@ -92,9 +96,12 @@ describe('who may write what the collector reads', () => {
     ).toBe('ExplicitlyDenied');
   });
 
-  it('lets the SSM event rule, the notifications topic and the poller send work, and nobody else', async () => {
+  it('lets the SSM event rules, the notifications topic and the poller send work, and nobody else', async () => {
     const send = { action: 'sqs:SendMessage', resource: queueArn, resourcePolicy: queuePolicy };
-    expect(await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': ruleArn } })).toBe('Allowed');
+    expect(eventRuleIds).toHaveLength(2);
+    for (const id of eventRuleIds) {
+      expect({ id, decision: await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': values.getAtt(id, 'Arn') } }) }).toEqual({ id, decision: 'Allowed' });
+    }
     expect(await decide({ ...send, principal: 'sns.amazonaws.com', context: { 'aws:SourceArn': topicArn } })).toBe('Allowed');
     expect(await decide({ ...send, principal: poller.roleArn, identity: poller.policies.map(({ name, document }) => ({ name, policy: document })) })).toBe('Allowed');
     expect(await decide({ ...send, principal: ADMIN, identity: [{ name: 'admin', policy: allowEverything }] })).toBe('ExplicitlyDenied');
