@@ -18,5 +18,6 @@ module.exports = {
   // Every AWS call the deployed functions' code makes is recorded for the IAM conformance
   // check that runs after the suite (jest.iam.config.js).
   globalSetup: '<rootDir>/test/support/iam/recordings-reset.ts',
-  setupFilesAfterEnv: ['<rootDir>/test/support/iam/call-recording.ts'],
+  // Each test file's temp folder (CDK's cdk.out folders among them) is removed after it.
+  setupFilesAfterEnv: ['<rootDir>/test/support/temp-dir.ts', '<rootDir>/test/support/iam/call-recording.ts'],
 };

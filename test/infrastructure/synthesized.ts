@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { SsmHistoryStack, type SsmHistoryStackProps } from '../../lib/ssm-history-stack';
+import { TEST_TEMP_ENV } from '../support/temp-dir';
 
 /**
  * An app with cdk.json's context (feature flags included), so tests see what `cdk synth` makes,
@@ -15,7 +17,9 @@ export function appLikeCdkSynth(): App {
   const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
-  return new App({ context: { ...cdkJson.context, [cxapi.BUNDLING_STACKS]: [] } });
+  // Into the test file's temp folder (test/support/temp-dir.ts), removed after the file.
+  const outdir = mkdtempSync(path.join(process.env[TEST_TEMP_ENV] ?? tmpdir(), 'cdk.out'));
+  return new App({ outdir, context: { ...cdkJson.context, [cxapi.BUNDLING_STACKS]: [] } });
 }
 
 /** Synthesizing bundles the collector with esbuild: do it once per test file, in beforeAll. */
