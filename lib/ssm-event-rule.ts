@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { eventDetailTypesOf, type SourceInfrastructure } from './source-infrastructure';
 
 export interface SsmEventRuleProps {
-  /** The history kinds whose status-change events the rule routes. */
+  /** The history kinds whose events the rules route (status changes; a kind's calls through CloudTrail on a rule of its own). */
   readonly sources: readonly SourceInfrastructure[];
   /** Where matching events go, unchanged: the collector parses the EventBridge envelope. */
   readonly queue: sqs.IQueue;

@@ -96,10 +96,11 @@ export interface SsmHistoryProps {
    */
   readonly alertEmails?: readonly string[];
   /**
-   * Which statuses alert: comma-separated `Status` (every kind that has it), `kind:Status`, or
-   * `kind:none` (kinds: run-command, automation, association, maintenance-window). A kind the
-   * list does not name keeps its default. Checked at synthesis.
-   * @default - every terminal failure status of every kind (Failed, TimedOut, Cancelled, ...)
+   * Which statuses alert: comma-separated `Status` (every kind that has it and alerts by
+   * default), `kind:Status`, or `kind:none` (kinds: run-command, automation, association,
+   * maintenance-window, session; sessions alert only when named, e.g. `session:Failed`). A kind
+   * the list does not name keeps its default. Checked at synthesis.
+   * @default - every terminal failure status of every kind but sessions (Failed, TimedOut, Cancelled, ...)
    */
   readonly alertStatuses?: string;
   /**

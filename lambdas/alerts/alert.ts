@@ -284,13 +284,14 @@ function kindAlert(
 /** Every free text capped, the error cut to its first lines, the console address built. */
 function alertOfContent(content: AlertContent, options: AlertOptions): Alert {
   const fields = Object.fromEntries(Object.entries(content.fields).map(([name, value]) => [name, typeof value === 'string' ? cap(value) : value])) as AlertFields;
+  // Kind, status and where first: the SNS message is this body as indented JSON, read top down.
   return alertOf(content.subject, {
-    ...fields,
     kind: content.kind,
     status: content.status,
     statusDetails: cap(content.statusDetails),
     region: options.region,
     accountId: options.accountId,
+    ...fields,
     times: compact(content.times),
     ...errorFields(content.errorText),
     consoleUrl: consoleUrl(options, content.consolePath),

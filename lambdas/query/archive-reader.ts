@@ -50,7 +50,6 @@ const ASSOCIATION_EXECUTION_ORDER: ListingOrder = { time: 'CreatedTime', id: ASS
 const ASSOCIATION_TARGET_ORDER: ListingOrder = { time: 'LastExecutionDate', id: ASSOCIATION_EXECUTION_ID };
 
 /** The attributes a newest-first listing orders by: a time, then an id among equal times. */
-/** A newest-first listing's order: by `time` descending, then `id` ascending. */
 export interface ListingOrder {
   readonly time: string;
   readonly id: string;

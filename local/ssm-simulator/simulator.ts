@@ -278,7 +278,7 @@ export class SsmSimulator {
    * given (not played out, no events), e.g. AWS's documented sample responses. Returns the
    * WindowExecutionId. The ids are not checked against SSM's patterns here: AWS's samples use
    * placeholders such as a06e9f91-3b9c-4c3e-8bd4-246ccEXAMPLE, which the request readers accept
-   * too (ssm-protocol/maintenance-window-requests.ts).
+   * too (lambdas/sources/maintenance-window/requests.ts).
    */
   seedMaintenanceWindowExecution(seed: MaintenanceWindowExecutionSeed): string {
     return this.maintenanceWindow.seed(seed).id;
@@ -366,12 +366,12 @@ export class SsmSimulator {
     return this.association.forgetBefore(date.getTime());
   }
 
-  /** Drops maintenance window executions started before `date` (with their tasks and invocations); the windows stay. Returns how many. */
-  /** Drops ended sessions started before `date`, as SSM does after 30 days. */
+  /** Drops ended sessions started before `date`, as SSM does after 30 days. Returns how many. */
   forgetSessionsBefore(date: Date): number {
     return this.session.forgetBefore(date.getTime());
   }
 
+  /** Drops maintenance window executions started before `date` (with their tasks and invocations); the windows stay. Returns how many. */
   forgetMaintenanceWindowExecutionsBefore(date: Date): number {
     return this.maintenanceWindow.forgetBefore(date.getTime());
   }

@@ -1,7 +1,7 @@
 /**
  * What the ordering properties check after every delivery, not only at the end: a record's
  * stored status never moves back in SSM's lifecycle. Each kind's lifecycle is written out
- * here, apart from the rank table in lambdas/core/status.ts, so that a wrong rank there (Cancelling
+ * here, apart from the kinds' rank tables (lambdas/sources/<kind>/statuses.ts), so that a wrong rank there (Cancelling
  * below InProgress, PENDING level with IN_PROGRESS) shows up as a status moving back.
  */
 export type Lifecycle = readonly (readonly string[])[];

@@ -1,12 +1,12 @@
 import type { DescribeSessionsResponse } from '@aws-sdk/client-ssm';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
-import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject } from '../../sources/session/requests';
+import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject, type SessionListing } from '../../sources/session/requests';
 import { statusInfo } from '../../core/status';
 import { sessionFromItem } from '../../sources/session/records';
 import { sessionStatuses } from '../../sources/session/statuses';
 import type { StoredItem } from '../../store/record-store';
-import { storedTimeRange } from '../archive-reader';
+import { storedTimeRange, type FilterClause, type ItemFilter } from '../archive-reader';
 import { readSize, takePage } from '../paging';
 import { sessionView } from '../views/parent-views';
 import type { EndpointContext } from './endpoint-context';
@@ -19,7 +19,8 @@ import type { EndpointContext } from './endpoint-context';
  * SSM, History goes back as far as the archive does, not 30 days.
  *
  * Reads: a SessionId filter is one GetItem; a Target filter pages the byTarget index; anything
- * else the byStartYear index, newest year first. InvokedAfter and InvokedBefore narrow the key.
+ * else the byStartYear index, newest year first. InvokedAfter and InvokedBefore narrow the key;
+ * the State, Owner and Status are DynamoDB filters, and every filter is checked again here.
  * The token holds the last session's (StartDate, SessionId).
  */
 const OPERATION = 'DescribeSessions';
@@ -39,6 +40,22 @@ function subjectOf(item: StoredItem): SessionFilterSubject {
 }
 
 const ended = (item: StoredItem): boolean => statusInfo(sessionStatuses, text(item, 'Status') ?? 'Connecting').terminal;
+const ENDED_STATUSES = Object.entries(sessionStatuses)
+  .filter(([, info]) => info.terminal)
+  .map(([status]) => status);
+
+/**
+ * DynamoDB's part of the filtering, so that a listing that keeps few sessions (State Active,
+ * one Owner) costs few round trips: the State, and the filters that are plain equalities.
+ * AccessType is not among them: a record without it counts as Standard.
+ */
+function itemFilterOf(request: SessionListing): ItemFilter {
+  const state: FilterClause = { anyOf: [{ attribute: 'Status', oneOf: ENDED_STATUSES }], ...(request.state === 'Active' ? { negate: true } : {}) };
+  const equalities = request.filters
+    .filter((filter) => filter.key === 'Owner' || filter.key === 'Status')
+    .map((filter): FilterClause => ({ anyOf: [{ attribute: filter.key, oneOf: [filter.value] }] }));
+  return [state, ...equalities];
+}
 
 export async function describeSessions(input: JsonObject, ctx: EndpointContext): Promise<DescribeSessionsResponse> {
   const request = readDescribeSessions(input);
@@ -61,6 +78,7 @@ export async function describeSessions(input: JsonObject, ctx: EndpointContext):
     const options = {
       range,
       ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
+      filter: itemFilterOf(request),
       // Every listing filters at least by State.
       pageSize: readSize(request.maxResults, true),
     };
