@@ -1,6 +1,6 @@
 import type { Association, AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/client-ssm';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';
-import type { SimulatorEvent } from './events';
+import { eventBridgeEvent, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';
 import { isoMillis, isoSeconds } from './time-format';
@@ -234,19 +234,7 @@ export class AssociationState {
   }
 
   private envelope(detailType: string, at: number, resources: string[], detail: Record<string, unknown>): SimulatorEvent {
-    const time = new Date(at);
-    const event = {
-      version: '0',
-      id: this.ctx.random.uuid(),
-      'detail-type': detailType,
-      source: 'aws.ssm',
-      account: this.ctx.accountId,
-      time: isoSeconds(time),
-      region: this.ctx.region,
-      resources,
-      detail,
-    };
-    return { channel: 'eventbridge', time, body: JSON.stringify(event) };
+    return eventBridgeEvent(this.ctx, detailType, new Date(at), resources, detail);
   }
 
   private dates(run: AssociationRun): Record<string, string> {

@@ -4,10 +4,9 @@ import {
   AUTOMATION_STEP_DETAIL_TYPE,
   formatAutomationEventTime,
 } from '../../lambdas/sources/automation/events';
-import type { SimulatorEvent } from './events';
+import { eventBridgeEvent, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';
-import { isoSeconds } from './time-format';
 
 /**
  * Automation on the simulator's clock: an execution of N steps, run one after another. The
@@ -204,23 +203,12 @@ export class AutomationState {
   }
 
   private envelope(run: AutomationRun, detailType: string, at: number, detail: Record<string, unknown>): SimulatorEvent {
-    const time = new Date(at);
     const { region, accountId } = this.ctx;
-    const event = {
-      version: '0',
-      id: this.ctx.random.uuid(),
-      'detail-type': detailType,
-      source: 'aws.ssm',
-      account: accountId,
-      time: isoSeconds(time),
-      region,
-      resources: [
-        `arn:aws:ssm:${region}:${accountId}:automation-execution/${run.id}`,
-        `arn:aws:ssm:${region}:${accountId}:automation-definition/${run.documentName}:${run.documentVersion}`,
-      ],
-      detail,
-    };
-    return { channel: 'eventbridge', time, body: JSON.stringify(event) };
+    const resources = [
+      `arn:aws:ssm:${region}:${accountId}:automation-execution/${run.id}`,
+      `arn:aws:ssm:${region}:${accountId}:automation-definition/${run.documentName}:${run.documentVersion}`,
+    ];
+    return eventBridgeEvent(this.ctx, detailType, new Date(at), resources, detail);
   }
 
   private common(run: AutomationRun): Record<string, unknown> {

@@ -31,6 +31,22 @@ export interface EventContext {
   readonly random: SeededRandom;
 }
 
+/** An EventBridge event from source aws.ssm, its body as a queue subscribed to the bus receives it. */
+export function eventBridgeEvent(ctx: EventContext, detailType: string, time: Date, resources: readonly string[], detail: Record<string, unknown>): SimulatorEvent {
+  const event = {
+    version: '0',
+    id: ctx.random.uuid(),
+    'detail-type': detailType,
+    source: 'aws.ssm',
+    account: ctx.accountId,
+    time: isoSeconds(time),
+    region: ctx.region,
+    resources,
+    detail,
+  };
+  return { channel: 'eventbridge', time, body: JSON.stringify(event) };
+}
+
 /** The events one transition produces, EventBridge first. */
 export function eventsFor(transition: Transition, ctx: EventContext): SimulatorEvent[] {
   const time = new Date(transition.at);
@@ -38,13 +54,13 @@ export function eventsFor(transition: Transition, ctx: EventContext): SimulatorE
   const command = transition.command;
   const config = command.request.notificationConfig;
   if (transition.kind === 'command') {
-    out.push({ channel: 'eventbridge', time, body: JSON.stringify(commandEvent(command, time, ctx)) });
+    out.push(commandEvent(command, time, ctx));
     if (config?.NotificationType === 'Command' && wants(config.NotificationEvents, command.status)) {
       out.push({ channel: 'sns', time, body: JSON.stringify(snsEnvelope(config.NotificationArn ?? '', COMMAND_DETAIL_TYPE, commandMessage(command, time), time, ctx)) });
     }
   } else {
     const status = invocationStep(transition.invocation).status;
-    out.push({ channel: 'eventbridge', time, body: JSON.stringify(invocationEvent(transition.invocation, time, ctx)) });
+    out.push(invocationEvent(transition.invocation, time, ctx));
     if (config?.NotificationType === 'Invocation' && wants(config.NotificationEvents, status)) {
       out.push({
         channel: 'sns',
@@ -66,46 +82,26 @@ function instanceArn(ctx: EventContext, instanceId: string): string {
   return `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${instanceId}`;
 }
 
-function commandEvent(command: CommandRun, time: Date, ctx: EventContext): Record<string, unknown> {
-  return {
-    version: '0',
-    id: ctx.random.uuid(),
-    'detail-type': COMMAND_DETAIL_TYPE,
-    source: 'aws.ssm',
-    account: ctx.accountId,
-    time: isoSeconds(time),
-    region: ctx.region,
-    resources: command.invocations.map((inv) => instanceArn(ctx, inv.instanceId)),
-    detail: {
-      'command-id': command.id,
-      'document-name': command.request.documentName,
-      'expire-after': isoMillis(new Date(command.expiresAt)),
-      parameters: command.request.parameters,
-      'requested-date-time': isoMillis(new Date(command.requestedAt)),
-      status: command.status,
-    },
-  };
+function commandEvent(command: CommandRun, time: Date, ctx: EventContext): SimulatorEvent {
+  return eventBridgeEvent(ctx, COMMAND_DETAIL_TYPE, time, command.invocations.map((inv) => instanceArn(ctx, inv.instanceId)), {
+    'command-id': command.id,
+    'document-name': command.request.documentName,
+    'expire-after': isoMillis(new Date(command.expiresAt)),
+    parameters: command.request.parameters,
+    'requested-date-time': isoMillis(new Date(command.requestedAt)),
+    status: command.status,
+  });
 }
 
-function invocationEvent(invocation: InvocationRun, time: Date, ctx: EventContext): Record<string, unknown> {
+function invocationEvent(invocation: InvocationRun, time: Date, ctx: EventContext): SimulatorEvent {
   const command = invocation.command;
-  return {
-    version: '0',
-    id: ctx.random.uuid(),
-    'detail-type': INVOCATION_DETAIL_TYPE,
-    source: 'aws.ssm',
-    account: ctx.accountId,
-    time: isoSeconds(time),
-    region: ctx.region,
-    resources: [instanceArn(ctx, invocation.instanceId)],
-    detail: {
-      'command-id': command.id,
-      'document-name': command.request.documentName,
-      'instance-id': invocation.instanceId,
-      'requested-date-time': isoMillis(new Date(command.requestedAt)),
-      status: invocationStep(invocation).status,
-    },
-  };
+  return eventBridgeEvent(ctx, INVOCATION_DETAIL_TYPE, time, [instanceArn(ctx, invocation.instanceId)], {
+    'command-id': command.id,
+    'document-name': command.request.documentName,
+    'instance-id': invocation.instanceId,
+    'requested-date-time': isoMillis(new Date(command.requestedAt)),
+    status: invocationStep(invocation).status,
+  });
 }
 
 function commandMessage(command: CommandRun, time: Date): Record<string, unknown> {

@@ -7,10 +7,10 @@ import type {
   MaintenanceWindowTaskType,
 } from '@aws-sdk/client-ssm';
 import type { MaintenanceWindowFilterSubject } from '../../lambdas/sources/maintenance-window/requests';
-import { MW_TASK_EXECUTION_DETAIL_TYPE, MW_TASK_INVOCATION_DETAIL_TYPE, MW_WINDOW_EXECUTION_DETAIL_TYPE, type SimulatorEvent } from './events';
+import { MW_TASK_EXECUTION_DETAIL_TYPE, MW_TASK_INVOCATION_DETAIL_TYPE, MW_WINDOW_EXECUTION_DETAIL_TYPE, eventBridgeEvent, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';
-import { isoMillis, isoSeconds } from './time-format';
+import { isoMillis } from './time-format';
 
 /**
  * Maintenance Windows on the simulator's clock: a window that runs `executions` times,
@@ -429,20 +429,8 @@ export class MaintenanceWindowState {
   }
 
   private envelope(window: MaintenanceWindowRun, detailType: string, at: number, detail: Record<string, unknown>): SimulatorEvent {
-    const time = new Date(at);
     const { region, accountId } = this.ctx;
-    const event = {
-      version: '0',
-      id: this.ctx.random.uuid(),
-      'detail-type': detailType,
-      source: 'aws.ssm',
-      account: accountId,
-      time: isoSeconds(time),
-      region,
-      resources: [`arn:aws:ssm:${region}:${accountId}:maintenancewindow/${window.id}`],
-      detail,
-    };
-    return { channel: 'eventbridge', time, body: JSON.stringify(event) };
+    return eventBridgeEvent(this.ctx, detailType, new Date(at), [`arn:aws:ssm:${region}:${accountId}:maintenancewindow/${window.id}`], detail);
   }
 
   private emitWindowExecution(execution: MwExecutionRun, at: number): void {

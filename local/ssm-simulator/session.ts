@@ -1,6 +1,6 @@
 import type { Session } from '@aws-sdk/client-ssm';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE } from '../../lambdas/sources/session/events';
-import type { SimulatorEvent } from './events';
+import { eventBridgeEvent, type SimulatorEvent } from './events';
 import type { SeededRandom } from './random';
 import { Schedule } from './schedule';
 import { isoSeconds } from './time-format';
@@ -178,18 +178,7 @@ export class SessionState {
       recipientAccountId: accountId,
       eventCategory: 'Management',
     };
-    const event = {
-      version: '0',
-      id: random.uuid(),
-      'detail-type': CLOUDTRAIL_API_CALL_DETAIL_TYPE,
-      source: 'aws.ssm',
-      account: accountId,
-      time: isoSeconds(time),
-      region,
-      resources: [],
-      detail,
-    };
-    this.emit({ channel: 'eventbridge', time, body: JSON.stringify(event) });
+    this.emit(eventBridgeEvent(this.ctx, CLOUDTRAIL_API_CALL_DETAIL_TYPE, time, [], detail));
   }
 }
 
