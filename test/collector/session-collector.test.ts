@@ -1,4 +1,3 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { auditSessionArchive } from '../../bench/archive-audit';
 import { Collector } from '../../lambdas/collector/collector';
 import { historySources } from '../../lambdas/sources';
@@ -7,6 +6,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog } from '../support/silent-log';
+import { ssmClient } from '../ssm-simulator/sdk-client';
 
 /**
  * Sessions collected from CloudTrail's calls as they happen: each StartSession and
@@ -29,7 +29,7 @@ describe('collecting Session Manager sessions from their calls', () => {
   it('archives each session as SSM shows it, one DescribeSessions per call, and leaves a timed-out one Connected for the poller', async () => {
     const sim = new SsmSimulator({ clock: new VirtualClock(START), seed: 5 });
     const { endpoint } = await sim.listen();
-    const ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const ssm = ssmClient(endpoint, 1);
     const store = new RecordStore(database.doc, await database.tables('sc'));
     const collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silentLog, parentConcurrency: 4, now: () => sim.now() });
     const deliver = async (): Promise<void> => {

@@ -1,4 +1,4 @@
-import { DescribeSessionsCommand, SSMClient, type DescribeSessionsCommandInput } from '@aws-sdk/client-ssm';
+import { DescribeSessionsCommand, type DescribeSessionsCommandInput, type SSMClient } from '@aws-sdk/client-ssm';
 import { Collector } from '../../lambdas/collector/collector';
 import { encodeWorkItem } from '../../lambdas/collector/messages';
 import type { ApiHandler } from '../../lambdas/query/http';
@@ -12,6 +12,7 @@ import type { TableNames } from '../../lambdas/store/schema';
 import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog } from '../support/silent-log';
+import { ssmClient } from '../ssm-simulator/sdk-client';
 
 /**
  * DescribeSessions from the archive against SSM itself (the simulator), through the real SDK
@@ -44,9 +45,7 @@ async function pages(target: SSMClient, input: DescribeSessionsCommandInput): Pr
 
 const count = (all: Page[]): number => all.reduce((sum, page) => sum + page.items.length, 0);
 
-function client(endpoint: string): SSMClient {
-  return new SSMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
-}
+const client = (endpoint: string): SSMClient => ssmClient(endpoint, 1);
 
 describe('DescribeSessions of the SSM-compatible endpoint over an archive in dynalite', () => {
   let database: TestDatabase;
