@@ -6,20 +6,17 @@ import type { TimeWindow } from './parameters';
 import type { ViewContext } from './view-context';
 
 /**
- * The timeline's State Manager kinds. `association-execution`: executions of every
- * association, newest CreatedTime first, then ExecutionId (byCreatedYear). `association-target`:
- * those executions' targets, each execution's by ResourceId (as
- * DescribeAssociationExecutionTargets lists them); since/until select by the execution's
- * CreatedTime, as command invocations by their command's RequestedDateTime.
- * Positions: (CreatedTime, ExecutionId, ResourceId or '').
- *
- * In a node's history, `association-target` entries come from the byResource index, by
- * their own LastExecutionDate (associationTargetsOfResource).
+ * The timeline's `association-target` listing (executions themselves list through their
+ * parent view): the targets of every association's executions, newest CreatedTime first, each
+ * execution's by ResourceId (as DescribeAssociationExecutionTargets lists them); since/until
+ * select by the execution's CreatedTime, as command invocations by their command's
+ * RequestedDateTime. Positions: (CreatedTime, ExecutionId, ResourceId). In a node's history,
+ * targets come from the byResource index instead (parent-views' targetNodeView).
  */
 const TARGET_READ = 100;
 
 /** Status or DetailedStatus equal to the value. */
-export function associationStatusFilter(status: string | undefined): ItemFilter {
+function associationStatusFilter(status: string | undefined): ItemFilter {
   if (status === undefined) return [];
   return [{ anyOf: [{ attribute: 'Status', oneOf: [status] }, { attribute: 'DetailedStatus', oneOf: [status] }] }];
 }
@@ -50,21 +47,15 @@ export async function* associationTargets(
   }
 }
 
-/**
- * The last word on a State Manager entry: its time in the window (an execution's CreatedTime;
- * in the timeline, a target's execution's; in a node's history, the target's own
- * LastExecutionDate), its Status or DetailedStatus when a status is asked for.
- */
-export function associationEntryMatches(item: StoredItem, timeAttribute: string, window: TimeWindow, status: string | undefined): boolean {
-  const raw = item[timeAttribute];
+/** The last word on a target: its execution's CreatedTime in the window, its Status or DetailedStatus when a status is asked for. */
+export function targetEntryMatches(item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
+  const raw = item[TARGET_CONTEXT.executionCreatedTime];
   const time = Date.parse(typeof raw === 'string' ? raw : '');
   if (window.since !== undefined && !(time >= window.since)) return false;
   if (window.until !== undefined && !(time < window.until)) return false;
   return status === undefined || item['Status'] === status || item['DetailedStatus'] === status;
 }
 
-export function associationPositionOf(item: StoredItem, kind: 'association-execution' | 'association-target'): ListingPosition {
-  return kind === 'association-execution'
-    ? { time: String(item['CreatedTime']), id: String(item['ExecutionId']), within: '' }
-    : { time: String(item[TARGET_CONTEXT.executionCreatedTime]), id: String(item['ExecutionId']), within: String(item['ResourceId']) };
+export function targetPositionOf(item: StoredItem): ListingPosition {
+  return { time: String(item[TARGET_CONTEXT.executionCreatedTime]), id: String(item['ExecutionId']), within: String(item['ResourceId']) };
 }

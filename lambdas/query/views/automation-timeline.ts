@@ -7,11 +7,12 @@ import { STEP_CONTEXT } from './execution-items';
 import type { TimeWindow } from './parameters';
 
 /**
- * The timeline's Automation kinds. `automation-execution`: executions newest
- * ExecutionStartTime first, then AutomationExecutionId. `automation-step`: those executions'
- * steps, each execution's in step order (as DescribeAutomationStepExecutions lists them);
- * since/until select by the execution's start, as command invocations by their command's.
- * Positions: (ExecutionStartTime, AutomationExecutionId, StepExecutionId or '').
+ * The timeline's `automation-step` listing (executions themselves list through their parent
+ * view): the executions' steps, executions newest ExecutionStartTime first, then
+ * AutomationExecutionId, each execution's steps in step order (as
+ * DescribeAutomationStepExecutions lists them); since/until select by the execution's start,
+ * as command invocations by their command's. Positions: (ExecutionStartTime,
+ * AutomationExecutionId, StepExecutionId).
  */
 const EXECUTION_ATTRIBUTES = ['AutomationExecutionId', 'ExecutionStartTime', 'DocumentName', 'ParentAutomationExecutionId'];
 const STEP_READ = 100;
@@ -50,18 +51,15 @@ export async function* automationSteps(
   }
 }
 
-/** The last word on an Automation entry: its execution's start in the window, its status when asked for. */
-export function automationEntryMatches(item: StoredItem, kind: 'automation-execution' | 'automation-step', window: TimeWindow, status: string | undefined): boolean {
-  const started = kind === 'automation-execution' ? item['ExecutionStartTime'] : item[STEP_CONTEXT.executionStartTime];
+/** The last word on a step: its execution's start in the window, its own status when asked for. */
+export function stepEntryMatches(item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
+  const started = item[STEP_CONTEXT.executionStartTime];
   const time = Date.parse(typeof started === 'string' ? started : '');
   if (window.since !== undefined && !(time >= window.since)) return false;
   if (window.until !== undefined && !(time < window.until)) return false;
-  const own = kind === 'automation-execution' ? item['AutomationExecutionStatus'] : item['StepStatus'];
-  return status === undefined || own === status;
+  return status === undefined || item['StepStatus'] === status;
 }
 
-export function automationPositionOf(item: StoredItem, kind: 'automation-execution' | 'automation-step'): ListingPosition {
-  return kind === 'automation-execution'
-    ? { time: String(item['ExecutionStartTime']), id: String(item['AutomationExecutionId']), within: '' }
-    : { time: String(item[STEP_CONTEXT.executionStartTime]), id: String(item['AutomationExecutionId']), within: String(item['StepExecutionId']) };
+export function stepPositionOf(item: StoredItem): ListingPosition {
+  return { time: String(item[STEP_CONTEXT.executionStartTime]), id: String(item['AutomationExecutionId']), within: String(item['StepExecutionId']) };
 }

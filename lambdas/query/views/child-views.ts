@@ -6,9 +6,8 @@ import { runCommandStatuses } from '../../sources/run-command/statuses';
 import type { StoredItem } from '../../store/record-store';
 import type { TimeRange } from '../archive-reader';
 import type { ListingPosition } from '../paging';
-import { associationEntryMatches, associationPositionOf, associationTargets } from './association-timeline';
-import { automationEntryMatches, automationPositionOf, automationSteps } from './automation-timeline';
-import { TARGET_CONTEXT } from './execution-items';
+import { associationTargets, targetEntryMatches, targetPositionOf } from './association-timeline';
+import { automationSteps, stepEntryMatches, stepPositionOf } from './automation-timeline';
 import { statusFilter, type TimeWindow } from './parameters';
 import { entryMatches, type ViewContext } from './view-context';
 
@@ -46,14 +45,14 @@ export const CHILD_LISTINGS: readonly ChildListing[] = [
     kind: 'automation-step',
     statuses: automationStatuses,
     entries: (ctx, { range, after, pageSize }) => automationSteps(ctx, range, after, pageSize),
-    matches: (item, window, status) => automationEntryMatches(item, 'automation-step', window, status),
-    positionOf: (item) => automationPositionOf(item, 'automation-step'),
+    matches: stepEntryMatches,
+    positionOf: stepPositionOf,
   },
   {
     kind: 'association-target',
     statuses: associationStatuses,
     entries: (ctx, { range, status, after, pageSize, attributes }) => associationTargets(ctx, range, status, after, pageSize, attributes),
-    matches: (item, window, status) => associationEntryMatches(item, TARGET_CONTEXT.executionCreatedTime, window, status),
-    positionOf: (item) => associationPositionOf(item, 'association-target'),
+    matches: targetEntryMatches,
+    positionOf: targetPositionOf,
   },
 ];
