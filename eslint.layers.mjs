@@ -7,9 +7,9 @@ import tseslint from 'typescript-eslint';
  * The layers, as import rules (`no-restricted-imports`, one entry per folder: ESLint applies
  * the last matching entry of a rule, so the folders below never overlap). Lower layers never
  * import higher ones:
- *   core             <- the model every layer shares (kinds, observations, work items, ids, statuses)
+ *   core             <- the model every layer shares (kinds, observations, work items, ids, statuses, table declarations)
  *   store            <- the record store: imports the core, never a kind or an engine
- *   sources/<kind>   <- one history kind: never another kind, never an engine
+ *   sources/<kind>   <- one history kind, its tables included: never another kind, never an engine
  *   engines          <- collector, polling, query, alerts (what runs in a Lambda, under the
  *                       handlers): never another engine (but the collector drives the alerts),
  *                       never local mode, the simulator or the CLI
@@ -40,25 +40,13 @@ export const layers = [
     noMachineOnly,
     noTestCode,
   ]),
-  // The core names the store's table ids as types only (they are the store's schema's keys).
-  {
-    files: ['lambdas/core/**/*.ts'],
-    plugins: { '@typescript-eslint': tseslint.plugin },
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '(^|/)store/', allowTypeImports: true, message: 'The core is below everything: of the store it names types only.' },
-            { regex: '(^|/)sources/', message: 'The core is below everything: it never imports a history kind.' },
-            { regex: ENGINES, message: 'The core is below everything: it never imports an engine.' },
-            { regex: MACHINE_ONLY, message: noMachineOnly[1] },
-            { regex: TEST_CODE, message: noTestCode[1] },
-          ],
-        },
-      ],
-    },
-  },
+  layer(['lambdas/core/**/*.ts'], [
+    ['(^|/)store/', 'The core is below everything: it never imports the store.'],
+    ['(^|/)sources/', 'The core is below everything: it never imports a history kind.'],
+    [ENGINES, 'The core is below everything: it never imports an engine.'],
+    noMachineOnly,
+    noTestCode,
+  ]),
   // The engines stand side by side: none imports another, except that the collector drives the alerts.
   ...[
     ['collector', '(polling|query|handlers)'],

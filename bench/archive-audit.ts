@@ -8,9 +8,9 @@ import { sessionFromItem } from '../lambdas/sources/session/records';
 import { isListedOutputCut } from '../lambdas/sources/run-command/output-limits';
 import { commandFromItem, commandInvocationFromItem } from '../lambdas/sources/run-command/records';
 import type { RecordStore, StoredItem } from '../lambdas/store/record-store';
-import type { TableId } from '../lambdas/store/schema';
 import { toStoredFields } from '../lambdas/store/stored-fields';
 import type { SimulatorTruth } from '../local/ssm-simulator';
+import type { ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 export interface AuditResult {
   readonly matches: boolean;

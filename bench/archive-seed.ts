@@ -4,7 +4,7 @@ import { fleetCommand, SsmSimulator } from '../local/ssm-simulator';
 import type { Observation } from '../lambdas/core/model';
 import { commandInvocationObservation, commandObservation } from '../lambdas/sources/run-command/records';
 import { firstItemOf, type StoredItem } from '../lambdas/store/record-store';
-import type { TableId, TableNames } from '../lambdas/store/schema';
+import { tableSchemas, type TableNames, type ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 export interface SeededArchive {
   readonly commandIds: readonly string[];
@@ -40,10 +40,10 @@ export async function seedArchive(
   const context = { observedAt: now, producers: new Set(['poll'] as const) };
 
   const items: [TableId, StoredItem][] = [
-    ...truth.commands.map((command): [TableId, StoredItem] => ['commands', firstItemOf(commandObservation(command, context), now)]),
+    ...truth.commands.map((command): [TableId, StoredItem] => ['commands', firstItemOf(tableSchemas, commandObservation(command, context), now)]),
     ...truth.invocations.map((invocation): [TableId, StoredItem] => {
       const observation: Observation = commandInvocationObservation(invocation, {}, context);
-      return ['commandInvocations', firstItemOf(observation, now)];
+      return ['commandInvocations', firstItemOf(tableSchemas, observation, now)];
     }),
   ];
   const batches: [TableId, StoredItem][][] = [];

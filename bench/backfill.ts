@@ -15,7 +15,8 @@ import { LIST_PAGE_SIZE } from '../lambdas/sources/run-command/fetch';
 import { runCommandSource } from '../lambdas/sources/run-command';
 import { statusInfo } from '../lambdas/core/status';
 import type { UpsertOutcome } from '../lambdas/store/record-store';
-import { keyNames, type RecordKey, type TableId } from '../lambdas/store/schema';
+import { keyNames, schemaOf, type RecordKey, type TableId } from '../lambdas/core/table-schema';
+import { tableSchemas } from '../lambdas/sources/tables';
 
 /**
  * The backfill benchmark: a month of Run Command history (days x commandsPerDay commands,
@@ -159,7 +160,7 @@ class MemoryArchive {
   private readonly tables = new Map<TableId, Map<string, Map<string, StoredRecord>>>();
 
   private partition(table: TableId, key: RecordKey, create: boolean): Map<string, StoredRecord> | undefined {
-    const [partitionName = ''] = keyNames(table);
+    const [partitionName = ''] = keyNames(schemaOf(tableSchemas, table));
     const value = key[partitionName] ?? '';
     let partitions = this.tables.get(table);
     if (partitions === undefined) {
@@ -205,7 +206,7 @@ class MemoryArchive {
 }
 
 const sortValue = (table: TableId, key: RecordKey): string => {
-  const sortName = keyNames(table)[1];
+  const sortName = keyNames(schemaOf(tableSchemas, table))[1];
   return sortName === undefined ? '' : (key[sortName] ?? '');
 };
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { collectorEntry, lambdaBundling } from '../lib/lambda-bundling';
-import { tableIds, tableSchemas } from '../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../lambdas/sources/tables';
 
 export interface BundleFigures {
   readonly bytes: number;

@@ -27,9 +27,10 @@ import type { ApiRequest } from '../lambdas/query/http';
 import { createQueryApi } from '../lambdas/query/router';
 import { historySources } from '../lambdas/sources';
 import { SsmCallMeter } from '../lambdas/ssm-call-meter';
-import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';
+import { createTables } from '../lambdas/store/create-tables';
+import { prefixedTableNames, type ArchiveTableId as TableId } from '../lambdas/sources/tables';
 import { RecordStore } from '../lambdas/store/record-store';
-import { tableIds, tableSchemas, type TableId, type TableNames } from '../lambdas/store/schema';
+import { tableIds, tableSchemas, type TableNames } from '../lambdas/sources/tables';
 import { SsmHistoryStack } from '../lib/ssm-history-stack';
 
 /**
@@ -640,7 +641,7 @@ class SimulatedDeployment {
     this.metrics = new MeasuredMetrics({ namespace: METRICS_NAMESPACE, serviceName: service });
     this.metrics.now = now;
     this.doc = DynamoDBDocumentClient.from(ddb);
-    const store = new RecordStore(this.doc, tables, now);
+    const store = new RecordStore(this.doc, tableSchemas, tables, now);
     this.checkpoints = new CheckpointStore(this.doc, tables.pollCheckpoints);
     // The collector's configuration as the stack sets it; what CloudFormation resolves at deploy (names, ARNs, account) filled in here.
     const config = collectorConfigFrom({
@@ -701,7 +702,7 @@ class SimulatedDeployment {
     const raw = new DynamoDBClient({ endpoint, region: REGION, credentials });
     const ssm = new SSMClient({ endpoint: ssmEndpoint, region: REGION, credentials, retryMode: 'adaptive', maxAttempts: 6 });
     const tables = prefixedTableNames(`cost-${seed}-`);
-    await createTables(raw, tables);
+    await createTables(raw, tableSchemas, tables);
     return new SimulatedDeployment(facts, simulator, database, ddb, raw, ssm, tables);
   }
 

@@ -5,7 +5,8 @@ import dynalite from 'dynalite';
 import { SeededRandom } from '../local/ssm-simulator/random';
 import type { ApiRequest } from '../lambdas/query/http';
 import { createQueryApi } from '../lambdas/query/router';
-import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';
+import { createTables } from '../lambdas/store/create-tables';
+import { prefixedTableNames, tableSchemas } from '../lambdas/sources/tables';
 import { seedArchive } from './archive-seed';
 
 export interface Latency {
@@ -55,7 +56,7 @@ export async function benchQueryLatency(commands: number, fleetSize: number, sam
   try {
     const db = DynamoDBDocumentClient.from(client);
     const tableNames = prefixedTableNames('query-bench-');
-    await createTables(client, tableNames);
+    await createTables(client, tableSchemas, tableNames);
     const archive = await seedArchive(db, tableNames, commands, fleetSize);
     const api = createQueryApi({ db, tableNames, pageTokenKey: 'bench' });
     const random = new SeededRandom(commands);

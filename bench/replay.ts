@@ -9,7 +9,8 @@ import { CallCounter } from '../local/call-counter';
 import { SsmSimulator } from '../local/ssm-simulator';
 import { SeededRandom } from '../local/ssm-simulator/random';
 import { historySources } from '../lambdas/sources';
-import { createTables, prefixedTableNames } from '../lambdas/store/create-tables';
+import { createTables } from '../lambdas/store/create-tables';
+import { prefixedTableNames, tableSchemas } from '../lambdas/sources/tables';
 import { RecordStore } from '../lambdas/store/record-store';
 
 export interface ReplayOptions {
@@ -67,10 +68,10 @@ export async function replayThroughCollector<T>(
     }
 
     const tables = prefixedTableNames('bench-');
-    await createTables(ddb, tables);
+    await createTables(ddb, tableSchemas, tables);
     const ssmCalls = new CallCounter().attach(ssm);
     const ddbCalls = new CallCounter().attach(ddb);
-    const store = new RecordStore(DynamoDBDocumentClient.from(ddb), tables);
+    const store = new RecordStore(DynamoDBDocumentClient.from(ddb), tableSchemas, tables);
     const collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 4 });
 
     const batches: QueueMessage[][] = [];

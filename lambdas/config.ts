@@ -1,6 +1,6 @@
 import { parseAlertConfig, type AlertConfig, type AlertOptions } from './alerts/alert';
 import type { TrustedSenders } from './collector/messages';
-import { tableIds, tableSchemas, type TableNames } from './store/schema';
+import { tableIds, tableSchemas, type TableNames } from './sources/tables';
 
 /** Runtime configuration, read once and fail-fast: a Lambda without its tables must not start. */
 export class ConfigurationError extends Error {

@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { parseAlertConfig } from '../lambdas/alerts/alert';
-import { tableIds } from '../lambdas/store/schema';
+import { tableIds } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { collectorEntry } from './lambda-bundling';

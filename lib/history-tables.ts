@@ -4,8 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { TableRead } from '../lambdas/query/archive-reads';
-import { EXPIRES_AT, tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../lambdas/store/schema';
+import type { TableRead } from '../lambdas/core/table-schema';
+import { EXPIRES_AT, type KeyAttribute, type TableSchema } from '../lambdas/core/table-schema';
+import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 const attributeTypes: Record<KeyAttribute['type'], dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,

@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { tableIds } from '../lambdas/store/schema';
+import { tableIds } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { pollerEntry } from './lambda-bundling';

@@ -7,8 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { archiveReads } from '../lambdas/query/archive-reads';
-import { tableIds } from '../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { queryEntry } from './lambda-bundling';
@@ -121,7 +120,7 @@ export class QueryApi extends Construct {
     });
     this.function = handler.function;
     this.role = handler.role;
-    for (const tableId of tableIds) props.tables.bindReader(this.function, tableId, archiveReads[tableId]);
+    for (const tableId of tableIds) props.tables.bindReader(this.function, tableId, tableSchemas[tableId].queryReads);
     // Page tokens are tamper-checked (an HMAC keyed with this value), not secret: a token only
     // encodes where the next page of a query starts, a query the signed-in caller may already
     // make, and IAM decides who may call at all. The key only has to differ between

@@ -1,5 +1,5 @@
 import type { HistorySource, ScopedAction } from '../lambdas/core/model';
-import type { TableId } from '../lambdas/store/schema';
+import { archiveTableId, type ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 /**
  * What the infrastructure needs to know about one history kind: the events to route, the
@@ -23,12 +23,12 @@ export function eventDetailTypesOf(sources: readonly SourceInfrastructure[]): st
 
 /** The tables the kinds write, each once. */
 export function tablesWrittenBy(sources: readonly SourceInfrastructure[]): TableId[] {
-  return unique(sources.flatMap((source) => source.tables));
+  return unique(sources.flatMap((source) => source.tables.map(archiveTableId)));
 }
 
 /** The tables the kinds read items of by key, each once. */
 export function tablesReadBy(sources: readonly SourceInfrastructure[]): TableId[] {
-  return unique(sources.flatMap((source) => source.tablesRead ?? []));
+  return unique(sources.flatMap((source) => (source.tablesRead ?? []).map(archiveTableId)));
 }
 
 /** One exact IAM action such as `ssm:ListCommands`: a service prefix and a name, no wildcard. */

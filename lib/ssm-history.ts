@@ -12,7 +12,6 @@ import { Construct } from 'constructs';
 import { DEFAULT_SERVICE_NAME } from '../lambdas/operational-metrics';
 import { historySources } from '../lambdas/sources';
 import { historyKinds } from '../lambdas/core/model';
-import type { TableId } from '../lambdas/store/schema';
 import { AlertTopics } from './alert-topics';
 import { Collector } from './collector';
 import { HistoryTables } from './history-tables';
@@ -22,6 +21,7 @@ import { QueryApi } from './query-api';
 import { RunCommandNotifications } from './run-command-notifications';
 import { SsmEventRule } from './ssm-event-rule';
 import { WorkQueue } from './work-queue';
+import type { ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 /** A KMS key's ARN (an alias ARN would not do: DynamoDB and the grants need the key itself). */
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:mrk-)?[0-9a-f-]{32,36}$/;

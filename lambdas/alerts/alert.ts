@@ -3,7 +3,7 @@ import type { HistoryKind, RecordKind } from '../core/model';
 import { historyKinds, isHistoryKind } from '../core/model';
 import { historySources } from '../sources';
 import type { StatusInfo } from '../core/status';
-import type { TableId } from '../store/schema';
+import type { TableId } from '../core/table-schema';
 
 export type { AlertTimes, RelatedRecords } from '../core/alert-content';
 

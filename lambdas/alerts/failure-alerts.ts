@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Log } from '../log';
 import type { Observation } from '../core/model';
 import type { AlertingUpsert, RecordStore, UpsertOutcome } from '../store/record-store';
-import type { TableId } from '../store/schema';
+import type { TableId } from '../core/table-schema';
 import { alertFor, type Alert, type AlertConfig, type AlertOptions } from './alert';
 
 /** Where alerts go: SNS when deployed, the console and GET /alerts in local mode. */

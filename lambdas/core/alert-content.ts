@@ -1,4 +1,4 @@
-import type { TableId } from '../store/schema';
+import type { TableId } from './table-schema';
 import type { RecordKind } from './model';
 import { statusInfo, type StatusInfo } from './status';
 

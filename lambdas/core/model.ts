@@ -1,5 +1,5 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { TableId, RecordKey } from '../store/schema';
+import type { TableId, RecordKey } from './table-schema';
 import type { StatusInfo } from './status';
 import type { IdForm } from './ssm-ids';
 import type { RecordAlert } from './alert-content';
@@ -228,7 +228,7 @@ export interface HistorySource {
   readonly alertsByDefault?: boolean;
   /** Which of its records alert, and what their alerts say. */
   readonly alerts?: readonly RecordAlert[];
-  /** The tables this kind writes. */
+  /** The tables this kind writes: the ones it declares (its tables.ts). */
   readonly tables: readonly TableId[];
   /**
    * The tables this kind's collection reads items of by key (GetItem), e.g. to tell whether an

@@ -14,6 +14,7 @@ import { CheckpointStore } from '../store/checkpoint-store';
 import { historySources } from '../sources';
 import { SsmCallMeter } from '../ssm-call-meter';
 import { RecordStore } from '../store/record-store';
+import { tableSchemas } from '../sources/tables';
 
 /**
  * SQS -> collector. Partial batch responses are built here rather than with Powertools'
@@ -28,7 +29,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
 const ssmCalls = new SsmCallMeter(ssm);
-const store = new RecordStore(doc, config.tableNames, () => new Date(), config.retentionDays);
+const store = new RecordStore(doc, tableSchemas, config.tableNames, () => new Date(), config.retentionDays);
 const collector = new Collector({
   sources: historySources,
   clients: { ssm },

@@ -6,7 +6,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
-import { indexAttributes, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames } from '../store/schema';
+import { indexOf, keyNames, nameOf, schemaOf, type IndexSchema, type RecordKey, type TableId } from '../core/table-schema';
+import { TARGET_INDEX_ATTRIBUTES } from '../sources/association/tables';
+import { INVOCATION_INDEX_ATTRIBUTES } from '../sources/run-command/tables';
+import { tableSchemas, type TableNames } from '../sources/tables';
 
 /**
  * Every read the query API makes, and the only module that talks to DynamoDB for it: Query
@@ -56,7 +59,7 @@ export interface ListingOrder {
 }
 
 /** What the byInstance index holds of an invocation: its summary, its keys, its time. */
-export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = indexAttributes('commandInvocations', 'byInstance') ?? [];
+export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = INVOCATION_INDEX_ATTRIBUTES;
 
 /** A test on one attribute: equal to one of the values, or within an inclusive string range. */
 export type AttributeTest =
@@ -107,7 +110,7 @@ export interface NewestFirstOptions {
 }
 
 /** What the byResource index holds of an association target: its summary, its keys, its time. */
-export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = indexAttributes('associationExecutionTargets', 'byResource') ?? [];
+export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = TARGET_INDEX_ATTRIBUTES;
 
 export interface AssociationTargetsOptions {
   /** Only the targets ordered after this ResourceId. */
@@ -177,7 +180,7 @@ export class ArchiveReader {
   async *commandsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf('commands', 'byRequestedYear');
+    const index = indexNamed('commands', 'byRequestedYear');
     const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
     const bottom = Math.max(RUN_COMMAND_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
     const years: (() => AsyncGenerator<StoredItem>)[] = [];
@@ -196,7 +199,7 @@ export class ArchiveReader {
   async *automationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf('automationExecutions', 'byStartYear');
+    const index = indexNamed('automationExecutions', 'byStartYear');
     const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
     const bottom = Math.max(AUTOMATION_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
     const years: (() => AsyncGenerator<StoredItem>)[] = [];
@@ -312,7 +315,7 @@ export class ArchiveReader {
   async *associationTargetsOfResource(resourceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf('associationExecutionTargets', 'byResource');
+    const index = indexNamed('associationExecutionTargets', 'byResource');
     yield* this.newestFirst('associationExecutionTargets', index.name, index.partitionKey.name, resourceId, range, options, ASSOCIATION_TARGET_ORDER);
   }
 
@@ -332,13 +335,13 @@ export class ArchiveReader {
   async *executionsOfWindow(windowId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf('maintenanceWindowExecutions', 'byWindow');
+    const index = indexNamed('maintenanceWindowExecutions', 'byWindow');
     yield* this.newestFirst('maintenanceWindowExecutions', index.name, index.partitionKey.name, windowId, range, options, WINDOW_EXECUTION_ORDER);
   }
 
   /** Whether the archive holds any execution of this window: one index read of one item. */
   async hasWindow(windowId: string): Promise<boolean> {
-    const index = indexOf('maintenanceWindowExecutions', 'byWindow');
+    const index = indexNamed('maintenanceWindowExecutions', 'byWindow');
     const x = new Expressions();
     const { Items } = await this.db.send(
       new QueryCommand(
@@ -405,7 +408,7 @@ export class ArchiveReader {
   async *partitionNewestFirst(table: TableId, indexName: string, partition: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf(table, indexName);
+    const index = indexNamed(table, indexName);
     yield* this.newestFirst(table, index.name, index.partitionKey.name, partition, range, options, order);
   }
 
@@ -416,7 +419,7 @@ export class ArchiveReader {
   private async *yearWalk(table: TableId, indexName: string, firstYear: number, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf(table, indexName);
+    const index = indexNamed(table, indexName);
     const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
     const bottom = Math.max(firstYear, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
     const years: (() => AsyncGenerator<StoredItem>)[] = [];
@@ -433,7 +436,7 @@ export class ArchiveReader {
   async *invocationsOfInstance(instanceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
-    const index = indexOf('commandInvocations', 'byInstance');
+    const index = indexNamed('commandInvocations', 'byInstance');
     yield* this.newestFirst('commandInvocations', index.name, index.partitionKey.name, instanceId, range, options);
   }
 
@@ -482,19 +485,19 @@ export class ArchiveReader {
     const x = new Expressions();
     const projection = attributes && x.projection(attributes);
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableNames[table], Key: key, ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() } : {}) }),
+      new GetCommand({ TableName: nameOf(this.tableNames, table), Key: key, ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() } : {}) }),
     );
     return Item;
   }
 
   private async getItems(table: TableId, keys: readonly RecordKey[], attributes?: readonly string[]): Promise<StoredItem[]> {
-    const names = keyNames(table);
+    const names = keyNames(schemaOf(tableSchemas, table));
     const id = (key: Readonly<Record<string, unknown>>): string => names.map((name) => String(key[name])).join('\u0000');
     // BatchGetItem rejects a request that names one key twice.
     const unique = [...new Map(keys.map((key) => [id(key), key])).values()];
     const x = new Expressions();
     const projection = attributes && x.projection([...attributes, ...names]);
-    const items = await batchGetAll(this.db, this.tableNames[table], unique, projection ? { projection: { expression: projection, names: x.attributeNames() } } : {});
+    const items = await batchGetAll(this.db, nameOf(this.tableNames, table), unique, projection ? { projection: { expression: projection, names: x.attributeNames() } } : {});
     const found = new Map(items.map((item) => [id(item), item]));
     return keys.map((key) => found.get(id(key))).filter((item): item is StoredItem => item !== undefined);
   }
@@ -521,7 +524,7 @@ export class ArchiveReader {
     else if (range.to !== undefined) keyCondition += ` AND ${x.name(TIME)} <= ${x.value(range.to)}`;
     const items = this.query(
       x.input({
-        TableName: this.tableNames[table],
+        TableName: nameOf(this.tableNames, table),
         IndexName: indexName,
         KeyConditionExpression: keyCondition,
         ScanIndexForward: false,
@@ -624,10 +627,8 @@ function yearOf(iso: string): number {
   return new Date(iso).getUTCFullYear();
 }
 
-function indexOf(table: TableId, name: string): { name: string; partitionKey: { name: string } } {
-  const index = (tableSchemas[table].indexes as readonly { name: string; partitionKey: { name: string } }[]).find((i) => i.name === name);
-  if (index === undefined) throw new Error(`schema: table ${table} has no index ${name}`);
-  return index;
+function indexNamed(table: TableId, name: string): IndexSchema {
+  return indexOf(schemaOf(tableSchemas, table), name);
 }
 
 interface QueryParts extends Omit<QueryCommandInput, 'FilterExpression' | 'ProjectionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {

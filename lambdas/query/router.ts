@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLog } from '../log';
 import { PageTokens } from '../ssm-protocol/page-token';
-import type { TableNames } from '../store/schema';
+import type { TableNames } from '../sources/tables';
 import { ArchiveReader } from './archive-reader';
 import { errorAttributes, isDynamoDbValidationError, type QueryLog } from './failures';
 import type { ApiHandler, ApiRequest, ApiResponse } from './http';

@@ -1,6 +1,21 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryKind } from '../core/model';
+import type { TableSchema } from '../core/table-schema';
 import { batchGetAll } from './batch-get';
+
+/** The store's own table beside the kinds' records: the pollers' checkpoints. */
+export const checkpointTables = {
+  pollCheckpoints: {
+    logicalName: 'PollCheckpoints',
+    envVar: 'POLL_CHECKPOINTS_TABLE',
+    // One item per history kind: its watermark, the listing in flight, and its counters.
+    partitionKey: { name: 'kind', type: 'S' },
+    indexes: [],
+    // GET /status: every kind's checkpoint in one BatchGetItem.
+    queryReads: ['BatchGetItem'],
+    description: 'Pollers\' checkpoints per history kind: watermark, in-flight listing position, last poll, counters (records stored, missed by events, throttles), oldest record SSM still returns.',
+  },
+} as const satisfies Record<string, TableSchema>;
 
 /** The counters a checkpoint keeps. They only ever grow (UpdateItem ADD). */
 export interface CheckpointCounters {

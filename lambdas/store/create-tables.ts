@@ -7,15 +7,16 @@ import {
   type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { tableIds, tableSchemas, type KeyAttribute, type TableNames, type TableSchema } from './schema';
+import type { KeyAttribute, TableId, TableSchemas } from '../core/table-schema';
 
 /**
- * Creates the archive's tables from the one schema definition, for local mode and tests
+ * Creates the archive's tables from their declarations, for local mode and tests
  * (in AWS the CDK construct creates them from the same definitions). Existing tables are kept.
  */
-export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  for (const id of tableIds) {
-    const schema: TableSchema = tableSchemas[id];
+export async function createTables(client: DynamoDBClient, schemas: TableSchemas, names: Readonly<Record<TableId, string>>): Promise<void> {
+  for (const [id, schema] of Object.entries(schemas)) {
+    const TableName = names[id];
+    if (TableName === undefined) throw new Error(`no name given for table ${id}`);
     const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
     const KeySchema: KeySchemaElement[] = keys.map((key, index) => ({
       AttributeName: key.name,
@@ -43,7 +44,7 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
     try {
       await client.send(
         new CreateTableCommand({
-          TableName: names[id],
+          TableName,
           KeySchema,
           AttributeDefinitions,
           BillingMode: 'PAY_PER_REQUEST',
@@ -56,13 +57,6 @@ export async function createTables(client: DynamoDBClient, names: TableNames): P
       }
     }
     // dynalite can reject a write that follows CreateTable too closely: wait until it is ACTIVE.
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 }, { TableName: names[id] });
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 }, { TableName });
   }
-}
-
-/** Table names for one environment: the logical names with a prefix. */
-export function prefixedTableNames(prefix: string): TableNames {
-  const names = {} as TableNames;
-  for (const id of tableIds) names[id] = `${prefix}${tableSchemas[id].logicalName}`;
-  return names;
 }

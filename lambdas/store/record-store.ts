@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { Observation, StoredValue } from '../core/model';
 import { statusInfo } from '../core/status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
-import { derivedAttributes, EXPIRES_AT, keyNames, tableSchemas, type RecordKey, type TableId, type TableNames, type TableSchema } from './schema';
+import { derivedAttributes, EXPIRES_AT, keyNames, nameOf, schemaOf, type RecordKey, type TableId, type TableSchema, type TableSchemas } from '../core/table-schema';
 
 /**
  * What one upsert did: 'created' the item did not exist before (the first observation of this
@@ -109,12 +109,12 @@ interface ItemChange {
  * The archive's item layout in one place: SSM's fields (cut to fit), the index attributes the
  * schema derives, and the archive's own attributes.
  */
-function changeOf(observation: Observation, budgetBytes: number, now: Date, retentionDays?: number): ItemChange {
+function changeOf(schema: TableSchema, observation: Observation, budgetBytes: number, now: Date, retentionDays?: number): ItemChange {
   const a = archiveAttributes;
-  const keys = new Set(keyNames(observation.table));
+  const keys = new Set(keyNames(schema));
   const fitted = fitFields(observation.fields, budgetBytes, keys);
   const set: Record<string, StoredValue> = {};
-  for (const [name, value] of Object.entries({ ...fitted.fields, ...derivedAttributes(observation.table, observation.fields) })) {
+  for (const [name, value] of Object.entries({ ...fitted.fields, ...derivedAttributes(schema, observation.fields) })) {
     if (!keys.has(name)) set[name] = value;
   }
   const remove = (observation.absentFields ?? []).filter((name) => !(name in set) && !keys.has(name));
@@ -129,7 +129,7 @@ function changeOf(observation: Observation, budgetBytes: number, now: Date, rete
     set[a.confirmedAt] = observation.observedAt;
   }
   if (retentionDays !== undefined) {
-    const expiresAt = expiryOf(observation, retentionDays);
+    const expiresAt = expiryOf(schema, observation, retentionDays);
     if (expiresAt !== undefined) set[EXPIRES_AT] = expiresAt;
   }
   if (observation.settlesChildren === true) set[a.childrenComplete] = true;
@@ -147,8 +147,8 @@ function changeOf(observation: Observation, budgetBytes: number, now: Date, rete
 }
 
 /** When a record's retention ends (epoch seconds): its own time plus the days; none for tables that keep their items. */
-function expiryOf(observation: Observation, retentionDays: number): number | undefined {
-  const field = (tableSchemas[observation.table] as TableSchema).recordTime;
+function expiryOf(schema: TableSchema, observation: Observation, retentionDays: number): number | undefined {
+  const field = schema.recordTime;
   if (field === undefined) return undefined;
   const own = observation.fields[field];
   const from = typeof own === 'string' && Number.isFinite(Date.parse(own)) ? Date.parse(own) : Date.parse(observation.observedAt);
@@ -192,8 +192,8 @@ function outcomeOf(observation: Observation, rank: number, before: Record<string
  * The item an upsert of this observation creates in an empty table. For bulk loading in
  * benchmarks and tools (BatchWriteItem); the history path always goes through `upsert`.
  */
-export function firstItemOf(observation: Observation, now: Date, retentionDays?: number): StoredItem {
-  const change = changeOf(observation, FIELDS_BUDGET_BYTES, now, retentionDays);
+export function firstItemOf(schemas: TableSchemas, observation: Observation, now: Date, retentionDays?: number): StoredItem {
+  const change = changeOf(schemaOf(schemas, observation.table), observation, FIELDS_BUDGET_BYTES, now, retentionDays);
   return { ...observation.key, ...change.set, ...change.setIfAbsent, ...change.add };
 }
 
@@ -206,7 +206,9 @@ export function firstItemOf(observation: Observation, now: Date, retentionDays?:
 export class RecordStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tableNames: TableNames,
+    /** The archive's tables: the store writes any kind's records the same way, by its table's declaration. */
+    private readonly schemas: TableSchemas,
+    private readonly tableNames: Readonly<Record<TableId, string>>,
     private readonly now: () => Date = () => new Date(),
     /** Days a record is kept after its own time (DynamoDB TTL); undefined: kept forever. */
     private readonly retentionDays?: number,
@@ -238,9 +240,10 @@ export class RecordStore {
   }
 
   private async write(observation: Observation, budgetBytes: number, alertInitial: AlertState | undefined): Promise<AlertingUpsert> {
-    const change = changeOf(observation, budgetBytes, this.now(), this.retentionDays);
+    const schema = schemaOf(this.schemas, observation.table);
+    const change = changeOf(schema, observation, budgetBytes, this.now(), this.retentionDays);
     if (alertInitial !== undefined) change.setIfAbsent[archiveAttributes.alertState] = alertInitial;
-    const names: Record<string, string> = { '#pk': tableSchemas[observation.table].partitionKey.name };
+    const names: Record<string, string> = { '#pk': schema.partitionKey.name };
     const values: Record<string, StoredValue | Set<string>> = {};
     const name = (attribute: string): string => {
       const placeholder = `#a${Object.keys(names).length}`;
@@ -267,7 +270,7 @@ export class RecordStore {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
-          TableName: this.tableNames[observation.table],
+          TableName: nameOf(this.tableNames, observation.table),
           Key: observation.key,
           UpdateExpression: update,
           ConditionExpression: condition.expression,
@@ -298,7 +301,7 @@ export class RecordStore {
     try {
       await this.db.send(
         new UpdateCommand({
-          TableName: this.tableNames[table],
+          TableName: nameOf(this.tableNames, table),
           Key: key,
           UpdateExpression: `SET #state = :publishing, #claim = :claim, #claimedAt = :now`,
           ConditionExpression: `#state = :pending OR (#state = :publishing AND #claimedAt < :staleBefore)`,
@@ -343,7 +346,7 @@ export class RecordStore {
     try {
       await this.db.send(
         new UpdateCommand({
-          TableName: this.tableNames[table],
+          TableName: nameOf(this.tableNames, table),
           Key: key,
           UpdateExpression: `SET ${sets.join(', ')} REMOVE #claim, #claimedAt`,
           ConditionExpression: '#claim = :claim',
@@ -363,7 +366,7 @@ export class RecordStore {
    * cost), for callers to whom a stale answer only costs work done again.
    */
   async get(table: TableId, key: RecordKey, consistentRead = true): Promise<StoredItem | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableNames[table], Key: key, ConsistentRead: consistentRead }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: nameOf(this.tableNames, table), Key: key, ConsistentRead: consistentRead }));
     return Item;
   }
 
@@ -371,9 +374,9 @@ export class RecordStore {
   async page(table: TableId, partitionValue: string, limit: number, startKey?: RecordKey): Promise<ItemPage> {
     const { Items, LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
-        TableName: this.tableNames[table],
+        TableName: nameOf(this.tableNames, table),
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': tableSchemas[table].partitionKey.name },
+        ExpressionAttributeNames: { '#pk': schemaOf(this.schemas, table).partitionKey.name },
         ExpressionAttributeValues: { ':pk': partitionValue },
         Limit: limit,
         ExclusiveStartKey: startKey,

@@ -5,7 +5,7 @@ import type { Log } from '../../lambdas/log';
 import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import type { HistorySource, Observation } from '../../lambdas/core/model';
 import type { RecordStore, UpsertOutcome } from '../../lambdas/store/record-store';
-import type { RecordKey, TableId } from '../../lambdas/store/schema';
+import type { RecordKey, TableId } from '../../lambdas/core/table-schema';
 import type { BatchConsumer, ReceiveResult } from './work-queue';
 
 /** One write the collector made: what POST /events answers with. */

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createTables, prefixedTableNames } from '../../lambdas/store/create-tables';
-import type { TableNames } from '../../lambdas/store/schema';
+import { createTables } from '../../lambdas/store/create-tables';
+import { prefixedTableNames, tableSchemas } from '../../lambdas/sources/tables';
+import type { TableNames } from '../../lambdas/sources/tables';
 
 /** Table names in local mode: the deployed schema's logical names, prefixed. */
 export const LOCAL_TABLE_PREFIX = 'ssm-history-';
@@ -84,7 +85,7 @@ export async function openArchiveDatabase(options: ArchiveDatabaseOptions): Prom
     await embedded?.stop();
   };
   try {
-    await createTables(client, tableNames);
+    await createTables(client, tableSchemas, tableNames);
   } catch (error) {
     await stop();
     throw new Error(`Could not create the archive's tables at ${endpoint}: ${error instanceof Error ? error.message : String(error)}`, {

@@ -9,7 +9,7 @@ import { createQueryApi } from '../../lambdas/query/router';
 import { historySources } from '../../lambdas/sources';
 import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import { RecordStore } from '../../lambdas/store/record-store';
-import type { TableNames } from '../../lambdas/store/schema';
+import { tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { alertsRoute, LocalAlertLog } from './alert-log';
 import { collectorConsumer, type StoredRecord } from './collect';
 import { openArchiveDatabase, type ArchiveDatabase } from './dynamodb';
@@ -152,7 +152,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const ssm: SSMClient = createSsmClient(choice, simulatorEndpoint);
     cleanups.push(async () => ssm.destroy());
     const checkpoints = new CheckpointStore(database.doc, database.tableNames.pollCheckpoints);
-    const store = new RecordStore(database.doc, database.tableNames);
+    const store = new RecordStore(database.doc, tableSchemas, database.tableNames);
     const alertLog = await LocalAlertLog.open({ dataDir, ...(options.printAlert !== undefined ? { print: options.printAlert } : {}) });
     const alerts = new FailureAlerts({
       publisher: alertLog,

@@ -2,7 +2,8 @@ import { MessageReader } from '../../lambdas/collector/messages';
 import type { ApiHandler, ApiRequest, ApiResponse } from '../../lambdas/query/http';
 import { jsonResponse } from '../../lambdas/query/responses';
 import { MalformedMessageError, type HistorySource, type WorkItem } from '../../lambdas/core/model';
-import { tableSchemas } from '../../lambdas/store/schema';
+import { tableSchemas } from '../../lambdas/sources/tables';
+import { schemaOf } from '../../lambdas/core/table-schema';
 import type { StoredRecord } from './collect';
 import type { FirstReceive } from './work-queue';
 
@@ -50,7 +51,7 @@ export function eventsRoute(deps: EventsRouteDependencies): ApiHandler {
 
 /** A record belongs to a parent when its partition key is the parent's id (CommandId for Run Command). */
 function belongsTo(record: StoredRecord, parentId: string): boolean {
-  return record.key[tableSchemas[record.table].partitionKey.name] === parentId;
+  return record.key[schemaOf(tableSchemas, record.table).partitionKey.name] === parentId;
 }
 
 /** The local server's routes: POST /events and GET /alerts here, everything else the query API's. */

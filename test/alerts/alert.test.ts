@@ -23,11 +23,12 @@ import { commandInvocationObservation, commandObservation, type PluginOutputs } 
 import { sessionObservation } from '../../lambdas/sources/session/records';
 import type { Observation } from '../../lambdas/core/model';
 import { firstItemOf, type StoredItem } from '../../lambdas/store/record-store';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /** Stored items exactly as the store writes them (firstItemOf: an upsert's item). */
 const NOW = new Date('2024-03-01T12:00:00.000Z');
 const context = { observedAt: NOW, producers: new Set(['event' as const]) };
-const stored = (observation: Observation): StoredItem => firstItemOf(observation, NOW);
+const stored = (observation: Observation): StoredItem => firstItemOf(tableSchemas, observation, NOW);
 const options = { region: 'us-east-1', accountId: '123456789012' };
 
 const COMMAND_ID = 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b';

@@ -7,7 +7,6 @@ import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import type { FetchRequest, HistoryKind } from '../../lambdas/core/model';
 import { RecordStore } from '../../lambdas/store/record-store';
-import type { TableId } from '../../lambdas/store/schema';
 import associationSample from '../fixtures/aws/association-state-change.json';
 import automationSample from '../fixtures/aws/automation-execution-status-change.json';
 import automationStepSample from '../fixtures/aws/automation-step-status-change.json';
@@ -21,6 +20,7 @@ import { ssmClient } from '../ssm-simulator/sdk-client';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 
 /**
  * Issue 6, "Alert content for each kind from the sample events and records": AWS's own
@@ -125,7 +125,7 @@ describe('failure alerts: content for each kind, from AWS sample events through 
     open.push({ simulator, ssm });
     let clock = now.getTime();
     const tick = () => new Date((clock += 1000));
-    const store = new RecordStore(database.doc, await database.tables('alerts'), tick);
+    const store = new RecordStore(database.doc, tableSchemas, await database.tables('alerts'), tick);
     const publisher = new RecordingPublisher();
     const collector = new Collector({
       sources: historySources,

@@ -19,6 +19,7 @@ import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
 import { propertyRuns } from '../support/property-runs';
 import { alertingCollector } from '../support/collectors';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * One alert per failed node, whatever happens on the way: events and notifications in any
@@ -151,7 +152,7 @@ describe('failure alerts: exactly once', () => {
         }));
         let clock = Date.parse(at(30));
         const now = () => new Date((clock += 1000));
-        const store = new RecordStore(database.doc, await database.tables('x'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('x'), now);
         const publisher = new RecordingPublisher(refusedOnce);
         const collectors = [alertingCollector({ store, publisher, now }), alertingCollector({ store, publisher, now })];
 
@@ -201,7 +202,7 @@ describe('failure alerts: exactly once', () => {
         }));
         let clock = Date.parse(association.at(3600));
         const now = () => new Date((clock += 1000));
-        const store = new RecordStore(database.doc, await database.tables('sm'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('sm'), now);
         const publisher = new RecordingPublisher(new Set(refusedOnce));
         await drain([alertingCollector({ store, publisher, now }), alertingCollector({ store, publisher, now })], [...order, ...duplicates], batchSize, concurrent);
 

@@ -3,6 +3,7 @@ import { AlertPublishError, DEFAULT_CLAIM_TIMEOUT_MS, FailureAlerts } from '../.
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { COMMAND_ID, invocationObservation } from '../support/observations';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,7 +51,7 @@ describe('FailureAlerts', () => {
     now = T0;
     published = [];
     refuse = false;
-    store = new RecordStore(database.doc, await database.tables(), () => new Date(now));
+    store = new RecordStore(database.doc, tableSchemas, await database.tables(), () => new Date(now));
   });
 
   it('raises no alert for a failure only a message gave: SSM has not confirmed it', () => {

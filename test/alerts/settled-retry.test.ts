@@ -14,6 +14,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * State Manager skips re-reading an execution it has settled (stored with all its targets).
@@ -52,7 +53,7 @@ describe('a refused alert keeps a State Manager execution unsettled', () => {
       ],
     });
     let now = new Date('2017-05-16T23:02:00.000Z');
-    const store = new RecordStore(database.doc, await database.tables(), () => now);
+    const store = new RecordStore(database.doc, tableSchemas, await database.tables(), () => now);
     const published: Alert[] = [];
     let refuse = true;
     const collector = new Collector({

@@ -25,7 +25,7 @@ import {
   type StackFacts,
   type TableShape,
 } from '../../bench/cost-model';
-import { tableIds, tableSchemas, type TableId } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 
 const text = (bytes: number, char = 'x'): AttributeValue => ({ S: char.repeat(bytes) });
 

@@ -17,6 +17,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { spyLog } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 const ASSOCIATION_ID = associationSample.detail['association-id'];
 const silent = spyLog();
@@ -49,7 +50,7 @@ describe('Collector, State Manager (SSM mocked per call, DynamoDB real: dynalite
   beforeEach(async () => {
     ssmMock.reset();
     now = new Date('2017-05-16T23:02:00.000Z');
-    store = new RecordStore(database.doc, await database.tables(), () => now);
+    store = new RecordStore(database.doc, tableSchemas, await database.tables(), () => now);
     collector = new Collector({
       sources: historySources,
       clients: { ssm: new SSMClient({ region: 'us-east-1' }) },

@@ -24,6 +24,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * Whatever order and however often a State Manager association's events (association and
@@ -145,7 +146,7 @@ describe('State Manager ordering and duplication', () => {
           AssociationExecutionTargets: targets.flat().filter((target) => target.ExecutionId === input.ExecutionId),
         }));
         const now = () => new Date(at(executions.length * SPACING + 3600));
-        const store = new RecordStore(database.doc, await database.tables('s'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('s'), now);
         const collector = new Collector({
           sources: historySources,
           clients: { ssm: new SSMClient({ region: 'us-east-1' }) },

@@ -23,6 +23,7 @@ import {
   truthStep,
 } from '../support/automation-truth';
 import { spyLog } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 const NOW = new Date('2026-11-20T10:05:00.000Z');
 const silent = spyLog();
@@ -41,7 +42,7 @@ describe('Collector, Automation (SSM mocked per call, DynamoDB real: dynalite)',
   });
   beforeEach(async () => {
     ssmMock.reset();
-    store = new RecordStore(database.doc, await database.tables(), () => NOW);
+    store = new RecordStore(database.doc, tableSchemas, await database.tables(), () => NOW);
     collector = new Collector({
       sources: historySources,
       clients: { ssm: new SSMClient({ region: 'us-east-1' }) },

@@ -19,6 +19,7 @@ import { queueMessage } from '../support/messages';
 import { executionEvent, STARTED, stepEvent, TRUTH_EXECUTION_ID, truthExecution, truthStep } from '../support/automation-truth';
 import { propertyRuns } from '../support/property-runs';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * Whatever order and however often an Automation's execution and step events arrive, in
@@ -90,7 +91,7 @@ describe('Automation ordering and duplication', () => {
           return { StepExecutions: steps.filter((step) => !names || names.includes(step.StepName ?? '')) };
         });
         const now = () => new Date(at(30));
-        const store = new RecordStore(database.doc, await database.tables('a'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('a'), now);
         const collector = new Collector({
           sources: historySources,
           clients: { ssm: new SSMClient({ region: 'us-east-1' }) },

@@ -23,6 +23,7 @@ import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { spyLog } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 const WINDOW_ID = windowSample.detail['window-id'];
 const WINDOW_EXECUTION_ID = windowSample.detail['window-execution-id'];
@@ -97,7 +98,7 @@ describe('Collector, Maintenance Windows (SSM mocked per call, DynamoDB real: dy
   beforeEach(async () => {
     ssmMock.reset();
     now = new Date('2016-11-16T01:02:00.000Z');
-    store = new RecordStore(database.doc, await database.tables('mw'), () => now);
+    store = new RecordStore(database.doc, tableSchemas, await database.tables('mw'), () => now);
     collector = new Collector({
       sources: historySources,
       clients: { ssm: new SSMClient({ region: 'us-east-1' }) },

@@ -18,7 +18,6 @@ import {
   windowTaskInvocationObservation,
   windowTaskObservation,
 } from '../../lambdas/sources/maintenance-window/records';
-import type { TableId } from '../../lambdas/store/schema';
 import { parseTimeline, RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import {
@@ -34,6 +33,7 @@ import { expectFurthestStored, ForwardOnly, maintenanceWindowLifecycle, type Sig
 import { queueMessage } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 
 /**
  * Whatever order and however often a window execution's events arrive (the execution's, its
@@ -145,7 +145,7 @@ describe('Maintenance Windows ordering and duplication', () => {
           return { WindowExecutionTaskInvocationIdentities: page, NextToken };
         });
         const now = () => new Date(at(60));
-        const store = new RecordStore(database.doc, await database.tables('mwo'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('mwo'), now);
         const collector = new Collector({
           sources: historySources,
           clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
@@ -235,7 +235,7 @@ describe('Maintenance Windows ordering and duplication', () => {
         polled('IN_PROGRESS', 1.5),
       ];
     };
-    const store = new RecordStore(database.doc, await database.tables('mwr'), () => new Date(at(60)));
+    const store = new RecordStore(database.doc, tableSchemas, await database.tables('mwr'), () => new Date(at(60)));
     const collector = new Collector({ sources: historySources, clients: { ssm: new SSMClient({ region: 'us-east-1' }) }, store, logger: silent, parentConcurrency: 1 });
     let run = 0;
     await fc.assert(

@@ -8,6 +8,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { COMMAND_ID, invocationObservation } from '../support/observations';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 const NOW = new Date('2026-11-20T10:05:00.000Z');
 const T1 = '2026-11-20T10:00:00.000Z';
@@ -62,7 +63,7 @@ describe('Collector: records missed by events', () => {
     collector = new Collector({
       sources: [fakeSource],
       clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
-      store: new RecordStore(database.doc, tables, () => NOW),
+      store: new RecordStore(database.doc, tableSchemas, tables, () => NOW),
       logger,
       parentConcurrency: 2,
       now: () => NOW,
@@ -124,7 +125,7 @@ describe('Collector: records missed by events', () => {
     const failing = new Collector({
       sources: [fakeSource],
       clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
-      store: new RecordStore(database.doc, await database.tables(), () => NOW),
+      store: new RecordStore(database.doc, tableSchemas, await database.tables(), () => NOW),
       logger,
       parentConcurrency: 2,
       now: () => NOW,
@@ -139,7 +140,7 @@ describe('Collector: records missed by events', () => {
     const plain = new Collector({
       sources: [fakeSource],
       clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
-      store: new RecordStore(database.doc, await database.tables(), () => NOW),
+      store: new RecordStore(database.doc, tableSchemas, await database.tables(), () => NOW),
       logger,
       parentConcurrency: 2,
     });

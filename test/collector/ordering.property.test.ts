@@ -12,6 +12,7 @@ import { queueMessage, snsEnvelope } from '../support/messages';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
 import { propertyRuns } from '../support/property-runs';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * Whatever order and however often SSM's events and notifications arrive, in whatever
@@ -107,7 +108,7 @@ describe('ordering and duplication', () => {
           CommandInvocations: truth.filter((invocation) => !input.InstanceId || invocation.InstanceId === input.InstanceId),
         }));
         const now = () => new Date(at(30));
-        const store = new RecordStore(database.doc, await database.tables('p'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('p'), now);
         const collector = new Collector({
           sources: historySources,
           clients: { ssm: new SSMClient({ region: 'us-east-1' }) },
@@ -174,7 +175,7 @@ describe('ordering and duplication', () => {
         polled('InProgress', 2),
       ];
     };
-    const store = new RecordStore(database.doc, await database.tables('r'), () => new Date(at(30)));
+    const store = new RecordStore(database.doc, tableSchemas, await database.tables('r'), () => new Date(at(30)));
     const collector = new Collector({ sources: historySources, clients: { ssm: new SSMClient({ region: 'us-east-1' }) }, store, logger: silent, parentConcurrency: 1 });
     let run = 0;
     await fc.assert(

@@ -7,6 +7,7 @@ import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog } from '../support/silent-log';
 import { ssmClient } from '../ssm-simulator/sdk-client';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * Sessions collected from CloudTrail's calls as they happen: each StartSession and
@@ -30,7 +31,7 @@ describe('collecting Session Manager sessions from their calls', () => {
     const sim = new SsmSimulator({ clock: new VirtualClock(START), seed: 5 });
     const { endpoint } = await sim.listen();
     const ssm = ssmClient(endpoint, 1);
-    const store = new RecordStore(database.doc, await database.tables('sc'));
+    const store = new RecordStore(database.doc, tableSchemas, await database.tables('sc'));
     const collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silentLog, parentConcurrency: 4, now: () => sim.now() });
     const deliver = async (): Promise<void> => {
       const bodies = sim.events.map((event) => event.body);

@@ -13,6 +13,7 @@ import { queueMessage, snsEnvelope } from '../support/messages';
 import { propertyRuns } from '../support/property-runs';
 import { commandEvent, invocationEvent, REQUESTED, TRUTH_COMMAND_ID, truthCommand, truthInvocation } from '../support/run-command-truth';
 import { alertingCollector } from '../support/collectors';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * Only SSM writes history. Genuine events, notifications and poller work items are mixed with
@@ -186,7 +187,7 @@ describe('trust: only SSM writes history', () => {
 
         let clock = Date.parse(at(60));
         const now = () => new Date((clock += 10));
-        const store = new RecordStore(database.doc, await database.tables('t'), now);
+        const store = new RecordStore(database.doc, tableSchemas, await database.tables('t'), now);
         const publisher = new RecordingPublisher();
         const senders = { accounts: [ACCOUNT], regions: ['us-east-1'], topicArns: [TOPIC] };
         const collectors = [alertingCollector({ store, publisher, now, senders }), alertingCollector({ store, publisher, now, senders })];

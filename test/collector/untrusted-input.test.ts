@@ -10,6 +10,7 @@ import { startDynalite, type TestDatabase } from '../support/databases';
 import { queueMessage } from '../support/messages';
 import { invocationEvent, TRUTH_COMMAND_ID } from '../support/run-command-truth';
 import { spyLog } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * Input the collector must refuse, class by class: each such message fails alone,
@@ -57,7 +58,7 @@ describe('untrusted input', () => {
 
   beforeAll(async () => {
     database = await startDynalite();
-    store = new RecordStore(database.doc, await database.tables(), () => NOW);
+    store = new RecordStore(database.doc, tableSchemas, await database.tables(), () => NOW);
   });
   afterAll(async () => {
     await database.stop();

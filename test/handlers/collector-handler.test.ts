@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
 import { RecordStore } from '../../lambdas/store/record-store';
-import { tableIds, tableSchemas, type TableNames } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { snsEnvelope } from '../support/messages';
 
@@ -75,7 +75,7 @@ describe('collector handler', () => {
       Records: [sqsRecord('good', JSON.stringify(invocationEvent)), sqsRecord('bad', '{"detail-type": 42}')],
     };
     expect(await handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
-    const stored = await new RecordStore(database.doc, tables).get('commandInvocations', {
+    const stored = await new RecordStore(database.doc, tableSchemas, tables).get('commandInvocations', {
       CommandId: invocationEvent.detail['command-id'],
       InstanceId: invocationEvent.detail['instance-id'],
     });
@@ -101,7 +101,7 @@ describe('collector handler', () => {
     };
     const { batchItemFailures } = await handler(event);
     expect(batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['other-account', 'other-region', 'other-topic']);
-    const store = new RecordStore(database.doc, tables);
+    const store = new RecordStore(database.doc, tableSchemas, tables);
     const commandId = invocationEvent.detail['command-id'];
     expect(await store.get('commandInvocations', { CommandId: commandId, InstanceId: 'i-0c00000000000000c' })).toBeDefined();
     expect(await store.get('commandInvocations', { CommandId: commandId, InstanceId: 'i-0d00000000000000d' })).toBeUndefined();
@@ -136,7 +136,7 @@ describe('collector handler', () => {
     const failed = { ...invocationEvent, detail: { ...invocationEvent.detail, 'instance-id': 'i-0f00000000000000e', status: 'Failed' } };
     expect(await handler({ Records: [sqsRecord('failed', JSON.stringify(failed))] })).toEqual({ batchItemFailures: [] });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
-    const stored = await new RecordStore(database.doc, tables).get('commandInvocations', { CommandId: invocationEvent.detail['command-id'], InstanceId: 'i-0f00000000000000e' });
+    const stored = await new RecordStore(database.doc, tableSchemas, tables).get('commandInvocations', { CommandId: invocationEvent.detail['command-id'], InstanceId: 'i-0f00000000000000e' });
     expect(stored).toMatchObject({ Status: 'Failed', confirmed: false });
     expect(stored).not.toHaveProperty('alertState');
   });

@@ -3,7 +3,7 @@ import { impliedTableKeyCalls, keyPoliciesOf, type CfnTemplate, type DeployedFun
 import { deniedCalls, unusedGrants } from '../support/iam/role-evaluation';
 import { functionModelsOf } from '../support/iam/synthesized-functions';
 import { synthesizeSsmHistory } from '../infrastructure/synthesized';
-import { tableSchemas } from '../../lambdas/store/schema';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * The conformance check itself, on the synthesized roles: what it reports when a grant goes

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { tableIds, tableSchemas } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
 import { Collector } from '../../lib/collector';
 import { HistoryTables } from '../../lib/history-tables';
 import {

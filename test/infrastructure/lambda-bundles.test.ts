@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { collectorEntry, lambdaBundling, pollerEntry, queryEntry } from '../../lib/lambda-bundling';
 import { defaultProvider } from '../../lambdas/lambda-credentials';
-import { tableIds, tableSchemas } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * The Lambdas as deployed: bundled with the app's esbuild options, whose alias replaces the

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { archiveReads } from '../../lambdas/query/archive-reads';
-import { tableIds, tableSchemas, type TableSchema } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
+import type { TableSchema } from '../../lambdas/core/table-schema';
 import { HistoryTables } from '../../lib/history-tables';
 import { QueryApi } from '../../lib/query-api';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
@@ -135,7 +135,7 @@ describe('query function permissions', () => {
     const expected = new Map<string, string[]>();
     for (const tableId of tableIds) {
       const tableArn = getAtt(logicalIdOf(stack.history.tables[tableId]));
-      const reads = archiveReads[tableId].map((read) => `dynamodb:${read}`).sort();
+      const reads = tableSchemas[tableId].queryReads.map((read) => `dynamodb:${read}`).sort();
       if (reads.length > 0) expected.set(JSON.stringify(tableArn), reads);
       const schema: TableSchema = tableSchemas[tableId];
       for (const index of schema.indexes ?? []) {

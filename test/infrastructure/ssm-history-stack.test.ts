@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { historySources } from '../../lambdas/sources';
-import { EXPIRES_AT, tableIds, tableSchemas, type KeyAttribute, type TableId, type TableSchema } from '../../lambdas/store/schema';
+import { EXPIRES_AT, type KeyAttribute, type TableSchema } from '../../lambdas/core/table-schema';
+import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
 import { collectorActionsOf, eventDetailTypesOf, scopedCollectorActionsOf, tablesWrittenBy } from '../../lib/source-infrastructure';
 import {

@@ -6,6 +6,7 @@ import { associationExecutionFromItem, associationExecutionTargetFromItem } from
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * The collector against the SSM simulator over HTTP (real SDK) and dynalite: a State Manager
@@ -62,7 +63,7 @@ describe('collecting a State Manager association from its events, with the SSM s
     simulator = new SsmSimulator({ seed: 33 });
     const { endpoint } = await simulator.listen();
     ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 5 });
-    store = new RecordStore(database.doc, await database.tables());
+    store = new RecordStore(database.doc, tableSchemas, await database.tables());
     collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 2 });
   });
   afterEach(async () => {

@@ -15,6 +15,7 @@ import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * AWS's own sample responses (the GetCommandInvocation and DescribeMaintenanceWindowExecutionTasks API references) served by the SSM simulator,
@@ -94,7 +95,7 @@ describe("AWS's sample responses, served by the simulator and archived unchanged
     const { endpoint } = await simulator.listen();
     ssm = client(endpoint);
     const tables = await database.tables(`samples${Math.floor(Math.random() * 1e6)}`);
-    store = new RecordStore(database.doc, tables);
+    store = new RecordStore(database.doc, tableSchemas, tables);
     collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 2 });
     const api: ApiHandler = createQueryApi({ db: database.doc, tableNames: tables, pageTokenKey: 'aws-samples', now: () => simulator.now() });
     served = await serveApi(api);

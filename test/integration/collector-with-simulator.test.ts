@@ -6,6 +6,7 @@ import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { databaseEngines, startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * The collector against real protocol peers: the SSM simulator over HTTP through the real
@@ -32,7 +33,7 @@ async function collectAll(collector: Collector, bodies: readonly string[]): Prom
 
 function setUp(endpoint: string, database: TestDatabase, tables: Awaited<ReturnType<TestDatabase['tables']>>, maxAttempts = 3) {
   const ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts });
-  const store = new RecordStore(database.doc, tables);
+  const store = new RecordStore(database.doc, tableSchemas, tables);
   return { ssm, store, collector: new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 2 }) };
 }
 

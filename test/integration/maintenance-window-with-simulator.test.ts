@@ -8,9 +8,9 @@ import {
   windowTaskInvocationFromItem,
 } from '../../lambdas/sources/maintenance-window/records';
 import { RecordStore, type StoredItem } from '../../lambdas/store/record-store';
-import type { TableId } from '../../lambdas/store/schema';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
+import { tableSchemas, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 
 /**
  * The collector against the SSM simulator over HTTP (real SDK) and dynalite: a maintenance
@@ -76,7 +76,7 @@ describe('collecting a maintenance window from its events, with the SSM simulato
     simulator = new SsmSimulator({ seed: 44 });
     const { endpoint } = await simulator.listen();
     ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 5 });
-    store = new RecordStore(database.doc, await database.tables('mwi'));
+    store = new RecordStore(database.doc, tableSchemas, await database.tables('mwi'));
     collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 2 });
   });
   afterEach(async () => {

@@ -24,6 +24,7 @@ import { commandFromItem } from '../../lambdas/sources/run-command/records';
 import { sessionFromItem } from '../../lambdas/sources/session/records';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * The pollers end to end, with no event ever delivered: the real listers and pollOnce list the
@@ -120,7 +121,7 @@ async function harness(database: TestDatabase, options: { seed: number; faultTol
   const tables = await database.tables('p');
   const pollerSsm = ssmClientFor(endpoint, options.faultTolerant === true);
   const collectorSsm = ssmClientFor(endpoint, options.faultTolerant === true);
-  const store = new RecordStore(database.doc, tables, () => sim.now());
+  const store = new RecordStore(database.doc, tableSchemas, tables, () => sim.now());
   const checkpoints = new CheckpointStore(database.doc, tables.pollCheckpoints);
   const collector = new Collector({
     sources: historySources,

@@ -1,4 +1,4 @@
-import { prefixedTableNames } from '../../lambdas/store/create-tables';
+import { prefixedTableNames } from '../../lambdas/sources/tables';
 import { banner, parseDuration, parseLocalModeArguments, UsageError, USAGE, type LocalModeSummary } from '../../local/local-mode';
 
 describe("local mode's command line", () => {

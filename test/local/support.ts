@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalModeSummary } from '../../local/local-mode';
 import type { Log, LogAttributes } from '../../lambdas/log';
+import { tableSchemas } from '../../lambdas/sources/tables';
 import { RecordStore } from '../../lambdas/store/record-store';
 
 /** Local mode's tests: temp data dirs, a logger that keeps what it is told, HTTP helpers. */
@@ -34,7 +35,7 @@ export function archiveOf(mode: LocalModeSummary): { store: RecordStore; close()
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  return { store: new RecordStore(DynamoDBDocumentClient.from(client), mode.database.tableNames), close: () => client.destroy() };
+  return { store: new RecordStore(DynamoDBDocumentClient.from(client), tableSchemas, mode.database.tableNames), close: () => client.destroy() };
 }
 
 export interface JsonResponse {

@@ -7,7 +7,7 @@ import { historySources } from '../../lambdas/sources';
 import { isListedOutputCut } from '../../lambdas/sources/run-command/output-limits';
 import { commandInvocationObservation, commandObservation } from '../../lambdas/sources/run-command/records';
 import { firstItemOf, RecordStore, type StoredItem } from '../../lambdas/store/record-store';
-import type { TableId, TableNames } from '../../lambdas/store/schema';
+import { tableSchemas, type TableNames, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 import type { TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
 
@@ -126,7 +126,7 @@ async function collectEvents(sim: SsmSimulator, endpoint: string, database: Test
     const collector = new Collector({
       sources: historySources,
       clients: { ssm },
-      store: new RecordStore(database.doc, tables),
+      store: new RecordStore(database.doc, tableSchemas, tables),
       logger: silent,
       parentConcurrency: 4,
     });
@@ -147,7 +147,7 @@ async function loadTruth(sim: SsmSimulator, database: TestDatabase, tables: Tabl
   const truth = sim.truth();
   const now = new Date('2026-11-20T12:00:00.000Z');
   const context = { observedAt: now, producers: new Set(['poll'] as const) };
-  const items: [TableId, StoredItem][] = truth.commands.map((command) => ['commands', firstItemOf(commandObservation(command, context), now)]);
+  const items: [TableId, StoredItem][] = truth.commands.map((command) => ['commands', firstItemOf(tableSchemas, commandObservation(command, context), now)]);
   for (const invocation of truth.invocations) {
     // As the collector: SSM's full answer for every plugin whose listed output was cut.
     const outputs: Record<string, GetCommandInvocationCommandOutput> = {};
@@ -156,7 +156,7 @@ async function loadTruth(sim: SsmSimulator, database: TestDatabase, tables: Tabl
       const full = truth.pluginOutputs.find((o) => o.commandId === invocation.CommandId && o.instanceId === invocation.InstanceId && o.pluginName === plugin.Name);
       if (full !== undefined && plugin.Name !== undefined) outputs[plugin.Name] = { ...full.invocation, $metadata: {} };
     }
-    items.push(['commandInvocations', firstItemOf(commandInvocationObservation(invocation, outputs, context), now)]);
+    items.push(['commandInvocations', firstItemOf(tableSchemas, commandInvocationObservation(invocation, outputs, context), now)]);
   }
   for (let i = 0; i < items.length; i += 25) {
     let requests: Record<string, { PutRequest: { Item: StoredItem } }[]> = {};

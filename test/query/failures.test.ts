@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiRequest } from '../../lambdas/query/http';
 import { serveApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
-import { prefixedTableNames } from '../../lambdas/store/create-tables';
+import { prefixedTableNames } from '../../lambdas/sources/tables';
 
 /**
  * When DynamoDB refuses or fails: a ValidationException (DynamoDB refusing a request built

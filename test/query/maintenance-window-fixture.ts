@@ -4,7 +4,7 @@ import { forEachBounded } from '../../lambdas/concurrency';
 import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { historySources } from '../../lambdas/sources';
 import { RecordStore } from '../../lambdas/store/record-store';
-import type { TableNames } from '../../lambdas/store/schema';
+import { tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import type { TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
 
@@ -62,7 +62,7 @@ export async function buildMaintenanceWindowArchive(database: TestDatabase): Pro
   const tables = await database.tables('mw');
   const ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 3 });
   try {
-    const collector = new Collector({ sources: historySources, clients: { ssm }, store: new RecordStore(database.doc, tables), logger: silent, parentConcurrency: 4 });
+    const collector = new Collector({ sources: historySources, clients: { ssm }, store: new RecordStore(database.doc, tableSchemas, tables), logger: silent, parentConcurrency: 4 });
     const bodies = sim.events.map((event) => event.body);
     const batches: { id: string; body: string }[][] = [];
     for (let i = 0; i < bodies.length; i += 10) batches.push(bodies.slice(i, i + 10).map((body, j) => ({ id: `m${i + j}`, body })));

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ConfigurationError, queryConfigFrom } from '../../lambdas/config';
-import { tableIds, tableSchemas, type TableNames } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { buildArchive, SHARED_NODE, type ArchiveFixture } from './archive-fixture';
 

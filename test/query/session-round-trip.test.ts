@@ -8,7 +8,7 @@ import type { ExecutionItem } from '../../lambdas/query/views/execution-items';
 import { historySources } from '../../lambdas/sources';
 import { sessionLister } from '../../lambdas/sources/session/listing';
 import { RecordStore } from '../../lambdas/store/record-store';
-import type { TableNames } from '../../lambdas/store/schema';
+import { tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog } from '../support/silent-log';
@@ -87,7 +87,7 @@ describe('DescribeSessions of the SSM-compatible endpoint over an archive in dyn
     tables = await database.tables('sessions');
     const reader = client(endpoint);
     try {
-      const collector = new Collector({ sources: historySources, clients: { ssm: reader }, store: new RecordStore(database.doc, tables), logger: silentLog, parentConcurrency: 4 });
+      const collector = new Collector({ sources: historySources, clients: { ssm: reader }, store: new RecordStore(database.doc, tableSchemas, tables), logger: silentLog, parentConcurrency: 4 });
       const bodies = sim.events.map((event) => event.body);
       let position: string | undefined;
       do {

@@ -6,6 +6,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { invocationObservation } from '../support/observations';
 import { buildArchive, SHARED_NODE, TIED_NODE, type ArchiveFixture } from './archive-fixture';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 /**
  * The archive views: the timeline (GET /executions) and one node's history
@@ -194,7 +195,7 @@ describe('GET /instances/{instanceId}/history', () => {
 
   it('marks an invocation only an event announced as unconfirmed, until SSM\'s read confirms it', async () => {
     const node = 'i-0c0ffee0c0ffee001';
-    const store = new RecordStore(database.doc, fx.tables, () => new Date('2026-11-20T12:00:00.000Z'));
+    const store = new RecordStore(database.doc, tableSchemas, fx.tables, () => new Date('2026-11-20T12:00:00.000Z'));
     const fields = { RequestedDateTime: '2026-11-20T11:00:00.000Z', DocumentName: 'AWS-RunShellScript' };
     await store.upsert(invocationObservation('Failed', '2026-11-20T11:00:05.000Z', { instanceId: node, fields }));
     expect((await page(`/instances/${node}/history`)).items).toEqual([

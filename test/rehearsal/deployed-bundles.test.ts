@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fleetCommand, SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { queryRoutes } from '../../lib/query-api';
-import { tableIds, tableSchemas } from '../../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
 import { logicalIdOf } from '../infrastructure/synthesized';
 import { deployedFunctions, type AwsCall, type DeployedFunction } from '../support/iam/aws-calls';
 import { deniedCalls } from '../support/iam/role-evaluation';

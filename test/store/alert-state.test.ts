@@ -1,6 +1,7 @@
 import { RecordStore } from '../../lambdas/store/record-store';
 import { databaseEngines, type TestDatabase } from '../support/databases';
 import { COMMAND_ID, INSTANCE_ID, invocationObservation } from '../support/observations';
+import { tableSchemas } from '../../lambdas/sources/tables';
 
 const T1 = '2026-11-20T10:00:00.000Z';
 const T2 = '2026-11-20T10:00:05.000Z';
@@ -22,7 +23,7 @@ describe.each(databaseEngines)('RecordStore alert state on %s', (_engine, start)
     await database.stop();
   });
   beforeEach(async () => {
-    store = new RecordStore(database.doc, await database.tables(), () => new Date('2026-11-20T12:00:00.000Z'));
+    store = new RecordStore(database.doc, tableSchemas, await database.tables(), () => new Date('2026-11-20T12:00:00.000Z'));
     database.calls.reset();
   });
 

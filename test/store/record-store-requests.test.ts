@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RecordStore } from '../../lambdas/store/record-store';
-import { prefixedTableNames } from '../../lambdas/store/create-tables';
+import { prefixedTableNames, tableSchemas } from '../../lambdas/sources/tables';
 import { COMMAND_ID, INSTANCE_ID, invocationObservation } from '../support/observations';
 
 /**
@@ -18,7 +18,7 @@ const tooLarge = (): Error => error('ValidationException', 'Item size to update 
 describe('RecordStore requests and errors (DynamoDB mocked)', () => {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
   const dynamo = mockClient(doc);
-  const store = new RecordStore(doc, prefixedTableNames('requests-'), () => new Date('2026-11-20T12:00:00.000Z'));
+  const store = new RecordStore(doc, tableSchemas, prefixedTableNames('requests-'), () => new Date('2026-11-20T12:00:00.000Z'));
   const at = new Date(T1);
 
   beforeEach(() => {

@@ -1,6 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { archiveAttributes, firstItemOf, parseTimeline, RecordStore } from '../../lambdas/store/record-store';
-import { EXPIRES_AT, type TableNames } from '../../lambdas/store/schema';
+import { EXPIRES_AT } from '../../lambdas/core/table-schema';
+import { tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { databaseEngines, type TestDatabase } from '../support/databases';
 import { COMMAND_ID, INSTANCE_ID, invocationObservation } from '../support/observations';
 
@@ -22,7 +23,7 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
   });
   beforeEach(async () => {
     tables = await database.tables();
-    store = new RecordStore(database.doc, tables, () => new Date('2026-11-20T12:00:00.000Z'));
+    store = new RecordStore(database.doc, tableSchemas, tables, () => new Date('2026-11-20T12:00:00.000Z'));
   });
 
   it('creates a record with SSM fields and archive attributes on the first observation', async () => {
@@ -41,7 +42,7 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
 
   it('gives every record a DynamoDB TTL from its own time when a retention is set, and none otherwise', async () => {
     const days = 90;
-    const keeping = new RecordStore(database.doc, tables, () => new Date('2026-11-20T12:00:00.000Z'), days);
+    const keeping = new RecordStore(database.doc, tableSchemas, tables, () => new Date('2026-11-20T12:00:00.000Z'), days);
     const requested = '2026-11-20T09:59:58.000Z';
     await keeping.upsert(invocationObservation('InProgress', T1, { fields: { RequestedDateTime: requested } }));
     expect((await store.get('commandInvocations', key))?.[EXPIRES_AT]).toBe(Date.parse(requested) / 1000 + days * 86_400);
@@ -105,7 +106,7 @@ describe.each(databaseEngines)('RecordStore contract on %s', (_engine, start) =>
       complete: true,
     });
     await store.upsert(observation);
-    expect(await store.get('commandInvocations', key)).toEqual(firstItemOf(observation, new Date('2026-11-20T12:00:00.000Z')));
+    expect(await store.get('commandInvocations', key)).toEqual(firstItemOf(tableSchemas, observation, new Date('2026-11-20T12:00:00.000Z')));
   });
 
   it('changes nothing for a duplicate, and reports it stale', async () => {

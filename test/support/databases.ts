@@ -4,8 +4,9 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { CallCounter } from '../../local/call-counter';
-import { createTables, prefixedTableNames } from '../../lambdas/store/create-tables';
-import type { TableNames } from '../../lambdas/store/schema';
+import { createTables } from '../../lambdas/store/create-tables';
+import { prefixedTableNames, tableSchemas } from '../../lambdas/sources/tables';
+import type { TableNames } from '../../lambdas/sources/tables';
 
 /**
  * The two real DynamoDB peers the store's contract runs against, started by the tests:
@@ -54,7 +55,7 @@ function connect(engine: string, endpoint: string, stop: () => Promise<void>): T
     calls,
     async tables(prefix = 't') {
       const names = prefixedTableNames(`${prefix}${++tableSequence}-`);
-      await createTables(client, names);
+      await createTables(client, tableSchemas, names);
       return names;
     },
     async stop() {

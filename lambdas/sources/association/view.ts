@@ -1,5 +1,5 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
-import { indexAttributes } from '../../store/schema';
+import { TARGET_INDEX_ATTRIBUTES } from './tables';
 
 /** The attribute on which the timeline's association-target listing copies each target's execution CreatedTime. */
 export const TARGET_CONTEXT = { executionCreatedTime: 'executionCreatedTime' } as const;
@@ -29,7 +29,7 @@ export const associationExecutionEntry: RecordView = {
 export const associationTargetEntry: RecordView = {
   recordKind: 'association-target',
   // Exactly what the byResource index holds, so a node's history needs no second read.
-  attributes: indexAttributes('associationExecutionTargets', 'byResource') ?? [],
+  attributes: TARGET_INDEX_ATTRIBUTES,
   toItem: (item) =>
     entry({
       kind: 'association-target',

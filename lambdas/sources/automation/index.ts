@@ -8,6 +8,7 @@ import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAut
 import { getAutomationExecution, listStepExecutions } from './fetch';
 import { automationLister } from './listing';
 import { automationExecutionObservation, automationStepObservation } from './records';
+import { automationTables } from './tables';
 
 
 interface FetchedStep {
@@ -75,7 +76,7 @@ export const automationSource: HistorySource = {
   parentId: ssmIds.automationExecutionId,
   // A step is named by the runbook, in no form SSM documents.
   eventDetailTypes: [AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE],
-  tables: ['automationExecutions', 'automationSteps'],
+  tables: Object.keys(automationTables),
   collectorActions: ['ssm:DescribeAutomationExecutions'],
   scopedCollectorActions: [
     {

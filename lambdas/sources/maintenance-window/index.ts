@@ -17,6 +17,7 @@ import {
 import { getWindowExecution, listTaskInvocations, listWindowTasks } from './fetch';
 import { maintenanceWindowLister } from './listing';
 import { windowExecutionObservation, windowTaskInvocationObservation, windowTaskObservation } from './records';
+import { maintenanceWindowTables } from './tables';
 
 interface Fetched<T> {
   readonly record: T;
@@ -101,7 +102,7 @@ export const maintenanceWindowSource: HistorySource = {
   parentId: ssmIds.windowExecutionId,
   childId: ssmIds.taskExecutionId,
   eventDetailTypes: [WINDOW_EXECUTION_DETAIL_TYPE, TASK_EXECUTION_DETAIL_TYPE, TASK_INVOCATION_DETAIL_TYPE],
-  tables: ['maintenanceWindowExecutions', 'maintenanceWindowTasks', 'maintenanceWindowTaskInvocations'],
+  tables: Object.keys(maintenanceWindowTables),
   collectorActions: ['ssm:DescribeMaintenanceWindowExecutionTasks', 'ssm:DescribeMaintenanceWindowExecutionTaskInvocations'],
   scopedCollectorActions: [
     {

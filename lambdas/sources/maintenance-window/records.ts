@@ -5,7 +5,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import { maintenanceWindowStatuses } from './statuses';
 import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
-import type { TableId } from '../../store/schema';
+import type { TableId } from '../../core/table-schema';
 import type { Observation, Producer, StoredFields } from '../../core/model';
 
 /**

@@ -11,6 +11,7 @@ import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
 import { runCommandLister } from './listing';
 import { isListedOutputCut } from './output-limits';
 import { commandInvocationObservation, commandObservation, type PluginOutputs } from './records';
+import { runCommandTables } from './tables';
 
 /** SSM calls one parent's collection makes at once (single-invocation fetches, plugin outputs). */
 const CALLS_PER_PARENT = 4;
@@ -101,7 +102,7 @@ export const runCommandSource: HistorySource = {
   parentId: ssmIds.commandId,
   childId: ssmIds.instanceId,
   eventDetailTypes: [COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE],
-  tables: ['commands', 'commandInvocations'],
+  tables: Object.keys(runCommandTables),
   collectorActions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
   parseEvent: parseRunCommandEvent,
   parseNotification: parseRunCommandNotification,

@@ -1,5 +1,5 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemCount, itemText, type RecordView } from '../../core/execution-item';
-import { indexAttributes } from '../../store/schema';
+import { INVOCATION_INDEX_ATTRIBUTES } from './tables';
 
 /** Commands and command invocations as the archive views list them. */
 export const commandEntry: RecordView = {
@@ -27,7 +27,7 @@ export const commandEntry: RecordView = {
 export const commandInvocationEntry: RecordView = {
   recordKind: 'command-invocation',
   // Exactly what the byInstance index holds, so a node's history needs no second read.
-  attributes: indexAttributes('commandInvocations', 'byInstance') ?? [],
+  attributes: INVOCATION_INDEX_ATTRIBUTES,
   toItem: (item) =>
     entry({
       kind: 'command-invocation',

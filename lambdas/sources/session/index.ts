@@ -7,6 +7,7 @@ import { getSession } from './fetch';
 import { sessionLister } from './listing';
 import { sessionObservation } from './records';
 import { sessionStatuses } from './statuses';
+import { sessionTables } from './tables';
 
 const RUNNING_CLAIMS: ReadonlySet<string> = new Set(['Connecting', 'Connected', 'Disconnected']);
 
@@ -45,7 +46,7 @@ export const sessionSource: HistorySource = {
   parentId: SESSION_ID,
   eventDetailTypes: [CLOUDTRAIL_API_CALL_DETAIL_TYPE],
   eventDetailPattern: SESSION_EVENT_DETAIL_PATTERN,
-  tables: ['sessions'],
+  tables: Object.keys(sessionTables),
   collectorActions: ['ssm:DescribeSessions'],
   parseEvent: parseSessionEvent,
   collect,

@@ -1,4 +1,4 @@
-import { tableIds, tableSchemas, type TableId } from '../../../lambdas/store/schema';
+import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../../../lambdas/sources/tables';
 import { resourceTypesOf } from './service-reference';
 
 /** The three functions the stack deploys. */

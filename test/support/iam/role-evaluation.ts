@@ -1,5 +1,5 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { tableIds, tableSchemas } from '../../../lambdas/store/schema';
+import { tableIds, tableSchemas } from '../../../lambdas/sources/tables';
 import { TEST_ACCOUNT, TEST_REGION, describeResource, type AwsCall, type CallResource } from './aws-calls';
 import { actionsOfStatement, resourcesOfStatement, type DeployedFunctionModel, type PlatformCall, type PolicyDocument } from './deployed-functions';
 

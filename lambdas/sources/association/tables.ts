@@ -1,0 +1,65 @@
+import { indexAttributes, type TableSchema } from '../../core/table-schema';
+
+/** What a node's history shows of an association execution target (the byResource index). */
+export const ASSOCIATION_TARGET_SUMMARY = [
+  'AssociationId',
+  'AssociationVersion',
+  'ResourceType',
+  'Status',
+  'DetailedStatus',
+  'observedAt',
+  'firstSeenAt',
+  'confirmed',
+] as const;
+
+/** The tables this kind writes, with their indexes and what the query function reads of them. */
+export const associationTables = {
+  associationExecutions: {
+    logicalName: 'AssociationExecutions',
+    recordTime: 'CreatedTime',
+    envVar: 'ASSOCIATION_EXECUTIONS_TABLE',
+    partitionKey: { name: 'AssociationId', type: 'S' },
+    sortKey: { name: 'ExecutionId', type: 'S' },
+    indexes: [
+      // Executions newest first, a year per partition key, as commands' byRequestedYear.
+      {
+        name: 'byCreatedYear',
+        partitionKey: { name: 'createdYear', type: 'S' },
+        sortKey: { name: 'CreatedTime', type: 'S' },
+      },
+      // One association's executions, newest first: DescribeAssociationExecutions' order and
+      // paging without reading an association's whole history (the key orders by ExecutionId).
+      {
+        name: 'byAssociation',
+        partitionKey: { name: 'AssociationId', type: 'S' },
+        sortKey: { name: 'CreatedTime', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'createdYear', from: 'CreatedTime', length: 4 }],
+    queryReads: ['GetItem', 'Query'],
+    description: 'State Manager association executions (DescribeAssociationExecutions records), one item per (AssociationId, ExecutionId).',
+  },
+  associationExecutionTargets: {
+    logicalName: 'AssociationExecutionTargets',
+    recordTime: 'LastExecutionDate',
+    envVar: 'ASSOCIATION_EXECUTION_TARGETS_TABLE',
+    // ExecutionId is a UUID SSM gives each execution: all targets of one execution are one Query.
+    partitionKey: { name: 'ExecutionId', type: 'S' },
+    sortKey: { name: 'ResourceId', type: 'S' },
+    indexes: [
+      // One node's State Manager history, newest first (ResourceId is the managed node's ID
+      // for ResourceType ManagedInstance). Summaries only, as commandInvocations' byInstance.
+      {
+        name: 'byResource',
+        partitionKey: { name: 'ResourceId', type: 'S' },
+        sortKey: { name: 'LastExecutionDate', type: 'S' },
+        include: ASSOCIATION_TARGET_SUMMARY,
+      },
+    ],
+    queryReads: ['Query'],
+    description: 'State Manager association execution targets (DescribeAssociationExecutionTargets records) of each execution.',
+  },
+} as const satisfies Record<string, TableSchema>;
+
+/** What the byResource index holds of an association target: its summary, its keys, its time. */
+export const TARGET_INDEX_ATTRIBUTES: readonly string[] = indexAttributes(associationTables.associationExecutionTargets, 'byResource') ?? [];

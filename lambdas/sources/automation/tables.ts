@@ -1,0 +1,33 @@
+import type { TableSchema } from '../../core/table-schema';
+
+/** The tables this kind writes, with their indexes and what the query function reads of them. */
+export const automationTables = {
+  automationExecutions: {
+    logicalName: 'AutomationExecutions',
+    recordTime: 'ExecutionStartTime',
+    envVar: 'AUTOMATION_EXECUTIONS_TABLE',
+    partitionKey: { name: 'AutomationExecutionId', type: 'S' },
+    indexes: [
+      // Executions newest first, a year per partition key, as commands' byRequestedYear.
+      {
+        name: 'byStartYear',
+        partitionKey: { name: 'startYear', type: 'S' },
+        sortKey: { name: 'ExecutionStartTime', type: 'S' },
+      },
+    ],
+    derived: [{ name: 'startYear', from: 'ExecutionStartTime', length: 4 }],
+    queryReads: ['GetItem', 'BatchGetItem'],
+    description: 'Automation executions (DescribeAutomationExecutions AutomationExecutionMetadata records), one item per AutomationExecutionId.',
+  },
+  automationSteps: {
+    logicalName: 'AutomationSteps',
+    recordTime: 'ExecutionStartTime',
+    envVar: 'AUTOMATION_STEPS_TABLE',
+    partitionKey: { name: 'AutomationExecutionId', type: 'S' },
+    sortKey: { name: 'StepExecutionId', type: 'S' },
+    // Read by key only (an execution's steps); no index.
+    indexes: [],
+    queryReads: ['Query'],
+    description: 'Automation step executions (DescribeAutomationStepExecutions records) of each execution.',
+  },
+} as const satisfies Record<string, TableSchema>;
