@@ -9,7 +9,8 @@ import tseslint from 'typescript-eslint';
  * import higher ones:
  *   core             <- the model every layer shares (kinds, observations, work items, ids, statuses, table declarations)
  *   store            <- the record store: imports the core, never a kind or an engine
- *   sources/<kind>   <- one history kind, its tables included: never another kind, never an engine
+ *   sources/<kind>   <- one history kind (its tables, views and SSM operations included): never another
+ *                       kind, never an engine's code (it names the engine interfaces it implements, as types)
  *   engines          <- collector, polling, query, alerts (what runs in a Lambda, under the
  *                       handlers): never another engine (but the collector drives the alerts),
  *                       never local mode, the simulator or the CLI
@@ -34,12 +35,25 @@ export const layers = [
     noMachineOnly,
     noTestCode,
   ]),
-  layer(['lambdas/sources/*/**/*.ts'], [
-    ['^\\.\\./[^./][^/]*/', 'A history kind never imports another kind: what they share lives in lambdas/sources/ or below.'],
-    [ENGINES, 'A history kind never imports an engine: the engines iterate the kinds.'],
-    noMachineOnly,
-    noTestCode,
-  ]),
+  // A kind implements the engines' interfaces (a view, an SSM operation over the reader) and
+  // so names their types; it never runs an engine's code.
+  {
+    files: ['lambdas/sources/*/**/*.ts'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./[^./][^/]*/', message: 'A history kind never imports another kind: what they share lives in lambdas/sources/ or below.' },
+            { regex: ENGINES, allowTypeImports: true, message: 'A history kind never imports an engine: the engines iterate the kinds (of an engine, a kind names the interfaces it implements, as types).' },
+            { regex: MACHINE_ONLY, message: noMachineOnly[1] },
+            { regex: TEST_CODE, message: noTestCode[1] },
+          ],
+        },
+      ],
+    },
+  },
   layer(['lambdas/core/**/*.ts'], [
     ['(^|/)store/', 'The core is below everything: it never imports the store.'],
     ['(^|/)sources/', 'The core is below everything: it never imports a history kind.'],

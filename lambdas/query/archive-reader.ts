@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
+import { compareText, type AttributeTest, type ItemFilter, type ListingOrder, type NewestFirstOptions, type NewestFirstStart, type TimeRange } from '../core/archive-reads';
 import { indexOf, keyNames, nameOf, schemaOf, type IndexSchema, type RecordKey, type TableId } from '../core/table-schema';
 import { TARGET_INDEX_ATTRIBUTES } from '../sources/association/tables';
 import { INVOCATION_INDEX_ATTRIBUTES } from '../sources/run-command/tables';
@@ -52,62 +53,8 @@ const ASSOCIATION_EXECUTION_ORDER: ListingOrder = { time: 'CreatedTime', id: ASS
 /** A node's association targets (byResource): newest LastExecutionDate first, then ExecutionId. */
 const ASSOCIATION_TARGET_ORDER: ListingOrder = { time: 'LastExecutionDate', id: ASSOCIATION_EXECUTION_ID };
 
-/** The attributes a newest-first listing orders by: a time, then an id among equal times. */
-export interface ListingOrder {
-  readonly time: string;
-  readonly id: string;
-}
-
 /** What the byInstance index holds of an invocation: its summary, its keys, its time. */
 export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = INVOCATION_INDEX_ATTRIBUTES;
-
-/** A test on one attribute: equal to one of the values, or within an inclusive string range. */
-export type AttributeTest =
-  | { readonly attribute: string; readonly oneOf: readonly string[] }
-  | { readonly attribute: string; readonly from?: string; readonly to?: string };
-
-/** Holds when any of its tests holds; negated, when none does. */
-export interface FilterClause {
-  readonly anyOf: readonly AttributeTest[];
-  readonly negate?: boolean;
-}
-
-/** Clauses that must all hold: becomes a DynamoDB FilterExpression. */
-export type ItemFilter = readonly FilterClause[];
-
-/** Inclusive bounds on RequestedDateTime, as stored: ISO 8601 with milliseconds. */
-export interface TimeRange {
-  readonly from?: string;
-  readonly to?: string;
-}
-
-/** From (inclusive) and before (exclusive) epoch ms as inclusive stored-string bounds. */
-export function storedTimeRange(from: number | undefined, before: number | undefined): TimeRange | 'empty' {
-  if (from !== undefined && before !== undefined && from >= before) return 'empty';
-  return {
-    ...(from !== undefined ? { from: new Date(from).toISOString() } : {}),
-    // Stored times have millisecond precision: before T means at most T minus 1 ms.
-    ...(before !== undefined ? { to: new Date(before - 1).toISOString() } : {}),
-  };
-}
-
-/** Where a newest-first listing resumes: after this entry, or at it when inclusive. */
-export interface NewestFirstStart {
-  readonly time: string;
-  /** The entry's own id (CommandId, AutomationExecutionId, ExecutionId, WindowExecutionId). */
-  readonly id: string;
-  readonly inclusive: boolean;
-}
-
-export interface NewestFirstOptions {
-  readonly range?: TimeRange;
-  readonly start?: NewestFirstStart;
-  readonly filter?: ItemFilter;
-  /** Attributes to read; all when omitted. The ordering keys are always added. */
-  readonly attributes?: readonly string[];
-  /** DynamoDB's Limit per request: items evaluated, before the filter. */
-  readonly pageSize: number;
-}
 
 /** What the byResource index holds of an association target: its summary, its keys, its time. */
 export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = TARGET_INDEX_ATTRIBUTES;
@@ -144,7 +91,6 @@ export interface InvocationsNewestFirstOptions {
 /** How a filtered walk's reads grow from one request to the next, and up to what. */
 const READ_GROWTH = 4;
 const MAX_FILTERED_READ = 1000;
-
 
 export class ArchiveReader {
   constructor(
@@ -572,11 +518,6 @@ function* inTieOrder(items: readonly StoredItem[], start: NewestFirstStart | und
     }
     yield item;
   }
-}
-
-/** Code-unit order, as SSM (and the simulator) order ids: deterministic, unlike localeCompare. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The range narrowed to end at `start`; undefined when nothing can match. */

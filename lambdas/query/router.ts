@@ -5,7 +5,7 @@ import type { TableNames } from '../sources/tables';
 import { ArchiveReader } from './archive-reader';
 import { errorAttributes, isDynamoDbValidationError, type QueryLog } from './failures';
 import type { ApiHandler, ApiRequest, ApiResponse } from './http';
-import { ListingTokens } from './paging';
+import { ListingTokens } from '../ssm-protocol/paging';
 import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
 import type { EndpointContext } from './ssm-endpoint/endpoint-context';

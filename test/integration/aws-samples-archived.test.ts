@@ -176,7 +176,7 @@ describe("AWS's sample responses, served by the simulator and archived unchanged
     // PT0.091S with start == end), and the listed plugin carries only the two times. The
     // collector saves GetCommandInvocation's own answer only for plugins whose listed output
     // was cut (sources/run-command/index.ts, fullOutputs), so the archive rebuilds the answer
-    // from the listing (query/ssm-endpoint/plugin-result.ts) and can only say end - start.
+    // from the listing (sources/run-command/plugin-result.ts) and can only say end - start.
     // Every other field is the sample's. When the collector keeps SSM's answer for this case
     // too, this becomes expect(fromArchive).toEqual(SAMPLE_001).
     expect(fromArchive).toEqual({ ...SAMPLE_001, ExecutionElapsedTime: 'PT0S' });

@@ -11,7 +11,7 @@ interface Probe {
   readonly from: string;
   /** The rule's message, or undefined when the import is allowed. */
   readonly refused?: RegExp;
-  /** `import type`: refused like any other import. */
+  /** `import type`: a kind may name an engine's interfaces; the core may not name the store. */
   readonly typeOnly?: boolean;
 }
 
@@ -28,6 +28,9 @@ const probes: readonly Probe[] = [
   { file: 'lambdas/core/probe.ts', from: './table-schema' },
   { file: 'lambdas/sources/automation/probe.ts', from: '../run-command/records', refused: /never imports another kind/ },
   { file: 'lambdas/sources/automation/probe.ts', from: '../../collector/collector', refused: /never imports an engine/ },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../../query/archive-reader', refused: /never imports an engine/ },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../../query/archive-reader', typeOnly: true },
+  { file: 'lambdas/sources/automation/probe.ts', from: '../run-command/tables', typeOnly: true, refused: /never imports another kind/ },
   { file: 'lambdas/sources/automation/probe.ts', from: '../../core/model' },
   { file: 'lambdas/sources/automation/probe.ts', from: '../../core/table-schema' },
   { file: 'lambdas/store/probe.ts', from: '../sources/tables', refused: /The store never imports a history kind/ },

@@ -1,6 +1,6 @@
 import type { StoredItem } from '../../store/record-store';
-import type { ItemFilter, TimeRange } from '../archive-reader';
-import type { ListingPosition } from '../paging';
+import type { ItemFilter, TimeRange } from '../../core/archive-reads';
+import type { ListingPosition } from '../../ssm-protocol/paging';
 import { TARGET_CONTEXT } from './execution-items';
 import type { TimeWindow } from './parameters';
 import type { ViewContext } from './view-context';
@@ -11,7 +11,7 @@ import type { ViewContext } from './view-context';
  * execution's by ResourceId (as DescribeAssociationExecutionTargets lists them); since/until
  * select by the execution's CreatedTime, as command invocations by their command's
  * RequestedDateTime. Positions: (CreatedTime, ExecutionId, ResourceId). In a node's history,
- * targets come from the byResource index instead (parent-views' targetNodeView).
+ * targets come from the byResource index instead (the association kind's targetNodeView).
  */
 const TARGET_READ = 100;
 

@@ -1,7 +1,7 @@
 import type { StoredItem } from '../../store/record-store';
-import type { TimeRange } from '../archive-reader';
-import type { ListingPosition } from '../paging';
-import { inStepOrder } from '../ssm-endpoint/automation';
+import type { TimeRange } from '../../core/archive-reads';
+import type { ListingPosition } from '../../ssm-protocol/paging';
+import { inStepOrder } from '../../sources/automation/ssm-operations';
 import type { ViewContext } from './view-context';
 import { STEP_CONTEXT } from './execution-items';
 import type { TimeWindow } from './parameters';

@@ -1,9 +1,10 @@
 import { INSTANCE_ID_PATTERN } from '../../ssm-protocol/input';
 import type { RecordKind } from '../../core/model';
-import { readSize, takePage } from '../paging';
+import { readSize, takePage } from '../../ssm-protocol/paging';
 import { executionKinds } from './execution-items';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
-import { NODE_VIEWS, viewEntryMatches, viewStatusFilter, viewWalk } from './parent-views';
+import { NODE_VIEWS } from '../../sources/views';
+import { viewEntryMatches, viewStatusFilter, viewWalk } from './parent-views';
 import { checkParameterNames, readLimit, readPosition, readStatus, readTimeWindow, ViewRequestError, type ViewQuery } from './parameters';
 import type { ViewContext, ViewPage } from './view-context';
 

@@ -1,6 +1,6 @@
 import type { StoredItem } from '../../store/record-store';
-import type { NewestFirstStart } from '../archive-reader';
-import type { ListingPosition } from '../paging';
+import type { NewestFirstStart } from '../../core/archive-reads';
+import type { ListingPosition } from '../../ssm-protocol/paging';
 
 /**
  * Several newest-first walks (one per kind) as one listing, newest first; at one time, by

@@ -1,8 +1,8 @@
 import { parseIsoTimestamp } from '../../ssm-protocol/filters';
 import { SsmError } from '../../ssm-protocol/errors';
 import { runCommandStatuses } from '../../sources/run-command/statuses';
-import { storedTimeRange, type FilterClause, type ItemFilter, type TimeRange } from '../archive-reader';
-import type { ListingPosition, ListingTokens } from '../paging';
+import { storedTimeRange, type FilterClause, type ItemFilter, type TimeRange } from '../../core/archive-reads';
+import type { ListingPosition, ListingTokens } from '../../ssm-protocol/paging';
 
 /**
  * The archive views' query parameters (camelCase), checked strictly: an unknown parameter,

@@ -1,9 +1,10 @@
 import type { RecordKind } from '../../core/model';
-import { readSize, takePage, type ListingPosition } from '../paging';
+import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import { CHILD_LISTINGS } from './child-views';
 import { EXECUTION_KINDS, executionKinds } from './execution-items';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
-import { PARENT_VIEWS, viewEntryMatches, viewStatusFilter, viewWalk, type ParentView } from './parent-views';
+import { PARENT_VIEWS } from '../../sources/views';
+import { viewEntryMatches, viewStatusFilter, viewWalk, type ParentView } from './parent-views';
 import { checkParameterNames, readLimit, readPosition, readStatus, readTimeWindow, ViewRequestError, type TimeWindow, type ViewQuery } from './parameters';
 import type { ViewContext, ViewPage } from './view-context';
 

@@ -1,6 +1,6 @@
 import type { StoredItem } from '../../store/record-store';
 import type { ArchiveReader } from '../archive-reader';
-import type { ListingTokens } from '../paging';
+import type { ListingTokens } from '../../ssm-protocol/paging';
 import type { ExecutionItem } from './execution-items';
 import type { TimeWindow } from './parameters';
 

@@ -1,5 +1,7 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
 import { TARGET_INDEX_ATTRIBUTES } from './tables';
+import type { NodeView, ParentView } from '../../query/views/parent-views';
+import { associationStatuses } from './statuses';
 
 /** The attribute on which the timeline's association-target listing copies each target's execution CreatedTime. */
 export const TARGET_CONTEXT = { executionCreatedTime: 'executionCreatedTime' } as const;
@@ -45,4 +47,22 @@ export const associationTargetEntry: RecordView = {
       lastExecutionDate: itemText(item, 'LastExecutionDate'),
       ...archiveMarks(item),
     }),
+};
+
+export const associationExecutionView: ParentView<'association-execution'> = {
+  kind: 'association-execution',
+  time: 'CreatedTime',
+  id: 'ExecutionId',
+  statusAttributes: ['Status', 'DetailedStatus'],
+  statuses: associationStatuses,
+  newestFirst: (reader, options) => reader.associationExecutionsNewestFirst(options),
+};
+
+export const targetNodeView: NodeView<'association-target'> = {
+  kind: 'association-target',
+  time: 'LastExecutionDate',
+  id: 'ExecutionId',
+  statusAttributes: ['Status', 'DetailedStatus'],
+  statuses: associationStatuses,
+  ofNode: (reader, node, options) => reader.associationTargetsOfResource(node, options),
 };

@@ -1,4 +1,6 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
+import type { ParentView } from '../../query/views/parent-views';
+import { automationStatuses } from './statuses';
 
 /** Attributes of a step's execution that the step listing copies onto each step item (lower case: not SSM fields). */
 export const STEP_CONTEXT = {
@@ -48,4 +50,13 @@ export const automationStepEntry: RecordView = {
       parentAutomationExecutionId: itemText(item, STEP_CONTEXT.parentAutomationExecutionId),
       ...archiveMarks(item),
     }),
+};
+
+export const automationExecutionView: ParentView<'automation-execution'> = {
+  kind: 'automation-execution',
+  time: 'ExecutionStartTime',
+  id: 'AutomationExecutionId',
+  statusAttributes: ['AutomationExecutionStatus'],
+  statuses: automationStatuses,
+  newestFirst: (reader, options) => reader.automationExecutionsNewestFirst(options),
 };

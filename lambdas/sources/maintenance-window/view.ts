@@ -1,4 +1,6 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
+import type { ParentView } from '../../query/views/parent-views';
+import { maintenanceWindowStatuses } from './statuses';
 
 /** Maintenance window executions as the archive views list them. */
 export const windowExecutionEntry: RecordView = {
@@ -15,4 +17,13 @@ export const windowExecutionEntry: RecordView = {
       endTime: itemText(item, 'EndTime'),
       ...archiveMarks(item),
     }),
+};
+
+export const windowView: ParentView<'maintenance-window-execution'> = {
+  kind: 'maintenance-window-execution',
+  time: 'StartTime',
+  id: 'WindowExecutionId',
+  statusAttributes: ['Status'],
+  statuses: maintenanceWindowStatuses,
+  newestFirst: (reader, options) => reader.windowExecutionsNewestFirst(options),
 };

@@ -1,5 +1,7 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemCount, itemText, type RecordView } from '../../core/execution-item';
 import { INVOCATION_INDEX_ATTRIBUTES } from './tables';
+import type { NodeView, ParentView } from '../../query/views/parent-views';
+import { runCommandStatuses } from './statuses';
 
 /** Commands and command invocations as the archive views list them. */
 export const commandEntry: RecordView = {
@@ -41,4 +43,23 @@ export const commandInvocationEntry: RecordView = {
       documentName: itemText(item, 'DocumentName'),
       ...archiveMarks(item),
     }),
+};
+
+export const commandView: ParentView<'command'> = {
+  kind: 'command',
+  time: 'RequestedDateTime',
+  id: 'CommandId',
+  statusAttributes: ['Status', 'StatusDetails'],
+  statuses: runCommandStatuses,
+  newestFirst: (reader, options) => reader.commandsNewestFirst(options),
+};
+
+/** A node's command invocations (byInstance) and association targets (byResource, by their last run). */
+export const invocationNodeView: NodeView<'command-invocation'> = {
+  kind: 'command-invocation',
+  time: 'RequestedDateTime',
+  id: 'CommandId',
+  statusAttributes: ['Status', 'StatusDetails'],
+  statuses: runCommandStatuses,
+  ofNode: (reader, node, options) => reader.invocationsOfInstance(node, options),
 };

@@ -1,4 +1,6 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
+import type { NodeView, ParentView } from '../../query/views/parent-views';
+import { sessionStatuses } from './statuses';
 
 /** Sessions as the archive views list them (the node is the session's target). */
 export const sessionEntry: RecordView = {
@@ -17,4 +19,16 @@ export const sessionEntry: RecordView = {
       endTime: itemText(item, 'EndDate'),
       ...archiveMarks(item),
     }),
+};
+
+const SESSION_ORDER = { time: 'StartDate', id: 'SessionId' } as const;
+
+export const sessionView: ParentView<'session'> & NodeView<'session'> = {
+  kind: 'session',
+  time: 'StartDate',
+  id: 'SessionId',
+  statusAttributes: ['Status'],
+  statuses: sessionStatuses,
+  newestFirst: (reader, options) => reader.byYearNewestFirst('sessions', 'byStartYear', SESSION_ORDER, options),
+  ofNode: (reader, node, options) => reader.partitionNewestFirst('sessions', 'byTarget', node, SESSION_ORDER, options),
 };

@@ -5,7 +5,7 @@ import type {
   GetCommandInvocationResult,
 } from '@aws-sdk/client-ssm';
 import { javaDuration } from '../../ssm-protocol/elapsed-time';
-import { ERROR_TITLE } from '../../sources/run-command/output-limits';
+import { ERROR_TITLE } from './output-limits';
 import { isSsmField } from '../../store/stored-fields';
 
 /**

@@ -4,14 +4,14 @@ import {
   readDescribeAutomationExecutions,
   readDescribeAutomationStepExecutions,
   type AutomationFilter,
-} from '../../sources/automation/requests';
+} from './requests';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
-import { automationExecutionFromItem, automationStepFromItem } from '../../sources/automation/records';
+import { automationExecutionFromItem, automationStepFromItem } from './records';
 import type { StoredItem } from '../../store/record-store';
-import { compareText, storedTimeRange, type ItemFilter } from '../archive-reader';
-import { readSize, takePage, type ListingPosition, type Page } from '../paging';
-import type { EndpointContext } from './endpoint-context';
+import { compareText, storedTimeRange, type ItemFilter } from '../../core/archive-reads';
+import { readSize, takePage, type ListingPosition, type Page } from '../../ssm-protocol/paging';
+import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
 
 /**
  * Automation's read API answered from the archive as SSM (and the simulator) answers it:
@@ -213,3 +213,9 @@ export async function describeAutomationStepExecutions(input: JsonObject, ctx: E
       : {}),
   };
 }
+
+/** The SSM operations this kind answers from the archive. */
+export const automationSsmOperations: SsmOperations = {
+  DescribeAutomationExecutions: describeAutomationExecutions,
+  DescribeAutomationStepExecutions: describeAutomationStepExecutions,
+};

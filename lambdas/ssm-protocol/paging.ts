@@ -1,5 +1,5 @@
-import type { PageTokens } from '../ssm-protocol/page-token';
-import { SsmError } from '../ssm-protocol/errors';
+import type { PageTokens } from './page-token';
+import { SsmError } from './errors';
 
 /**
  * Pages and page tokens, the same for the SSM-compatible operations and the archive views.

@@ -1,15 +1,15 @@
 import type { DescribeSessionsResponse } from '@aws-sdk/client-ssm';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
-import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject, type SessionListing } from '../../sources/session/requests';
+import { invokedRange, matchesSessionFilters, readDescribeSessions, type SessionFilterSubject, type SessionListing } from './requests';
 import { statusInfo } from '../../core/status';
-import { sessionFromItem } from '../../sources/session/records';
-import { sessionStatuses } from '../../sources/session/statuses';
+import { sessionFromItem } from './records';
+import { sessionStatuses } from './statuses';
 import type { StoredItem } from '../../store/record-store';
-import { storedTimeRange, type FilterClause, type ItemFilter } from '../archive-reader';
-import { readSize, takePage } from '../paging';
-import { sessionView } from '../views/parent-views';
-import type { EndpointContext } from './endpoint-context';
+import { storedTimeRange, type FilterClause, type ItemFilter } from '../../core/archive-reads';
+import { readSize, takePage } from '../../ssm-protocol/paging';
+import { sessionView } from './view';
+import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
 
 /**
  * DescribeSessions answered from the archive as the simulator answers it (the request checks
@@ -93,3 +93,8 @@ export async function describeSessions(input: JsonObject, ctx: EndpointContext):
       : {}),
   };
 }
+
+/** The SSM operations this kind answers from the archive. */
+export const sessionSsmOperations: SsmOperations = {
+  DescribeSessions: describeSessions,
+};

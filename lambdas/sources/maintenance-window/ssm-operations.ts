@@ -13,12 +13,12 @@ import {
   readDescribeMaintenanceWindowExecutionTasks,
   type MaintenanceWindowFilter,
   type MaintenanceWindowFilterSubject,
-} from '../../sources/maintenance-window/requests';
-import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from '../../sources/maintenance-window/records';
+} from './requests';
+import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from './records';
 import type { StoredItem } from '../../store/record-store';
-import { compareText, storedTimeRange } from '../archive-reader';
-import { readSize, takePage, type ListingPosition } from '../paging';
-import type { EndpointContext } from './endpoint-context';
+import { compareText, storedTimeRange } from '../../core/archive-reads';
+import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
+import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
 
 /**
  * Maintenance Windows' read API answered from the archive as SSM (and the simulator) answers
@@ -187,3 +187,10 @@ export async function describeMaintenanceWindowExecutionTaskInvocations(
       : {}),
   };
 }
+
+/** The SSM operations this kind answers from the archive. */
+export const maintenanceWindowSsmOperations: SsmOperations = {
+  DescribeMaintenanceWindowExecutions: describeMaintenanceWindowExecutions,
+  DescribeMaintenanceWindowExecutionTasks: describeMaintenanceWindowExecutionTasks,
+  DescribeMaintenanceWindowExecutionTaskInvocations: describeMaintenanceWindowExecutionTaskInvocations,
+};

@@ -14,14 +14,16 @@ import {
   selectPlugin,
   type CommandInvocationListing,
   type CommandListing,
-} from '../../sources/run-command/requests';
-import { commandFromItem, commandInvocationFields, commandInvocationFromItem } from '../../sources/run-command/records';
+} from './requests';
+import { commandFromItem, commandInvocationFields, commandInvocationFromItem } from './records';
 import type { StoredItem } from '../../store/record-store';
-import { INSTANCE_INDEX_ATTRIBUTES, type ArchiveReader, type TimeRange } from '../archive-reader';
-import { readSize, takePage, type ListingPosition, type Page } from '../paging';
+import { INVOCATION_INDEX_ATTRIBUTES } from './tables';
+import type { ArchiveReader } from '../../query/archive-reader';
+import type { TimeRange } from '../../core/archive-reads';
+import { readSize, takePage, type ListingPosition, type Page } from '../../ssm-protocol/paging';
 import { filterSubjectOf, itemFilterOf, timeRangeOf } from './command-filters';
 import { rebuiltResult, savedResult } from './plugin-result';
-import type { EndpointContext } from './endpoint-context';
+import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
 
 /**
  * Run Command's read API answered from the archive, page for page as SSM answers it: the
@@ -95,7 +97,7 @@ export async function listCommandInvocations(input: JsonObject, ctx: EndpointCon
       range,
       start: after && { time: requireTime(after), id: after.id, inclusive: false },
       filter,
-      attributes: INSTANCE_INDEX_ATTRIBUTES,
+      attributes: INVOCATION_INDEX_ATTRIBUTES,
       pageSize: readSize(request.maxResults, filter.length > 0),
     });
     const found = await takePage(summaries, request.maxResults, keep);
@@ -209,3 +211,10 @@ function isAfter(command: StoredItem, after: ListingPosition | undefined): boole
   if (time !== after.time) return time < after.time;
   return String(command['CommandId']) > after.id;
 }
+
+/** The SSM operations this kind answers from the archive. */
+export const runCommandSsmOperations: SsmOperations = {
+  ListCommands: listCommands,
+  ListCommandInvocations: listCommandInvocations,
+  GetCommandInvocation: getCommandInvocation,
+};

@@ -6,7 +6,7 @@ import {
   type FilterSubject,
 } from '../../ssm-protocol/filters';
 import type { StoredItem } from '../../store/record-store';
-import { storedTimeRange, type FilterClause, type ItemFilter, type TimeRange } from '../archive-reader';
+import { storedTimeRange, type FilterClause, type ItemFilter, type TimeRange } from '../../core/archive-reads';
 
 /**
  * SSM's CommandFilters (parsed once, in lambdas/ssm-protocol/filters.ts) as the archive

@@ -5,14 +5,14 @@ import {
   type AssociationExecutionFilter,
   type AssociationExecutionListing,
   type TargetFilter,
-} from '../../sources/association/requests';
+} from './requests';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
-import { associationExecutionFromItem, associationExecutionTargetFromItem } from '../../sources/association/records';
+import { associationExecutionFromItem, associationExecutionTargetFromItem } from './records';
 import type { StoredItem } from '../../store/record-store';
-import { compareText, type ItemFilter } from '../archive-reader';
-import { readSize, takePage, type ListingPosition } from '../paging';
-import type { EndpointContext } from './endpoint-context';
+import { compareText, type ItemFilter } from '../../core/archive-reads';
+import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
+import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
 
 /**
  * State Manager's read API answered from the archive as SSM (and the simulator) answers it:
@@ -187,3 +187,9 @@ export async function describeAssociationExecutionTargets(input: JsonObject, ctx
       : {}),
   };
 }
+
+/** The SSM operations this kind answers from the archive. */
+export const associationSsmOperations: SsmOperations = {
+  DescribeAssociationExecutions: describeAssociationExecutions,
+  DescribeAssociationExecutionTargets: describeAssociationExecutionTargets,
+};

@@ -1,6 +1,6 @@
-import { SsmSimulator, VirtualClock, fleetCommand } from '../../local/ssm-simulator';
-import { rebuiltResult, splitListedOutput } from '../../lambdas/query/ssm-endpoint/plugin-result';
-import { ERROR_TITLE, isListedOutputCut } from '../../lambdas/sources/run-command/output-limits';
+import { SsmSimulator, VirtualClock, fleetCommand } from '../../../local/ssm-simulator';
+import { rebuiltResult, splitListedOutput } from '../../../lambdas/sources/run-command/plugin-result';
+import { ERROR_TITLE, isListedOutputCut } from '../../../lambdas/sources/run-command/output-limits';
 
 /**
  * GetCommandInvocation rebuilt from a listed plugin must be exactly SSM's answer (the
