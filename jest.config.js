@@ -11,13 +11,16 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   // CDK synthesis and the Java DynamoDB Local start take a few seconds each.
   testTimeout: 60000,
-  // Two workers even on two cores (jest's default there is one, in band): many suites wait on
-  // DynamoDB Local, the simulator over HTTP or a process they started, so two keep both cores
-  // busy (on this 2-core machine: 278 s against 392 s for the suite).
-  maxWorkers: 2,
+  // Three workers on two cores (jest's default there is one, in band): many suites wait on
+  // DynamoDB Local, the simulator over HTTP, the AWS CLI or a process they started, so three
+  // keep both cores busy. On this 2-core machine the suite took 392 s in band, 265 s with two
+  // workers and 244 s with three; four overloaded it (300 s, and timeouts).
+  maxWorkers: 3,
   // Every AWS call the deployed functions' code makes is recorded for the IAM conformance
   // check that runs after the suite (jest.iam.config.js).
   globalSetup: '<rootDir>/test/support/iam/recordings-reset.ts',
+  // One DynamoDB Local serves the whole run (test/support/databases.ts); this stops it.
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Each test file's temp folder (CDK's cdk.out folders among them) is removed after it.
   setupFilesAfterEnv: ['<rootDir>/test/support/temp-dir.ts', '<rootDir>/test/support/iam/call-recording.ts'],
 };

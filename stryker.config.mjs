@@ -45,6 +45,7 @@ export default {
         '<rootDir>/test/query/ssm-round-trip-dynamodb-local.test.ts',
       ],
       globalSetup: undefined,
+      globalTeardown: undefined,
       setupFilesAfterEnv: [],
       // Node's environment, which skips the rest of a mutant's run once a test has failed, and
       // the quickest test files first, so that the failure comes early.

