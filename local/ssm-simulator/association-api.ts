@@ -13,7 +13,8 @@ import {
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { associationExecutionRecord, associationRecord, associationTargetRecord, type AssociationExecutionRun, type AssociationTargetRun } from './association';
-import type { OperationContext } from './operations';
+import type { KindOperations, OperationContext } from './operations';
+import type { AssociationState } from './association';
 
 /** State Manager's read API: DescribeAssociationExecutions, DescribeAssociationExecutionTargets, ListAssociations. */
 
@@ -49,9 +50,9 @@ function targetMatches(filter: TargetFilter, target: AssociationTargetRun): bool
   }
 }
 
-export function describeAssociationExecutions(input: JsonObject, ctx: OperationContext): DescribeAssociationExecutionsResult {
+export function describeAssociationExecutions(input: JsonObject, ctx: OperationContext<AssociationState>): DescribeAssociationExecutionsResult {
   const { associationId, filters, maxResults, nextToken, tokenQuery } = readDescribeAssociationExecutions(input);
-  const run = ctx.association.get(associationId);
+  const run = ctx.state.get(associationId);
   if (run === undefined) throw new SsmError('AssociationDoesNotExist', `Association ${associationId} does not exist`);
   const executions = run.executions.filter((execution) => filters.every((filter) => executionMatches(filter, execution)));
   let start = 0;
@@ -71,9 +72,9 @@ export function describeAssociationExecutions(input: JsonObject, ctx: OperationC
   };
 }
 
-export function describeAssociationExecutionTargets(input: JsonObject, ctx: OperationContext): DescribeAssociationExecutionTargetsResult {
+export function describeAssociationExecutionTargets(input: JsonObject, ctx: OperationContext<AssociationState>): DescribeAssociationExecutionTargetsResult {
   const { associationId, executionId, filters, maxResults, nextToken, tokenQuery } = readDescribeAssociationExecutionTargets(input);
-  const run = ctx.association.get(associationId);
+  const run = ctx.state.get(associationId);
   if (run === undefined) throw new SsmError('AssociationDoesNotExist', `Association ${associationId} does not exist`);
   const execution = run.executions.find((candidate) => candidate.id === executionId);
   if (execution === undefined) throw new SsmError('AssociationExecutionDoesNotExist', `Association execution ${executionId} does not exist`);
@@ -96,9 +97,9 @@ export function describeAssociationExecutionTargets(input: JsonObject, ctx: Oper
   };
 }
 
-export function listAssociations(input: JsonObject, ctx: OperationContext): ListAssociationsResult {
+export function listAssociations(input: JsonObject, ctx: OperationContext<AssociationState>): ListAssociationsResult {
   const { maxResults, nextToken } = readListAssociations(input);
-  const runs = ctx.association.list();
+  const runs = ctx.state.list();
   let start = 0;
   if (nextToken !== undefined) {
     const [index] = ctx.tokens.read('ListAssociations', {}, nextToken);
@@ -112,3 +113,10 @@ export function listAssociations(input: JsonObject, ctx: OperationContext): List
     ...(more ? { NextToken: ctx.tokens.issue('ListAssociations', {}, [start + maxResults]) } : {}),
   };
 }
+
+/** The SSM operations the simulator answers for this kind, over its state. */
+export const associationOperations: KindOperations<AssociationState> = {
+  DescribeAssociationExecutions: describeAssociationExecutions,
+  DescribeAssociationExecutionTargets: describeAssociationExecutionTargets,
+  ListAssociations: listAssociations,
+};

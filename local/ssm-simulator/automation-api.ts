@@ -13,7 +13,8 @@ import {
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { executionMetadataRecord, executionRecord, stepRecord, type AutomationRun, type StepRun } from './automation';
-import type { OperationContext } from './operations';
+import type { KindOperations, OperationContext } from './operations';
+import type { AutomationState } from './automation';
 
 /** Automation's read API: DescribeAutomationExecutions, DescribeAutomationStepExecutions, GetAutomationExecution. */
 
@@ -59,9 +60,9 @@ function stepMatches(filter: AutomationFilter, step: StepRun): boolean {
   }
 }
 
-export function describeAutomationExecutions(input: JsonObject, ctx: OperationContext): DescribeAutomationExecutionsResult {
+export function describeAutomationExecutions(input: JsonObject, ctx: OperationContext<AutomationState>): DescribeAutomationExecutionsResult {
   const { filters, maxResults, nextToken, tokenQuery } = readDescribeAutomationExecutions(input);
-  const runs = ctx.automation.list().filter((run) => filters.every((filter) => executionMatches(filter, run)));
+  const runs = ctx.state.list().filter((run) => filters.every((filter) => executionMatches(filter, run)));
   let start = 0;
   if (nextToken !== undefined) {
     const [startedAt, id] = ctx.tokens.read('DescribeAutomationExecutions', tokenQuery, nextToken);
@@ -81,9 +82,9 @@ export function describeAutomationExecutions(input: JsonObject, ctx: OperationCo
   };
 }
 
-export function describeAutomationStepExecutions(input: JsonObject, ctx: OperationContext): DescribeAutomationStepExecutionsResult {
+export function describeAutomationStepExecutions(input: JsonObject, ctx: OperationContext<AutomationState>): DescribeAutomationStepExecutionsResult {
   const { executionId, filters, maxResults, nextToken, reverseOrder, tokenQuery } = readDescribeAutomationStepExecutions(input);
-  const run = ctx.automation.get(executionId);
+  const run = ctx.state.get(executionId);
   if (run === undefined) throw notFound(executionId);
   const ordered = reverseOrder ? [...run.steps].reverse() : run.steps;
   const steps = ordered.filter((step) => filters.every((filter) => stepMatches(filter, step)));
@@ -103,9 +104,16 @@ export function describeAutomationStepExecutions(input: JsonObject, ctx: Operati
   };
 }
 
-export function getAutomationExecution(input: JsonObject, ctx: OperationContext): GetAutomationExecutionResult {
+export function getAutomationExecution(input: JsonObject, ctx: OperationContext<AutomationState>): GetAutomationExecutionResult {
   const executionId = readGetAutomationExecution(input);
-  const run = ctx.automation.get(executionId);
+  const run = ctx.state.get(executionId);
   if (run === undefined) throw notFound(executionId);
   return { AutomationExecution: executionRecord(run) };
 }
+
+/** The SSM operations the simulator answers for this kind, over its state. */
+export const automationOperations: KindOperations<AutomationState> = {
+  DescribeAutomationExecutions: describeAutomationExecutions,
+  DescribeAutomationStepExecutions: describeAutomationStepExecutions,
+  GetAutomationExecution: getAutomationExecution,
+};

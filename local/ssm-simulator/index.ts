@@ -14,7 +14,7 @@ export {
 } from './events';
 export { type FaultConfig, type OperationStats } from './faults';
 export { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, type FleetOptions } from './fleet';
-export { OPERATIONS, type OperationContext, type OperationHandler } from './operations';
+export { simulatedKind, type KindOperations, type OperationContext, type OperationHandler, type SimulatedKind } from './operations';
 export { SeededRandom } from './random';
 export {
   SsmSimulator,

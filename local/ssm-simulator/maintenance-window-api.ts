@@ -24,7 +24,8 @@ import {
   windowRecord,
   windowSubject,
 } from './maintenance-window';
-import type { OperationContext } from './operations';
+import type { KindOperations, OperationContext } from './operations';
+import type { MaintenanceWindowState } from './maintenance-window';
 
 /**
  * Maintenance Windows' read API. Orders: windows in creation order; executions newest
@@ -42,7 +43,7 @@ function doesNotExist(what: string, id: string): SsmError {
 /** One page of `items` (already in API order) after the item whose key the token holds. */
 function page<T>(
   items: readonly T[],
-  ctx: OperationContext,
+  ctx: OperationContext<MaintenanceWindowState>,
   operation: string,
   request: { maxResults: number; nextToken: string | undefined; tokenQuery: object },
   key: (item: T) => (string | number)[],
@@ -69,16 +70,16 @@ function indexAfter(index: number, last: readonly (string | number)[]): boolean 
   return index > lastIndex;
 }
 
-export function describeMaintenanceWindows(input: JsonObject, ctx: OperationContext): DescribeMaintenanceWindowsResult {
+export function describeMaintenanceWindows(input: JsonObject, ctx: OperationContext<MaintenanceWindowState>): DescribeMaintenanceWindowsResult {
   const request = readDescribeMaintenanceWindows(input);
-  const windows = ctx.maintenanceWindow.list().filter((window) => matchesMaintenanceWindowFilters(request.filters, windowSubject(window)));
+  const windows = ctx.state.list().filter((window) => matchesMaintenanceWindowFilters(request.filters, windowSubject(window)));
   const result = page(windows, ctx, 'DescribeMaintenanceWindows', request, (w) => [w.seq], (w, last) => indexAfter(w.seq, last));
   return { WindowIdentities: result.items.map(windowRecord), ...(result.nextToken !== undefined ? { NextToken: result.nextToken } : {}) };
 }
 
-export function describeMaintenanceWindowExecutions(input: JsonObject, ctx: OperationContext): DescribeMaintenanceWindowExecutionsResult {
+export function describeMaintenanceWindowExecutions(input: JsonObject, ctx: OperationContext<MaintenanceWindowState>): DescribeMaintenanceWindowExecutionsResult {
   const request = readDescribeMaintenanceWindowExecutions(input);
-  const window = ctx.maintenanceWindow.getWindow(request.windowId);
+  const window = ctx.state.getWindow(request.windowId);
   if (window === undefined) throw doesNotExist('Maintenance window', request.windowId);
   const executions = window.executions.filter((execution) => matchesMaintenanceWindowFilters(request.filters, executionSubject(execution)));
   const result = page(
@@ -96,9 +97,9 @@ export function describeMaintenanceWindowExecutions(input: JsonObject, ctx: Oper
   return { WindowExecutions: result.items.map(windowExecutionRecord), ...(result.nextToken !== undefined ? { NextToken: result.nextToken } : {}) };
 }
 
-export function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: OperationContext): DescribeMaintenanceWindowExecutionTasksResult {
+export function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: OperationContext<MaintenanceWindowState>): DescribeMaintenanceWindowExecutionTasksResult {
   const request = readDescribeMaintenanceWindowExecutionTasks(input);
-  const execution = ctx.maintenanceWindow.getExecution(request.windowExecutionId);
+  const execution = ctx.state.getExecution(request.windowExecutionId);
   if (execution === undefined) throw doesNotExist('Maintenance window execution', request.windowExecutionId);
   const tasks = execution.tasks.filter((task) => matchesMaintenanceWindowFilters(request.filters, taskSubject(task)));
   const result = page(tasks, ctx, 'DescribeMaintenanceWindowExecutionTasks', request, (t) => [t.index], (t, last) => indexAfter(t.index, last));
@@ -110,10 +111,10 @@ export function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: 
 
 export function describeMaintenanceWindowExecutionTaskInvocations(
   input: JsonObject,
-  ctx: OperationContext,
+  ctx: OperationContext<MaintenanceWindowState>,
 ): DescribeMaintenanceWindowExecutionTaskInvocationsResult {
   const request = readDescribeMaintenanceWindowExecutionTaskInvocations(input);
-  const execution = ctx.maintenanceWindow.getExecution(request.windowExecutionId);
+  const execution = ctx.state.getExecution(request.windowExecutionId);
   if (execution === undefined) throw doesNotExist('Maintenance window execution', request.windowExecutionId);
   const task = execution.tasks.find((candidate) => candidate.id === request.taskId);
   if (task === undefined) throw doesNotExist('Maintenance window execution task', request.taskId);
@@ -131,3 +132,11 @@ export function describeMaintenanceWindowExecutionTaskInvocations(
     ...(result.nextToken !== undefined ? { NextToken: result.nextToken } : {}),
   };
 }
+
+/** The SSM operations the simulator answers for this kind, over its state. */
+export const maintenanceWindowOperations: KindOperations<MaintenanceWindowState> = {
+  DescribeMaintenanceWindows: describeMaintenanceWindows,
+  DescribeMaintenanceWindowExecutions: describeMaintenanceWindowExecutions,
+  DescribeMaintenanceWindowExecutionTasks: describeMaintenanceWindowExecutionTasks,
+  DescribeMaintenanceWindowExecutionTaskInvocations: describeMaintenanceWindowExecutionTaskInvocations,
+};

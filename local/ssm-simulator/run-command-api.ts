@@ -13,20 +13,21 @@ import {
   readListCommands,
   selectPlugin,
 } from '../../lambdas/sources/run-command/requests';
-import type { OperationContext } from './operations';
+import type { KindOperations, OperationContext } from './operations';
+import type { RunCommandState } from './state';
 import { commandRecord, getInvocationRecord, invocationRecord } from './records';
 import { isTerminalDetails } from './command-status';
 import { compareCommands, compareText, invocationStep, type CommandRun, type InvocationRun } from './runs';
 
 /** Run Command's read API: ListCommands, ListCommandInvocations, GetCommandInvocation. */
 
-export function listCommands(input: JsonObject, ctx: OperationContext): ListCommandsResult {
+export function listCommands(input: JsonObject, ctx: OperationContext<RunCommandState>): ListCommandsResult {
   const { commandId, instanceId, maxResults, filters, nextToken, tokenQuery: query } = readListCommands(input);
   const matches = (subject: FilterSubject): boolean => matchesFilters(filters, subject);
 
-  let candidates: readonly CommandRun[] = ctx.runCommand.list();
+  let candidates: readonly CommandRun[] = ctx.state.list();
   if (commandId !== undefined) {
-    const command = ctx.runCommand.get(commandId);
+    const command = ctx.state.get(commandId);
     if (command === undefined) throw new SsmError('InvalidCommandId', `Command ${commandId} does not exist`);
     candidates = [command];
   }
@@ -57,14 +58,14 @@ export function listCommands(input: JsonObject, ctx: OperationContext): ListComm
   };
 }
 
-export function listCommandInvocations(input: JsonObject, ctx: OperationContext): ListCommandInvocationsResult {
+export function listCommandInvocations(input: JsonObject, ctx: OperationContext<RunCommandState>): ListCommandInvocationsResult {
   const { commandId, instanceId, maxResults, filters, details, nextToken, tokenQuery: query } = readListCommandInvocations(input);
   const matches = (subject: FilterSubject): boolean => matchesFilters(filters, subject);
 
-  let commands: readonly CommandRun[] = ctx.runCommand.list();
+  let commands: readonly CommandRun[] = ctx.state.list();
   if (commandId !== undefined) {
     // An unknown (or forgotten) command lists nothing rather than failing.
-    const command = ctx.runCommand.get(commandId);
+    const command = ctx.state.get(commandId);
     commands = command === undefined ? [] : [command];
   }
   let startCommand = 0;
@@ -106,7 +107,7 @@ export function listCommandInvocations(input: JsonObject, ctx: OperationContext)
       page.push(invocation);
     }
   }
-  const at = ctx.runCommand.syncedAt;
+  const at = ctx.state.syncedAt;
   const last = page[page.length - 1];
   const records: CommandInvocation[] = page.map((invocation) => invocationRecord(invocation, at, details));
   return {
@@ -117,12 +118,12 @@ export function listCommandInvocations(input: JsonObject, ctx: OperationContext)
   };
 }
 
-export function getCommandInvocation(input: JsonObject, ctx: OperationContext): GetCommandInvocationResult {
+export function getCommandInvocation(input: JsonObject, ctx: OperationContext<RunCommandState>): GetCommandInvocationResult {
   const { commandId, instanceId, pluginName } = readGetCommandInvocation(input);
-  const invocation = ctx.runCommand.get(commandId)?.byInstance.get(instanceId);
+  const invocation = ctx.state.get(commandId)?.byInstance.get(instanceId);
   if (invocation === undefined) throw new SsmError('InvocationDoesNotExist', 'An invocation for this command and instance does not exist.');
   const plugin = selectPlugin(invocation.plugins, (p) => p.name, pluginName);
-  return getInvocationRecord(invocation, plugin, ctx.runCommand.syncedAt);
+  return getInvocationRecord(invocation, plugin, ctx.state.syncedAt);
 }
 
 function commandSubject(command: CommandRun): FilterSubject {
@@ -170,3 +171,10 @@ function firstInstanceAfter(invocations: readonly InvocationRun[], instanceId: s
   }
   return lo;
 }
+
+/** The SSM operations the simulator answers for this kind, over its state. */
+export const runCommandOperations: KindOperations<RunCommandState> = {
+  ListCommands: listCommands,
+  ListCommandInvocations: listCommandInvocations,
+  GetCommandInvocation: getCommandInvocation,
+};

@@ -2,7 +2,8 @@ import type { DescribeSessionsResponse } from '@aws-sdk/client-ssm';
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { matchesSessionFilters, readDescribeSessions } from '../../lambdas/sources/session/requests';
-import type { OperationContext } from './operations';
+import type { KindOperations, OperationContext } from './operations';
+import type { SessionState } from './session';
 import { sessionEnded, sessionRecord, type SessionRun } from './session';
 
 /** Session Manager's read API: DescribeSessions, Active or History, filtered, newest first. */
@@ -15,9 +16,9 @@ const subjectOf = (run: SessionRun) => ({
   startDate: run.startedAt,
 });
 
-export function describeSessions(input: JsonObject, ctx: OperationContext): DescribeSessionsResponse {
+export function describeSessions(input: JsonObject, ctx: OperationContext<SessionState>): DescribeSessionsResponse {
   const { state, filters, maxResults, nextToken, tokenQuery } = readDescribeSessions(input);
-  const runs = ctx.session.list().filter((run) => sessionEnded(run) === (state === 'History') && matchesSessionFilters(filters, subjectOf(run)));
+  const runs = ctx.state.list().filter((run) => sessionEnded(run) === (state === 'History') && matchesSessionFilters(filters, subjectOf(run)));
   let start = 0;
   if (nextToken !== undefined) {
     const [startedAt, id] = ctx.tokens.read('DescribeSessions', tokenQuery, nextToken);
@@ -32,3 +33,8 @@ export function describeSessions(input: JsonObject, ctx: OperationContext): Desc
     ...(start + maxResults < runs.length && last !== undefined ? { NextToken: ctx.tokens.issue('DescribeSessions', tokenQuery, [last.startedAt, last.id]) } : {}),
   };
 }
+
+/** The SSM operations the simulator answers for this kind, over its state. */
+export const sessionOperations: KindOperations<SessionState> = {
+  DescribeSessions: describeSessions,
+};

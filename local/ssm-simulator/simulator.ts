@@ -24,7 +24,12 @@ import {
 } from './maintenance-window';
 import { CallStats, FaultInjector, type FaultConfig, type OperationStats } from './faults';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
-import { OPERATIONS, type OperationContext } from './operations';
+import { simulatedKind, type ScheduledKind, type SimulatedKind } from './operations';
+import { associationOperations } from './association-api';
+import { automationOperations } from './automation-api';
+import { maintenanceWindowOperations } from './maintenance-window-api';
+import { runCommandOperations } from './run-command-api';
+import { sessionOperations } from './session-api';
 import { PageTokens } from '../../lambdas/ssm-protocol/page-token';
 import { SeededRandom } from './random';
 import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from './records';
@@ -81,13 +86,6 @@ export interface SimulatorTruth {
   sessions?: Session[];
 }
 
-/** What the simulator needs of each kind's state to move its clock. */
-interface ScheduledKind {
-  syncTo(now: number): void;
-  nextDueAt(): number | undefined;
-  lastDueAt(): number | undefined;
-}
-
 /** One maintenance window as SSM would return it now, in API order throughout. */
 export interface MaintenanceWindowTruth {
   /** DescribeMaintenanceWindows' record. */
@@ -137,7 +135,8 @@ export class SsmSimulator {
   private readonly session: SessionState;
   /** Every kind's state, for what the simulator does to all alike: advance, find the next change. */
   private readonly kinds: readonly ScheduledKind[];
-  private readonly context: OperationContext;
+  /** Every operation of every kind, bound to its kind's state. */
+  private readonly operations: ReadonlyMap<string, (input: JsonObject) => object>;
   private readonly faults = new FaultInjector();
   private readonly calls = new CallStats();
   private readonly emitted: SimulatorEvent[] = [];
@@ -169,15 +168,16 @@ export class SsmSimulator {
     this.association = new AssociationState(eventContext, (event) => this.pending.push(event));
     this.maintenanceWindow = new MaintenanceWindowState(eventContext, (event) => this.pending.push(event));
     this.session = new SessionState(eventContext, (event) => this.pending.push(event));
-    this.kinds = [this.runCommand, this.automation, this.association, this.maintenanceWindow, this.session];
-    this.context = {
-      runCommand: this.runCommand,
-      automation: this.automation,
-      association: this.association,
-      maintenanceWindow: this.maintenanceWindow,
-      session: this.session,
-      tokens: new PageTokens(`ssm-simulator:${seed}`),
-    };
+    const tokens = new PageTokens(`ssm-simulator:${seed}`);
+    const plugins: readonly SimulatedKind[] = [
+      simulatedKind(this.runCommand, runCommandOperations, tokens),
+      simulatedKind(this.automation, automationOperations, tokens),
+      simulatedKind(this.association, associationOperations, tokens),
+      simulatedKind(this.maintenanceWindow, maintenanceWindowOperations, tokens),
+      simulatedKind(this.session, sessionOperations, tokens),
+    ];
+    this.kinds = plugins.map((plugin) => plugin.state);
+    this.operations = new Map(plugins.flatMap((plugin) => [...plugin.operations]));
   }
 
   now(): Date {
@@ -206,7 +206,7 @@ export class SsmSimulator {
    * Resolves to the response shape (Dates as Dates); rejects with an SsmError.
    */
   async invoke(operation: string, input: JsonObject): Promise<object> {
-    const handler = OPERATIONS.get(operation);
+    const handler = this.operations.get(operation);
     if (handler === undefined) {
       this.calls.record(operation, 'invalid');
       throw new SsmError('UnknownOperationException', `Operation ${operation} is not supported by the SSM simulator`);
@@ -224,7 +224,7 @@ export class SsmSimulator {
     }
     this.sync();
     try {
-      const output = handler(input, this.context);
+      const output = handler(input);
       this.calls.record(operation, 'ok');
       return output;
     } catch (error) {
