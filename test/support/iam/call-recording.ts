@@ -27,8 +27,6 @@ const recorded = new Map<string, AwsCall>();
 const testPath = expect.getState().testPath ?? 'unknown test file';
 const relativeTestPath = path.relative(path.join(__dirname, '..', '..', '..'), testPath);
 
-// Async stacks deep enough to reach the engine that started the call.
-Error.stackTraceLimit = 200;
 
 /**
  * The source files on the current (async) stack, one per line, read from V8's call sites as
@@ -37,13 +35,18 @@ Error.stackTraceLimit = 200;
  */
 function stackFiles(): string {
   const format = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_error, sites) => sites.map((site) => site.getFileName() ?? '').join('\n');
+  // Async stacks deep enough to reach the engine that started the call; only here, so that
+  // every other error of the suite keeps the usual, cheaper depth.
+  Error.stackTraceLimit = 200;
   try {
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, stackFiles);
     return typeof holder.stack === 'string' ? holder.stack : '';
   } finally {
     Error.prepareStackTrace = format;
+    Error.stackTraceLimit = limit;
   }
 }
 
