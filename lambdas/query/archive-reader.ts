@@ -8,7 +8,6 @@ import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
 import { compareText, type AttributeTest, type ItemFilter, type ListingOrder, type NewestFirstOptions, type NewestFirstStart, type TimeRange } from '../core/archive-reads';
 import { indexOf, keyNames, nameOf, schemaOf, type IndexSchema, type RecordKey, type TableId } from '../core/table-schema';
-import { TARGET_INDEX_ATTRIBUTES } from '../sources/association/tables';
 import { INVOCATION_INDEX_ATTRIBUTES } from '../sources/run-command/tables';
 import { tableSchemas, type TableNames } from '../sources/tables';
 
@@ -18,56 +17,28 @@ import { tableSchemas, type TableNames } from '../sources/tables';
  * index in the order it serves, so its cost follows the page asked for, not the archive.
  *
  * Listings are async generators: they read lazily, a DynamoDB page at a time, and stop
- * reading when the caller stops pulling.
+ * reading when the caller stops pulling. Its walks are generic (a record by key, a table
+ * partition, an index partition or year-partitioned index newest first); the kinds name
+ * theirs over these (sources/<kind>/reads.ts). Run Command's listings, whose merge of
+ * commands and invocations is its own, are still here.
  */
 
 /** Run Command launched in 2015: no command is older, so a walk down the years stops there. */
 const RUN_COMMAND_FIRST_YEAR = 2015;
-/** Automation launched in 2016 (Run Command's year is kept as the floor: no earlier execution exists). */
-const AUTOMATION_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
 
 /** Run Command listings order by RequestedDateTime, then CommandId; a command's invocations by InstanceId. */
 const TIME = 'RequestedDateTime';
 const COMMAND_ID = 'CommandId';
 const INSTANCE_ID = 'InstanceId';
-/** DescribeAutomationExecutions orders by ExecutionStartTime (newest first), then AutomationExecutionId. */
-const EXECUTION_ORDER: ListingOrder = { time: 'ExecutionStartTime', id: 'AutomationExecutionId' };
 const COMMAND_ORDER: ListingOrder = { time: TIME, id: COMMAND_ID };
-const EXECUTION_ID = 'AutomationExecutionId';
-/** State Manager launched in 2016 (Run Command's year is kept as the floor, as for Automation). */
-const ASSOCIATION_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
-const ASSOCIATION_ID = 'AssociationId';
-const ASSOCIATION_EXECUTION_ID = 'ExecutionId';
-const RESOURCE_ID = 'ResourceId';
-/** Maintenance Windows launched in 2016 (Run Command's year is kept as the floor). */
-const MAINTENANCE_WINDOW_FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
-const WINDOW_EXECUTION_ID = 'WindowExecutionId';
-const TASK_EXECUTION_ID = 'TaskExecutionId';
-/** DescribeMaintenanceWindowExecutions orders by StartTime (newest first), then WindowExecutionId. */
-const WINDOW_EXECUTION_ORDER: ListingOrder = { time: 'StartTime', id: WINDOW_EXECUTION_ID };
 
 /** Before Systems Manager: a year-partitioned walk stops there. */
 const FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
-/** DescribeAssociationExecutions orders by CreatedTime (newest first), then ExecutionId. */
-const ASSOCIATION_EXECUTION_ORDER: ListingOrder = { time: 'CreatedTime', id: ASSOCIATION_EXECUTION_ID };
-/** A node's association targets (byResource): newest LastExecutionDate first, then ExecutionId. */
-const ASSOCIATION_TARGET_ORDER: ListingOrder = { time: 'LastExecutionDate', id: ASSOCIATION_EXECUTION_ID };
 
 /** What the byInstance index holds of an invocation: its summary, its keys, its time. */
 export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = INVOCATION_INDEX_ATTRIBUTES;
 
-/** What the byResource index holds of an association target: its summary, its keys, its time. */
-export const RESOURCE_INDEX_ATTRIBUTES: readonly string[] = TARGET_INDEX_ATTRIBUTES;
 
-export interface AssociationTargetsOptions {
-  /** Only the targets ordered after this ResourceId. */
-  readonly afterResourceId?: string;
-  /** Only this target (a key condition). */
-  readonly resourceId?: string;
-  readonly filter?: ItemFilter;
-  readonly attributes?: readonly string[];
-  readonly pageSize: number;
-}
 
 export interface CommandInvocationsOptions {
   /** Only the invocations on nodes ordered after this InstanceId. */
@@ -84,6 +55,18 @@ export interface InvocationsNewestFirstOptions {
   /** Tested on the commands (DocumentName, for example, is the same on a command and its invocations). */
   readonly commandFilter?: ItemFilter;
   readonly filter?: ItemFilter;
+  readonly attributes?: readonly string[];
+  readonly pageSize: number;
+}
+
+/** Which items of a table partition `keyPartition` reads, and how. */
+export interface KeyPartitionOptions {
+  /** Only the item whose sort key is this (a key condition). */
+  readonly equals?: string;
+  /** Only the items whose sort key follows this. */
+  readonly after?: string;
+  readonly filter?: ItemFilter;
+  /** Attributes to read (the caller adds the keys it needs); all when omitted. */
   readonly attributes?: readonly string[];
   readonly pageSize: number;
 }
@@ -136,206 +119,22 @@ export class ArchiveReader {
     yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
   }
 
-  /**
-   * Automation executions, newest ExecutionStartTime first and AutomationExecutionId ascending
-   * among equal times (SSM's DescribeAutomationExecutions order), from the byStartYear index,
-   * walked down the years as commandsNewestFirst walks byRequestedYear. `start.id`
-   * holds the AutomationExecutionId.
-   */
-  async *automationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    const range = effectiveRange(options.range, options.start);
-    if (range === undefined) return;
-    const index = indexNamed('automationExecutions', 'byStartYear');
-    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
-    const bottom = Math.max(AUTOMATION_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
-    const years: (() => AsyncGenerator<StoredItem>)[] = [];
-    for (let year = top; year >= bottom; year--) {
-      years.push(() =>
-        this.newestFirst('automationExecutions', index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options, EXECUTION_ORDER),
-      );
-    }
-    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
-  }
 
-  async getAutomationExecution(executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
-    return this.get('automationExecutions', { [EXECUTION_ID]: executionId }, attributes);
-  }
 
-  async getAutomationExecutions(executionIds: readonly string[], attributes?: readonly string[]): Promise<StoredItem[]> {
-    return this.getItems('automationExecutions', executionIds.map((id) => ({ [EXECUTION_ID]: id })), attributes);
-  }
 
-  /** Every step of one execution (a Query on the table's key), in StepExecutionId order. */
-  async *automationSteps(executionId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
-    const x = new Expressions();
-    yield* this.query(
-      x.input({
-        TableName: this.tableNames.automationSteps,
-        KeyConditionExpression: `${x.name(EXECUTION_ID)} = ${x.value(executionId)}`,
-        Limit: options.pageSize,
-        attributes: options.attributes,
-      }),
-    );
-  }
 
-  /**
-   * Association executions, newest CreatedTime first and ExecutionId ascending among equal
-   * times (DescribeAssociationExecutions' order), from the byCreatedYear index, walked down
-   * the years as commandsNewestFirst walks byRequestedYear. `start.id` holds the
-   * ExecutionId.
-   */
-  async *associationExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    yield* this.yearWalk('associationExecutions', 'byCreatedYear', ASSOCIATION_FIRST_YEAR, ASSOCIATION_EXECUTION_ORDER, options);
-  }
 
-  /**
-   * One association's executions, newest CreatedTime first (byAssociation), from
-   * `createdAtOrBefore` (inclusive, for ties) when given. Executions of the same CreatedTime
-   * come in no set order: callers sort them by ExecutionId.
-   */
-  async *executionsOfAssociation(
-    associationId: string,
-    options: { readonly attributes?: readonly string[]; readonly pageSize: number; readonly createdAtOrBefore?: string },
-  ): AsyncGenerator<StoredItem> {
-    const x = new Expressions();
-    const before = options.createdAtOrBefore === undefined ? '' : ` AND ${x.name('CreatedTime')} <= ${x.value(options.createdAtOrBefore)}`;
-    yield* this.query(
-      x.input({
-        TableName: this.tableNames.associationExecutions,
-        IndexName: 'byAssociation',
-        KeyConditionExpression: `${x.name(ASSOCIATION_ID)} = ${x.value(associationId)}${before}`,
-        ScanIndexForward: false,
-        Limit: options.pageSize,
-        attributes: options.attributes && [...options.attributes, ASSOCIATION_ID, ASSOCIATION_EXECUTION_ID],
-      }),
-    );
-  }
 
-  /** Whether the archive holds any execution of this association: one key read of one item. */
-  async hasAssociation(associationId: string): Promise<boolean> {
-    const x = new Expressions();
-    const { Items } = await this.db.send(
-      new QueryCommand(
-        x.input({
-          TableName: this.tableNames.associationExecutions,
-          KeyConditionExpression: `${x.name(ASSOCIATION_ID)} = ${x.value(associationId)}`,
-          Limit: 1,
-          attributes: [ASSOCIATION_ID],
-        }),
-      ),
-    );
-    return (Items ?? []).length > 0;
-  }
 
-  async getAssociationExecution(associationId: string, executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
-    return this.get('associationExecutions', { [ASSOCIATION_ID]: associationId, [ASSOCIATION_EXECUTION_ID]: executionId }, attributes);
-  }
 
-  /** One execution's targets in ResourceId order (the table's own sort key). */
-  async *associationTargets(executionId: string, options: AssociationTargetsOptions): AsyncGenerator<StoredItem> {
-    const x = new Expressions();
-    let keyCondition = `${x.name(ASSOCIATION_EXECUTION_ID)} = ${x.value(executionId)}`;
-    if (options.resourceId !== undefined) {
-      if (options.afterResourceId !== undefined && options.resourceId <= options.afterResourceId) return;
-      keyCondition += ` AND ${x.name(RESOURCE_ID)} = ${x.value(options.resourceId)}`;
-    } else if (options.afterResourceId !== undefined) {
-      keyCondition += ` AND ${x.name(RESOURCE_ID)} > ${x.value(options.afterResourceId)}`;
-    }
-    yield* this.query(
-      x.input({
-        TableName: this.tableNames.associationExecutionTargets,
-        KeyConditionExpression: keyCondition,
-        ScanIndexForward: true,
-        Limit: options.pageSize,
-        filter: options.filter,
-        attributes: options.attributes && [...options.attributes, ASSOCIATION_EXECUTION_ID, RESOURCE_ID],
-      }),
-    );
-  }
 
-  /**
-   * One node's association targets, newest LastExecutionDate first (then ExecutionId
-   * ascending), from the byResource index: its summary attributes only
-   * (ASSOCIATION_TARGET_SUMMARY and the keys). `start.id` holds the ExecutionId.
-   */
-  async *associationTargetsOfResource(resourceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    const range = effectiveRange(options.range, options.start);
-    if (range === undefined) return;
-    const index = indexNamed('associationExecutionTargets', 'byResource');
-    yield* this.newestFirst('associationExecutionTargets', index.name, index.partitionKey.name, resourceId, range, options, ASSOCIATION_TARGET_ORDER);
-  }
 
-  /**
-   * Maintenance window executions of every window, newest StartTime first and
-   * WindowExecutionId ascending among equal times, from the byStartYear index, walked down the
-   * years. `start.id` holds the WindowExecutionId.
-   */
-  async *windowExecutionsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    yield* this.yearWalk('maintenanceWindowExecutions', 'byStartYear', MAINTENANCE_WINDOW_FIRST_YEAR, WINDOW_EXECUTION_ORDER, options);
-  }
 
-  /**
-   * One window's executions, newest StartTime first and WindowExecutionId ascending among
-   * equal times (DescribeMaintenanceWindowExecutions' order), from the byWindow index.
-   */
-  async *executionsOfWindow(windowId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    const range = effectiveRange(options.range, options.start);
-    if (range === undefined) return;
-    const index = indexNamed('maintenanceWindowExecutions', 'byWindow');
-    yield* this.newestFirst('maintenanceWindowExecutions', index.name, index.partitionKey.name, windowId, range, options, WINDOW_EXECUTION_ORDER);
-  }
 
-  /** Whether the archive holds any execution of this window: one index read of one item. */
-  async hasWindow(windowId: string): Promise<boolean> {
-    const index = indexNamed('maintenanceWindowExecutions', 'byWindow');
-    const x = new Expressions();
-    const { Items } = await this.db.send(
-      new QueryCommand(
-        x.input({
-          TableName: this.tableNames.maintenanceWindowExecutions,
-          IndexName: index.name,
-          KeyConditionExpression: `${x.name(index.partitionKey.name)} = ${x.value(windowId)}`,
-          Limit: 1,
-          attributes: [WINDOW_EXECUTION_ID],
-        }),
-      ),
-    );
-    return (Items ?? []).length > 0;
-  }
 
-  async getWindowExecution(windowExecutionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
-    return this.get('maintenanceWindowExecutions', { [WINDOW_EXECUTION_ID]: windowExecutionId }, attributes);
-  }
 
-  async getWindowTask(windowExecutionId: string, taskExecutionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
-    return this.get('maintenanceWindowTasks', { [WINDOW_EXECUTION_ID]: windowExecutionId, [TASK_EXECUTION_ID]: taskExecutionId }, attributes);
-  }
 
-  /** Every task execution of one window execution (a Query on the table's key), in TaskExecutionId order. */
-  async *windowTasks(windowExecutionId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
-    const x = new Expressions();
-    yield* this.query(
-      x.input({
-        TableName: this.tableNames.maintenanceWindowTasks,
-        KeyConditionExpression: `${x.name(WINDOW_EXECUTION_ID)} = ${x.value(windowExecutionId)}`,
-        Limit: options.pageSize,
-        attributes: options.attributes,
-      }),
-    );
-  }
 
-  /** Every invocation of one task execution (a Query on the table's key), in InvocationId order. */
-  async *taskInvocations(taskExecutionId: string, options: { readonly attributes?: readonly string[]; readonly pageSize: number }): AsyncGenerator<StoredItem> {
-    const x = new Expressions();
-    yield* this.query(
-      x.input({
-        TableName: this.tableNames.maintenanceWindowTaskInvocations,
-        KeyConditionExpression: `${x.name(TASK_EXECUTION_ID)} = ${x.value(taskExecutionId)}`,
-        Limit: options.pageSize,
-        attributes: options.attributes,
-      }),
-    );
-  }
 
   /** One record by its key, from any table. */
   async getRecord(table: TableId, key: RecordKey, attributes?: readonly string[]): Promise<StoredItem | undefined> {
@@ -346,8 +145,85 @@ export class ArchiveReader {
    * Any year-partitioned index (its partition key the year of `order.time`) newest first: what a
    * kind's view walks when it lists across the archive without a method of its own here.
    */
-  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    yield* this.yearWalk(table, indexName, FIRST_YEAR, order, options);
+  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: NewestFirstOptions, firstYear = FIRST_YEAR): AsyncGenerator<StoredItem> {
+    yield* this.yearWalk(table, indexName, firstYear, order, options);
+  }
+
+  /** The records with these keys that the archive holds, in the order asked for. */
+  async getRecords(table: TableId, keys: readonly RecordKey[], attributes?: readonly string[]): Promise<StoredItem[]> {
+    return this.getItems(table, keys, attributes);
+  }
+
+  /**
+   * One partition of a table, in its sort key's order (a Query on the table's key): all of it,
+   * or the item whose sort key `equals`, or those `after` a sort key value.
+   */
+  async *keyPartition(table: TableId, partition: string, options: KeyPartitionOptions): AsyncGenerator<StoredItem> {
+    const schema = schemaOf(tableSchemas, table);
+    const sortKey = schema.sortKey?.name;
+    const x = new Expressions();
+    let keyCondition = `${x.name(schema.partitionKey.name)} = ${x.value(partition)}`;
+    if (sortKey !== undefined && options.equals !== undefined) {
+      if (options.after !== undefined && options.equals <= options.after) return;
+      keyCondition += ` AND ${x.name(sortKey)} = ${x.value(options.equals)}`;
+    } else if (sortKey !== undefined && options.after !== undefined) {
+      keyCondition += ` AND ${x.name(sortKey)} > ${x.value(options.after)}`;
+    }
+    yield* this.query(
+      x.input({
+        TableName: nameOf(this.tableNames, table),
+        KeyConditionExpression: keyCondition,
+        ScanIndexForward: true,
+        Limit: options.pageSize,
+        filter: options.filter,
+        attributes: options.attributes,
+      }),
+    );
+  }
+
+  /**
+   * One partition of an index, newest (greatest sort key) first, from `atOrBefore` (inclusive)
+   * when given. Items of one sort key value come in no set order: callers that page order them.
+   */
+  async *indexPartitionNewestFirst(
+    table: TableId,
+    indexName: string,
+    partition: string,
+    options: { readonly atOrBefore?: string; readonly attributes?: readonly string[]; readonly pageSize: number },
+  ): AsyncGenerator<StoredItem> {
+    const index = indexNamed(table, indexName);
+    const x = new Expressions();
+    const sortKey = index.sortKey?.name;
+    const before = options.atOrBefore === undefined || sortKey === undefined ? '' : ` AND ${x.name(sortKey)} <= ${x.value(options.atOrBefore)}`;
+    yield* this.query(
+      x.input({
+        TableName: nameOf(this.tableNames, table),
+        IndexName: index.name,
+        KeyConditionExpression: `${x.name(index.partitionKey.name)} = ${x.value(partition)}${before}`,
+        ScanIndexForward: false,
+        Limit: options.pageSize,
+        attributes: options.attributes,
+      }),
+    );
+  }
+
+  /** Whether a partition of the table (or of one of its indexes) holds any item: one read of one item. */
+  async hasPartition(table: TableId, partition: string, indexName?: string): Promise<boolean> {
+    const schema = schemaOf(tableSchemas, table);
+    const partitionKey = indexName === undefined ? schema.partitionKey.name : indexNamed(table, indexName).partitionKey.name;
+    const x = new Expressions();
+    const { Items } = await this.db.send(
+      new QueryCommand(
+        x.input({
+          TableName: nameOf(this.tableNames, table),
+          ...(indexName !== undefined ? { IndexName: indexName } : {}),
+          KeyConditionExpression: `${x.name(partitionKey)} = ${x.value(partition)}`,
+          Limit: 1,
+          attributes: [partitionKey],
+        }),
+      ),
+    );
+    return (Items ?? []).length > 0;
   }
 
   /** One partition of any index (a node's records, say) newest first. */

@@ -52,7 +52,15 @@ async function refused(args: readonly string[], env: NodeJS.ProcessEnv): Promise
   return { code, stderr };
 }
 
-async function start(dataDir: string, aws: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<Started> {
+/**
+ * A cold start compiles the TypeScript sources and seeds a day of activity: about 7 s on an
+ * idle machine (npm run bench), several times that beside two other jest workers.
+ */
+const BANNER_WAIT_MS = 45_000;
+/** Room for a start and a poll on a loaded machine. */
+const PROCESS_TEST_MS = 120_000;
+
+async function start(dataDir: string, aws: NodeJS.ProcessEnv = {}, timeoutMs = BANNER_WAIT_MS): Promise<Started> {
   const child = spawn(process.execPath, [...LOCAL_MODE, '--port', '0', '--data-dir', dataDir, '--poll-interval', '2m'], {
     cwd: ROOT,
     env: awsEnvironment(aws),
@@ -120,7 +128,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
     expect(await local.exit).toEqual({ code: 0, signal: null });
     expect(local.output()).toContain('SIGINT: stopping');
     expect(local.output()).toContain('Stopped.');
-  });
+  }, PROCESS_TEST_MS);
 
   it('starts again on the same data dir with the archive as it was, and exits 0 on SIGTERM', async () => {
     const local = await start(dataDir.path);
@@ -133,7 +141,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
     local.child.kill('SIGTERM');
     expect(await local.exit).toEqual({ code: 0, signal: null });
     expect(local.output()).toContain('SIGTERM: stopping');
-  });
+  }, PROCESS_TEST_MS);
 
   it("still plays the simulator with the README's AWS CLI credentials and a Region in its environment", async () => {
     // `export AWS_ACCESS_KEY_ID=local ...` in the shell that runs `npm start`: real SSM would
@@ -151,7 +159,7 @@ describe('npm start (bin/local.ts in a process of its own)', () => {
       local.child.kill('SIGTERM');
     }
     expect(await local.exit).toEqual({ code: 0, signal: null });
-  });
+  }, PROCESS_TEST_MS);
 
   it('rejects a bad option with a clear message and exit code 2', async () => {
     const { code, stderr } = await refused(['--port', 'http'], withoutAws(process.env));

@@ -4,6 +4,7 @@ import type { ListingPosition } from '../../ssm-protocol/paging';
 import { TARGET_CONTEXT } from './execution-items';
 import type { TimeWindow } from './parameters';
 import type { ViewContext } from './view-context';
+import { associationExecutionsNewestFirst, associationTargets as targetsOfExecution } from '../../sources/association/reads';
 
 /**
  * The timeline's `association-target` listing (executions themselves list through their
@@ -29,7 +30,7 @@ export async function* associationTargets(
   pageSize: number,
   attributes?: readonly string[],
 ): AsyncGenerator<StoredItem> {
-  const executions = ctx.reader.associationExecutionsNewestFirst({
+  const executions = associationExecutionsNewestFirst(ctx.reader, {
     range,
     ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: true } } : {}),
     attributes: ['ExecutionId', 'CreatedTime'],
@@ -37,7 +38,7 @@ export async function* associationTargets(
   });
   for await (const execution of executions) {
     const executionId = String(execution['ExecutionId']);
-    const targets = ctx.reader.associationTargets(executionId, {
+    const targets = targetsOfExecution(ctx.reader, executionId, {
       ...(after !== undefined && after.id === executionId ? { afterResourceId: after.within } : {}),
       filter: associationStatusFilter(status),
       ...(attributes !== undefined ? { attributes } : {}),

@@ -5,6 +5,7 @@ import { inStepOrder } from '../../sources/automation/ssm-operations';
 import type { ViewContext } from './view-context';
 import { STEP_CONTEXT } from './execution-items';
 import type { TimeWindow } from './parameters';
+import { automationExecutionsNewestFirst, automationSteps as stepsOfExecution } from '../../sources/automation/reads';
 
 /**
  * The timeline's `automation-step` listing (executions themselves list through their parent
@@ -23,7 +24,7 @@ export async function* automationSteps(
   after: ListingPosition | undefined,
   pageSize: number,
 ): AsyncGenerator<StoredItem> {
-  const executions = ctx.reader.automationExecutionsNewestFirst({
+  const executions = automationExecutionsNewestFirst(ctx.reader, {
     range,
     ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: true } } : {}),
     attributes: EXECUTION_ATTRIBUTES,
@@ -32,7 +33,7 @@ export async function* automationSteps(
   for await (const execution of executions) {
     const executionId = String(execution['AutomationExecutionId']);
     const stored: StoredItem[] = [];
-    for await (const step of ctx.reader.automationSteps(executionId, { pageSize: STEP_READ })) stored.push(step);
+    for await (const step of stepsOfExecution(ctx.reader, executionId, { pageSize: STEP_READ })) stored.push(step);
     let steps = inStepOrder(stored);
     if (after !== undefined && after.id === executionId) {
       const position = steps.findIndex((step) => step['StepExecutionId'] === after.within);

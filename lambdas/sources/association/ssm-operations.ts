@@ -13,6 +13,7 @@ import type { StoredItem } from '../../store/record-store';
 import { compareText, type ItemFilter } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
+import { associationTargets, executionsOfAssociation, getAssociationExecution, hasAssociation } from './reads';
 
 /**
  * State Manager's read API answered from the archive as SSM (and the simulator) answers it:
@@ -100,14 +101,14 @@ async function executionsForPage(request: AssociationExecutionListing, ctx: Endp
   try {
     after = readPosition(request, ctx);
   } catch (error) {
-    if (!(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
+    if (!(await hasAssociation(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
     throw error;
   }
   const executions: StoredItem[] = [];
   let matched = 0;
   let boundary: string | undefined;
   const pageSize = Math.min(EXECUTION_READ, request.maxResults + 1);
-  for await (const item of ctx.reader.executionsOfAssociation(request.associationId, { pageSize, createdAtOrBefore: after?.time })) {
+  for await (const item of executionsOfAssociation(ctx.reader, request.associationId, { pageSize, createdAtOrBefore: after?.time })) {
     const time = text(item, 'CreatedTime');
     if (boundary !== undefined && time !== boundary) break;
     executions.push(item);
@@ -115,7 +116,7 @@ async function executionsForPage(request: AssociationExecutionListing, ctx: Endp
       if (++matched > request.maxResults) boundary = time;
     }
   }
-  if (executions.length === 0 && !(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
+  if (executions.length === 0 && !(await hasAssociation(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
   return executions;
 }
 
@@ -125,8 +126,8 @@ export async function describeAssociationExecutions(input: JsonObject, ctx: Endp
   let executions: StoredItem[];
   if (ids.length > 0) {
     // Every filter must hold: two different ExecutionIds match nothing; one is a GetItem.
-    const found = ids.length === 1 && ids[0] !== undefined ? await ctx.reader.getAssociationExecution(request.associationId, ids[0]) : undefined;
-    if (found === undefined && !(await ctx.reader.hasAssociation(request.associationId))) throw associationNotFound(request.associationId);
+    const found = ids.length === 1 && ids[0] !== undefined ? await getAssociationExecution(ctx.reader, request.associationId, ids[0]) : undefined;
+    if (found === undefined && !(await hasAssociation(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
     executions = found === undefined ? [] : [found];
   } else {
     executions = await executionsForPage(request, ctx);
@@ -155,9 +156,9 @@ export async function describeAssociationExecutions(input: JsonObject, ctx: Endp
 
 export async function describeAssociationExecutionTargets(input: JsonObject, ctx: EndpointContext): Promise<DescribeAssociationExecutionTargetsResult> {
   const request = readDescribeAssociationExecutionTargets(input);
-  const execution = await ctx.reader.getAssociationExecution(request.associationId, request.executionId, ['ExecutionId']);
+  const execution = await getAssociationExecution(ctx.reader, request.associationId, request.executionId, ['ExecutionId']);
   if (execution === undefined) {
-    throw (await ctx.reader.hasAssociation(request.associationId)) ? executionNotFound(request.executionId) : associationNotFound(request.associationId);
+    throw (await hasAssociation(ctx.reader, request.associationId)) ? executionNotFound(request.executionId) : associationNotFound(request.associationId);
   }
   const after = request.nextToken === undefined ? undefined : ctx.tokens.read(TARGETS, request.tokenQuery, request.nextToken);
   if (after !== undefined && after.time !== '') throw invalidToken();
@@ -168,7 +169,7 @@ export async function describeAssociationExecutionTargets(input: JsonObject, ctx
   const filter: ItemFilter = request.filters
     .filter((f) => f.key === 'Status' || f.key === 'ResourceType')
     .map((f) => ({ anyOf: [{ attribute: f.key, oneOf: [f.value] }] }));
-  const targets = ctx.reader.associationTargets(request.executionId, {
+  const targets = associationTargets(ctx.reader, request.executionId, {
     ...(after !== undefined ? { afterResourceId: after.id } : {}),
     ...(resourceIds[0] !== undefined ? { resourceId: resourceIds[0] } : {}),
     filter,

@@ -2,6 +2,7 @@ import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '.
 import { TARGET_INDEX_ATTRIBUTES } from './tables';
 import type { NodeView, ParentView } from '../../query/views/parent-views';
 import { associationStatuses } from './statuses';
+import { associationExecutionsNewestFirst, associationTargetsOfResource } from './reads';
 
 /** The attribute on which the timeline's association-target listing copies each target's execution CreatedTime. */
 export const TARGET_CONTEXT = { executionCreatedTime: 'executionCreatedTime' } as const;
@@ -55,7 +56,7 @@ export const associationExecutionView: ParentView<'association-execution'> = {
   id: 'ExecutionId',
   statusAttributes: ['Status', 'DetailedStatus'],
   statuses: associationStatuses,
-  newestFirst: (reader, options) => reader.associationExecutionsNewestFirst(options),
+  newestFirst: (reader, options) => associationExecutionsNewestFirst(reader, options),
 };
 
 export const targetNodeView: NodeView<'association-target'> = {
@@ -64,5 +65,5 @@ export const targetNodeView: NodeView<'association-target'> = {
   id: 'ExecutionId',
   statusAttributes: ['Status', 'DetailedStatus'],
   statuses: associationStatuses,
-  ofNode: (reader, node, options) => reader.associationTargetsOfResource(node, options),
+  ofNode: (reader, node, options) => associationTargetsOfResource(reader, node, options),
 };

@@ -12,6 +12,7 @@ import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange, type ItemFilter } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition, type Page } from '../../ssm-protocol/paging';
 import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
+import { automationExecutionsNewestFirst, automationSteps, getAutomationExecution, getAutomationExecutions } from './reads';
 
 /**
  * Automation's read API answered from the archive as SSM (and the simulator) answers it:
@@ -118,14 +119,14 @@ export async function describeAutomationExecutions(input: JsonObject, ctx: Endpo
     page = { items: [], more: false };
   } else if (ids.length > 0) {
     // By id: read those executions by key (every ExecutionId filter must hold, so the first's values suffice).
-    const found = await ctx.reader.getAutomationExecutions([...new Set(ids[0]?.values ?? [])]);
+    const found = await getAutomationExecutions(ctx.reader, [...new Set(ids[0]?.values ?? [])]);
     const ordered = found.sort(compareExecutions).filter((item) => after === undefined || executionIsAfter(item, after));
     page = await takePage(ordered, request.maxResults, keep);
   } else {
     const statuses = request.filters.filter((f) => f.key === 'ExecutionStatus');
     const filter: ItemFilter = statuses.map((f) => ({ anyOf: [{ attribute: 'AutomationExecutionStatus', oneOf: f.values }] }));
     const filtered = request.filters.some((f) => f.key !== 'StartTimeAfter' && f.key !== 'StartTimeBefore');
-    const executions = ctx.reader.automationExecutionsNewestFirst({
+    const executions = automationExecutionsNewestFirst(ctx.reader, {
       range,
       ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
       filter,
@@ -187,8 +188,8 @@ export function inStepOrder(items: readonly StoredItem[]): StoredItem[] {
 export async function describeAutomationStepExecutions(input: JsonObject, ctx: EndpointContext): Promise<DescribeAutomationStepExecutionsResult> {
   const request = readDescribeAutomationStepExecutions(input);
   const stored: StoredItem[] = [];
-  for await (const item of ctx.reader.automationSteps(request.executionId, { pageSize: STEP_READ })) stored.push(item);
-  if (stored.length === 0 && (await ctx.reader.getAutomationExecution(request.executionId, ['AutomationExecutionId'])) === undefined) {
+  for await (const item of automationSteps(ctx.reader, request.executionId, { pageSize: STEP_READ })) stored.push(item);
+  if (stored.length === 0 && (await getAutomationExecution(ctx.reader, request.executionId, ['AutomationExecutionId'])) === undefined) {
     throw notFound(request.executionId);
   }
   const ordered = inStepOrder(stored);

@@ -1,6 +1,7 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
 import type { ParentView } from '../../query/views/parent-views';
 import { automationStatuses } from './statuses';
+import { automationExecutionsNewestFirst } from './reads';
 
 /** Attributes of a step's execution that the step listing copies onto each step item (lower case: not SSM fields). */
 export const STEP_CONTEXT = {
@@ -58,5 +59,5 @@ export const automationExecutionView: ParentView<'automation-execution'> = {
   id: 'AutomationExecutionId',
   statusAttributes: ['AutomationExecutionStatus'],
   statuses: automationStatuses,
-  newestFirst: (reader, options) => reader.automationExecutionsNewestFirst(options),
+  newestFirst: (reader, options) => automationExecutionsNewestFirst(reader, options),
 };

@@ -19,6 +19,7 @@ import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
+import { executionsOfWindow, getWindowExecution, getWindowTask, hasWindow, taskInvocations, windowTasks } from './reads';
 
 /**
  * Maintenance Windows' read API answered from the archive as SSM (and the simulator) answers
@@ -113,7 +114,7 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
     if (after !== undefined && after.time === '') throw invalidToken();
   } catch (error) {
     // As SSM: an unknown window is that error, whatever the token.
-    if (!(await ctx.reader.hasWindow(request.windowId))) throw doesNotExist('Maintenance window', request.windowId);
+    if (!(await hasWindow(ctx.reader, request.windowId))) throw doesNotExist('Maintenance window', request.windowId);
     throw error;
   }
   const { from, before } = executedTimeRange(request.filters);
@@ -121,14 +122,14 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
   const executions =
     range === 'empty'
       ? []
-      : ctx.reader.executionsOfWindow(request.windowId, {
+      : executionsOfWindow(ctx.reader, request.windowId, {
           range,
           ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
           pageSize: readSize(request.maxResults, false),
         });
   const page = await takePage(executions, request.maxResults, matches(request.filters));
   const narrowed = range === 'empty' || range.from !== undefined || range.to !== undefined || after !== undefined;
-  if (page.items.length === 0 && (!narrowed || !(await ctx.reader.hasWindow(request.windowId)))) {
+  if (page.items.length === 0 && (!narrowed || !(await hasWindow(ctx.reader, request.windowId)))) {
     throw doesNotExist('Maintenance window', request.windowId);
   }
   const last = page.items[page.items.length - 1];
@@ -148,8 +149,8 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
 
 export async function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: EndpointContext): Promise<DescribeMaintenanceWindowExecutionTasksResult> {
   const request = readDescribeMaintenanceWindowExecutionTasks(input);
-  const tasks = await all(ctx.reader.windowTasks(request.windowExecutionId, { pageSize: CHILD_READ }));
-  if (tasks.length === 0 && (await ctx.reader.getWindowExecution(request.windowExecutionId, ['WindowExecutionId'])) === undefined) {
+  const tasks = await all(windowTasks(ctx.reader, request.windowExecutionId, { pageSize: CHILD_READ }));
+  if (tasks.length === 0 && (await getWindowExecution(ctx.reader, request.windowExecutionId, ['WindowExecutionId'])) === undefined) {
     throw doesNotExist('Maintenance window execution', request.windowExecutionId);
   }
   const after = request.nextToken === undefined ? undefined : ctx.tokens.read(TASKS, request.tokenQuery, request.nextToken);
@@ -168,11 +169,11 @@ export async function describeMaintenanceWindowExecutionTaskInvocations(
   ctx: EndpointContext,
 ): Promise<DescribeMaintenanceWindowExecutionTaskInvocationsResult> {
   const request = readDescribeMaintenanceWindowExecutionTaskInvocations(input);
-  const stored = await all(ctx.reader.taskInvocations(request.taskId, { pageSize: CHILD_READ }));
+  const stored = await all(taskInvocations(ctx.reader, request.taskId, { pageSize: CHILD_READ }));
   // A task execution belongs to one window execution: invocations under another are not this task's.
   const invocations = stored.filter((item) => text(item, 'WindowExecutionId') === request.windowExecutionId);
-  if (invocations.length === 0 && (await ctx.reader.getWindowTask(request.windowExecutionId, request.taskId, ['TaskExecutionId'])) === undefined) {
-    if ((await ctx.reader.getWindowExecution(request.windowExecutionId, ['WindowExecutionId'])) === undefined) {
+  if (invocations.length === 0 && (await getWindowTask(ctx.reader, request.windowExecutionId, request.taskId, ['TaskExecutionId'])) === undefined) {
+    if ((await getWindowExecution(ctx.reader, request.windowExecutionId, ['WindowExecutionId'])) === undefined) {
       throw doesNotExist('Maintenance window execution', request.windowExecutionId);
     }
     throw doesNotExist('Maintenance window execution task', request.taskId);

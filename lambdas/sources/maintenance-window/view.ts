@@ -1,6 +1,7 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
 import type { ParentView } from '../../query/views/parent-views';
 import { maintenanceWindowStatuses } from './statuses';
+import { windowExecutionsNewestFirst } from './reads';
 
 /** Maintenance window executions as the archive views list them. */
 export const windowExecutionEntry: RecordView = {
@@ -25,5 +26,5 @@ export const windowView: ParentView<'maintenance-window-execution'> = {
   id: 'WindowExecutionId',
   statusAttributes: ['Status'],
   statuses: maintenanceWindowStatuses,
-  newestFirst: (reader, options) => reader.windowExecutionsNewestFirst(options),
+  newestFirst: (reader, options) => windowExecutionsNewestFirst(reader, options),
 };

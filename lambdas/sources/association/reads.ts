@@ -1,0 +1,74 @@
+import type { ItemFilter, NewestFirstOptions } from '../../core/archive-reads';
+import type { ArchiveReader } from '../../query/archive-reader';
+import type { StoredItem } from '../../store/record-store';
+
+/**
+ * What the archive's reads are for State Manager: association executions and their targets,
+ * over the reader's generic walks. DescribeAssociationExecutions orders by CreatedTime
+ * (newest first), then ExecutionId; a node's targets (byResource) by LastExecutionDate.
+ */
+const EXECUTION_ORDER = { time: 'CreatedTime', id: 'ExecutionId' } as const;
+const TARGET_ORDER = { time: 'LastExecutionDate', id: 'ExecutionId' } as const;
+/** State Manager launched in 2016; the walk down the years stops at Run Command's 2015, as every kind's. */
+const FIRST_YEAR = 2015;
+
+export interface AssociationTargetsOptions {
+  /** Only the targets ordered after this ResourceId. */
+  readonly afterResourceId?: string;
+  /** Only this target (a key condition). */
+  readonly resourceId?: string;
+  readonly filter?: ItemFilter;
+  readonly attributes?: readonly string[];
+  readonly pageSize: number;
+}
+
+/** Executions newest CreatedTime first, then ExecutionId (byCreatedYear, down the years). */
+export function associationExecutionsNewestFirst(reader: ArchiveReader, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+  return reader.byYearNewestFirst('associationExecutions', 'byCreatedYear', EXECUTION_ORDER, options, FIRST_YEAR);
+}
+
+/**
+ * One association's executions, newest CreatedTime first (byAssociation), from
+ * `createdAtOrBefore` (inclusive, for ties) when given. Executions of the same CreatedTime
+ * come in no set order: callers sort them by ExecutionId.
+ */
+export function executionsOfAssociation(
+  reader: ArchiveReader,
+  associationId: string,
+  options: { readonly attributes?: readonly string[]; readonly pageSize: number; readonly createdAtOrBefore?: string },
+): AsyncGenerator<StoredItem> {
+  return reader.indexPartitionNewestFirst('associationExecutions', 'byAssociation', associationId, {
+    ...(options.createdAtOrBefore !== undefined ? { atOrBefore: options.createdAtOrBefore } : {}),
+    ...(options.attributes !== undefined ? { attributes: [...options.attributes, 'AssociationId', 'ExecutionId'] } : {}),
+    pageSize: options.pageSize,
+  });
+}
+
+/** Whether the archive holds any execution of this association: one key read of one item. */
+export function hasAssociation(reader: ArchiveReader, associationId: string): Promise<boolean> {
+  return reader.hasPartition('associationExecutions', associationId);
+}
+
+export function getAssociationExecution(reader: ArchiveReader, associationId: string, executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+  return reader.getRecord('associationExecutions', { AssociationId: associationId, ExecutionId: executionId }, attributes);
+}
+
+/** One execution's targets in ResourceId order (the table's own sort key). */
+export function associationTargets(reader: ArchiveReader, executionId: string, options: AssociationTargetsOptions): AsyncGenerator<StoredItem> {
+  return reader.keyPartition('associationExecutionTargets', executionId, {
+    ...(options.resourceId !== undefined ? { equals: options.resourceId } : {}),
+    ...(options.afterResourceId !== undefined ? { after: options.afterResourceId } : {}),
+    ...(options.filter !== undefined ? { filter: options.filter } : {}),
+    ...(options.attributes !== undefined ? { attributes: [...options.attributes, 'ExecutionId', 'ResourceId'] } : {}),
+    pageSize: options.pageSize,
+  });
+}
+
+/**
+ * One node's association targets, newest LastExecutionDate first (then ExecutionId
+ * ascending), from the byResource index: its summary attributes only. `start.id` holds the
+ * ExecutionId.
+ */
+export function associationTargetsOfResource(reader: ArchiveReader, resourceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+  return reader.partitionNewestFirst('associationExecutionTargets', 'byResource', resourceId, TARGET_ORDER, options);
+}
