@@ -23,17 +23,17 @@ import { tableSchemas, type TableNames } from '../sources/tables';
  * commands and invocations is its own, are still here.
  */
 
-/** Run Command launched in 2015: no command is older, so a walk down the years stops there. */
-const RUN_COMMAND_FIRST_YEAR = 2015;
-
 /** Run Command listings order by RequestedDateTime, then CommandId; a command's invocations by InstanceId. */
 const TIME = 'RequestedDateTime';
 const COMMAND_ID = 'CommandId';
 const INSTANCE_ID = 'InstanceId';
 const COMMAND_ORDER: ListingOrder = { time: TIME, id: COMMAND_ID };
 
-/** Before Systems Manager: a year-partitioned walk stops there. */
-const FIRST_YEAR = RUN_COMMAND_FIRST_YEAR;
+/**
+ * Run Command launched in 2015, the other kinds later: no record is older, so every walk down
+ * the years stops there.
+ */
+const FIRST_YEAR = 2015;
 
 /** What the byInstance index holds of an invocation: its summary, its keys, its time. */
 export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = INVOCATION_INDEX_ATTRIBUTES;
@@ -107,16 +107,7 @@ export class ArchiveReader {
    * the upper bound down to the range's start or the year Run Command launched.
    */
   async *commandsNewestFirst(options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    const range = effectiveRange(options.range, options.start);
-    if (range === undefined) return;
-    const index = indexNamed('commands', 'byRequestedYear');
-    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
-    const bottom = Math.max(RUN_COMMAND_FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
-    const years: (() => AsyncGenerator<StoredItem>)[] = [];
-    for (let year = top; year >= bottom; year--) {
-      years.push(() => this.newestFirst('commands', index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options));
-    }
-    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
+    yield* this.byYearNewestFirst('commands', 'byRequestedYear', COMMAND_ORDER, options);
   }
 
 
@@ -142,11 +133,20 @@ export class ArchiveReader {
   }
 
   /**
-   * Any year-partitioned index (its partition key the year of `order.time`) newest first: what a
-   * kind's view walks when it lists across the archive without a method of its own here.
+   * A year-partitioned index (its partition key the year of `order.time`) newest first: one
+   * partition per year, walked from the upper bound down to the range's start or FIRST_YEAR.
    */
-  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: NewestFirstOptions, firstYear = FIRST_YEAR): AsyncGenerator<StoredItem> {
-    yield* this.yearWalk(table, indexName, firstYear, order, options);
+  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+    const range = effectiveRange(options.range, options.start);
+    if (range === undefined) return;
+    const index = indexNamed(table, indexName);
+    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
+    const bottom = Math.max(FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
+    const years: (() => AsyncGenerator<StoredItem>)[] = [];
+    for (let year = top; year >= bottom; year--) {
+      years.push(() => this.newestFirst(table, index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options, order));
+    }
+    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
   }
 
   /** The records with these keys that the archive holds, in the order asked for. */
@@ -232,23 +232,6 @@ export class ArchiveReader {
     if (range === undefined) return;
     const index = indexNamed(table, indexName);
     yield* this.newestFirst(table, index.name, index.partitionKey.name, partition, range, options, order);
-  }
-
-  /**
-   * A year-partitioned index (partition key: the year of `order.time`), newest first: one
-   * partition per year, walked from the upper bound down to the range's start or `firstYear`.
-   */
-  private async *yearWalk(table: TableId, indexName: string, firstYear: number, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-    const range = effectiveRange(options.range, options.start);
-    if (range === undefined) return;
-    const index = indexNamed(table, indexName);
-    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
-    const bottom = Math.max(firstYear, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
-    const years: (() => AsyncGenerator<StoredItem>)[] = [];
-    for (let year = top; year >= bottom; year--) {
-      years.push(() => this.newestFirst(table, index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options, order));
-    }
-    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
   }
 
   /**

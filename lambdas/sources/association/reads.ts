@@ -7,10 +7,8 @@ import type { StoredItem } from '../../store/record-store';
  * over the reader's generic walks. DescribeAssociationExecutions orders by CreatedTime
  * (newest first), then ExecutionId; a node's targets (byResource) by LastExecutionDate.
  */
-const EXECUTION_ORDER = { time: 'CreatedTime', id: 'ExecutionId' } as const;
-const TARGET_ORDER = { time: 'LastExecutionDate', id: 'ExecutionId' } as const;
-/** State Manager launched in 2016; the walk down the years stops at Run Command's 2015, as every kind's. */
-const FIRST_YEAR = 2015;
+export const EXECUTION_ORDER = { time: 'CreatedTime', id: 'ExecutionId' } as const;
+export const TARGET_ORDER = { time: 'LastExecutionDate', id: 'ExecutionId' } as const;
 
 export interface AssociationTargetsOptions {
   /** Only the targets ordered after this ResourceId. */
@@ -24,7 +22,7 @@ export interface AssociationTargetsOptions {
 
 /** Executions newest CreatedTime first, then ExecutionId (byCreatedYear, down the years). */
 export function associationExecutionsNewestFirst(reader: ArchiveReader, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-  return reader.byYearNewestFirst('associationExecutions', 'byCreatedYear', EXECUTION_ORDER, options, FIRST_YEAR);
+  return reader.byYearNewestFirst('associationExecutions', 'byCreatedYear', EXECUTION_ORDER, options);
 }
 
 /**

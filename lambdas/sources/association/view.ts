@@ -2,7 +2,7 @@ import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '.
 import { TARGET_INDEX_ATTRIBUTES } from './tables';
 import type { NodeView, ParentView } from '../../query/views/parent-views';
 import { associationStatuses } from './statuses';
-import { associationExecutionsNewestFirst, associationTargetsOfResource } from './reads';
+import { associationExecutionsNewestFirst, associationTargetsOfResource, EXECUTION_ORDER, TARGET_ORDER } from './reads';
 
 /** The attribute on which the timeline's association-target listing copies each target's execution CreatedTime. */
 export const TARGET_CONTEXT = { executionCreatedTime: 'executionCreatedTime' } as const;
@@ -52,18 +52,16 @@ export const associationTargetEntry: RecordView = {
 
 export const associationExecutionView: ParentView<'association-execution'> = {
   kind: 'association-execution',
-  time: 'CreatedTime',
-  id: 'ExecutionId',
+  ...EXECUTION_ORDER,
   statusAttributes: ['Status', 'DetailedStatus'],
   statuses: associationStatuses,
-  newestFirst: (reader, options) => associationExecutionsNewestFirst(reader, options),
+  newestFirst: associationExecutionsNewestFirst,
 };
 
 export const targetNodeView: NodeView<'association-target'> = {
   kind: 'association-target',
-  time: 'LastExecutionDate',
-  id: 'ExecutionId',
+  ...TARGET_ORDER,
   statusAttributes: ['Status', 'DetailedStatus'],
   statuses: associationStatuses,
-  ofNode: (reader, node, options) => associationTargetsOfResource(reader, node, options),
+  ofNode: associationTargetsOfResource,
 };

@@ -7,13 +7,11 @@ import type { StoredItem } from '../../store/record-store';
  * generic walks. DescribeAutomationExecutions orders by ExecutionStartTime (newest first),
  * then AutomationExecutionId.
  */
-const EXECUTION_ORDER = { time: 'ExecutionStartTime', id: 'AutomationExecutionId' } as const;
-/** Automation launched in 2016; the walk down the years stops at Run Command's 2015, as every kind's. */
-const FIRST_YEAR = 2015;
+export const EXECUTION_ORDER = { time: 'ExecutionStartTime', id: 'AutomationExecutionId' } as const;
 
 /** Executions newest ExecutionStartTime first, then AutomationExecutionId (byStartYear, down the years). */
 export function automationExecutionsNewestFirst(reader: ArchiveReader, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-  return reader.byYearNewestFirst('automationExecutions', 'byStartYear', EXECUTION_ORDER, options, FIRST_YEAR);
+  return reader.byYearNewestFirst('automationExecutions', 'byStartYear', EXECUTION_ORDER, options);
 }
 
 export function getAutomationExecution(reader: ArchiveReader, executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {

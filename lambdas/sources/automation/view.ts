@@ -1,7 +1,7 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
 import type { ParentView } from '../../query/views/parent-views';
 import { automationStatuses } from './statuses';
-import { automationExecutionsNewestFirst } from './reads';
+import { automationExecutionsNewestFirst, EXECUTION_ORDER } from './reads';
 
 /** Attributes of a step's execution that the step listing copies onto each step item (lower case: not SSM fields). */
 export const STEP_CONTEXT = {
@@ -55,9 +55,8 @@ export const automationStepEntry: RecordView = {
 
 export const automationExecutionView: ParentView<'automation-execution'> = {
   kind: 'automation-execution',
-  time: 'ExecutionStartTime',
-  id: 'AutomationExecutionId',
+  ...EXECUTION_ORDER,
   statusAttributes: ['AutomationExecutionStatus'],
   statuses: automationStatuses,
-  newestFirst: (reader, options) => automationExecutionsNewestFirst(reader, options),
+  newestFirst: automationExecutionsNewestFirst,
 };

@@ -7,13 +7,11 @@ import type { StoredItem } from '../../store/record-store';
  * the tasks' invocations, over the reader's generic walks. DescribeMaintenanceWindowExecutions
  * orders by StartTime (newest first), then WindowExecutionId.
  */
-const EXECUTION_ORDER = { time: 'StartTime', id: 'WindowExecutionId' } as const;
-/** Maintenance Windows launched in 2016; the walk down the years stops at Run Command's 2015, as every kind's. */
-const FIRST_YEAR = 2015;
+export const EXECUTION_ORDER = { time: 'StartTime', id: 'WindowExecutionId' } as const;
 
 /** Window executions of every window, newest StartTime first, then WindowExecutionId (byStartYear, down the years). */
 export function windowExecutionsNewestFirst(reader: ArchiveReader, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
-  return reader.byYearNewestFirst('maintenanceWindowExecutions', 'byStartYear', EXECUTION_ORDER, options, FIRST_YEAR);
+  return reader.byYearNewestFirst('maintenanceWindowExecutions', 'byStartYear', EXECUTION_ORDER, options);
 }
 
 /** One window's executions, newest StartTime first, then WindowExecutionId (byWindow). */

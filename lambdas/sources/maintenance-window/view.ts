@@ -1,7 +1,7 @@
 import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
 import type { ParentView } from '../../query/views/parent-views';
 import { maintenanceWindowStatuses } from './statuses';
-import { windowExecutionsNewestFirst } from './reads';
+import { windowExecutionsNewestFirst, EXECUTION_ORDER } from './reads';
 
 /** Maintenance window executions as the archive views list them. */
 export const windowExecutionEntry: RecordView = {
@@ -22,9 +22,8 @@ export const windowExecutionEntry: RecordView = {
 
 export const windowView: ParentView<'maintenance-window-execution'> = {
   kind: 'maintenance-window-execution',
-  time: 'StartTime',
-  id: 'WindowExecutionId',
+  ...EXECUTION_ORDER,
   statusAttributes: ['Status'],
   statuses: maintenanceWindowStatuses,
-  newestFirst: (reader, options) => windowExecutionsNewestFirst(reader, options),
+  newestFirst: windowExecutionsNewestFirst,
 };

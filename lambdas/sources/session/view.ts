@@ -25,8 +25,7 @@ const SESSION_ORDER = { time: 'StartDate', id: 'SessionId' } as const;
 
 export const sessionView: ParentView<'session'> & NodeView<'session'> = {
   kind: 'session',
-  time: 'StartDate',
-  id: 'SessionId',
+  ...SESSION_ORDER,
   statusAttributes: ['Status'],
   statuses: sessionStatuses,
   newestFirst: (reader, options) => reader.byYearNewestFirst('sessions', 'byStartYear', SESSION_ORDER, options),
