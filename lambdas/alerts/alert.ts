@@ -1,4 +1,5 @@
 import type { AlertContext, AlertContent, AlertFields, AlertTimes, RecordAlert, RelatedRecords } from '../core/alert-content';
+import { excerpt } from '../core/alert-content';
 import type { HistoryKind, RecordKind } from '../core/model';
 import { historyKinds, isHistoryKind } from '../core/model';
 import { historySources } from '../sources';
@@ -6,6 +7,7 @@ import type { StatusInfo } from '../core/status';
 import type { TableId } from '../core/table-schema';
 
 export type { AlertTimes, RelatedRecords } from '../core/alert-content';
+export { excerpt, EXCERPT_MAX_CHARS, EXCERPT_MAX_LINES } from '../core/alert-content';
 
 /**
  * A failure alert: a pure function of one stored item (no AWS calls). Each kind declares which
@@ -65,8 +67,6 @@ export interface AlertOptions {
 
 /** SNS: a Subject is ASCII, with no line breaks or control characters, and under 100 characters. */
 export const SUBJECT_MAX = 99;
-export const EXCERPT_MAX_LINES = 20;
-export const EXCERPT_MAX_CHARS = 2_000;
 /** Any other free text (status details, comment) is capped too, so a body stays far below SNS's 256 KB. */
 export const TEXT_MAX_CHARS = 1_000;
 
@@ -180,20 +180,6 @@ function compact<T extends object>(fields: T): T {
 function cap(value: string | undefined, max = TEXT_MAX_CHARS): string | undefined {
   if (value === undefined) return undefined;
   return value.length > max ? `${value.slice(0, max - 3)}...` : value;
-}
-
-/** The first EXCERPT_MAX_LINES lines, at most EXCERPT_MAX_CHARS characters. */
-export function excerpt(output: string): { text: string; truncated: boolean } | undefined {
-  const trimmed = output.replace(/^\s*\n/, '').trimEnd();
-  if (trimmed.trim().length === 0) return undefined;
-  const lines = trimmed.split(/\r?\n/);
-  let result = lines.slice(0, EXCERPT_MAX_LINES).join('\n');
-  let truncated = lines.length > EXCERPT_MAX_LINES;
-  if (result.length > EXCERPT_MAX_CHARS) {
-    result = result.slice(0, EXCERPT_MAX_CHARS);
-    truncated = true;
-  }
-  return { text: result, truncated };
 }
 
 /**

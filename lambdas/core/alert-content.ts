@@ -86,3 +86,24 @@ export const alertTime = (value: Date | string | undefined): string | undefined 
 /** Whether a status of this table is a failure. */
 export const isFailure = (statuses: Readonly<Record<string, StatusInfo>>, status: string | undefined): boolean =>
   status !== undefined && statusInfo(statuses, status).outcome === 'failure';
+
+/** An excerpt is at most this many lines and characters: an alert's body, and an archive view's failed entry. */
+export const EXCERPT_MAX_LINES = 20;
+export const EXCERPT_MAX_CHARS = 2_000;
+
+/**
+ * The first EXCERPT_MAX_LINES lines, at most EXCERPT_MAX_CHARS characters: what an alert
+ * carries of an error, and what the archive views show of the same failure.
+ */
+export function excerpt(output: string): { text: string; truncated: boolean } | undefined {
+  const trimmed = output.replace(/^\s*\n/, '').trimEnd();
+  if (trimmed.trim().length === 0) return undefined;
+  const lines = trimmed.split(/\r?\n/);
+  let result = lines.slice(0, EXCERPT_MAX_LINES).join('\n');
+  let truncated = lines.length > EXCERPT_MAX_LINES;
+  if (result.length > EXCERPT_MAX_CHARS) {
+    result = result.slice(0, EXCERPT_MAX_CHARS);
+    truncated = true;
+  }
+  return { text: result, truncated };
+}

@@ -34,6 +34,14 @@ export interface ExecutionItem {
   /** Maintenance Windows: the window and its execution. */
   readonly windowId?: string;
   readonly windowExecutionId?: string;
+  /** A window execution's task and a task's invocation (one per target). */
+  readonly taskExecutionId?: string;
+  readonly invocationId?: string;
+  /** The task's TaskArn (a document name for RUN_COMMAND and AUTOMATION tasks) and TaskType. */
+  readonly taskArn?: string;
+  readonly taskType?: string;
+  readonly windowTargetId?: string;
+  readonly ownerInformation?: string;
   readonly endTime?: string;
   /** Session Manager: the session, who opened it and why (its node is instanceId). */
   readonly sessionId?: string;
@@ -50,6 +58,10 @@ export interface ExecutionItem {
   readonly targetCount?: number;
   readonly completedCount?: number;
   readonly errorCount?: number;
+  /** A failed record's error, as its failure alert excerpts it (first lines, capped); absent for records that do not alert. */
+  readonly error?: string;
+  /** True when `error` was cut. */
+  readonly errorTruncated?: boolean;
 }
 
 /** How one record kind's stored items become entries. */

@@ -22,6 +22,8 @@ export type RecordKind =
   | 'association-execution'
   | 'association-target'
   | 'maintenance-window-execution'
+  | 'maintenance-window-task'
+  | 'maintenance-window-task-invocation'
   | 'session';
 
 /** Who produced a work item: an EventBridge event, an SNS notification, or a poller. */
@@ -151,6 +153,22 @@ export interface SourceClients {
 }
 
 /**
+ * Which finished command invocations the collector reads GetCommandInvocation for, every
+ * plugin: `failures` (Failed, TimedOut, Cancelled: the ones people investigate) or `all`.
+ * Any other plugin's answer is read only when its listed output was cut; otherwise the
+ * archive rebuilds it from the listed plugin, and marks it so.
+ */
+export type InvocationDetail = 'failures' | 'all';
+export const INVOCATION_DETAILS: readonly InvocationDetail[] = ['failures', 'all'];
+
+/** How the deployment asked the collector to collect. */
+export interface CollectSettings {
+  readonly invocationDetail: InvocationDetail;
+}
+
+export const DEFAULT_COLLECT_SETTINGS: CollectSettings = { invocationDetail: 'failures' };
+
+/**
  * An SSM action granted on a resource ARN pattern rather than "*". The pattern's
  * `${Partition}`, `${Region}` and `${Account}` are the stack's own (IAM policy variables are
  * not allowed in a Resource this way, so the CDK substitutes them), e.g.
@@ -171,6 +189,20 @@ export interface SsmEvent {
 }
 
 /**
+ * A definition a poller's listing returned whole (an association from ListAssociations, a
+ * maintenance window from DescribeMaintenanceWindows): SSM's record as listed, so that the
+ * archive knows the parent exists, and what it is called, with or without any execution.
+ */
+export interface ListedDefinition {
+  readonly table: TableId;
+  readonly key: RecordKey;
+  /** SSM's field names and values, Dates as ISO strings; keys included. */
+  readonly fields: StoredFields;
+  /** SSM fields of the record that this listing did not return: removed from the stored item. */
+  readonly absentFields: readonly string[];
+}
+
+/**
  * One page of a kind's parents that SSM lists as started or changed since a time: what a
  * poller enqueues, and what it learns about the watermark from it.
  */
@@ -183,6 +215,8 @@ export interface ListedPage {
   readonly oldestSeen?: string;
   /** The earliest start (ISO 8601) of a listed parent that has not finished: the watermark must not pass it. */
   readonly earliestRunning?: string;
+  /** Definitions the listing read on this page, for the poller to keep (ParentLister.definitionTables). */
+  readonly definitions?: readonly ListedDefinition[];
 }
 
 /**
@@ -196,6 +230,11 @@ export interface ParentLister {
   readonly listingActions: readonly string[];
   /** SSM listing actions granted on resource ARNs only. */
   readonly scopedListingActions?: readonly ScopedAction[];
+  /**
+   * The tables the poller keeps this listing's definitions in (ListedPage.definitions): the
+   * poller, which holds them already, writes them, so its role is granted exactly these.
+   */
+  readonly definitionTables?: readonly TableId[];
   /**
    * One page of parents started or changed since `since` (ISO 8601), from `position` (a
    * previous page's `next`; undefined: the first page). `now` stamps the work items' sentAt.
@@ -248,7 +287,7 @@ export interface HistorySource {
    * event-carried observations plus whatever it fetched. Throws when SSM could not answer,
    * so the items' messages are retried.
    */
-  collect(items: readonly WorkItem[], clients: SourceClients, now: () => Date): Promise<Observation[]>;
+  collect(items: readonly WorkItem[], clients: SourceClients, now: () => Date, settings?: CollectSettings): Promise<Observation[]>;
   /** How the pollers list this kind's parents (every kind has one). */
   readonly lister?: ParentLister;
 }

@@ -1,14 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ApiRequest, ApiResponse } from './http';
+import { queryParameters, type ApiRequest, type ApiResponse } from './http';
 
 /**
- * API Gateway HTTP API (payload format 2.0) to ApiRequest and back. The query string is read
- * from rawQueryString, not queryStringParameters, which joins a repeated name's values with
- * commas; ApiRequest keeps the last one, as node:http does in local mode.
+ * API Gateway HTTP API (payload format 2.0) to ApiRequest and back. The query is read from
+ * rawQueryString with the same function node:http's adapter uses, so local mode cannot drift
+ * from it; it equals queryStringParameters (a repeated name's values joined with commas).
  */
 export function apiRequestFromEvent(event: APIGatewayProxyEventV2): ApiRequest {
-  const query: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(event.rawQueryString ?? '')) query[name] = value;
+  const query = queryParameters(new URLSearchParams(event.rawQueryString ?? ''));
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;

@@ -7,7 +7,11 @@ export interface ApiRequest {
   readonly method: string;
   /** The path without the query string, e.g. "/instances/i-0123456789abcdef0/history". */
   readonly path: string;
-  /** Query string parameters, decoded; a repeated parameter keeps its last value. */
+  /**
+   * Query string parameters, decoded; a repeated name's values joined with commas, in the
+   * order sent (`status=Failed&status=TimedOut` arrives as "Failed,TimedOut"), as API Gateway
+   * hands them to Lambda: see queryParameters.
+   */
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
@@ -22,3 +26,19 @@ export interface ApiResponse {
 }
 
 export type ApiHandler = (request: ApiRequest) => Promise<ApiResponse>;
+
+/**
+ * A query string's parameters as ApiRequest carries them. API Gateway's HTTP API (payload
+ * format 2.0) has no multi-value field: it joins a repeated name's values with commas in
+ * queryStringParameters. Both adapters (API Gateway's, node:http's) build the query with this,
+ * so a repeated parameter means the same deployed and in local mode.
+ */
+export function queryParameters(search: URLSearchParams): Record<string, string> {
+  const values = new Map<string, string>();
+  for (const [name, value] of search) {
+    const earlier = values.get(name);
+    values.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  }
+  // fromEntries defines each name as an own property, "__proto__" included.
+  return Object.fromEntries(values);
+}

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createLog } from '../log';
 import { errorAttributes, type QueryLog } from './failures';
-import type { ApiHandler, ApiRequest, ApiResponse } from './http';
+import { queryParameters, type ApiHandler, type ApiRequest, type ApiResponse } from './http';
 import { messageResponse } from './responses';
 
 /**
@@ -70,11 +70,10 @@ async function answer(handler: ApiHandler, req: IncomingMessage): Promise<ApiRes
   return handler(apiRequestOf(req, body));
 }
 
-/** The path stays percent-encoded, as API Gateway's rawPath; query values are decoded, the last of a repeated name kept. */
+/** The path stays percent-encoded, as API Gateway's rawPath; query values are decoded, a repeated name's joined with commas, as API Gateway's. */
 function apiRequestOf(req: IncomingMessage, body: string): ApiRequest {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = value;
+  const query = queryParameters(url.searchParams);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

@@ -3,7 +3,7 @@ import type { RecordView } from '../core/execution-item';
 import type { NodeView, ParentView } from '../query/views/parent-views';
 import { associationExecutionEntry, associationExecutionView, associationTargetEntry, targetNodeView } from './association/view';
 import { automationExecutionEntry, automationExecutionView, automationStepEntry } from './automation/view';
-import { windowExecutionEntry, windowView } from './maintenance-window/view';
+import { windowExecutionEntry, windowTaskEntry, windowTaskInvocationEntry, windowView } from './maintenance-window/view';
 import { commandInvocationEntry, commandEntry, commandView, invocationNodeView } from './run-command/view';
 import { sessionEntry, sessionView } from './session/view';
 
@@ -19,6 +19,8 @@ const views: readonly RecordView[] = [
   associationExecutionEntry,
   associationTargetEntry,
   windowExecutionEntry,
+  windowTaskEntry,
+  windowTaskInvocationEntry,
   sessionEntry,
 ];
 

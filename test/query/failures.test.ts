@@ -87,7 +87,8 @@ describe('serveApi', () => {
       const response = await fetch(`${served.url}/instances/i%2D1/history?limit=2&limit=3&since=2024-01-01T00%3A00%3A00Z`, { headers: { 'X-Custom': 'v' } });
       expect(response.status).toBe(201);
       expect(await response.text()).toBe('ok');
-      expect(seen[0]).toMatchObject({ method: 'GET', path: '/instances/i%2D1/history', query: { limit: '3', since: '2024-01-01T00:00:00Z' }, body: '' });
+      // A repeated name's values joined with commas, as API Gateway's queryStringParameters has them.
+      expect(seen[0]).toMatchObject({ method: 'GET', path: '/instances/i%2D1/history', query: { limit: '2,3', since: '2024-01-01T00:00:00Z' }, body: '' });
       expect(seen[0]?.headers['x-custom']).toBe('v');
       const big = await fetch(`${served.url}/`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
       expect(big.status).toBe(413);

@@ -1,10 +1,11 @@
 import type { StoredItem } from '../../store/record-store';
-import type { ItemFilter, TimeRange } from '../../core/archive-reads';
 import type { ListingPosition } from '../../ssm-protocol/paging';
 import { TARGET_CONTEXT } from './execution-items';
-import type { TimeWindow } from './parameters';
 import type { ViewContext } from './view-context';
+import { viewFilter } from './parent-views';
+import { inWindow, statusMatches, type ViewFilters } from './view-filters';
 import { associationExecutionsNewestFirst, associationTargets as targetsOfExecution } from '../../sources/association/reads';
+import { targetNodeView } from '../../sources/association/view';
 
 /**
  * The timeline's `association-target` listing (executions themselves list through their
@@ -16,45 +17,38 @@ import { associationExecutionsNewestFirst, associationTargets as targetsOfExecut
  */
 const TARGET_READ = 100;
 
-/** Status or DetailedStatus equal to the value. */
-function associationStatusFilter(status: string | undefined): ItemFilter {
-  if (status === undefined) return [];
-  return [{ anyOf: [{ attribute: 'Status', oneOf: [status] }, { attribute: 'DetailedStatus', oneOf: [status] }] }];
-}
-
 export async function* associationTargets(
   ctx: ViewContext,
-  range: TimeRange,
-  status: string | undefined,
+  filters: ViewFilters,
   after: ListingPosition | undefined,
   pageSize: number,
   attributes?: readonly string[],
 ): AsyncGenerator<StoredItem> {
   const executions = associationExecutionsNewestFirst(ctx.reader, {
-    range,
+    range: filters.window.range,
     ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: true } } : {}),
     attributes: ['ExecutionId', 'CreatedTime'],
     pageSize,
   });
+  // Status or DetailedStatus, as a node's targets are filtered.
+  const filter = viewFilter(targetNodeView, filters);
   for await (const execution of executions) {
     const executionId = String(execution['ExecutionId']);
     const targets = targetsOfExecution(ctx.reader, executionId, {
       ...(after !== undefined && after.id === executionId ? { afterResourceId: after.within } : {}),
-      filter: associationStatusFilter(status),
+      // One node's target of an execution is one key: read as such, not filtered out of all of them.
+      ...(filters.instanceId !== undefined ? { resourceId: filters.instanceId } : {}),
+      filter,
       ...(attributes !== undefined ? { attributes } : {}),
-      pageSize: Math.max(pageSize, status === undefined ? 0 : TARGET_READ),
+      pageSize: Math.max(pageSize, filter.length === 0 ? 0 : TARGET_READ),
     });
     for await (const target of targets) yield { ...target, [TARGET_CONTEXT.executionCreatedTime]: execution['CreatedTime'] };
   }
 }
 
-/** The last word on a target: its execution's CreatedTime in the window, its Status or DetailedStatus when a status is asked for. */
-export function targetEntryMatches(item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
-  const raw = item[TARGET_CONTEXT.executionCreatedTime];
-  const time = Date.parse(typeof raw === 'string' ? raw : '');
-  if (window.since !== undefined && !(time >= window.since)) return false;
-  if (window.until !== undefined && !(time < window.until)) return false;
-  return status === undefined || item['Status'] === status || item['DetailedStatus'] === status;
+/** The last word on a target's time and status: its execution's CreatedTime in the window, its Status or DetailedStatus. */
+export function targetEntryMatches(item: StoredItem, filters: ViewFilters): boolean {
+  return inWindow(item[TARGET_CONTEXT.executionCreatedTime], filters.window) && statusMatches(item, targetNodeView.statusAttributes, filters.status);
 }
 
 export function targetPositionOf(item: StoredItem): ListingPosition {

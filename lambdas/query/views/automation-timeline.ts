@@ -1,32 +1,35 @@
 import type { StoredItem } from '../../store/record-store';
-import type { TimeRange } from '../../core/archive-reads';
 import type { ListingPosition } from '../../ssm-protocol/paging';
 import { inStepOrder } from '../../sources/automation/ssm-operations';
 import type { ViewContext } from './view-context';
 import { STEP_CONTEXT } from './execution-items';
-import type { TimeWindow } from './parameters';
+import { documentFilter } from './parent-views';
+import { inWindow, statusMatches, type ViewFilters } from './view-filters';
 import { automationExecutionsNewestFirst, automationSteps as stepsOfExecution } from '../../sources/automation/reads';
+import { automationExecutionView } from '../../sources/automation/view';
 
 /**
  * The timeline's `automation-step` listing (executions themselves list through their parent
  * view): the executions' steps, executions newest ExecutionStartTime first, then
  * AutomationExecutionId, each execution's steps in step order (as
  * DescribeAutomationStepExecutions lists them); since/until select by the execution's start,
- * as command invocations by their command's. Positions: (ExecutionStartTime,
- * AutomationExecutionId, StepExecutionId).
+ * as command invocations by their command's, and documentName by its runbook. Positions:
+ * (ExecutionStartTime, AutomationExecutionId, StepExecutionId).
  */
 const EXECUTION_ATTRIBUTES = ['AutomationExecutionId', 'ExecutionStartTime', 'DocumentName', 'ParentAutomationExecutionId'];
 const STEP_READ = 100;
 
 export async function* automationSteps(
   ctx: ViewContext,
-  range: TimeRange,
+  filters: ViewFilters,
   after: ListingPosition | undefined,
   pageSize: number,
 ): AsyncGenerator<StoredItem> {
   const executions = automationExecutionsNewestFirst(ctx.reader, {
-    range,
+    range: filters.window.range,
     ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: true } } : {}),
+    // The runbook is the execution's: a step's status is its own, tested on the steps.
+    filter: documentFilter(automationExecutionView, filters.documentName),
     attributes: EXECUTION_ATTRIBUTES,
     pageSize,
   });
@@ -52,13 +55,9 @@ export async function* automationSteps(
   }
 }
 
-/** The last word on a step: its execution's start in the window, its own status when asked for. */
-export function stepEntryMatches(item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
-  const started = item[STEP_CONTEXT.executionStartTime];
-  const time = Date.parse(typeof started === 'string' ? started : '');
-  if (window.since !== undefined && !(time >= window.since)) return false;
-  if (window.until !== undefined && !(time < window.until)) return false;
-  return status === undefined || item['StepStatus'] === status;
+/** The last word on a step's time and status: its execution's start in the window, its own StepStatus. */
+export function stepEntryMatches(item: StoredItem, filters: ViewFilters): boolean {
+  return inWindow(item[STEP_CONTEXT.executionStartTime], filters.window) && statusMatches(item, ['StepStatus'], filters.status);
 }
 
 export function stepPositionOf(item: StoredItem): ListingPosition {

@@ -2,20 +2,25 @@ import { INSTANCE_ID_PATTERN } from '../../ssm-protocol/input';
 import type { RecordKind } from '../../core/model';
 import { readSize, takePage } from '../../ssm-protocol/paging';
 import { executionKinds } from './execution-items';
+import { describeEntries } from './failure-excerpts';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
 import { NODE_VIEWS } from '../../sources/views';
-import { viewEntryMatches, viewStatusFilter, viewWalk } from './parent-views';
-import { checkParameterNames, readLimit, readPosition, readStatus, readTimeWindow, ViewRequestError, type ViewQuery } from './parameters';
+import { viewEntryMatches, viewWalk } from './parent-views';
+import { checkParameterNames, readDocumentName, readLimit, readPosition, readStatuses, readTimeWindow, ViewRequestError, type ViewQuery } from './parameters';
 import type { ViewContext, ViewPage } from './view-context';
+import { filtersAsQueried, type ViewFilters } from './view-filters';
 
 /**
  * GET /instances/{instanceId}/history: everything that ran on one node, newest first: each
  * kind with a node index (NODE_VIEWS: command invocations by RequestedDateTime, association
  * targets by their LastExecutionDate, sessions by StartDate), merged; at one time in that
- * order of kinds, then by id. Each is read from its index alone (the index holds every field
- * an entry shows). The token holds the last entry's (time, id, kind).
+ * order of kinds, then by id. Each is read from its index (the index holds every field an
+ * entry shows); a failed entry's error is read by key (failure-excerpts). `status`, `since`,
+ * `until` and `documentName` filter as on the timeline; a kind whose records name no document
+ * (association targets) is left out when one is asked for. The token holds the last entry's
+ * (time, id, kind).
  */
-const PARAMETERS = ['status', 'since', 'until', 'limit', 'nextToken'];
+const PARAMETERS = ['status', 'documentName', 'since', 'until', 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'instanceHistory';
 const HISTORY_STATUSES: ReadonlySet<string> = new Set(NODE_VIEWS.flatMap((view) => Object.keys(view.statuses)));
 const nodeViewOf = (kind: string) => NODE_VIEWS.find((view) => view.kind === kind);
@@ -25,31 +30,31 @@ export async function instanceHistory(instanceId: string, query: ViewQuery, ctx:
     throw new ViewRequestError('instanceId', `instanceId "${instanceId}" is not a managed node id (i-... or mi-...)`);
   }
   checkParameterNames(query, PARAMETERS);
-  const status = readStatus(query, HISTORY_STATUSES);
-  const window = readTimeWindow(query);
+  const status = readStatuses(query, HISTORY_STATUSES);
+  const documentName = readDocumentName(query);
+  const filters: ViewFilters = {
+    window: readTimeWindow(query, ctx.now()),
+    ...(status !== undefined ? { status } : {}),
+    ...(documentName !== undefined ? { documentName } : {}),
+  };
   const limit = readLimit(query);
-  const tokenQuery = { instanceId, status: status ?? null, since: window.since ?? null, until: window.until ?? null };
+  const tokenQuery = { instanceId, ...filtersAsQueried(filters) };
   const position = readPosition(ctx.tokens, TOKEN_SCOPE, tokenQuery, query);
   // Tokens issued before other kinds joined the history carry the node's id: an invocation's position.
   const after = position && { ...position, within: (nodeViewOf(position.within)?.kind ?? 'command-invocation') as RecordKind };
 
-  const pageSize = readSize(limit, status !== undefined);
+  const pageSize = readSize(limit, status !== undefined || documentName !== undefined);
   const walks: MergedWalk<RecordKind>[] = NODE_VIEWS.map((view) =>
-    viewWalk(view, (options) => view.ofNode(ctx.reader, instanceId, options), {
-      range: window.range,
-      filter: viewStatusFilter(view, status),
-      attributes: executionKinds[view.kind].attributes,
-      pageSize,
-    }),
+    viewWalk(view, (options) => view.ofNode(ctx.reader, instanceId, options), filters, { attributes: executionKinds[view.kind].attributes, pageSize }),
   );
   const page = await takePage(mergedWalks(walks, after), limit, (entry) => {
     const view = nodeViewOf(entry.kind);
-    return view !== undefined && viewEntryMatches(view, entry.item, window, status);
+    return view !== undefined && viewEntryMatches(view, entry.item, filters);
   });
 
   const last = page.items[page.items.length - 1];
   return {
-    items: page.items.map((entry) => executionKinds[entry.kind].toItem(entry.item)),
+    items: await describeEntries(ctx, page.items),
     ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, positionOfEntry(last)) } : {}),
   };
 }

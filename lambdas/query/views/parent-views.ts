@@ -4,7 +4,8 @@ import type { StoredItem } from '../../store/record-store';
 import type { ArchiveReader } from '../archive-reader';
 import type { ItemFilter, NewestFirstOptions } from '../../core/archive-reads';
 import type { MergedWalk } from './merged-walks';
-import type { TimeWindow } from './parameters';
+import { statusesOfKind } from './parameters';
+import { inWindow, statusMatches, type ViewFilters } from './view-filters';
 
 /**
  * What the views need of a kind whose records list on their own, newest first, by one time:
@@ -21,6 +22,10 @@ export interface ListedKind<K extends RecordKind = RecordKind> {
   /** `status=` matches a record whose any of these equals it (e.g. Status or StatusDetails). */
   readonly statusAttributes: readonly string[];
   readonly statuses: Readonly<Record<string, StatusInfo>>;
+  /** The attribute naming the SSM document (runbook) a record ran, when the kind's records name one: `documentName=` tests it. */
+  readonly documentAttribute?: string;
+  /** The attribute naming the managed node a record ran on, when the kind's records name one: `instanceId=` tests it. */
+  readonly nodeAttribute?: string;
 }
 
 /** A kind whose records list across the archive, newest first (the timeline's parents). */
@@ -33,24 +38,66 @@ export interface NodeView<K extends RecordKind = RecordKind> extends ListedKind<
   readonly ofNode: (reader: ArchiveReader, node: string, options: NewestFirstOptions) => AsyncGenerator<StoredItem>;
 }
 
-/** The records whose status attributes hold the value (DynamoDB's part of the filter). */
-export function viewStatusFilter(view: ListedKind, status: string | undefined): ItemFilter {
-  return status === undefined ? [] : [{ anyOf: view.statusAttributes.map((attribute) => ({ attribute, oneOf: [status] })) }];
+/**
+ * Whether any record of the kind can pass the filters: it has one of the statuses asked for,
+ * and its records name a document (a node) when one is asked for. A walk that cannot is not
+ * read at all: a merged listing leaves the kind out, a listing of that kind alone is refused.
+ */
+export function viewCanMatch(view: ListedKind, filters: ViewFilters): boolean {
+  const statuses = statusesOfKind(filters.status, view.statuses);
+  return (
+    (statuses === undefined || statuses.length > 0) &&
+    (filters.documentName === undefined || view.documentAttribute !== undefined) &&
+    (filters.instanceId === undefined || view.nodeAttribute !== undefined)
+  );
 }
 
-/** The last word on an entry: its time in the window and, when asked for, its status. */
-export function viewEntryMatches(view: ListedKind, item: StoredItem, window: TimeWindow, status: string | undefined): boolean {
-  const time = Date.parse(typeof item[view.time] === 'string' ? (item[view.time] as string) : '');
-  if (window.since !== undefined && !(time >= window.since)) return false;
-  if (window.until !== undefined && !(time < window.until)) return false;
-  return status === undefined || view.statusAttributes.some((attribute) => item[attribute] === status);
+/**
+ * DynamoDB's part of the filter: the kind's own spellings of the statuses asked for, and the
+ * document. Never the node: it is a key wherever a node is read (a node index's partition, a
+ * target's sort key), which a FilterExpression may not name; the walks read the node by key.
+ */
+export function viewFilter(view: ListedKind, filters: ViewFilters): ItemFilter {
+  const statuses = statusesOfKind(filters.status, view.statuses);
+  return [...(statuses === undefined ? [] : [{ anyOf: view.statusAttributes.map((attribute) => ({ attribute, oneOf: statuses })) }]), ...documentFilter(view, filters.documentName)];
 }
 
-/** The view as one walk of a merged listing. */
+/** The records that name this document (none asked for: all). */
+export function documentFilter(view: ListedKind, documentName: string | undefined): ItemFilter {
+  return view.documentAttribute === undefined || documentName === undefined ? [] : [{ anyOf: [{ attribute: view.documentAttribute, oneOf: [documentName] }] }];
+}
+
+/** The last word on an entry, whatever DynamoDB's filter already did: its time in the window, its status, document and node. */
+export function viewEntryMatches(view: ListedKind, item: StoredItem, filters: ViewFilters): boolean {
+  const names = (attribute: string | undefined, value: string | undefined): boolean => value === undefined || (attribute !== undefined && item[attribute] === value);
+  return (
+    inWindow(item[view.time], filters.window) &&
+    statusMatches(item, view.statusAttributes, filters.status) &&
+    names(view.documentAttribute, filters.documentName) &&
+    names(view.nodeAttribute, filters.instanceId)
+  );
+}
+
+/**
+ * The view as one walk of a merged listing, filtered; a walk no record of the kind can pass
+ * reads nothing (a merged position still ranks the kind).
+ */
 export function viewWalk<K extends RecordKind>(
   view: ListedKind<K>,
   open: (options: NewestFirstOptions) => AsyncGenerator<StoredItem>,
-  options: Omit<NewestFirstOptions, 'start'>,
+  filters: ViewFilters,
+  options: Pick<NewestFirstOptions, 'attributes' | 'pageSize'>,
 ): MergedWalk<K> {
-  return { kind: view.kind, time: view.time, id: view.id, open: (start) => open({ ...options, ...(start !== undefined ? { start } : {}) }) };
+  const read: NewestFirstOptions = { ...options, range: filters.window.range, filter: viewFilter(view, filters) };
+  const canMatch = viewCanMatch(view, filters);
+  return {
+    kind: view.kind,
+    time: view.time,
+    id: view.id,
+    open: (start) => (canMatch ? open({ ...read, ...(start !== undefined ? { start } : {}) }) : nothing()),
+  };
+}
+
+async function* nothing(): AsyncGenerator<StoredItem> {
+  // A walk that reads nothing: no record of its kind can pass the filters.
 }

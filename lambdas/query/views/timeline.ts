@@ -1,12 +1,27 @@
 import type { RecordKind } from '../../core/model';
+import type { StoredItem } from '../../store/record-store';
+import type { NewestFirstOptions } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import { CHILD_LISTINGS } from './child-views';
 import { EXECUTION_KINDS, executionKinds } from './execution-items';
+import { describeEntries } from './failure-excerpts';
 import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
-import { PARENT_VIEWS } from '../../sources/views';
-import { viewEntryMatches, viewStatusFilter, viewWalk, type ParentView } from './parent-views';
-import { checkParameterNames, readLimit, readPosition, readStatus, readTimeWindow, ViewRequestError, type TimeWindow, type ViewQuery } from './parameters';
+import { NODE_VIEWS, PARENT_VIEWS } from '../../sources/views';
+import { viewEntryMatches, viewFilter, viewWalk, type ParentView } from './parent-views';
+import {
+  checkParameterNames,
+  readDocumentName,
+  readInstanceId,
+  readLimit,
+  readPosition,
+  readSingle,
+  readStatuses,
+  readTimeWindow,
+  ViewRequestError,
+  type ViewQuery,
+} from './parameters';
 import type { ViewContext, ViewPage } from './view-context';
+import { filtersAsQueried, namesMatch, type ViewFilters } from './view-filters';
 
 /**
  * GET /executions: the archive's timeline, newest first, across the history it holds.
@@ -14,14 +29,22 @@ import type { ViewContext, ViewPage } from './view-context';
  * RequestedDateTime, Automation executions by ExecutionStartTime, association executions by
  * CreatedTime, maintenance window executions by StartTime, sessions by StartDate; at one time,
  * in that order of kinds, then by id); a parent kind alone (`command`,
- * `automation-execution`, `association-execution`, `maintenance-window-execution` with SSM's
- * upper-case statuses, `session`), newest first; or a kind listed under its parents
- * (`command-invocation`: each command's invocations by InstanceId; `automation-step`: each
- * execution's steps in step order; `association-target`: each execution's targets by
- * ResourceId), since/until selecting by the parent's time. Each kind is described once: the
- * parents in parent-views, the others in child-views.
+ * `automation-execution`, `association-execution`, `maintenance-window-execution`,
+ * `session`), newest first; or a kind listed under its parents (`command-invocation`: each
+ * command's invocations newest first; `automation-step`: each execution's steps in step
+ * order; `association-target`: each execution's targets by ResourceId;
+ * `maintenance-window-task`: each window execution's tasks in the order they ran;
+ * `maintenance-window-task-invocation`: each of those tasks' invocations), since/until
+ * selecting by the parent's time. Each kind is described once: the parents in parent-views,
+ * the others in child-views.
+ *
+ * `documentName` and `instanceId` keep the entries whose record names that document or node;
+ * a listing of one kind whose records name none is refused, and a merged listing leaves such
+ * kinds out. With `kind` omitted, `instanceId` therefore lists the node's sessions (the only
+ * parents whose record names a node); a node's commands, targets and task invocations are
+ * children: `kind=command-invocation&instanceId=...`, or the node's own history.
  */
-const PARAMETERS = ['kind', 'status', 'since', 'until', 'limit', 'nextToken'];
+const PARAMETERS = ['kind', 'status', 'documentName', 'instanceId', 'since', 'until', 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'executions';
 /** kind omitted: the parent kinds, merged. */
 const PARENTS = 'parents';
@@ -29,31 +52,45 @@ const PARENT_STATUSES: ReadonlySet<string> = new Set(PARENT_VIEWS.flatMap((view)
 const parentViewOf = (kind: string): ParentView | undefined => PARENT_VIEWS.find((view) => view.kind === kind);
 const childListingOf = (kind: string) => CHILD_LISTINGS.find((listing) => listing.kind === kind);
 
+/** The kinds whose records name a document (a node): where documentName (instanceId) applies. */
+const kindsNaming = (name: 'document' | 'node'): RecordKind[] => [
+  ...PARENT_VIEWS.filter((view) => (name === 'document' ? view.documentAttribute : view.nodeAttribute) !== undefined).map((view) => view.kind),
+  ...CHILD_LISTINGS.filter((listing) => listing.names[name]).map((listing) => listing.kind),
+];
+
 export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<ViewPage> {
   checkParameterNames(query, PARAMETERS);
   const kind = readKind(query);
-  const status = readStatus(query, statusesOf(kind));
-  const window = readTimeWindow(query);
+  const status = readStatuses(query, statusesOf(kind));
+  const documentName = readDocumentName(query);
+  const instanceId = readInstanceId(query);
+  const filters: ViewFilters = {
+    window: readTimeWindow(query, ctx.now()),
+    ...(status !== undefined ? { status } : {}),
+    ...(documentName !== undefined ? { documentName } : {}),
+    ...(instanceId !== undefined ? { instanceId } : {}),
+  };
   const limit = readLimit(query);
-  const tokenQuery = { kind, status: status ?? null, since: window.since ?? null, until: window.until ?? null };
+  if (kind !== PARENTS) requireNames(kind, filters);
+  const tokenQuery = { kind, ...filtersAsQueried(filters) };
   const after = readPosition(ctx.tokens, TOKEN_SCOPE, tokenQuery, query);
-  if (kind === PARENTS) return parentTimeline(ctx, window, status, limit, tokenQuery, after);
+  const pageSize = readSize(limit, status !== undefined || documentName !== undefined || instanceId !== undefined);
+  if (kind === PARENTS) return parentTimeline(ctx, filters, limit, pageSize, tokenQuery, after);
 
   const mapping = executionKinds[kind];
-  const pageSize = readSize(limit, status !== undefined);
   const view = parentViewOf(kind);
   if (view !== undefined) {
-    const entries = view.newestFirst(ctx.reader, {
-      range: window.range,
+    const entries = walkOf(view, ctx, filters)({
+      range: filters.window.range,
       ...(after !== undefined ? { start: { time: after.time, id: after.id, inclusive: false } } : {}),
-      filter: viewStatusFilter(view, status),
+      filter: viewFilter(view, filters),
       attributes: mapping.attributes,
       pageSize,
     });
-    const page = await takePage(entries, limit, (item) => viewEntryMatches(view, item, window, status));
+    const page = await takePage(entries, limit, (item) => viewEntryMatches(view, item, filters));
     const last = page.items[page.items.length - 1];
     return {
-      items: page.items.map(mapping.toItem),
+      items: await describeEntries(ctx, page.items.map((item) => ({ kind, item }))),
       ...(page.more && last !== undefined
         ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, { time: String(last[view.time]), id: String(last[view.id]), within: '' }) }
         : {}),
@@ -61,11 +98,11 @@ export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<View
   }
   const listing = childListingOf(kind);
   if (listing === undefined) throw new ViewRequestError('kind', `kind "${kind}" is not listed on its own`);
-  const entries = listing.entries(ctx, { range: window.range, status, after, pageSize, attributes: mapping.attributes });
-  const page = await takePage(entries, limit, (item) => listing.matches(item, window, status));
+  const entries = listing.entries(ctx, { filters, after, pageSize, attributes: mapping.attributes });
+  const page = await takePage(entries, limit, (item) => listing.matches(item, filters) && namesMatch(mapping.toItem(item), filters));
   const last = page.items[page.items.length - 1];
   return {
-    items: page.items.map(mapping.toItem),
+    items: await describeEntries(ctx, page.items.map((item) => ({ kind, item }))),
     ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, listing.positionOf(last)) } : {}),
   };
 }
@@ -77,7 +114,7 @@ function statusesOf(kind: RecordKind | typeof PARENTS): ReadonlySet<string> {
 }
 
 function readKind(query: ViewQuery): RecordKind | typeof PARENTS {
-  const kind = query['kind'];
+  const kind = readSingle(query, 'kind');
   if (kind === undefined) return PARENTS;
   if (!(EXECUTION_KINDS as string[]).includes(kind)) {
     throw new ViewRequestError('kind', `kind "${kind}" is not one of ${EXECUTION_KINDS.join(', ')}`);
@@ -85,39 +122,52 @@ function readKind(query: ViewQuery): RecordKind | typeof PARENTS {
   return kind as RecordKind;
 }
 
+/** A listing of one kind whose records never name the document or node asked for is a mistake to say so about, not an empty page. */
+function requireNames(kind: RecordKind, filters: ViewFilters): void {
+  const view = parentViewOf(kind);
+  const listing = childListingOf(kind);
+  const names = view !== undefined ? { document: view.documentAttribute !== undefined, node: view.nodeAttribute !== undefined } : (listing?.names ?? { document: false, node: false });
+  if (filters.documentName !== undefined && !names.document) {
+    throw new ViewRequestError('documentName', `documentName does not apply to kind ${kind}: its records name no document. It applies to ${kindsNaming('document').join(', ')}`);
+  }
+  if (filters.instanceId !== undefined && !names.node) {
+    throw new ViewRequestError('instanceId', `instanceId does not apply to kind ${kind}: its records name no node. It applies to ${kindsNaming('node').join(', ')}`);
+  }
+}
+
+/** A parent kind's walk: one node's records through its node index when a node is asked for (sessions by Target), else all of them. */
+function walkOf(view: ParentView, ctx: ViewContext, filters: ViewFilters): (options: NewestFirstOptions) => AsyncGenerator<StoredItem> {
+  const nodeView = NODE_VIEWS.find((candidate) => candidate.kind === view.kind);
+  const node = filters.instanceId;
+  if (node !== undefined && nodeView !== undefined) return (options) => nodeView.ofNode(ctx.reader, node, options);
+  return (options) => view.newestFirst(ctx.reader, options);
+}
+
 /**
  * kind omitted: every parent kind newest first; at one time, in PARENT_VIEWS' order of kinds,
  * then by id. The token holds one position, (time, id, kind) of the last entry, which places
- * every walk (mergedWalks).
+ * every walk (mergedWalks). A kind whose records cannot pass the filters is not read.
  */
 async function parentTimeline(
   ctx: ViewContext,
-  window: TimeWindow,
-  status: string | undefined,
+  filters: ViewFilters,
   limit: number,
+  pageSize: number,
   tokenQuery: object,
   after: ListingPosition | undefined,
 ): Promise<ViewPage> {
-  const pageSize = readSize(limit, status !== undefined);
   if (after !== undefined && parentViewOf(after.within) === undefined) {
     throw new ViewRequestError('nextToken', 'nextToken is not valid: it was issued for another query');
   }
-  const walks: MergedWalk<RecordKind>[] = PARENT_VIEWS.map((view) =>
-    viewWalk(view, (options) => view.newestFirst(ctx.reader, options), {
-      range: window.range,
-      filter: viewStatusFilter(view, status),
-      attributes: executionKinds[view.kind].attributes,
-      pageSize,
-    }),
-  );
+  const walks: MergedWalk<RecordKind>[] = PARENT_VIEWS.map((view) => viewWalk(view, walkOf(view, ctx, filters), filters, { attributes: executionKinds[view.kind].attributes, pageSize }));
   const entries = mergedWalks(walks, after as (ListingPosition & { within: RecordKind }) | undefined);
   const page = await takePage(entries, limit, (entry) => {
     const view = parentViewOf(entry.kind);
-    return view !== undefined && viewEntryMatches(view, entry.item, window, status);
+    return view !== undefined && viewEntryMatches(view, entry.item, filters);
   });
   const last = page.items[page.items.length - 1];
   return {
-    items: page.items.map((entry) => executionKinds[entry.kind].toItem(entry.item)),
+    items: await describeEntries(ctx, page.items),
     ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, positionOfEntry(last)) } : {}),
   };
 }

@@ -63,5 +63,7 @@ export const targetNodeView: NodeView<'association-target'> = {
   ...TARGET_ORDER,
   statusAttributes: ['Status', 'DetailedStatus'],
   statuses: associationStatuses,
+  // An execution's and a target's records name no document (the association's definition does).
+  nodeAttribute: 'ResourceId',
   ofNode: associationTargetsOfResource,
 };

@@ -58,5 +58,6 @@ export const automationExecutionView: ParentView<'automation-execution'> = {
   ...EXECUTION_ORDER,
   statusAttributes: ['AutomationExecutionStatus'],
   statuses: automationStatuses,
+  documentAttribute: 'DocumentName',
   newestFirst: automationExecutionsNewestFirst,
 };

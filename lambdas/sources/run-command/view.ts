@@ -51,6 +51,7 @@ export const commandView: ParentView<'command'> = {
   id: 'CommandId',
   statusAttributes: ['Status', 'StatusDetails'],
   statuses: runCommandStatuses,
+  documentAttribute: 'DocumentName',
   newestFirst: (reader, options) => reader.commandsNewestFirst(options),
 };
 
@@ -61,5 +62,7 @@ export const invocationNodeView: NodeView<'command-invocation'> = {
   id: 'CommandId',
   statusAttributes: ['Status', 'StatusDetails'],
   statuses: runCommandStatuses,
+  documentAttribute: 'DocumentName',
+  nodeAttribute: 'InstanceId',
   ofNode: (reader, node, options) => reader.invocationsOfInstance(node, options),
 };

@@ -28,6 +28,8 @@ export const sessionView: ParentView<'session'> & NodeView<'session'> = {
   ...SESSION_ORDER,
   statusAttributes: ['Status'],
   statuses: sessionStatuses,
+  documentAttribute: 'DocumentName',
+  nodeAttribute: 'Target',
   newestFirst: (reader, options) => reader.byYearNewestFirst('sessions', 'byStartYear', SESSION_ORDER, options),
   ofNode: (reader, node, options) => reader.partitionNewestFirst('sessions', 'byTarget', node, SESSION_ORDER, options),
 };
