@@ -24,6 +24,19 @@ export interface FilterClause {
 /** Clauses that must all hold: becomes a DynamoDB FilterExpression. */
 export type ItemFilter = readonly FilterClause[];
 
+/** Whether an item passes a filter: what DynamoDB's FilterExpression of it keeps, for items read by key. */
+export function itemPasses(filter: ItemFilter | undefined, item: Readonly<Record<string, unknown>>): boolean {
+  return (filter ?? []).every((clause) => clause.anyOf.some((test) => testHolds(test, item[test.attribute])) !== (clause.negate === true));
+}
+
+function testHolds(test: AttributeTest, value: unknown): boolean {
+  if ('oneOf' in test) return typeof value === 'string' && test.oneOf.includes(value);
+  if (test.from === undefined && test.to === undefined) return value !== undefined;
+  // DynamoDB compares a string range only with strings; another type never matches.
+  if (typeof value !== 'string') return false;
+  return (test.from === undefined || value >= test.from) && (test.to === undefined || value <= test.to);
+}
+
 /** Inclusive bounds on a listing's time, as stored: ISO 8601 with milliseconds. */
 export interface TimeRange {
   readonly from?: string;
@@ -61,4 +74,21 @@ export interface NewestFirstOptions {
 /** Code-unit order, as SSM (and the simulator) order ids: deterministic, unlike localeCompare. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The first `limit` items of a walk, and whether it had more. */
+export async function firstOf<T>(items: AsyncIterable<T> | Iterable<T>, limit: number): Promise<{ items: T[]; more: boolean }> {
+  const taken: T[] = [];
+  for await (const item of items) {
+    if (taken.length === limit) return { items: taken, more: true };
+    taken.push(item);
+  }
+  return { items: taken, more: false };
+}
+
+/** Every item of a walk (an index partition of keys, a short list). */
+export async function allOf<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }

@@ -21,18 +21,20 @@ export interface IndexSchema {
   readonly name: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
-  /** Attributes copied into the index besides the keys; omitted: all of them. */
+  /** Attributes copied into the index besides the keys; omitted: all of them; empty: keys only. */
   readonly include?: readonly string[];
 }
 
 /**
- * An archive attribute computed from an SSM field at write time, for an index key:
- * the first `length` characters of `from` (e.g. the year of an ISO time).
+ * An archive attribute computed from an SSM field at write time, for an index key: the
+ * first `length` characters of `from` (e.g. the year of an ISO time), or all of it. `from`
+ * may be a path into the record (`OutputSource.OutputSourceId`, `Outputs.CommandId.0`): an
+ * index key must be a top-level string.
  */
 export interface DerivedAttribute {
   readonly name: string;
   readonly from: string;
-  readonly length: number;
+  readonly length?: number;
 }
 
 /** A read the query function makes on a table itself (an index takes Query only). */
@@ -82,12 +84,23 @@ export type RecordKey = Readonly<Record<string, string>>;
 export function derivedAttributes(schema: TableSchema, fields: Readonly<Record<string, unknown>>): Record<string, string> {
   const derived: Record<string, string> = {};
   for (const attribute of schema.derived ?? []) {
-    const source = fields[attribute.from];
-    if (typeof source === 'string' && source.length >= attribute.length) {
-      derived[attribute.name] = source.slice(0, attribute.length);
-    }
+    const source = valueAt(fields, attribute.from);
+    if (typeof source !== 'string' || source === '') continue;
+    if (attribute.length === undefined) derived[attribute.name] = source;
+    else if (source.length >= attribute.length) derived[attribute.name] = source.slice(0, attribute.length);
   }
   return derived;
+}
+
+/** The value at a dotted path (map keys, list indexes) in a record; undefined when absent. */
+function valueAt(fields: Readonly<Record<string, unknown>>, path: string): unknown {
+  let value: unknown = fields;
+  for (const step of path.split('.')) {
+    if (Array.isArray(value)) value = /^\d+$/.test(step) ? (value as unknown[])[Number(step)] : undefined;
+    else if (value !== null && typeof value === 'object') value = Object.hasOwn(value, step) ? (value as Record<string, unknown>)[step] : undefined;
+    else return undefined;
+  }
+  return value;
 }
 
 /** The names of a table's key attributes: partition key, then sort key if any. */

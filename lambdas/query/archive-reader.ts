@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
-import { compareText, type AttributeTest, type ItemFilter, type ListingOrder, type NewestFirstOptions, type NewestFirstStart, type TimeRange } from '../core/archive-reads';
+import { compareText, itemPasses, type AttributeTest, type ItemFilter, type ListingOrder, type NewestFirstOptions, type NewestFirstStart, type TimeRange } from '../core/archive-reads';
 import { indexOf, keyNames, nameOf, schemaOf, type IndexSchema, type RecordKey, type TableId } from '../core/table-schema';
 import { INVOCATION_INDEX_ATTRIBUTES } from '../sources/run-command/tables';
 import { tableSchemas, type TableNames } from '../sources/tables';
@@ -23,11 +23,15 @@ import { tableSchemas, type TableNames } from '../sources/tables';
  * commands and invocations is its own, are still here.
  */
 
-/** Run Command listings order by RequestedDateTime, then CommandId; a command's invocations by InstanceId. */
+/** Run Command listings order by RequestedDateTime, then CommandId (commands) or InstanceId (a command's invocations). */
 const TIME = 'RequestedDateTime';
 const COMMAND_ID = 'CommandId';
 const INSTANCE_ID = 'InstanceId';
 const COMMAND_ORDER: ListingOrder = { time: TIME, id: COMMAND_ID };
+/** A command's invocations: newest first, then InstanceId. */
+const INVOCATION_ORDER: ListingOrder = { time: TIME, id: INSTANCE_ID };
+/** BatchGetItem reads at most 100 keys a request. */
+const BATCH_GET_MAX = 100;
 
 /**
  * Run Command launched in 2015, the other kinds later: no record is older, so every walk down
@@ -41,8 +45,8 @@ export const INSTANCE_INDEX_ATTRIBUTES: readonly string[] = INVOCATION_INDEX_ATT
 
 
 export interface CommandInvocationsOptions {
-  /** Only the invocations on nodes ordered after this InstanceId. */
-  readonly afterInstanceId?: string;
+  /** Only the invocations listed after this one (its RequestedDateTime and InstanceId). */
+  readonly after?: { readonly time: string; readonly instanceId: string };
   readonly filter?: ItemFilter;
   readonly attributes?: readonly string[];
   readonly pageSize: number;
@@ -50,7 +54,7 @@ export interface CommandInvocationsOptions {
 
 export interface InvocationsNewestFirstOptions {
   readonly range?: TimeRange;
-  /** Resume inside this command, after this instance. */
+  /** Resume after this invocation: its RequestedDateTime, its CommandId, its InstanceId. */
   readonly start?: { readonly time: string; readonly id: string; readonly within: string };
   /** Tested on the commands (DocumentName, for example, is the same on a command and its invocations). */
   readonly commandFilter?: ItemFilter;
@@ -245,32 +249,36 @@ export class ArchiveReader {
     yield* this.newestFirst('commandInvocations', index.name, index.partitionKey.name, instanceId, range, options);
   }
 
-  /** One command's invocations in InstanceId order (the table's own sort key). */
+  /**
+   * One command's invocations in SSM's ListCommandInvocations order: newest RequestedDateTime
+   * first, InstanceId ascending among equal times. Their keys come from the byCommand index
+   * (keys only), their records from the table, a batch at a time; the filter is applied to
+   * the records as DynamoDB would have.
+   */
   async *invocationsOfCommand(commandId: string, options: CommandInvocationsOptions): AsyncGenerator<StoredItem> {
-    const x = new Expressions();
-    let keyCondition = `${x.name(COMMAND_ID)} = ${x.value(commandId)}`;
-    if (options.afterInstanceId !== undefined) keyCondition += ` AND ${x.name(INSTANCE_ID)} > ${x.value(options.afterInstanceId)}`;
-    yield* this.query(
-      x.input({
-        TableName: this.tableNames.commandInvocations,
-        KeyConditionExpression: keyCondition,
-        ScanIndexForward: true,
-        Limit: options.pageSize,
-        filter: options.filter,
-        attributes: options.attributes && [...options.attributes, COMMAND_ID, INSTANCE_ID],
-      }),
-    );
+    const after = options.after;
+    const keys = this.partitionNewestFirst('commandInvocations', 'byCommand', commandId, INVOCATION_ORDER, {
+      ...(after !== undefined ? { start: { time: after.time, id: after.instanceId, inclusive: false } } : {}),
+      attributes: [COMMAND_ID],
+      pageSize: options.pageSize,
+    });
+    yield* this.recordsByKey('commandInvocations', keys, options);
   }
 
   /**
    * Invocations in SSM's ListCommandInvocations order: commands newest first, then each
-   * command's invocations by InstanceId.
+   * command's invocations newest first. A position names the last invocation listed; the
+   * walk of commands resumes at its command.
    */
   async *invocationsNewestFirst(options: InvocationsNewestFirstOptions): AsyncGenerator<StoredItem> {
     const start = options.start;
+    // The command's own time places it among the commands; gone (expired), its invocation's
+    // time is the nearest bound the archive still knows.
+    const resumed = start === undefined ? undefined : await this.getCommand(start.id, [COMMAND_ID, TIME]);
+    const resumeAt = resumed === undefined ? start?.time : String(resumed[TIME]);
     const commands = this.commandsNewestFirst({
       range: options.range,
-      ...(start !== undefined ? { start: { time: start.time, id: start.id, inclusive: true } } : {}),
+      ...(start !== undefined && resumeAt !== undefined ? { start: { time: resumeAt, id: start.id, inclusive: true } } : {}),
       filter: options.commandFilter,
       attributes: [COMMAND_ID, TIME],
       pageSize: options.pageSize,
@@ -278,12 +286,36 @@ export class ArchiveReader {
     for await (const command of commands) {
       const commandId = String(command[COMMAND_ID]);
       yield* this.invocationsOfCommand(commandId, {
-        ...(start !== undefined && start.id === commandId ? { afterInstanceId: start.within } : {}),
+        ...(start !== undefined && start.id === commandId ? { after: { time: start.time, instanceId: start.within } } : {}),
         filter: options.filter,
         attributes: options.attributes,
         pageSize: options.pageSize,
       });
     }
+  }
+
+  /**
+   * The records of the keys a walk yields, in its order: read by key a batch at a time (the
+   * first batch as big as a page), those the filter keeps.
+   */
+  private async *recordsByKey(
+    table: TableId,
+    keys: AsyncIterable<StoredItem>,
+    options: { readonly filter?: ItemFilter; readonly attributes?: readonly string[]; readonly pageSize: number },
+  ): AsyncGenerator<StoredItem> {
+    const names = keyNames(schemaOf(tableSchemas, table));
+    const batchSize = Math.min(BATCH_GET_MAX, options.pageSize);
+    let batch: RecordKey[] = [];
+    const read = async (): Promise<StoredItem[]> => {
+      const records = await this.getItems(table, batch, options.attributes && [...options.attributes, ...filterAttributes(options.filter)]);
+      batch = [];
+      return records.filter((record) => itemPasses(options.filter, record));
+    };
+    for await (const key of keys) {
+      batch.push(Object.fromEntries(names.map((name) => [name, String(key[name])])));
+      if (batch.length === batchSize) yield* await read();
+    }
+    if (batch.length > 0) yield* await read();
   }
 
   private async get(table: TableId, key: RecordKey, attributes?: readonly string[]): Promise<StoredItem | undefined> {
@@ -421,6 +453,11 @@ async function* inOrderWithLookahead<T>(sources: readonly (() => AsyncGenerator<
   } finally {
     await Promise.allSettled(started.map(({ generator }) => generator.return(undefined)));
   }
+}
+
+/** The attributes a filter tests, which a projection must read for it to be applied. */
+function filterAttributes(filter: ItemFilter | undefined): string[] {
+  return (filter ?? []).flatMap((clause) => clause.anyOf.map((test) => test.attribute));
 }
 
 function yearOf(iso: string): number {

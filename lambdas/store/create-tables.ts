@@ -37,9 +37,12 @@ export async function createTables(client: DynamoDBClient, schemas: TableSchemas
         { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
         ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
       ],
-      Projection: index.include
-        ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
-        : { ProjectionType: 'ALL' },
+      Projection:
+        index.include === undefined
+          ? { ProjectionType: 'ALL' }
+          : index.include.length === 0
+            ? { ProjectionType: 'KEYS_ONLY' }
+            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] },
     }));
     try {
       await client.send(

@@ -114,9 +114,14 @@ function buildInvocation(command: CommandRun, spec: InvocationSpec, pluginSpecs:
     steps.push({ at: startAt, status: 'InProgress', details: 'InProgress' });
     steps.push({ at: cursor, status: statusForOutcome(outcome), details: outcome });
   }
+  const offset = spec.requestedAtMs ?? 0;
+  if (!(offset >= 0 && offset <= startAt - requestedAt)) {
+    throw new RangeError(`sendCommand: ${spec.instanceId} requestedAtMs must fall between the command's request and the start`);
+  }
   return {
     command,
     instanceId: spec.instanceId,
+    requestedAt: requestedAt + offset,
     instanceName: spec.instanceName ?? defaultHostName(spec.instanceId),
     steps,
     current: 0,

@@ -99,7 +99,7 @@ function invocationEvent(invocation: InvocationRun, time: Date, ctx: EventContex
     'command-id': command.id,
     'document-name': command.request.documentName,
     'instance-id': invocation.instanceId,
-    'requested-date-time': isoMillis(new Date(command.requestedAt)),
+    'requested-date-time': isoMillis(new Date(invocation.requestedAt)),
     status: invocationStep(invocation).status,
   });
 }
@@ -125,7 +125,7 @@ function invocationMessage(invocation: InvocationRun, time: Date): Record<string
     commandId: command.id,
     documentName: command.request.documentName,
     instanceId: invocation.instanceId,
-    requestedDateTime: isoTrimmed(new Date(command.requestedAt)),
+    requestedDateTime: isoTrimmed(new Date(invocation.requestedAt)),
     status: invocationStep(invocation).status,
     eventTime: isoTrimmed(time),
   };

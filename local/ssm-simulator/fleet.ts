@@ -51,6 +51,9 @@ const ERRORS = [
 ];
 
 /** A sendCommand spec for `nodes` instances with a seeded mix of outcomes, outputs and timings. */
+/** How far apart a fleet command's invocations are requested, at most (ms). */
+const INVOCATION_SPREAD_MS = 100;
+
 export function fleetCommand(options: FleetOptions): CommandSpec {
   const random = new SeededRandom(options.seed ?? 1);
   const failureRate = options.failureRate ?? 0.05;
@@ -72,7 +75,9 @@ export function fleetCommand(options: FleetOptions): CommandSpec {
     const startAtMs = random.int(200, Math.max(200, spreadMs));
     const delayed = random.next() < 0.03;
     const longOutput = random.next() < longOutputRate;
-    const invocation: InvocationSpec = { instanceId, instanceName: host, outcome, startAtMs };
+    // SSM creates a fleet's invocations some ms apart; from the id, so the seeded draws stay as they were.
+    const requestedAtMs = parseInt(instanceId.slice(-2), 16) % INVOCATION_SPREAD_MS;
+    const invocation: InvocationSpec = { instanceId, instanceName: host, outcome, requestedAtMs, startAtMs };
     if (delayed) invocation.delayedAtMs = Math.floor(startAtMs / 2);
 
     if (outcome === 'DeliveryTimedOut') {

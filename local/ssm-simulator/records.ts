@@ -66,7 +66,7 @@ export function invocationRecord(invocation: InvocationRun, at: number, details:
     Comment: r.comment,
     DocumentName: r.documentName,
     DocumentVersion: r.documentVersion,
-    RequestedDateTime: new Date(command.requestedAt),
+    RequestedDateTime: new Date(invocation.requestedAt),
     Status: step.status,
     StatusDetails: step.details,
     TraceOutput: '',

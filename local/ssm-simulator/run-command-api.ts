@@ -17,7 +17,7 @@ import type { KindOperations, OperationContext } from './operations';
 import type { RunCommandState } from './state';
 import { commandRecord, getInvocationRecord, invocationRecord } from './records';
 import { isTerminalDetails } from './command-status';
-import { compareCommands, compareText, invocationStep, type CommandRun, type InvocationRun } from './runs';
+import { compareCommands, compareInvocations, invocationStep, invocationsInListingOrder, type CommandRun, type InvocationRun } from './runs';
 
 /** Run Command's read API: ListCommands, ListCommandInvocations, GetCommandInvocation. */
 
@@ -31,11 +31,19 @@ export function listCommands(input: JsonObject, ctx: OperationContext<RunCommand
     if (command === undefined) throw new SsmError('InvalidCommandId', `Command ${commandId} does not exist`);
     candidates = [command];
   }
+  // On one node, the commands in the order of that node's invocations (newest first).
+  const listedAt = (command: CommandRun): number =>
+    instanceId === undefined ? command.requestedAt : (command.byInstance.get(instanceId)?.requestedAt ?? command.requestedAt);
+  if (instanceId !== undefined) {
+    candidates = candidates
+      .filter((command) => command.byInstance.has(instanceId))
+      .sort((a, b) => compareCommands({ requestedAt: listedAt(a), id: a.id }, { requestedAt: listedAt(b), id: b.id }));
+  }
   let start = 0;
   if (nextToken !== undefined) {
     const [requestedAt, id] = ctx.tokens.read('ListCommands', query, nextToken);
     if (typeof requestedAt !== 'number' || typeof id !== 'string') throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
-    start = firstAfter(candidates, { requestedAt, id });
+    start = firstAfter(candidates, { requestedAt, id }, (command) => ({ requestedAt: listedAt(command), id: command.id }));
   }
 
   const page: CommandRun[] = [];
@@ -43,7 +51,6 @@ export function listCommands(input: JsonObject, ctx: OperationContext<RunCommand
   for (let i = start; i < candidates.length; i++) {
     const command = candidates[i];
     if (command === undefined) continue;
-    if (instanceId !== undefined && !command.byInstance.has(instanceId)) continue;
     if (!matches(commandSubject(command))) continue;
     if (page.length === maxResults) {
       more = true;
@@ -54,67 +61,75 @@ export function listCommands(input: JsonObject, ctx: OperationContext<RunCommand
   const last = page[page.length - 1];
   return {
     Commands: page.map(commandRecord),
-    ...(more && last !== undefined ? { NextToken: ctx.tokens.issue('ListCommands', query, [last.requestedAt, last.id]) } : {}),
+    ...(more && last !== undefined ? { NextToken: ctx.tokens.issue('ListCommands', query, [listedAt(last), last.id]) } : {}),
   };
 }
 
+/** What an invocation's place in a listing is made of. */
+interface ListedInvocation {
+  readonly command: { readonly requestedAt: number; readonly id: string };
+  readonly requestedAt: number;
+  readonly instanceId: string;
+}
+
+/**
+ * Invocations newest RequestedDateTime first, InstanceId among equal times: each command's
+ * together, the commands in ListCommands order; on one node, in the order of its invocations.
+ */
 export function listCommandInvocations(input: JsonObject, ctx: OperationContext<RunCommandState>): ListCommandInvocationsResult {
   const { commandId, instanceId, maxResults, filters, details, nextToken, tokenQuery: query } = readListCommandInvocations(input);
   const matches = (subject: FilterSubject): boolean => matchesFilters(filters, subject);
 
-  let commands: readonly CommandRun[] = ctx.state.list();
+  let invocations: InvocationRun[];
+  let order: (a: ListedInvocation, b: ListedInvocation) => number;
   if (commandId !== undefined) {
     // An unknown (or forgotten) command lists nothing rather than failing.
     const command = ctx.state.get(commandId);
-    commands = command === undefined ? [] : [command];
+    const all = command === undefined ? [] : invocationsInListingOrder(command);
+    invocations = instanceId === undefined ? all : all.filter((invocation) => invocation.instanceId === instanceId);
+    order = compareInvocations;
+  } else if (instanceId !== undefined) {
+    order = (a, b) => compareCommands({ requestedAt: a.requestedAt, id: a.command.id }, { requestedAt: b.requestedAt, id: b.command.id });
+    invocations = ctx.state
+      .list()
+      .flatMap((command) => {
+        const one = command.byInstance.get(instanceId);
+        return one === undefined ? [] : [one];
+      })
+      .sort(order);
+  } else {
+    invocations = ctx.state.list().flatMap(invocationsInListingOrder);
+    order = (a, b) => compareCommands(a.command, b.command) || compareInvocations(a, b);
   }
-  let startCommand = 0;
-  let afterInstance: string | undefined;
-  let afterCommand: string | undefined;
+  let from = 0;
   if (nextToken !== undefined) {
-    const [requestedAt, id, instance] = ctx.tokens.read('ListCommandInvocations', query, nextToken);
-    if (typeof requestedAt !== 'number' || typeof id !== 'string' || typeof instance !== 'string') {
+    const [commandAt, id, requestedAt, instance] = ctx.tokens.read('ListCommandInvocations', query, nextToken);
+    if (typeof commandAt !== 'number' || typeof id !== 'string' || typeof requestedAt !== 'number' || typeof instance !== 'string') {
       throw new SsmError('InvalidNextToken', 'The specified token is not valid.');
     }
-    // Resume inside the command the last page ended in, if it is still there.
-    startCommand = firstAfter(commands, { requestedAt, id });
-    const previous = commands[startCommand - 1];
-    if (previous !== undefined && previous.id === id) {
-      startCommand -= 1;
-      afterCommand = id;
-      afterInstance = instance;
-    }
+    // After the last invocation listed, by position: it may since have been forgotten.
+    const last: ListedInvocation = { command: { requestedAt: commandAt, id }, requestedAt, instanceId: instance };
+    from = invocations.findIndex((invocation) => order(invocation, last) > 0);
+    if (from < 0) from = invocations.length;
   }
 
   const page: InvocationRun[] = [];
   let more = false;
-  outer: for (let c = startCommand; c < commands.length; c++) {
-    const command = commands[c];
-    if (command === undefined) continue;
-    let invocations: readonly InvocationRun[] = command.invocations;
-    if (instanceId !== undefined) {
-      const one = command.byInstance.get(instanceId);
-      invocations = one === undefined ? [] : [one];
+  for (let i = from; i < invocations.length; i++) {
+    const invocation = invocations[i];
+    if (invocation === undefined || !matches(invocationSubject(invocation))) continue;
+    if (page.length === maxResults) {
+      more = true;
+      break;
     }
-    const from = command.id === afterCommand && afterInstance !== undefined ? firstInstanceAfter(invocations, afterInstance) : 0;
-    for (let i = from; i < invocations.length; i++) {
-      const invocation = invocations[i];
-      if (invocation === undefined || !matches(invocationSubject(invocation))) continue;
-      if (page.length === maxResults) {
-        more = true;
-        break outer;
-      }
-      page.push(invocation);
-    }
+    page.push(invocation);
   }
   const at = ctx.state.syncedAt;
   const last = page[page.length - 1];
   const records: CommandInvocation[] = page.map((invocation) => invocationRecord(invocation, at, details));
   return {
     CommandInvocations: records,
-    ...(more && last !== undefined
-      ? { NextToken: ctx.tokens.issue('ListCommandInvocations', query, [last.command.requestedAt, last.command.id, last.instanceId]) }
-      : {}),
+    ...(more && last !== undefined ? { NextToken: ctx.tokens.issue('ListCommandInvocations', query, [last.command.requestedAt, last.command.id, last.requestedAt, last.instanceId]) } : {}),
   };
 }
 
@@ -148,25 +163,13 @@ function invocationSubject(invocation: InvocationRun): FilterSubject {
 }
 
 /** Index of the first command ordered after `key`. */
-function firstAfter(commands: readonly CommandRun[], key: { requestedAt: number; id: string }): number {
+function firstAfter<T>(items: readonly T[], key: { requestedAt: number; id: string }, keyOf: (item: T) => { requestedAt: number; id: string }): number {
   let lo = 0;
-  let hi = commands.length;
+  let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const command = commands[mid];
-    if (command !== undefined && compareCommands(command, key) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function firstInstanceAfter(invocations: readonly InvocationRun[], instanceId: string): number {
-  let lo = 0;
-  let hi = invocations.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const invocation = invocations[mid];
-    if (invocation !== undefined && compareText(invocation.instanceId, instanceId) <= 0) lo = mid + 1;
+    const item = items[mid];
+    if (item !== undefined && compareCommands(keyOf(item), key) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

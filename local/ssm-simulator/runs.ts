@@ -35,6 +35,8 @@ export interface Step {
 export interface InvocationRun {
   readonly command: CommandRun;
   readonly instanceId: string;
+  /** The invocation's own RequestedDateTime: SSM creates a command's invocations a few ms apart. */
+  readonly requestedAt: number;
   readonly instanceName: string;
   /** steps[0] is Pending at RequestedDateTime; the last one is terminal. */
   readonly steps: readonly Step[];
@@ -86,8 +88,22 @@ export type Transition =
   | { readonly kind: 'command'; readonly at: number; readonly command: CommandRun }
   | { readonly kind: 'invocation'; readonly at: number; readonly command: CommandRun; readonly invocation: InvocationRun };
 
+/**
+ * ListCommandInvocations' order: newest RequestedDateTime first, InstanceId breaking ties
+ * (each command's invocations together, the commands in ListCommands order).
+ */
+export function compareInvocations(a: { readonly requestedAt: number; readonly instanceId: string }, b: { readonly requestedAt: number; readonly instanceId: string }): number {
+  if (a.requestedAt !== b.requestedAt) return b.requestedAt - a.requestedAt;
+  return compareText(a.instanceId, b.instanceId);
+}
+
+/** A command's invocations in ListCommandInvocations' order. */
+export function invocationsInListingOrder(command: CommandRun): InvocationRun[] {
+  return [...command.invocations].sort(compareInvocations);
+}
+
 /** Newest first, CommandId breaking ties, so paging keys are total. */
-export function compareCommands(a: { requestedAt: number; id: string }, b: { requestedAt: number; id: string }): number {
+export function compareCommands(a: { readonly requestedAt: number; readonly id: string }, b: { readonly requestedAt: number; readonly id: string }): number {
   if (a.requestedAt !== b.requestedAt) return b.requestedAt - a.requestedAt;
   return compareText(a.id, b.id);
 }

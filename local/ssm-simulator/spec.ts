@@ -55,6 +55,11 @@ export interface InvocationSpec {
   instanceName?: string;
   /** Default Success. */
   outcome?: Outcome;
+  /**
+   * The invocation's RequestedDateTime, as an offset after the command's (SSM creates a
+   * command's invocations a few ms apart, and lists them newest first). Default 0.
+   */
+  requestedAtMs?: number;
   /** When set, the invocation shows Delayed at this offset (before delivery). */
   delayedAtMs?: number;
   /** Offset of delivery (InProgress), or of the terminal status for never-started outcomes. Default 1000. */

@@ -115,6 +115,7 @@ export class RunCommandState {
     const run: InvocationRun = {
       command,
       instanceId,
+      requestedAt: invocation.RequestedDateTime?.getTime() ?? requestedAt,
       instanceName: invocation.InstanceName ?? '',
       steps: [{ at: requestedAt, status: invocation.Status ?? 'Pending', details }],
       current: 0,

@@ -120,7 +120,8 @@ export async function buildArchive(database: TestDatabase, fill: FillMode = 'col
   return { sim, simulatorEndpoint: endpoint, tables, mixed, twoStep, tagged, fleet, deploy, stop: () => sim.close() };
 }
 
-async function collectEvents(sim: SsmSimulator, endpoint: string, database: TestDatabase, tables: TableNames): Promise<void> {
+/** The simulator's events through the Collector, as in production. */
+export async function collectEvents(sim: SsmSimulator, endpoint: string, database: TestDatabase, tables: TableNames): Promise<void> {
   const ssm = new SSMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 3 });
   try {
     const collector = new Collector({

@@ -28,7 +28,8 @@ import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/en
 /**
  * Run Command's read API answered from the archive, page for page as SSM answers it: the
  * same request checks (sources/run-command/requests), the same order (commands newest first, ties by
- * CommandId; a command's invocations by InstanceId), a NextToken only when more follows.
+ * CommandId; invocations newest RequestedDateTime first, ties by InstanceId, each command's
+ * together), a NextToken only when more follows.
  */
 
 /** A listed invocation without its plugins: every field of the record but CommandPlugins. */
@@ -84,7 +85,7 @@ export async function listCommandInvocations(input: JsonObject, ctx: EndpointCon
     // An unknown (or never archived) command lists nothing, as in SSM.
     const filter = itemFilterOf(request.filters, ['Status', 'DocumentName', 'InvokedAfter', 'InvokedBefore']);
     const invocations = ctx.reader.invocationsOfCommand(request.commandId, {
-      ...(after !== undefined ? { afterInstanceId: after.within } : {}),
+      ...(after !== undefined ? { after: { time: requireTime(after), instanceId: after.within } } : {}),
       filter,
       attributes,
       pageSize: readSize(request.maxResults, filter.length > 0),

@@ -49,9 +49,20 @@ export const runCommandTables = {
         sortKey: { name: 'RequestedDateTime', type: 'S' },
         include: COMMAND_INVOCATION_SUMMARY,
       },
+      // One command's invocations newest first, SSM's ListCommandInvocations order (the table
+      // sorts them by InstanceId). Keys only: DynamoDB writes an index entry when its keys
+      // change, and an invocation's never do, so it costs one write per invocation, not one
+      // per status change; a page's records are then read from the table by key.
+      {
+        name: 'byCommand',
+        partitionKey: { name: 'CommandId', type: 'S' },
+        sortKey: { name: 'RequestedDateTime', type: 'S' },
+        include: [],
+      },
     ],
-    // One invocation by key, a command's invocations, and ListCommandInvocations' index entries.
-    queryReads: ['GetItem', 'BatchGetItem', 'Query'],
+    // One invocation by key, and the records of the index entries a listing found (a
+    // command's invocations are listed from byCommand, a node's from byInstance).
+    queryReads: ['GetItem', 'BatchGetItem'],
     description: 'Run Command invocations (ListCommandInvocations records with plugins and outputs).',
   },
 } as const satisfies Record<string, TableSchema>;
