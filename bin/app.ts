@@ -2,6 +2,7 @@ import { App, Duration, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { nagPacks } from '../lib/nag-packs';
 import { SsmHistoryStack } from '../lib/ssm-history-stack';
+import { INVOCATION_DETAILS, type InvocationDetail } from '../lambdas/core/model';
 
 /** Context arrives as a JSON number from cdk.json and as a string from `-c key=value`. */
 function numberFromContext(app: App, key: string): number | undefined {
@@ -66,6 +67,14 @@ function stringFromContext(app: App, key: string): string | undefined {
   return raw;
 }
 
+function invocationDetailFromContext(app: App, key: string): InvocationDetail | undefined {
+  const raw = stringFromContext(app, key);
+  if (raw === undefined) return undefined;
+  const detail = INVOCATION_DETAILS.find((candidate) => candidate === raw);
+  if (detail === undefined) throw new Error(`Context ${key} must be one of ${INVOCATION_DETAILS.join(', ')}, got ${JSON.stringify(raw)}`);
+  return detail;
+}
+
 function positiveDurationFromContext(app: App, key: string, toDuration: (amount: number) => Duration): Duration | undefined {
   const amount = numberFromContext(app, key);
   if (amount === undefined) return undefined;
@@ -78,6 +87,7 @@ new SsmHistoryStack(app, 'SsmHistory', {
   description: 'ssm-history: archives AWS Systems Manager execution history into DynamoDB',
   history: {
     collectorMaxConcurrency: numberFromContext(app, 'ssmHistory:collectorMaxConcurrency'),
+    invocationDetail: invocationDetailFromContext(app, 'ssmHistory:invocationDetail'),
     logRetention: logRetentionFromContext(app, 'ssmHistory:logRetentionDays'),
     queryApiRateLimit: numberFromContext(app, 'ssmHistory:queryApiRateLimit'),
     queryApiBurstLimit: numberFromContext(app, 'ssmHistory:queryApiBurstLimit'),

@@ -1,5 +1,6 @@
 import { parseAlertConfig, type AlertConfig, type AlertOptions } from './alerts/alert';
 import type { TrustedSenders } from './collector/messages';
+import { DEFAULT_COLLECT_SETTINGS, INVOCATION_DETAILS, type CollectSettings, type InvocationDetail } from './core/model';
 import { tableIds, tableSchemas, type TableNames } from './sources/tables';
 
 /** Runtime configuration, read once and fail-fast: a Lambda without its tables must not start. */
@@ -22,6 +23,8 @@ export interface CollectorConfig {
   readonly senders: TrustedSenders;
   /** RETENTION_DAYS: days a record is kept after its own time; absent: forever. */
   readonly retentionDays?: number;
+  /** INVOCATION_DETAIL (`failures` or `all`): how the collector collects. */
+  readonly settings: CollectSettings;
 }
 
 export interface AlertsConfig {
@@ -77,6 +80,7 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     tableNames: tableNamesFrom(env),
     parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
+    settings: { invocationDetail: invocationDetailFrom(env) },
     ...(env.ALERT_TOPIC_ARN ? { alerts: alertsConfigFrom(env, env.ALERT_TOPIC_ARN) } : {}),
     ...(env.RETENTION_DAYS ? { retentionDays: positiveInteger(env, 'RETENTION_DAYS', 1) } : {}),
     senders: {
@@ -86,6 +90,14 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
       topicArns: list(env, 'NOTIFICATION_TOPIC_ARNS', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN', false),
     },
   };
+}
+
+function invocationDetailFrom(env: NodeJS.ProcessEnv): InvocationDetail {
+  const raw = env.INVOCATION_DETAIL;
+  if (raw === undefined || raw === '') return DEFAULT_COLLECT_SETTINGS.invocationDetail;
+  const detail = INVOCATION_DETAILS.find((candidate) => candidate === raw);
+  if (detail === undefined) throw new ConfigurationError(`INVOCATION_DETAIL must be one of ${INVOCATION_DETAILS.join(', ')}, got "${raw}"`);
+  return detail;
 }
 
 /** A comma-separated list, each entry of the given form; required unless said otherwise. */

@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { parseAlertConfig } from '../lambdas/alerts/alert';
+import { INVOCATION_DETAILS, type InvocationDetail } from '../lambdas/core/model';
 import { tableIds } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
@@ -68,6 +69,11 @@ export interface CollectorProps {
    * @default 5
    */
   readonly maxConcurrency?: number;
+  /**
+   * Which finished invocations it reads every plugin's GetCommandInvocation answer for.
+   * @default 'failures'
+   */
+  readonly invocationDetail?: InvocationDetail;
   /** @default - ArchiveFunction's default */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -138,6 +144,12 @@ export class Collector extends Construct {
     if (props.retentionDays !== undefined) {
       if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) throw new Error(`Collector retentionDays must be a whole number of days, at least 1, got ${props.retentionDays}`);
       this.function.addEnvironment('RETENTION_DAYS', String(props.retentionDays));
+    }
+    if (props.invocationDetail !== undefined) {
+      if (!INVOCATION_DETAILS.includes(props.invocationDetail)) {
+        throw new Error(`Collector invocationDetail must be one of ${INVOCATION_DETAILS.join(', ')}, got ${String(props.invocationDetail)}`);
+      }
+      this.function.addEnvironment('INVOCATION_DETAIL', props.invocationDetail);
     }
     this.function.addEnvironment('SOURCE_ACCOUNTS', Fn.join(',', [...(senders.accounts ?? [Aws.ACCOUNT_ID])]));
     this.function.addEnvironment('SOURCE_REGIONS', Fn.join(',', [...(senders.regions ?? [Aws.REGION])]));

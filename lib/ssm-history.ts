@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_SERVICE_NAME } from '../lambdas/operational-metrics';
+import type { InvocationDetail } from '../lambdas/core/model';
 import { historySources } from '../lambdas/sources';
 import { historyKinds } from '../lambdas/core/model';
 import { AlertTopics } from './alert-topics';
@@ -63,6 +64,14 @@ export interface SsmHistoryProps {
    * @default 5
    */
   readonly collectorMaxConcurrency?: number;
+  /**
+   * Which finished command invocations the collector reads GetCommandInvocation for, each
+   * plugin, to keep SSM's own answer (ExecutionElapsedTime, output): `failures` (Failed,
+   * TimedOut, Cancelled) or `all` (one more SSM call per plugin of every invocation). Any
+   * other plugin's answer is rebuilt from the listed one and marked derived.
+   * @default 'failures'
+   */
+  readonly invocationDetail?: InvocationDetail;
   /**
    * How long the functions' CloudWatch logs are kept (not the history: that is kept forever).
    * @default logs.RetentionDays.ONE_MONTH
@@ -193,6 +202,7 @@ export class SsmHistory extends Construct {
       queue: workQueue.queue,
       timeout: COLLECTOR_TIMEOUT,
       maxConcurrency: props.collectorMaxConcurrency,
+      invocationDetail: props.invocationDetail,
       logRetention: props.logRetention,
       senders: { notificationTopics: [notifications.topic], accounts: props.sourceAccounts, regions: props.sourceRegions },
       retentionDays: props.retentionDays,

@@ -3,8 +3,10 @@ import { forEachBounded } from '../concurrency';
 import type { Log } from '../log';
 import type { CheckpointStore } from '../store/checkpoint-store';
 import {
+  DEFAULT_COLLECT_SETTINGS,
   MalformedMessageError,
   PartialCollectionError,
+  type CollectSettings,
   type HistoryKind,
   type ArchiveLookup,
   type HistorySource,
@@ -60,6 +62,8 @@ export interface CollectorDependencies {
   readonly logger: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Parents worked on at once: bounds this collector's SSM call rate. */
   readonly parentConcurrency: number;
+  /** How to collect (which invocations' plugin answers to read); DEFAULT_COLLECT_SETTINGS when omitted. */
+  readonly settings?: CollectSettings;
   readonly now?: () => Date;
   /** Whose events and notifications are read; the deployed collector always names them. */
   readonly senders?: TrustedSenders;
@@ -172,7 +176,7 @@ export class Collector {
         let gathered: readonly Observation[];
         let partial: PartialCollectionError | undefined;
         try {
-          gathered = await source.collect(items, { ...this.deps.clients, archive: this.archive }, this.now);
+          gathered = await source.collect(items, { ...this.deps.clients, archive: this.archive }, this.now, this.deps.settings ?? DEFAULT_COLLECT_SETTINGS);
         } catch (error) {
           if (!(error instanceof PartialCollectionError)) throw error;
           // Store what was gathered, then fail the messages: the retry starts past it.

@@ -38,6 +38,7 @@ const collector = new Collector({
   checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints),
   logger,
   parentConcurrency: config.parentConcurrency,
+  settings: config.settings,
   senders: config.senders,
   ...(config.alerts !== undefined
     ? {

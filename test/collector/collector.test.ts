@@ -4,6 +4,7 @@ import {
   ListCommandInvocationsCommand,
   ListCommandsCommand,
   SSMClient,
+  type CommandInvocation,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Collector } from '../../lambdas/collector/collector';
@@ -160,6 +161,42 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     const pluginOutputs = cut?.pluginOutputs as Record<string, { StandardOutputContent: string }>;
     expect(pluginOutputs['aws:runShellScript']?.StandardOutputContent).toHaveLength(20_000);
     expect(await store.get('commands', { CommandId: TRUTH_COMMAND_ID })).toMatchObject({ Status: 'Success', TargetCount: 60 });
+  });
+
+  it('reads every plugin of a failed, timed-out or cancelled invocation in detail, and of every invocation with invocationDetail all', async () => {
+    const twoPlugins = (id: string, status: string): CommandInvocation => {
+      const invocation = truthInvocation(id, status);
+      const plugin = invocation.CommandPlugins?.[0];
+      return { ...invocation, CommandPlugins: [{ ...plugin, Name: 'install' }, { ...plugin, Name: 'verify' }] };
+    };
+    const invocations = [
+      twoPlugins('i-00000000000000001', 'Success'),
+      twoPlugins('i-00000000000000002', 'Failed'),
+      twoPlugins('i-00000000000000003', 'TimedOut'),
+      twoPlugins('i-00000000000000004', 'Cancelled'),
+    ];
+    ssmMock.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: invocations });
+    ssmMock.on(ListCommandsCommand).resolves({ Commands: [truthCommand('Failed', invocations)] });
+    ssmMock.on(GetCommandInvocationCommand).callsFake((input: { InstanceId: string; PluginName: string }) => ({
+      ...truthPluginOutput(invocations[0]!, 'full'),
+      InstanceId: input.InstanceId,
+      PluginName: input.PluginName,
+      ExecutionElapsedTime: 'PT2.091S',
+    }));
+    const read = (): string[] => ssmMock.commandCalls(GetCommandInvocationCommand).map((call) => `${call.args[0].input.InstanceId}/${call.args[0].input.PluginName}`).sort();
+
+    await collector.collect([queueMessage(commandEvent('Failed', '2026-11-20T10:00:05Z'))]);
+    expect(read()).toEqual(['2', '3', '4'].flatMap((n) => [`i-0000000000000000${n}/install`, `i-0000000000000000${n}/verify`]));
+    const failed = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000002' });
+    expect(failed?.['pluginOutputs']).toMatchObject({ install: { ExecutionElapsedTime: 'PT2.091S' }, verify: { ExecutionElapsedTime: 'PT2.091S' } });
+    expect(failed?.['derivedPluginAnswers']).toBeUndefined();
+    const succeeded = await store.get('commandInvocations', { CommandId: TRUTH_COMMAND_ID, InstanceId: 'i-00000000000000001' });
+    expect(succeeded?.['derivedPluginAnswers']).toEqual(['install', 'verify']);
+
+    ssmMock.resetHistory();
+    const all = new Collector({ sources: historySources, clients: { ssm: new SSMClient({ region: 'us-east-1' }) }, store, logger: silent, parentConcurrency: 2, now: () => NOW, settings: { invocationDetail: 'all' } });
+    await all.collect([queueMessage(commandEvent('Failed', '2026-11-20T10:00:05Z'))]);
+    expect(read()).toHaveLength(8);
   });
 
   it('fails only the messages of a parent SSM could not answer, and only malformed messages besides', async () => {

@@ -12,7 +12,8 @@ import type { ApiHandler } from '../../lambdas/query/http';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { historySources } from '../../lambdas/sources';
-import { RecordStore } from '../../lambdas/store/record-store';
+import { RecordStore, type StoredItem } from '../../lambdas/store/record-store';
+import { DEFAULT_COLLECT_SETTINGS, type CollectSettings } from '../../lambdas/core/model';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
 import { tableSchemas } from '../../lambdas/sources/tables';
@@ -114,30 +115,36 @@ describe("AWS's sample responses, served by the simulator and archived unchanged
     return Object.fromEntries((await collector.collect(batch)).failureReasons);
   }
 
-  it('001: GetCommandInvocation of the get-command-invocation example, from the archive after SSM forgot it', async () => {
+  /**
+   * Seeds the get-command-invocation example (its invocation with `status`), delivers the
+   * command's terminal event to a collector with these settings, makes SSM forget, and
+   * returns the archive's GetCommandInvocation answer, the stored item, and the SSM calls made.
+   */
+  async function archivedSample001(status: 'Success' | 'Failed', settings: CollectSettings): Promise<{ answer: unknown; stored: StoredItem | undefined; getCalls: number }> {
+    const sample: GetCommandInvocationResult = { ...SAMPLE_001, Status: status, StatusDetails: status, ResponseCode: status === 'Success' ? 0 : 1 };
+    collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 2, settings });
     simulator.seedCommandInvocation({
       invocation: {
         CommandId: COMMAND_ID,
         InstanceId: INSTANCE_ID,
         InstanceName: '',
-        Comment: SAMPLE_001.Comment,
-        DocumentName: SAMPLE_001.DocumentName,
-        DocumentVersion: SAMPLE_001.DocumentVersion,
+        Comment: sample.Comment,
+        DocumentName: sample.DocumentName,
+        DocumentVersion: sample.DocumentVersion,
         RequestedDateTime: REQUESTED_001,
-        Status: 'Success',
-        StatusDetails: 'Success',
+        Status: status,
+        StatusDetails: status,
         TraceOutput: '',
         StandardOutputUrl: '',
         StandardErrorUrl: '',
         ServiceRole: '',
         NotificationConfig: { NotificationArn: '', NotificationEvents: [] },
-        CloudWatchOutputConfig: SAMPLE_001.CloudWatchOutputConfig,
+        CloudWatchOutputConfig: sample.CloudWatchOutputConfig,
       },
-      pluginOutputs: [SAMPLE_001],
+      pluginOutputs: [sample],
     });
     const request = { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID };
-    const fromSsm = withoutMetadata(await ssm.send(new GetCommandInvocationCommand(request)));
-    expect(fromSsm).toEqual(SAMPLE_001);
+    expect(withoutMetadata(await ssm.send(new GetCommandInvocationCommand(request)))).toEqual(sample);
     const listedBySsm = withoutMetadata(await ssm.send(new ListCommandInvocationsCommand({ CommandId: COMMAND_ID, Details: true })));
 
     // The command's terminal status event, as EventBridge delivers it (test/fixtures/aws/command-status-change.json).
@@ -157,29 +164,44 @@ describe("AWS's sample responses, served by the simulator and archived unchanged
           'expire-after': new Date(REQUESTED_001.getTime() + 2 * 3600 * 1000).toISOString(),
           parameters: {},
           'requested-date-time': REQUESTED_001.toISOString(),
-          status: 'Success',
+          status,
         },
       }),
     );
     expect(refused).toEqual({});
-    // Our own two calls above, then the collector's pass: ListCommands and ListCommandInvocations. The
-    // listed output is whole (no truncation marker), so the collector makes no GetCommandInvocation.
-    expect(simulator.stats()).toMatchObject({ GetCommandInvocation: { calls: 1 }, ListCommands: { calls: 1 }, ListCommandInvocations: { calls: 2 } });
+    const getCalls = (simulator.stats()['GetCommandInvocation']?.calls ?? 0) - 1;
 
     expect(simulator.forgetBefore(FAR_FUTURE)).toBe(1);
     await expect(ssm.send(new GetCommandInvocationCommand(request))).rejects.toMatchObject({ name: 'InvocationDoesNotExist' });
-
     expect(withoutMetadata(await archive.send(new ListCommandInvocationsCommand({ CommandId: COMMAND_ID, Details: true })))).toEqual(listedBySsm);
-    const fromArchive = withoutMetadata(await archive.send(new GetCommandInvocationCommand(request)));
-    expect(withoutMetadata(await archive.send(new GetCommandInvocationCommand({ ...request, PluginName: 'aws:updateSsmAgent' })))).toEqual(fromArchive);
-    // KNOWN GAP, one field: SSM's ExecutionElapsedTime is not end - start (the sample says
-    // PT0.091S with start == end), and the listed plugin carries only the two times. The
-    // collector saves GetCommandInvocation's own answer only for plugins whose listed output
-    // was cut (sources/run-command/index.ts, fullOutputs), so the archive rebuilds the answer
-    // from the listing (sources/run-command/plugin-result.ts) and can only say end - start.
-    // Every other field is the sample's. When the collector keeps SSM's answer for this case
-    // too, this becomes expect(fromArchive).toEqual(SAMPLE_001).
-    expect(fromArchive).toEqual({ ...SAMPLE_001, ExecutionElapsedTime: 'PT0S' });
+    const answer = withoutMetadata(await archive.send(new GetCommandInvocationCommand(request)));
+    expect(withoutMetadata(await archive.send(new GetCommandInvocationCommand({ ...request, PluginName: 'aws:updateSsmAgent' })))).toEqual(answer);
+    return { answer, stored: await store.get('commandInvocations', request), getCalls };
+  }
+
+  it('001: a failed invocation of the get-command-invocation example is answered exactly as SSM did, ExecutionElapsedTime included', async () => {
+    // SSM's ExecutionElapsedTime is not end - start: the sample says PT0.091S with start == end.
+    // The collector reads GetCommandInvocation for every plugin of a failed invocation, so the
+    // archive keeps SSM's own answer.
+    const { answer, stored, getCalls } = await archivedSample001('Failed', DEFAULT_COLLECT_SETTINGS);
+    expect(answer).toEqual({ ...SAMPLE_001, Status: 'Failed', StatusDetails: 'Failed', ResponseCode: 1 });
+    expect(getCalls).toBe(1);
+    expect(stored?.['derivedPluginAnswers']).toBeUndefined();
+  });
+
+  it('001: a successful one is derived by default (ExecutionElapsedTime end - start), and marked derived in the record', async () => {
+    const derived = await archivedSample001('Success', DEFAULT_COLLECT_SETTINGS);
+    // Not read (the listed output is whole): rebuilt from the listed plugin, which carries only the two times.
+    expect(derived.getCalls).toBe(0);
+    expect(derived.answer).toEqual({ ...SAMPLE_001, ExecutionElapsedTime: 'PT0S' });
+    expect(derived.stored?.['derivedPluginAnswers']).toEqual(['aws:updateSsmAgent']);
+  });
+
+  it('001: with invocationDetail all, a successful invocation is answered exactly as SSM did', async () => {
+    const exact = await archivedSample001('Success', { invocationDetail: 'all' });
+    expect(exact.getCalls).toBe(1);
+    expect(exact.answer).toEqual(SAMPLE_001);
+    expect(exact.stored?.['derivedPluginAnswers']).toBeUndefined();
   });
 
   it('004: DescribeMaintenanceWindowExecutionTasks of the sample execution, from the archive after SSM forgot it', async () => {

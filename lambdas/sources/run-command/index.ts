@@ -5,7 +5,7 @@ import { forEachBounded } from '../../concurrency';
 import { statusInfo } from '../../core/status';
 import { runCommandStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
+import { DEFAULT_COLLECT_SETTINGS, type CollectSettings, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
 import { runCommandLister } from './listing';
@@ -26,11 +26,20 @@ function union(target: Set<Producer>, producers: Iterable<Producer>): void {
   for (const producer of producers) target.add(producer);
 }
 
-async function fullOutputs(ssm: SourceClients['ssm'], invocation: CommandInvocation): Promise<PluginOutputs> {
+/** The invocations whose every plugin's answer the collector reads by default: the ones people investigate. */
+const INVESTIGATED: ReadonlySet<string> = new Set(['Failed', 'TimedOut', 'Cancelled']);
+
+/**
+ * GetCommandInvocation's own answer for the plugins the archive keeps it for: each plugin of
+ * an invocation the settings name (its ExecutionElapsedTime and output exactly as SSM gave
+ * them), and any plugin whose listed output SSM cut short.
+ */
+async function fullOutputs(ssm: SourceClients['ssm'], invocation: CommandInvocation, settings: CollectSettings): Promise<PluginOutputs> {
   const outputs: Record<string, GetCommandInvocationCommandOutput> = {};
   // Only a finished invocation's output is final; a running one is fetched again when it ends.
   if (!statusInfo(runCommandStatuses, invocation.Status ?? 'Pending').terminal) return outputs;
-  const cut = (invocation.CommandPlugins ?? []).filter((plugin) => plugin.Name && isListedOutputCut(plugin.Output));
+  const everyPlugin = settings.invocationDetail === 'all' || INVESTIGATED.has(invocation.Status ?? '');
+  const cut = (invocation.CommandPlugins ?? []).filter((plugin) => plugin.Name && (everyPlugin || isListedOutputCut(plugin.Output)));
   for (const plugin of cut) {
     outputs[plugin.Name as string] = await getPluginOutput(
       ssm,
@@ -42,7 +51,12 @@ async function fullOutputs(ssm: SourceClients['ssm'], invocation: CommandInvocat
   return outputs;
 }
 
-async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: () => Date): Promise<Observation[]> {
+async function collect(
+  items: readonly WorkItem[],
+  { ssm }: SourceClients,
+  now: () => Date,
+  settings: CollectSettings = DEFAULT_COLLECT_SETTINGS,
+): Promise<Observation[]> {
   const first = items[0];
   if (!first) return [];
   const commandId = first.parentId;
@@ -89,7 +103,7 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
   const observedAt = now();
   if (command) observations.push(commandObservation(command, { observedAt, producers: parentProducers }));
   await forEachBounded(fetched, CALLS_PER_PARENT, async ({ invocation, producers }) => {
-    const outputs = await fullOutputs(ssm, invocation);
+    const outputs = await fullOutputs(ssm, invocation, settings);
     observations.push(commandInvocationObservation(invocation, outputs, { observedAt, producers }));
   });
   return observations;

@@ -5,9 +5,11 @@ import type { Observation, Producer, StoredFields } from '../../core/model';
 
 /**
  * Run Command records as the archive stores them: SSM's ListCommands `Command` and
- * ListCommandInvocations `CommandInvocation` (Details=true), field for field, plus, for a
- * plugin whose listed output SSM cut short, GetCommandInvocation's full answer under the
- * archive attribute `pluginOutputs` (keyed by plugin name).
+ * ListCommandInvocations `CommandInvocation` (Details=true), field for field, plus
+ * GetCommandInvocation's own answer for the plugins the collector read it for (every plugin
+ * of a failed, timed-out or cancelled invocation, or of all with the `all` setting, and any
+ * plugin whose listed output SSM cut short) under the archive attribute `pluginOutputs`
+ * (keyed by plugin name); the other plugins are named in `derivedPluginAnswers`.
  */
 
 /** Every top-level field of the two shapes (ListCommandInvocations' API reference), so a newer record can drop stale ones. */
@@ -57,7 +59,16 @@ export function commandObservation(command: Command, context: DetailContext): Ob
   };
 }
 
-/** Full output of the plugins whose listed output was cut, keyed by plugin name. */
+/**
+ * The plugins whose GetCommandInvocation answer the archive does not hold but rebuilds from
+ * the listed plugin (ExecutionElapsedTime as end minus start, the output split at the
+ * agent's error title): derived, not SSM's, so a reader can tell.
+ */
+export const DERIVED_PLUGIN_ANSWERS = 'derivedPluginAnswers';
+/** The archive's own attributes about plugin answers, dropped when a newer record has none. */
+const ARCHIVE_ANSWERS = ['pluginOutputs', DERIVED_PLUGIN_ANSWERS] as const;
+
+/** GetCommandInvocation's own answers the collector read, keyed by plugin name. */
 export type PluginOutputs = Readonly<Record<string, GetCommandInvocationCommandOutput>>;
 
 export function commandInvocationObservation(
@@ -67,6 +78,8 @@ export function commandInvocationObservation(
 ): Observation {
   const fields = toStoredFields(invocation);
   if (Object.keys(pluginOutputs).length > 0) fields.pluginOutputs = toStoredFields(pluginOutputs);
+  const derived = (invocation.CommandPlugins ?? []).flatMap((plugin) => (plugin.Name !== undefined && !(plugin.Name in pluginOutputs) ? [plugin.Name] : []));
+  if (derived.length > 0) fields[DERIVED_PLUGIN_ANSWERS] = derived;
   const status = invocation.Status ?? 'Pending';
   const observedAt = context.observedAt.toISOString();
   return {
@@ -80,7 +93,7 @@ export function commandInvocationObservation(
     observedAt,
     fields,
     complete: true,
-    absentFields: [...absent(commandInvocationFields, fields), ...('pluginOutputs' in fields ? [] : ['pluginOutputs'])],
+    absentFields: [...absent(commandInvocationFields, fields), ...ARCHIVE_ANSWERS.filter((name) => !(name in fields))],
     producers: context.producers,
     timeline: [{ status, at: observedAt }],
   };
