@@ -63,6 +63,8 @@ export function stepRequests(fx: AutomationFixture): [string, DescribeAutomation
     ['long, reversed, 50 a page', { AutomationExecutionId: fx.long, ReverseOrder: true }],
     ['long, reversed, 9 a page', { AutomationExecutionId: fx.long, ReverseOrder: true, MaxResults: 9 }],
     ['failed', { AutomationExecutionId: fx.failed }],
+    ['failed, reversed', { AutomationExecutionId: fx.failed, ReverseOrder: true }],
+    ['failed, reversed, 2 a page', { AutomationExecutionId: fx.failed, ReverseOrder: true, MaxResults: 2 }],
     ['failed, StepExecutionStatus failed', { AutomationExecutionId: fx.failed, Filters: [{ Key: 'StepExecutionStatus', Values: ['failed'] }] }],
     ['failed, StepExecutionStatus Pending, 1 a page', { AutomationExecutionId: fx.failed, Filters: [{ Key: 'StepExecutionStatus', Values: ['Pending'] }], MaxResults: 1 }],
     ['long, StepName', { AutomationExecutionId: fx.long, Filters: [{ Key: 'StepName', Values: ['step3', 'step100', 'step7'] }], MaxResults: 2 }],

@@ -31,9 +31,20 @@ export async function getAutomationExecution(ssm: SSMClient, executionId: string
   return execution;
 }
 
-/** Every step of the execution, or only those of one StepName. */
-export async function listStepExecutions(ssm: SSMClient, executionId: string, stepName?: string): Promise<StepExecution[]> {
-  const steps: StepExecution[] = [];
+/** A step as SSM listed it. */
+export interface ListedStep {
+  readonly step: StepExecution;
+  /**
+   * Where SSM's forward listing of all the execution's steps placed it (0 first): SSM lists
+   * steps in an order the records themselves do not hold (a step that never ran has no start
+   * time). Absent for a step read through a StepName filter, whose place among all is unknown.
+   */
+  readonly listedPosition?: number;
+}
+
+/** Every step of the execution, each with its place in SSM's listing; or only those of one StepName. */
+export async function listStepExecutions(ssm: SSMClient, executionId: string, stepName?: string): Promise<ListedStep[]> {
+  const steps: ListedStep[] = [];
   try {
     const pages = paginateDescribeAutomationStepExecutions(
       { client: ssm, pageSize: STEP_PAGE_SIZE },
@@ -42,7 +53,9 @@ export async function listStepExecutions(ssm: SSMClient, executionId: string, st
         ...(stepName !== undefined ? { Filters: [{ Key: 'StepName', Values: [stepName] }] } : {}),
       },
     );
-    for await (const page of pages) steps.push(...(page.StepExecutions ?? []));
+    for await (const page of pages) {
+      for (const step of page.StepExecutions ?? []) steps.push(stepName === undefined ? { step, listedPosition: steps.length } : { step });
+    }
   } catch (error) {
     if (isNotFound(error)) throw new ParentNotFoundError(`automation execution ${executionId}`, { cause: error });
     throw error;

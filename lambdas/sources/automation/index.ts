@@ -1,18 +1,18 @@
 import { ssmIds } from '../../core/ssm-ids';
 import { automationExecutionAlert } from './alert';
 import { automationStatuses } from './statuses';
-import type { AutomationExecutionMetadata, StepExecution } from '@aws-sdk/client-ssm';
+import type { AutomationExecutionMetadata } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
 import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
-import { getAutomationExecution, listStepExecutions } from './fetch';
+import { getAutomationExecution, listStepExecutions, type ListedStep } from './fetch';
 import { automationLister } from './listing';
 import { automationExecutionObservation, automationStepObservation } from './records';
 import { automationTables } from './tables';
 
 
 interface FetchedStep {
-  readonly step: StepExecution;
+  readonly listed: ListedStep;
   readonly producers: ReadonlySet<Producer>;
 }
 
@@ -47,14 +47,14 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
     if (parentProducers.size > 0) {
       const [found, steps] = await Promise.all([getAutomationExecution(ssm, executionId), listStepExecutions(ssm, executionId)]);
       execution = found;
-      for (const step of steps) {
+      for (const listed of steps) {
         const producers = new Set(parentProducers);
-        for (const producer of stepProducers.get(step.StepName ?? '') ?? []) producers.add(producer);
-        fetched.push({ step, producers });
+        for (const producer of stepProducers.get(listed.step.StepName ?? '') ?? []) producers.add(producer);
+        fetched.push({ listed, producers });
       }
     } else {
       for (const [stepName, producers] of stepProducers) {
-        for (const step of await listStepExecutions(ssm, executionId, stepName)) fetched.push({ step, producers });
+        for (const listed of await listStepExecutions(ssm, executionId, stepName)) fetched.push({ listed, producers });
       }
     }
   } catch (error) {
@@ -65,7 +65,9 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
 
   const observedAt = now();
   if (execution) observations.push(automationExecutionObservation(execution, { observedAt, producers: parentProducers }));
-  for (const { step, producers } of fetched) observations.push(automationStepObservation(executionId, step, { observedAt, producers }));
+  for (const { listed, producers } of fetched) {
+    observations.push(automationStepObservation(executionId, listed.step, { observedAt, producers }, listed.listedPosition));
+  }
   return observations;
 }
 

@@ -27,6 +27,13 @@ export const automationStepFields = [
   'ValidNextSteps', 'Targets', 'TargetLocation', 'TriggeredAlarms', 'ParentStepDetails',
 ] as const;
 
+/**
+ * The archive's own attribute on a step (lower case: not an SSM field, so the SSM-compatible
+ * answer leaves it out): the step's place in SSM's forward DescribeAutomationStepExecutions
+ * listing when the collector last read all the execution's steps, 0 first.
+ */
+export const LISTED_POSITION = 'listedPosition';
+
 export const automationExecutionDatePaths = ['ExecutionStartTime', 'ExecutionEndTime', 'ScheduledTime'] as const;
 export const automationStepDatePaths = ['ExecutionStartTime', 'ExecutionEndTime'] as const;
 
@@ -60,9 +67,14 @@ export function automationExecutionObservation(execution: AutomationExecutionMet
   };
 }
 
-export function automationStepObservation(executionId: string, step: StepExecution, context: DetailContext): Observation {
+/** A step's record; `listedPosition` when it was read with all its execution's steps (kept otherwise). */
+export function automationStepObservation(executionId: string, step: StepExecution, context: DetailContext, listedPosition?: number): Observation {
   const key = { AutomationExecutionId: executionId, StepExecutionId: requireId(step.StepExecutionId, 'StepExecutionId') };
-  const fields = { ...toStoredFields(step), AutomationExecutionId: executionId };
+  const fields = {
+    ...toStoredFields(step),
+    AutomationExecutionId: executionId,
+    ...(listedPosition !== undefined ? { [LISTED_POSITION]: listedPosition } : {}),
+  };
   const status = step.StepStatus ?? 'Pending';
   const observedAt = context.observedAt.toISOString();
   return {

@@ -7,7 +7,7 @@ import {
 } from './requests';
 import { SsmError } from '../../ssm-protocol/errors';
 import type { JsonObject } from '../../ssm-protocol/input';
-import { automationExecutionFromItem, automationStepFromItem } from './records';
+import { automationExecutionFromItem, automationStepFromItem, LISTED_POSITION } from './records';
 import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange, type ItemFilter } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition, type Page } from '../../ssm-protocol/paging';
@@ -18,7 +18,8 @@ import { automationExecutionsNewestFirst, automationSteps, getAutomationExecutio
  * Automation's read API answered from the archive as SSM (and the simulator) answers it:
  * the same request checks (sources/automation/requests), the same filters, the
  * same order (executions newest ExecutionStartTime first, then AutomationExecutionId; an
- * execution's steps in step order), a NextToken only when more follows.
+ * execution's steps as SSM listed them, reversed with ReverseOrder), a NextToken only when
+ * more follows.
  *
  * Tokens reuse ListingPosition: an execution's is (ExecutionStartTime, AutomationExecutionId),
  * a step's is ('', StepExecutionId).
@@ -150,12 +151,31 @@ export async function describeAutomationExecutions(input: JsonObject, ctx: Endpo
 }
 
 /**
- * An execution's steps in step order. The table keys steps by StepExecutionId (random), so
- * the order is rebuilt from the records: each chain of NextStep links from a step no other
- * step names as its next, chains ordered by their first step's start; steps outside any
- * chain (a loop, a partial record) follow by ExecutionStartTime, then StepExecutionId.
+ * An execution's steps in SSM's DescribeAutomationStepExecutions order. The table keys steps
+ * by StepExecutionId (random), so the order comes from each step's LISTED_POSITION, where
+ * SSM's own listing placed it when the collector last read the execution's steps whole.
+ * Steps stored without one (before the archive kept it, or read alone through a StepName
+ * filter until the execution's next whole read) put the whole execution in rebuiltStepOrder.
  */
 export function inStepOrder(items: readonly StoredItem[]): StoredItem[] {
+  const positions = new Map<StoredItem, number>();
+  for (const item of items) {
+    const position = item[LISTED_POSITION];
+    if (typeof position !== 'number') return rebuiltStepOrder(items);
+    positions.set(item, position);
+  }
+  return [...items].sort(
+    (a, b) => (positions.get(a) ?? 0) - (positions.get(b) ?? 0) || compareText(text(a, 'StepExecutionId') ?? '', text(b, 'StepExecutionId') ?? ''),
+  );
+}
+
+/**
+ * Step order rebuilt from the records alone: each chain of NextStep links from a step no
+ * other step names as its next, chains ordered by their first step's start; steps outside
+ * any chain (a loop, a partial record) follow by ExecutionStartTime, then StepExecutionId.
+ * Steps that never ran (no start time) and are in no chain land in StepExecutionId order.
+ */
+export function rebuiltStepOrder(items: readonly StoredItem[]): StoredItem[] {
   const byStart = (a: StoredItem, b: StoredItem): number => {
     const ta = text(a, 'ExecutionStartTime') ?? '\uffff';
     const tb = text(b, 'ExecutionStartTime') ?? '\uffff';
