@@ -70,9 +70,11 @@ export class HistoryTables extends Construct {
           indexName: index.name,
           partitionKey: keyOf(index.partitionKey),
           ...(index.sortKey ? { sortKey: keyOf(index.sortKey) } : {}),
-          ...(index.include
-            ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
-            : { projectionType: dynamodb.ProjectionType.ALL }),
+          ...(index.include === undefined
+            ? { projectionType: dynamodb.ProjectionType.ALL }
+            : index.include.length === 0
+              ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+              : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }),
         })),
         // Always on, and free: only records written with a retention carry the attribute.
         ...(schema.recordTime !== undefined ? { timeToLiveAttribute: EXPIRES_AT } : {}),
@@ -145,6 +147,21 @@ export class HistoryTables extends Construct {
       grantee: fn,
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resourceArns: [this.tables.pollCheckpoints.tableArn],
+    });
+  }
+
+  /**
+   * Lets a poller keep the definitions it lists in one table (dynamodb:BatchGetItem of the
+   * stored ones, to skip the unchanged, and dynamodb:UpdateItem of the changed ones, on that
+   * table only) and tells it the table's name.
+   */
+  public bindDefinitionKeeper(fn: lambda.Function, tableId: TableId): iam.Grant {
+    this.bindName(fn, tableId);
+    this.bindKey(fn);
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      resourceArns: [this.tables[tableId].tableArn],
     });
   }
 

@@ -10,7 +10,7 @@ import { tableIds } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { pollerEntry } from './lambda-bundling';
-import { listingActionsOf, scopedListingActionsOf, type SourceInfrastructure } from './source-infrastructure';
+import { definitionTablesOf, listingActionsOf, scopedListingActionsOf, type SourceInfrastructure } from './source-infrastructure';
 import { addSsmReadPolicies } from './ssm-read-policies';
 
 export interface PollerProps {
@@ -44,11 +44,13 @@ export interface PollerProps {
 /**
  * Scheduled pollers: every interval, one invocation lists each kind's parents changed since
  * its watermark (the PollCheckpoints table) and sends a work item per parent to the work
- * queue, so that the collector, the only writer, reads them whole. The first run backfills.
+ * queue, so that the collector, the only writer of history, reads them whole; the definitions
+ * it lists whole (associations, windows) it keeps itself. The first run backfills.
  *
  * One invocation at a time (reserved concurrency 1): two pollers must not move one
  * watermark. Its role holds exactly: the sources' SSM listing actions, sqs:SendMessage on the
- * work queue, GetItem/UpdateItem on the checkpoint table, logs and X-Ray.
+ * work queue, GetItem/UpdateItem on the checkpoint table, BatchGetItem/UpdateItem on the
+ * tables of the definitions it lists (definitionTablesOf), logs and X-Ray.
  */
 export class Poller extends Construct {
   public readonly function: lambda.Function;
@@ -87,9 +89,11 @@ export class Poller extends Construct {
     this.role = archiveFunction.role;
     (this.function.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
 
-    // The runtime's configuration wants every table's name; the poller touches only its checkpoints.
+    // The runtime's configuration wants every table's name; the poller touches only its checkpoints and definitions.
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
     props.tables.bindCheckpoints(this.function);
+    // The definitions its listings read whole (associations, windows): it keeps them itself.
+    for (const tableId of definitionTablesOf(props.sources)) props.tables.bindDefinitionKeeper(this.function, tableId);
     // SendMessageBatch is authorized as sqs:SendMessage; grantSendMessages would add
     // GetQueueAttributes and GetQueueUrl, which the poller never calls (it is given the URL).
     iam.Grant.addToPrincipal({ grantee: this.function, actions: ['sqs:SendMessage'], resourceArns: [props.queue.queueArn] });

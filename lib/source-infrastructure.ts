@@ -11,7 +11,7 @@ export type SourceInfrastructure = Pick<
   'kind' | 'eventDetailTypes' | 'eventDetailPattern' | 'tables' | 'tablesRead' | 'collectorActions' | 'scopedCollectorActions'
 > & {
   /** The pollers' listing actions (HistorySource.lister), when the kind is polled. */
-  readonly lister?: Pick<NonNullable<HistorySource['lister']>, 'listingActions' | 'scopedListingActions'>;
+  readonly lister?: Pick<NonNullable<HistorySource['lister']>, 'listingActions' | 'scopedListingActions' | 'definitionTables'>;
 };
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
@@ -24,6 +24,11 @@ export function eventDetailTypesOf(sources: readonly SourceInfrastructure[]): st
 /** The tables the kinds write, each once. */
 export function tablesWrittenBy(sources: readonly SourceInfrastructure[]): TableId[] {
   return unique(sources.flatMap((source) => source.tables.map(archiveTableId)));
+}
+
+/** The tables the pollers keep the listed definitions in (associations, windows), each once. */
+export function definitionTablesOf(sources: readonly SourceInfrastructure[]): TableId[] {
+  return unique(sources.flatMap((source) => (source.lister?.definitionTables ?? []).map(archiveTableId)));
 }
 
 /** The tables the kinds read items of by key, each once. */

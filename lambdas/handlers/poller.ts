@@ -9,10 +9,12 @@ import { pollerConfigFrom } from '../config';
 import { createLog } from '../log';
 import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE } from '../operational-metrics';
 import { CheckpointStore } from '../store/checkpoint-store';
+import { DefinitionStore } from '../store/definition-store';
 import { publishPollMetrics } from '../polling/poll-metrics';
 import { pollOnce } from '../polling/poller';
 import { SqsWorkSink } from '../polling/work-sink';
 import { historySources } from '../sources';
+import { tableSchemas } from '../sources/tables';
 import { SsmCallMeter } from '../ssm-call-meter';
 
 /**
@@ -24,7 +26,9 @@ const log = createLog(process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAM
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME });
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
 const ssmCalls = new SsmCallMeter(ssm);
-const checkpoints = new CheckpointStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.tableNames.pollCheckpoints);
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const checkpoints = new CheckpointStore(db, config.tableNames.pollCheckpoints);
+const definitions = new DefinitionStore(db, tableSchemas, config.tableNames);
 const sink = new SqsWorkSink(new SQSClient({}), config.workQueueUrl);
 
 /** Time kept back at the end of an invocation to save the checkpoints. */
@@ -36,6 +40,7 @@ export const handler = async (_event: ScheduledEvent, context: Context): Promise
       sources: historySources,
       ssm,
       checkpoints,
+      definitions,
       sink,
       encode: encodeWorkItem,
       now: () => new Date(),

@@ -3,6 +3,7 @@ import type { Log } from '../log';
 import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../core/model';
 import { earlier } from '../sources/listed-parents';
 import type { Checkpoint, CheckpointPatch, CheckpointStore } from '../store/checkpoint-store';
+import type { DefinitionStore } from '../store/definition-store';
 import { attachListingMiddleware, ListingMeter, TokenBucket } from './rate-limit';
 import type { WorkSink } from './work-sink';
 
@@ -19,6 +20,11 @@ export interface PollerDependencies {
   readonly ssm: SSMClient;
   readonly checkpoints: Pick<CheckpointStore, 'get' | 'saveProgress' | 'addCounters'>;
   readonly sink: WorkSink;
+  /**
+   * Where the definitions the listings return are kept (ParentLister.definitionTables).
+   * Omitted: they are not kept (tests of the listing alone).
+   */
+  readonly definitions?: Pick<DefinitionStore, 'keep'>;
   /** A work item as a work-queue message body (the collector's encodeWorkItem). */
   readonly encode: (item: WorkItem) => string;
   readonly now: () => Date;
@@ -63,8 +69,10 @@ function callsPerSecondOf(deps: PollerDependencies, kind: HistoryKind): number {
  * One poll of every kind that has a lister, kinds concurrently. Each kind lists the parents
  * SSM holds that started or changed since its watermark (less an overlap; the first poll goes
  * back `backfillMs`), page by page, and enqueues one work item per parent: the collector stays
- * the only writer. Per page the items are enqueued first and the place saved after, so a crash
- * loses nothing (at worst a page is enqueued twice; the collector is idempotent). When
+ * the only writer of history. The definitions a listing reads whole (associations, windows)
+ * the poller keeps itself, only those that changed. Per page the items are enqueued and the
+ * definitions kept first and the place saved after, so a crash loses nothing (at worst a page
+ * is enqueued twice; the collector is idempotent). When
  * `shouldStop()` says time is up, the kind stops between pages with its place saved and the
  * next run resumes there. One kind's failure is logged and returned; the others go on.
  */
@@ -140,6 +148,9 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
       pages++;
       // Enqueue first: until the place is saved, a crash only means this page is listed again.
       if (page.items.length > 0) await deps.sink.send(page.items.map((item) => deps.encode(item)));
+      // The listing read these already: the poller keeps them itself, with no work item.
+      const definitions = page.definitions ?? [];
+      const definitionsChanged = definitions.length > 0 && deps.definitions !== undefined ? await deps.definitions.keep(definitions) : 0;
       parentsListed += page.items.length;
       earliestRunning = earlier(earliestRunning, page.earliestRunning);
       // Only an older one is written (the store keeps the minimum anyway): no failed condition per page.
@@ -185,6 +196,7 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
         parentsListed,
         recordsStored,
         pageParents: page.items.length,
+        ...(definitionsChanged > 0 ? { definitionsChanged } : {}),
         throttles: meter.throttles,
         backfill,
         complete,

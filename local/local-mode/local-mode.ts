@@ -8,6 +8,7 @@ import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { historySources } from '../../lambdas/sources';
 import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
+import { DefinitionStore } from '../../lambdas/store/definition-store';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { alertsRoute, LocalAlertLog } from './alert-log';
@@ -202,7 +203,15 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     // The pollers start once the archive answers: their first poll (the backfill) runs in the background.
     const pollers =
       options.pollIntervalMs > 0
-        ? new LocalPollers({ sources: historySources, ssm, checkpoints, post: (body) => queue.post(body), intervalMs: options.pollIntervalMs, log: logger })
+        ? new LocalPollers({
+            sources: historySources,
+            ssm,
+            checkpoints,
+            definitions: new DefinitionStore(database.doc, tableSchemas, database.tableNames),
+            post: (body) => queue.post(body),
+            intervalMs: options.pollIntervalMs,
+            log: logger,
+          })
         : undefined;
     if (pollers) {
       cleanups.push(() => pollers.stop());

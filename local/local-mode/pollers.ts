@@ -2,6 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { encodeWorkItem } from '../../lambdas/collector/messages';
 import type { Log } from '../../lambdas/log';
 import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
+import type { DefinitionStore } from '../../lambdas/store/definition-store';
 import { pollOnce, type KindPollResult } from '../../lambdas/polling/poller';
 import type { HistorySource } from '../../lambdas/core/model';
 
@@ -9,6 +10,8 @@ export interface LocalPollersOptions {
   readonly sources: readonly HistorySource[];
   readonly ssm: SSMClient;
   readonly checkpoints: CheckpointStore;
+  /** Where the definitions the listings read are kept, as the deployed poller keeps them. */
+  readonly definitions: DefinitionStore;
   /** Where work items go: local mode's work queue, drained by the collector as in AWS. */
   readonly post: (body: string) => void;
   /** Between the end of one poll and the start of the next. */
@@ -72,6 +75,7 @@ export class LocalPollers {
           sources: this.options.sources,
           ssm: this.options.ssm,
           checkpoints: this.options.checkpoints,
+          definitions: this.options.definitions,
           sink: {
             send: (bodies) => {
               for (const body of bodies) this.options.post(body);

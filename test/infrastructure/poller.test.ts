@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HistoryTables } from '../../lib/history-tables';
 import { Poller } from '../../lib/poller';
-import { listingActionsOf, scopedListingActionsOf, type SourceInfrastructure } from '../../lib/source-infrastructure';
+import { definitionTablesOf, listingActionsOf, scopedListingActionsOf, type SourceInfrastructure } from '../../lib/source-infrastructure';
 import { WorkQueue } from '../../lib/work-queue';
 import { historySources } from '../../lambdas/sources';
 import { actionsOf, appLikeCdkSynth, getAtt, logicalIdOf, resourcesOf, statementsOfRole, synthesizeSsmHistory } from './synthesized';
@@ -71,7 +71,7 @@ describe('Poller', () => {
     expect(ssm.flatMap(actionsOf)).not.toEqual(expect.arrayContaining(['ssm:ListCommandInvocations']));
   });
 
-  it('may send to the work queue and keep its checkpoints, and nothing else outside logs and X-Ray', () => {
+  it('may send to the work queue, keep its checkpoints and the definitions it lists, and nothing else outside logs and X-Ray', () => {
     const others = statements.filter((statement) => !actionsOf(statement).some((action) => /^(ssm|logs|xray):/.test(action)));
     const byService = others.map((statement) => ({ actions: actionsOf(statement).sort(), resources: resourcesOf(statement) }));
     expect(byService).toEqual(
@@ -79,6 +79,17 @@ describe('Poller', () => {
         { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [getAtt(logicalIdOf(tables.tables.pollCheckpoints))] },
       ]),
     );
+    // The definitions: read back (to skip the unchanged) and written, on their own tables only.
+    expect(definitionTablesOf(historySources)).toEqual(['associationDefinitions', 'maintenanceWindowDefinitions']);
+    const onDefinitions = byService.filter((statement) => statement.actions.includes('dynamodb:BatchGetItem'));
+    expect(onDefinitions).toEqual([
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+        resources: definitionTablesOf(historySources).map((tableId) => getAtt(logicalIdOf(tables.tables[tableId]))),
+      },
+    ]);
+    const dynamodb = byService.filter((statement) => statement.actions.some((action) => action.startsWith('dynamodb:')));
+    expect(dynamodb).toHaveLength(2);
     const sqs = others.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
     expect(sqs.flatMap(resourcesOf)).toEqual([getAtt(logicalIdOf(queue.queue))]);
     expect(sqs.flatMap(actionsOf)).toContain('sqs:SendMessage');

@@ -11,6 +11,7 @@ import { maintenanceWindowStatuses } from '../../lambdas/sources/maintenance-win
 import { runCommandStatuses } from '../../lambdas/sources/run-command/statuses';
 import { sessionStatuses } from '../../lambdas/sources/session/statuses';
 import { ssmClient } from '../ssm-simulator/sdk-client';
+import { toStoredFields } from '../../lambdas/store/stored-fields';
 
 /**
  * Each kind's poller listing through the real SDK against the simulator: days of scripted
@@ -280,6 +281,17 @@ describe('poller listers against the SSM simulator', () => {
     expect(stats.pages).toBe(Math.ceil(stats.calls / MAX_CALLS_PER_PAGE));
     await expectResumes(sim, endpoint, lister, result, 0);
     await expectResumes(sim, endpoint, lister, result, 10);
+    // Every association's definition once, field for field as ListAssociations returned it: the poller keeps them.
+    const truth = sim.associationTruth();
+    expect(result.pages.flatMap((page) => page.definitions ?? [])).toEqual(
+      truth.map(({ association }) => ({
+        table: 'associationDefinitions',
+        key: { AssociationId: association.AssociationId },
+        fields: toStoredFields(association),
+        absentFields: expect.arrayContaining(['AssociationName', 'InstanceId']) as unknown,
+      })),
+    );
+    expect(lister.definitionTables).toEqual(['associationDefinitions']);
     expect(lister.listingActions).toEqual(['ssm:ListAssociations']);
     expect(lister.scopedListingActions).toEqual([
       { action: 'ssm:DescribeAssociationExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },
@@ -334,6 +346,16 @@ describe('poller listers against the SSM simulator', () => {
     expect(result.pages.length).toBe(Math.ceil(calls / MAX_CALLS_PER_PAGE));
     await expectResumes(sim, endpoint, lister, result, 0);
     await expectResumes(sim, endpoint, lister, result, 19);
+    // Every window's definition once (the one that has not run yet too), as DescribeMaintenanceWindows returned it.
+    expect(result.pages.flatMap((page) => page.definitions ?? [])).toEqual(
+      truth.map(({ window }) => ({
+        table: 'maintenanceWindowDefinitions',
+        key: { WindowId: window.WindowId },
+        fields: toStoredFields(window),
+        absentFields: expect.arrayContaining(['Description']) as unknown,
+      })),
+    );
+    expect(lister.definitionTables).toEqual(['maintenanceWindowDefinitions']);
     expect(lister.listingActions).toEqual(['ssm:DescribeMaintenanceWindows']);
     expect(lister.scopedListingActions).toEqual([
       { action: 'ssm:DescribeMaintenanceWindowExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:maintenancewindow/*' },

@@ -8,7 +8,7 @@ import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, DEFAULT_OVERLAP_MS, pollOnce, type PollerDependencies } from '../../lambdas/polling/poller';
 import { TokenBucket } from '../../lambdas/polling/rate-limit';
 import { SqsWorkSink, WorkSinkError, type WorkSink } from '../../lambdas/polling/work-sink';
-import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
+import type { HistoryKind, HistorySource, ListedDefinition, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
 const HOUR = 60 * 60 * 1000;
@@ -296,6 +296,34 @@ describe('pollOnce', () => {
     const [second] = await pollOnce(deps([sourceWith('association', lister)], { sink: flaky }), () => false);
     expect(second).toMatchObject({ complete: true, pages: 1 });
     expect(sink.parentIds('association').size).toBe(20);
+  });
+
+  it('keeps the definitions a listing read, page by page, before it saves its place; a failed keep keeps the place', async () => {
+    const definitionOf = (page: number): ListedDefinition => ({
+      table: 'associationDefinitions',
+      key: { AssociationId: `assoc-${page}` },
+      fields: { AssociationId: `assoc-${page}`, Name: 'AWS-UpdateSSMAgent' },
+      absentFields: [],
+    });
+    const inner = new FakeLister('association', hourly('assoc', 20, NOW - HOUR), 10);
+    const lister: ParentLister = {
+      listingActions: inner.listingActions,
+      definitionTables: ['associationDefinitions'],
+      listPage: async (ssm, since, position, at) => ({ ...(await inner.listPage(ssm, since, position, at)), definitions: [definitionOf(inner.calls.length)] }),
+    };
+    const kept: ListedDefinition[][] = [];
+    let keeps = 0;
+    const definitions = {
+      keep: (listed: readonly ListedDefinition[]) => (++keeps === 2 ? Promise.reject(new Error('throttled')) : (kept.push([...listed]), Promise.resolve(listed.length))),
+    };
+    const log = quietLog();
+    const [first] = await pollOnce(deps([sourceWith('association', lister)], { definitions, log }), () => false);
+    expect(first).toMatchObject({ complete: false, pages: 2, error: 'Error: throttled' });
+    expect(await checkpoints.get('association')).toMatchObject({ position: JSON.stringify({ offset: 10 }) });
+    expect(log.info.mock.calls.find(([message]) => message === 'Poll progress')?.[1]).toMatchObject({ definitionsChanged: 1 });
+    const [second] = await pollOnce(deps([sourceWith('association', lister)], { definitions }), () => false);
+    expect(second).toMatchObject({ complete: true, pages: 1 });
+    expect(kept.map((page) => page.map((definition) => definition.key['AssociationId']))).toEqual([['assoc-1'], ['assoc-3']]);
   });
 
   it('logs a progress line per page', async () => {

@@ -1,4 +1,14 @@
-import { DescribeAssociationExecutionsCommand, DescribeAssociationExecutionTargetsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DescribeAssociationExecutionsCommand,
+  DescribeAssociationExecutionTargetsCommand,
+  ListAssociationsCommand,
+  SSMClient,
+  type DescribeAssociationExecutionsCommandInput,
+} from '@aws-sdk/client-ssm';
+import { associationFromItem } from '../../lambdas/sources/association/definitions';
+import { awsSsm } from '../support/aws-cli';
+import { archiveListedDefinitions } from '../support/listed-definitions';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';
@@ -34,11 +44,16 @@ describe('the State Manager operations of the SSM-compatible endpoint over an ar
   let ssm: SSMClient;
   let archive: SSMClient;
   let known: KnownExecutions;
+  /** An association SSM holds that has not run yet: its first execution is years away. */
+  let idle: string;
   const recorded = new Map<string, Page[]>();
 
   beforeAll(async () => {
     database = await startDynalite();
     fx = await buildAssociationArchive(database);
+    idle = fx.sim.createAssociation({ targets: 2, executions: 1, startAt: new Date('2030-01-01T00:00:00.000Z') });
+    // The poller keeps the associations it lists, the idle one too.
+    await archiveListedDefinitions(database, fx.tables, fx.simulatorEndpoint, () => fx.sim.now());
     served = await serveApi(createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'association', now: () => fx.sim.now() }));
     ssm = client(fx.simulatorEndpoint);
     archive = client(served.url);
@@ -160,6 +175,57 @@ describe('the State Manager operations of the SSM-compatible endpoint over an ar
       'bad token': 'InvalidNextToken',
       'MaxResults 51': 'ValidationException',
     });
+  });
+
+  /**
+   * DescribeAssociationExecutions' API reference (boto3 describe_association_executions; SSM
+   * API Reference, DescribeAssociationExecutions, Errors) gives AssociationDoesNotExist for
+   * "the specified association doesn't exist"; one that exists answers its executions, and
+   * one that has not run yet has none. The archive knows it exists by its archived definition.
+   */
+  it('answers an association that exists but has nothing archived as SSM does: no executions, and the errors of an existing association', async () => {
+    expect(await associationExecutionPages(ssm, { AssociationId: idle })).toEqual([{ items: [], more: false }]);
+    const requests: [string, DescribeAssociationExecutionsCommandInput][] = [
+      ['all', { AssociationId: idle }],
+      ['1 a page', { AssociationId: idle, MaxResults: 1 }],
+      ['Status', { AssociationId: idle, Filters: [{ Key: 'Status', Value: 'Failed', Type: 'EQUAL' }] }],
+      ['ExecutionId', { AssociationId: idle, Filters: [{ Key: 'ExecutionId', Value: UNKNOWN, Type: 'EQUAL' }] }],
+      ['CreatedTime', { AssociationId: idle, Filters: [{ Key: 'CreatedTime', Value: '2024-01-01T00:00:00Z', Type: 'LESS_THAN' }] }],
+    ];
+    for (const [name, input] of requests) {
+      expect({ name, pages: await associationExecutionPages(archive, input) }).toEqual({ name, pages: await associationExecutionPages(ssm, input) });
+    }
+    const errorOf = (send: Promise<unknown>): Promise<string | undefined> => send.then(() => undefined, (error: Error) => error.name);
+    const failing: [string, (target: SSMClient) => Promise<unknown>][] = [
+      ['a bad token', (target) => target.send(new DescribeAssociationExecutionsCommand({ AssociationId: idle, NextToken: 'not-a-token' }))],
+      ['targets of an unknown execution', (target) => target.send(new DescribeAssociationExecutionTargetsCommand({ AssociationId: idle, ExecutionId: UNKNOWN }))],
+      ['an unknown association', (target) => target.send(new DescribeAssociationExecutionsCommand({ AssociationId: UNKNOWN }))],
+    ];
+    const errors: Record<string, string | undefined> = {};
+    for (const [name, send] of failing) {
+      errors[name] = await errorOf(send(archive));
+      expect({ name, error: errors[name] }).toEqual({ name, error: await errorOf(send(ssm)) });
+    }
+    expect(errors).toEqual({
+      'a bad token': 'InvalidNextToken',
+      'targets of an unknown execution': 'AssociationExecutionDoesNotExist',
+      'an unknown association': 'AssociationDoesNotExist',
+    });
+    // The AWS CLI sees the same: an empty list, and the unknown association's error.
+    const cli = (endpoint: string) =>
+      Promise.all([idle, UNKNOWN].map((id) => awsSsm(endpoint, 'describe-association-executions', '--association-id', id)));
+    const [fromArchive, fromSsm] = await Promise.all([cli(served.url), cli(fx.simulatorEndpoint)]);
+    expect(fromArchive).toEqual(fromSsm);
+    expect(fromArchive).toEqual([{ answer: { AssociationExecutions: [] } }, { error: 'AssociationDoesNotExist' }]);
+  });
+
+  it('keeps each association as ListAssociations listed it', async () => {
+    const { Associations = [] } = await ssm.send(new ListAssociationsCommand({}));
+    expect(Associations.map((association) => association.AssociationId)).toEqual([fx.wide, fx.narrow, idle]);
+    for (const association of Associations) {
+      const { Item } = await database.doc.send(new GetCommand({ TableName: fx.tables.associationDefinitions, Key: { AssociationId: association.AssociationId } }));
+      expect(associationFromItem(Item ?? {})).toEqual(association);
+    }
   });
 
   it('refuses the archive token of another query or operation', async () => {

@@ -1,4 +1,8 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { maintenanceWindowFromItem } from '../../lambdas/sources/maintenance-window/definitions';
+import { awsSsm } from '../support/aws-cli';
+import { archiveListedDefinitions } from '../support/listed-definitions';
 import type { ApiHandler } from '../../lambdas/query/http';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
@@ -42,11 +46,16 @@ describe('the Maintenance Windows operations of the SSM-compatible endpoint over
   let ssm: SSMClient;
   let archive: SSMClient;
   let ids: KnownIds;
+  /** A window SSM holds that has not run yet. */
+  let idle: string;
   const recorded = new Map<string, Page[]>();
 
   beforeAll(async () => {
     database = await startDynalite();
     fx = await buildMaintenanceWindowArchive(database);
+    idle = fx.sim.createMaintenanceWindow({ name: 'idle', executions: 0, tasks: [{ targets: 1 }] });
+    // The poller keeps the windows it lists, the idle one too.
+    await archiveListedDefinitions(database, fx.tables, fx.simulatorEndpoint, () => fx.sim.now());
     api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'maintenance-window', now: () => fx.sim.now() });
     served = await serveApi(api);
     ssm = client(fx.simulatorEndpoint);
@@ -174,6 +183,47 @@ describe('the Maintenance Windows operations of the SSM-compatible endpoint over
     });
   });
 
+  /**
+   * DescribeMaintenanceWindowExecutions lists "the executions of a maintenance window" (SSM API
+   * Reference, DescribeMaintenanceWindowExecutions); DoesNotExistException is for an ID that
+   * "doesn't exist" (SSM API Reference, Errors). A window that has not run yet lists none. The
+   * archive knows it exists from its archived definition.
+   */
+  it('answers a window that exists but has nothing archived as SSM does: no executions, and the errors of an existing window', async () => {
+    expect(await windowExecutionPages(ssm, { WindowId: idle })).toEqual([{ items: [], more: false }]);
+    const requests: [string, { WindowId: string; MaxResults?: number; Filters?: { Key: string; Values: string[] }[] }][] = [
+      ['all', { WindowId: idle }],
+      ['10 a page', { WindowId: idle, MaxResults: 10 }],
+      ['ExecutedAfter', { WindowId: idle, Filters: [{ Key: 'ExecutedAfter', Values: ['2024-01-01T00:00:00Z'] }] }],
+      ['ExecutedBefore', { WindowId: idle, Filters: [{ Key: 'ExecutedBefore', Values: ['2024-01-01T00:00:00Z'] }] }],
+    ];
+    for (const [name, input] of requests) {
+      expect({ name, pages: await windowExecutionPages(archive, input) }).toEqual({ name, pages: await windowExecutionPages(ssm, input) });
+    }
+    const errorOf = (target: SSMClient, windowId: string, token?: string): Promise<string | undefined> =>
+      target.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId, ...(token !== undefined ? { NextToken: token } : {}) })).then(
+        () => undefined,
+        (error: Error) => error.name,
+      );
+    const errors = { 'a bad token': await errorOf(archive, idle, 'not-a-token'), 'an unknown window': await errorOf(archive, UNKNOWN_WINDOW) };
+    expect(errors).toEqual({ 'a bad token': await errorOf(ssm, idle, 'not-a-token'), 'an unknown window': await errorOf(ssm, UNKNOWN_WINDOW) });
+    expect(errors).toEqual({ 'a bad token': 'InvalidNextToken', 'an unknown window': 'DoesNotExistException' });
+    // The AWS CLI sees the same: an empty list, and the unknown window's error.
+    const cli = (endpoint: string) => Promise.all([idle, UNKNOWN_WINDOW].map((id) => awsSsm(endpoint, 'describe-maintenance-window-executions', '--window-id', id)));
+    const [fromArchive, fromSsm] = await Promise.all([cli(served.url), cli(fx.simulatorEndpoint)]);
+    expect(fromArchive).toEqual(fromSsm);
+    expect(fromArchive).toEqual([{ answer: { WindowExecutions: [] } }, { error: 'DoesNotExistException' }]);
+  });
+
+  it('keeps each window as DescribeMaintenanceWindows listed it', async () => {
+    const { WindowIdentities = [] } = await ssm.send(new DescribeMaintenanceWindowsCommand({}));
+    expect(WindowIdentities.map((window) => window.WindowId)).toEqual([fx.patch, fx.many, fx.often, idle]);
+    for (const window of WindowIdentities) {
+      const { Item } = await database.doc.send(new GetCommand({ TableName: fx.tables.maintenanceWindowDefinitions, Key: { WindowId: window.WindowId } }));
+      expect(maintenanceWindowFromItem(Item ?? {})).toEqual(window);
+    }
+  });
+
   it('lists window executions in GET /executions?kind=maintenance-window-execution, and merged when kind is omitted', async () => {
     const all = async (query: Record<string, string>): Promise<ExecutionItem[]> => {
       const items: ExecutionItem[] = [];
@@ -204,6 +254,8 @@ describe('the Maintenance Windows operations of the SSM-compatible endpoint over
       windowId: execution.WindowId,
       windowExecutionId: execution.WindowExecutionId,
       endTime: execution.EndTime?.toISOString(),
+      // A failed one carries its alert's error: its details, then its failed tasks (maintenance-window-views.test.ts has it whole).
+      ...(execution.Status === 'FAILED' ? { error: expect.stringMatching(new RegExp(`^${execution.StatusDetails ?? ''}\ntask `)) as unknown } : {}),
       firstSeenAt: expect.any(String) as unknown,
       observedAt: expect.any(String) as unknown,
     }));
@@ -218,16 +270,19 @@ describe('the Maintenance Windows operations of the SSM-compatible endpoint over
     // Kind omitted: the command opened with the windows, in the same millisecond, and comes first.
     const merged = await all({ limit: '3' });
     const key = (item: ExecutionItem) => item.commandId ?? item.windowExecutionId;
-    const command = fx.sim.truth().commands[0];
+    // Every command: the one sent, and those the windows' RUN_COMMAND tasks ran (their task invocations' ExecutionIds).
+    const commands = fx.sim.truth().commands;
     const entries = [
-      { time: command?.RequestedDateTime?.toISOString() ?? '', rank: 0, id: fx.command },
+      ...commands.map((command) => ({ time: command.RequestedDateTime?.toISOString() ?? '', rank: 0, id: command.CommandId ?? '' })),
       ...executions.map((e) => ({ time: e.StartTime?.toISOString() ?? '', rank: 3, id: e.WindowExecutionId ?? '' })),
     ].sort((a, b) => (a.time !== b.time ? (a.time > b.time ? -1 : 1) : a.rank !== b.rank ? a.rank - b.rank : a.id < b.id ? -1 : 1));
     expect(merged.map(key)).toEqual(entries.map((entry) => entry.id));
     const atStart = entries.findIndex((entry) => entry.id === fx.command);
     expect(entries.slice(atStart).map((entry) => entry.time)).toEqual(Array(3).fill(entries[atStart]?.time));
 
-    const refused = await api({ method: 'GET', path: '/executions', query: { kind: 'maintenance-window-execution', status: 'Failed' }, headers: {}, body: '' });
+    // Statuses compare with case and underscores ignored; one windows do not have is refused.
+    expect((await all({ kind: 'maintenance-window-execution', status: 'Failed' })).map((item) => item.windowExecutionId)).toEqual([ids.failedPatch]);
+    const refused = await api({ method: 'GET', path: '/executions', query: { kind: 'maintenance-window-execution', status: 'Terminated' }, headers: {}, body: '' });
     expect(refused.statusCode).toBe(400);
   });
 

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { GetCommandInvocationCommand, SSMClient, type GetCommandInvocationCommandInput } from '@aws-sdk/client-ssm';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { withoutMetadata } from '../ssm-simulator/sdk-client';
+import { awsSsmJson } from '../support/aws-cli';
 import { buildArchive, type ArchiveFixture } from './archive-fixture';
 import { commandPages, invocationPages, listCommandsRequests, listInvocationsRequests, type ListedPage } from './ssm-requests';
 
@@ -15,28 +14,13 @@ import { commandPages, invocationPages, listCommandsRequests, listInvocationsReq
  * GetCommandInvocation answers; then again after SSM has forgotten everything. (The
  * listings also run against DynamoDB Local: ssm-round-trip-dynamodb-local.test.ts.)
  */
-const run = promisify(execFile);
 const FAR_FUTURE = new Date(8.64e15);
 
 function client(endpoint: string): SSMClient {
   return new SSMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
 }
 
-/** The AWS CLI (v1 on PATH) with dummy credentials and no user configuration. */
-async function aws(endpoint: string, ...args: string[]): Promise<unknown> {
-  const { stdout } = await run('aws', ['ssm', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_PAGER: '',
-    },
-  });
-  return JSON.parse(stdout) as unknown;
-}
+const aws = awsSsmJson;
 
 describe('the SSM-compatible endpoint over an archive in dynalite', () => {
   let database: TestDatabase;

@@ -6,7 +6,8 @@ describe('the archive’s tables, declared by the kinds', () => {
   it('holds every table a kind writes or reads, and each table belongs to exactly one kind or to the store', () => {
     const owners = new Map<string, string[]>();
     for (const source of historySources) {
-      for (const table of source.tables) owners.set(table, [...(owners.get(table) ?? []), source.kind]);
+      // Its history (the collector writes it) and the definitions its poller lists (the poller writes them).
+      for (const table of [...source.tables, ...(source.lister?.definitionTables ?? [])]) owners.set(table, [...(owners.get(table) ?? []), source.kind]);
       for (const table of source.tablesRead ?? []) expect(source.tables).toContain(table);
     }
     for (const table of Object.keys(checkpointTables)) owners.set(table, [...(owners.get(table) ?? []), 'store']);

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { awsSsmJson } from '../support/aws-cli';
 import { buildFixture, T0, type Fixture } from './fixture';
 
-const run = promisify(execFile);
 
 let fx: Fixture;
 let endpoint: string;
@@ -18,18 +16,7 @@ afterAll(async () => {
 
 /** The AWS CLI (v1 on PATH) against the simulator, with dummy credentials and no user config. */
 async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run('aws', ['ssm', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_PAGER: '',
-    },
-  });
-  return JSON.parse(stdout) as Record<string, unknown>;
+  return (await awsSsmJson(endpoint, ...args)) as Record<string, unknown>;
 }
 
 type Row = Record<string, unknown>;

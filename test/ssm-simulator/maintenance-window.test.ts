@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { awsSsmJson } from '../support/aws-cli';
 import {
   DescribeMaintenanceWindowExecutionsCommand,
   DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
@@ -401,22 +400,9 @@ describe('SSM simulator: Maintenance Windows', () => {
     });
 
     it('is read by the AWS CLI', async () => {
-      const { stdout } = await promisify(execFile)(
-        'aws',
-        ['ssm', 'describe-maintenance-window-execution-tasks', '--window-execution-id', SAMPLE_EXECUTION_ID, '--endpoint-url', endpoint, '--output', 'json'],
-        {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: 'x',
-            AWS_SECRET_ACCESS_KEY: 'x',
-            AWS_DEFAULT_REGION: 'us-east-1',
-            AWS_CONFIG_FILE: '/nonexistent',
-            AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-            AWS_PAGER: '',
-          },
-        },
-      );
-      const parsed = JSON.parse(stdout) as { WindowExecutionTaskIdentities: Record<string, unknown>[] };
+      const parsed = (await awsSsmJson(endpoint, 'describe-maintenance-window-execution-tasks', '--window-execution-id', SAMPLE_EXECUTION_ID)) as {
+        WindowExecutionTaskIdentities: Record<string, unknown>[];
+      };
       // CLI v1 prints wire timestamps as they came: epoch seconds.
       expect(parsed.WindowExecutionTaskIdentities).toEqual([
         { ...SAMPLE_TASK, StartTime: 1722796535.145, EndTime: 1722796689.062 },

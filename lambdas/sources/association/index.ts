@@ -10,7 +10,7 @@ import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssocia
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
 import { associationLister } from './listing';
 import { associationExecutionObservation, associationExecutionTargetObservation } from './records';
-import { associationTables } from './tables';
+import { ASSOCIATION_HISTORY_TABLES } from './tables';
 
 /**
  * One association's collection: however many events named it in a batch, one
@@ -101,7 +101,7 @@ export const associationSource: HistorySource = {
   alerts: [associationExecutionAlert],
   parentId: ssmIds.associationId,
   eventDetailTypes: [ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE],
-  tables: Object.keys(associationTables),
+  tables: ASSOCIATION_HISTORY_TABLES,
   // isSettled reads the stored execution before asking SSM for its targets again.
   tablesRead: ['associationExecutions'],
   collectorActions: [],

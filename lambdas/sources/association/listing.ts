@@ -1,7 +1,9 @@
 import { DescribeAssociationExecutionsCommand, ListAssociationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { statusInfo } from '../../core/status';
 import { associationStatuses } from './statuses';
-import type { ListedPage, ParentLister, WorkItem } from '../../core/model';
+import type { ListedDefinition, ListedPage, ParentLister, WorkItem } from '../../core/model';
+import { listedAssociation } from './definitions';
+import { ASSOCIATION_DEFINITION_TABLES } from './tables';
 import { earlier, secondsFilterValue } from '../listed-parents';
 
 /**
@@ -23,6 +25,10 @@ import { earlier, secondsFilterValue } from '../listed-parents';
  * which holds every execution created at or after `since` (and at most two seconds more). Each
  * work item asks the collector for the association's executions since that same bound, so it
  * reads exactly what the listing saw.
+ *
+ * Each ListAssociations page also gives the associations' definitions whole (ListedPage
+ * definitions): the poller keeps them, so that an association is known, and named, before or
+ * without any execution, at no extra SSM call.
  *
  * The position is JSON: `{"associations": [ids of the current ListAssociations page not yet
  * done, the first one being listed], "executionsToken"?: DescribeAssociationExecutions
@@ -85,6 +91,7 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
   // Undefined before the first ListAssociations call of the whole listing.
   let place: Place | undefined = position === undefined ? undefined : readPosition(position);
   const listed = new Set<string>();
+  const definitions: ListedDefinition[] = [];
   let oldestSeen: string | undefined;
   let earliestRunning: string | undefined;
 
@@ -94,6 +101,10 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
       const { Associations = [], NextToken } = await ssm.send(
         new ListAssociationsCommand({ MaxResults: ASSOCIATION_LISTING_PAGE_SIZE, NextToken: place?.associationsToken }),
       );
+      for (const association of Associations) {
+        const definition = listedAssociation(association);
+        if (definition !== undefined) definitions.push(definition);
+      }
       place = {
         associations: Associations.map((association) => association.AssociationId).filter((id): id is string => id !== undefined && id !== ''),
         ...(NextToken ? { associationsToken: NextToken } : {}),
@@ -146,11 +157,13 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
     ...(!done && place !== undefined ? { next: writePosition(place) } : {}),
     ...(oldestSeen !== undefined ? { oldestSeen } : {}),
     ...(earliestRunning !== undefined ? { earliestRunning } : {}),
+    ...(definitions.length > 0 ? { definitions } : {}),
   };
 }
 
 export const associationLister: ParentLister = {
   listingActions: ['ssm:ListAssociations'],
+  definitionTables: ASSOCIATION_DEFINITION_TABLES,
   scopedListingActions: [
     { action: 'ssm:DescribeAssociationExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },
   ],

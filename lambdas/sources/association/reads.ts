@@ -4,8 +4,9 @@ import type { StoredItem } from '../../store/record-store';
 
 /**
  * What the archive's reads are for State Manager: association executions and their targets,
- * over the reader's generic walks. DescribeAssociationExecutions orders by CreatedTime
- * (newest first), then ExecutionId; a node's targets (byResource) by LastExecutionDate.
+ * and the associations' definitions, over the reader's generic walks.
+ * DescribeAssociationExecutions orders by CreatedTime (newest first), then ExecutionId; a
+ * node's targets (byResource) by LastExecutionDate.
  */
 export const EXECUTION_ORDER = { time: 'CreatedTime', id: 'ExecutionId' } as const;
 export const TARGET_ORDER = { time: 'LastExecutionDate', id: 'ExecutionId' } as const;
@@ -45,6 +46,23 @@ export function executionsOfAssociation(
 /** Whether the archive holds any execution of this association: one key read of one item. */
 export function hasAssociation(reader: ArchiveReader, associationId: string): Promise<boolean> {
   return reader.hasPartition('associationExecutions', associationId);
+}
+
+/**
+ * The association as ListAssociations last listed it (AssociationName, Name, DocumentVersion,
+ * Targets, ScheduleExpression, ...; associationFromItem gives SSM's record), when a poller has
+ * listed it: one GetItem.
+ */
+export function associationDefinition(reader: ArchiveReader, associationId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
+  return reader.getRecord('associationDefinitions', { AssociationId: associationId }, attributes);
+}
+
+/**
+ * Whether SSM knows this association, as far as the archive can tell: its definition is
+ * archived (a poller listed it), or an execution of it is. One or two key reads.
+ */
+export async function associationExists(reader: ArchiveReader, associationId: string): Promise<boolean> {
+  return (await associationDefinition(reader, associationId, ['AssociationId'])) !== undefined || hasAssociation(reader, associationId);
 }
 
 export function getAssociationExecution(reader: ArchiveReader, associationId: string, executionId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {

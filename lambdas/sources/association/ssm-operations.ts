@@ -13,14 +13,16 @@ import type { StoredItem } from '../../store/record-store';
 import { compareText, type ItemFilter } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
-import { associationTargets, executionsOfAssociation, getAssociationExecution, hasAssociation } from './reads';
+import { associationExists, associationTargets, executionsOfAssociation, getAssociationExecution } from './reads';
 
 /**
  * State Manager's read API answered from the archive as SSM (and the simulator) answers it:
  * the same request checks (sources/association/requests), the same filters, the
  * same order (an association's executions newest CreatedTime first, then ExecutionId; an
  * execution's targets by ResourceId), a NextToken only when more follows, and SSM's errors
- * for an association or execution the archive holds nothing of.
+ * for an association or execution the archive holds nothing of. An association whose
+ * definition a poller archived exists, executions or not: its listing is then empty, as SSM's
+ * is, and only an association the archive knows neither way is AssociationDoesNotExist.
  *
  * Reads: an association's executions are Query pages on the byAssociation index, newest
  * CreatedTime first, as SSM lists them; an ExecutionId filter is a GetItem. An execution's targets are one Query on the targets table's key (ExecutionId,
@@ -101,7 +103,7 @@ async function executionsForPage(request: AssociationExecutionListing, ctx: Endp
   try {
     after = readPosition(request, ctx);
   } catch (error) {
-    if (!(await hasAssociation(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
+    if (!(await associationExists(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
     throw error;
   }
   const executions: StoredItem[] = [];
@@ -116,7 +118,7 @@ async function executionsForPage(request: AssociationExecutionListing, ctx: Endp
       if (++matched > request.maxResults) boundary = time;
     }
   }
-  if (executions.length === 0 && !(await hasAssociation(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
+  if (executions.length === 0 && !(await associationExists(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
   return executions;
 }
 
@@ -127,7 +129,7 @@ export async function describeAssociationExecutions(input: JsonObject, ctx: Endp
   if (ids.length > 0) {
     // Every filter must hold: two different ExecutionIds match nothing; one is a GetItem.
     const found = ids.length === 1 && ids[0] !== undefined ? await getAssociationExecution(ctx.reader, request.associationId, ids[0]) : undefined;
-    if (found === undefined && !(await hasAssociation(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
+    if (found === undefined && !(await associationExists(ctx.reader, request.associationId))) throw associationNotFound(request.associationId);
     executions = found === undefined ? [] : [found];
   } else {
     executions = await executionsForPage(request, ctx);
@@ -158,7 +160,7 @@ export async function describeAssociationExecutionTargets(input: JsonObject, ctx
   const request = readDescribeAssociationExecutionTargets(input);
   const execution = await getAssociationExecution(ctx.reader, request.associationId, request.executionId, ['ExecutionId']);
   if (execution === undefined) {
-    throw (await hasAssociation(ctx.reader, request.associationId)) ? executionNotFound(request.executionId) : associationNotFound(request.associationId);
+    throw (await associationExists(ctx.reader, request.associationId)) ? executionNotFound(request.executionId) : associationNotFound(request.associationId);
   }
   const after = request.nextToken === undefined ? undefined : ctx.tokens.read(TARGETS, request.tokenQuery, request.nextToken);
   if (after !== undefined && after.time !== '') throw invalidToken();

@@ -17,7 +17,7 @@ import {
 import { getWindowExecution, listTaskInvocations, listWindowTasks } from './fetch';
 import { maintenanceWindowLister } from './listing';
 import { windowExecutionObservation, windowTaskInvocationObservation, windowTaskObservation } from './records';
-import { maintenanceWindowTables } from './tables';
+import { MAINTENANCE_WINDOW_HISTORY_TABLES } from './tables';
 
 interface Fetched<T> {
   readonly record: T;
@@ -102,7 +102,7 @@ export const maintenanceWindowSource: HistorySource = {
   parentId: ssmIds.windowExecutionId,
   childId: ssmIds.taskExecutionId,
   eventDetailTypes: [WINDOW_EXECUTION_DETAIL_TYPE, TASK_EXECUTION_DETAIL_TYPE, TASK_INVOCATION_DETAIL_TYPE],
-  tables: Object.keys(maintenanceWindowTables),
+  tables: MAINTENANCE_WINDOW_HISTORY_TABLES,
   collectorActions: ['ssm:DescribeMaintenanceWindowExecutionTasks', 'ssm:DescribeMaintenanceWindowExecutionTaskInvocations'],
   scopedCollectorActions: [
     {

@@ -1,7 +1,9 @@
 import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { statusInfo } from '../../core/status';
 import { maintenanceWindowStatuses } from './statuses';
-import type { ListedPage, ParentLister, WorkItem } from '../../core/model';
+import type { ListedDefinition, ListedPage, ParentLister, WorkItem } from '../../core/model';
+import { listedMaintenanceWindow } from './definitions';
+import { MAINTENANCE_WINDOW_DEFINITION_TABLES } from './tables';
 import { earlier, secondsFilterValue } from '../listed-parents';
 
 /**
@@ -17,6 +19,10 @@ import { earlier, secondsFilterValue } from '../listed-parents';
  * (one DescribeMaintenanceWindows page when the windows it holds are done, then one
  * DescribeMaintenanceWindowExecutions page after another) until the budget is spent or the
  * listing ends. A page may hold no item (windows that have not run since `since`).
+ *
+ * Each DescribeMaintenanceWindows page also gives the windows' definitions whole (ListedPage
+ * definitions): the poller keeps them, so that a window is known, and named, before or
+ * without any execution, at no extra SSM call.
  *
  * The position is JSON: `{"windows": [ids of the current DescribeMaintenanceWindows page not
  * yet done, the first one being listed], "executionsToken"?: DescribeMaintenanceWindowExecutions
@@ -76,6 +82,7 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
   let place: Place | undefined = position === undefined ? undefined : readPosition(position);
   const sentAt = now.toISOString();
   const items: WorkItem[] = [];
+  const definitions: ListedDefinition[] = [];
   let oldestSeen: string | undefined;
   let earliestRunning: string | undefined;
 
@@ -85,6 +92,10 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
       const { WindowIdentities = [], NextToken } = await ssm.send(
         new DescribeMaintenanceWindowsCommand({ MaxResults: WINDOW_LISTING_PAGE_SIZE, NextToken: place?.windowsToken }),
       );
+      for (const window of WindowIdentities) {
+        const definition = listedMaintenanceWindow(window);
+        if (definition !== undefined) definitions.push(definition);
+      }
       place = {
         windows: WindowIdentities.map((window) => window.WindowId).filter((id): id is string => id !== undefined && id !== ''),
         ...(NextToken ? { windowsToken: NextToken } : {}),
@@ -137,11 +148,13 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
     ...(!done && place !== undefined ? { next: writePosition(place) } : {}),
     ...(oldestSeen !== undefined ? { oldestSeen } : {}),
     ...(earliestRunning !== undefined ? { earliestRunning } : {}),
+    ...(definitions.length > 0 ? { definitions } : {}),
   };
 }
 
 export const maintenanceWindowLister: ParentLister = {
   listingActions: ['ssm:DescribeMaintenanceWindows'],
+  definitionTables: MAINTENANCE_WINDOW_DEFINITION_TABLES,
   scopedListingActions: [
     { action: 'ssm:DescribeMaintenanceWindowExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:maintenancewindow/*' },
   ],

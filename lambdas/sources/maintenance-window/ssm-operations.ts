@@ -19,13 +19,14 @@ import type { StoredItem } from '../../store/record-store';
 import { compareText, storedTimeRange } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
-import { executionsOfWindow, getWindowExecution, getWindowTask, hasWindow, taskInvocations, windowTasks } from './reads';
+import { executionsOfWindow, getWindowExecution, getWindowTask, hasWindow, hasWindowDefinition, taskInvocations, windowExists, windowTasks } from './reads';
 
 /**
  * Maintenance Windows' read API answered from the archive as SSM (and the simulator) answers
  * it: the same request checks (sources/maintenance-window/requests), the same
  * filters, the same order, a NextToken only when more follows, and DoesNotExistException for
- * a window, execution or task the archive holds nothing of.
+ * a window, execution or task the archive holds nothing of. A window whose definition a
+ * poller archived exists, executions or not: its listing is then empty, as SSM's is.
  *
  * Reads and orders:
  * - DescribeMaintenanceWindowExecutions: the byWindow index (WindowId, StartTime), newest
@@ -114,7 +115,7 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
     if (after !== undefined && after.time === '') throw invalidToken();
   } catch (error) {
     // As SSM: an unknown window is that error, whatever the token.
-    if (!(await hasWindow(ctx.reader, request.windowId))) throw doesNotExist('Maintenance window', request.windowId);
+    if (!(await windowExists(ctx.reader, request.windowId))) throw doesNotExist('Maintenance window', request.windowId);
     throw error;
   }
   const { from, before } = executedTimeRange(request.filters);
@@ -128,8 +129,10 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
           pageSize: readSize(request.maxResults, false),
         });
   const page = await takePage(executions, request.maxResults, matches(request.filters));
+  // Nothing listed: a window is known by its archived definition, else (when the listing was
+  // narrowed, so that it may have missed them) by an execution of it.
   const narrowed = range === 'empty' || range.from !== undefined || range.to !== undefined || after !== undefined;
-  if (page.items.length === 0 && (!narrowed || !(await hasWindow(ctx.reader, request.windowId)))) {
+  if (page.items.length === 0 && !(await hasWindowDefinition(ctx.reader, request.windowId)) && (!narrowed || !(await hasWindow(ctx.reader, request.windowId)))) {
     throw doesNotExist('Maintenance window', request.windowId);
   }
   const last = page.items[page.items.length - 1];
