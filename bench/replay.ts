@@ -21,6 +21,12 @@ export interface ReplayOptions {
   readonly batchSize: number;
   /** Collector invocations at once (the event source's maximum concurrency). */
   readonly concurrency: number;
+  /**
+   * Only events of these detail-types: a kind's benchmark takes its own events, not those of
+   * the commands its windows, associations or steps ran through Run Command (Run Command's
+   * own benchmark measures commands). Default: every event.
+   */
+  readonly detailTypes?: readonly string[];
 }
 
 export interface Replay {
@@ -59,7 +65,11 @@ export async function replayThroughCollector<T>(
     play(simulator);
     simulator.runToCompletion();
     const random = new SeededRandom(options.seed);
-    const stream = simulator.events.filter((event) => event.channel === 'eventbridge').map((event) => event.body);
+    const wanted = options.detailTypes === undefined ? undefined : new Set(options.detailTypes);
+    const stream = simulator.events
+      .filter((event) => event.channel === 'eventbridge')
+      .map((event) => event.body)
+      .filter((body) => wanted === undefined || wanted.has(String((JSON.parse(body) as { 'detail-type'?: unknown })['detail-type'])));
     const deliveries = [...stream];
     for (const body of stream) if (random.next() < options.duplicateRate) deliveries.push(body);
     for (let i = deliveries.length - 1; i > 0; i--) {

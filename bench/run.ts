@@ -7,6 +7,8 @@ import { benchCostModel, costModelJson, costModelLines } from './cost-model';
 import { benchKindCollection, type KindCollectionFigures } from './kind-collection';
 import { benchLocalStart } from './local-start';
 import { benchQueryLatency } from './query-latency';
+import { historySources } from '../lambdas/sources';
+import type { HistoryKind } from '../lambdas/core/model';
 
 /**
  * `npm run bench`: the figures the issues set targets for, measured in one run and printed as
@@ -22,19 +24,21 @@ async function main(): Promise<void> {
   }
   const collection = await benchCollection({ nodes: 1000, seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 });
   const replay = { seed: 7, duplicateRate: 0.1, batchSize: 10, concurrency: 5 };
+  // Each kind's own events: the commands its steps, targets and tasks run are Run Command's to measure.
+  const eventsOf = (kind: HistoryKind) => ({ ...replay, detailTypes: historySources.find((source) => source.kind === kind)?.eventDetailTypes ?? [] });
   const automation = await benchKindCollection(
-    replay,
+    eventsOf('automation'),
     (simulator) => void simulator.startAutomation({ steps: AUTOMATION_STEPS, documentName: 'Bench-Runbook' }),
     auditAutomationArchive,
   );
   const association = await benchKindCollection(
-    replay,
+    eventsOf('association'),
     (simulator) =>
       void simulator.createAssociation({ targets: ASSOCIATION_TARGETS, executions: ASSOCIATION_EXECUTIONS, intervalMs: 30 * 60_000, failures: [{ execution: 2, target: 7 }] }),
     auditAssociationArchive,
   );
   const maintenanceWindow = await benchKindCollection(
-    replay,
+    eventsOf('maintenance-window'),
     (simulator) =>
       void simulator.createMaintenanceWindow({
         executions: WINDOW_EXECUTIONS,

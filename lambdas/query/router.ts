@@ -10,7 +10,10 @@ import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
 import type { EndpointContext } from './ssm-endpoint/endpoint-context';
 import { CheckpointStore } from '../store/checkpoint-store';
+import { executionDetail, ExecutionNotFoundError, type ExecutionDetail } from './views/execution-detail';
 import { instanceHistory } from './views/instance-history';
+import { KIND_LINEAGES } from '../sources/lineage';
+import { recordViews } from '../sources/views';
 import { ViewRequestError } from './views/parameters';
 import { archiveStatus, type StatusPage } from './views/status';
 import { timeline } from './views/timeline';
@@ -29,8 +32,12 @@ import type { ViewContext, ViewPage } from './views/view-context';
  *                                       DescribeMaintenanceWindowExecutions,
  *                                       DescribeMaintenanceWindowExecutionTasks,
  *                                       DescribeMaintenanceWindowExecutionTaskInvocations)
- *   GET  /executions                    the timeline (kind, status, since, until, limit, nextToken)
- *   GET  /instances/{instanceId}/history one node's history (status, since, until, limit, nextToken)
+ *   GET  /executions                    the timeline (kind, status, documentName, instanceId, since,
+ *                                       until, limit, nextToken)
+ *   GET  /executions/{id}               one execution of any kind: its record, its children, what
+ *                                       started it and what it started (limit: children shown)
+ *   GET  /instances/{instanceId}/history one node's history (status, documentName, since, until,
+ *                                       limit, nextToken)
  *   GET  /status                        per kind: watermark, last poll, records stored, missed by
  *                                       events, throttles, oldest record SSM returned
  *
@@ -41,7 +48,7 @@ export interface QueryApiDependencies {
   readonly tableNames: TableNames;
   /** Keys the page tokens' HMAC: tokens of another archive (another key) are refused. */
   readonly pageTokenKey: string;
-  /** The archive's clock: where walks down the years start, and a running plugin's elapsed time. */
+  /** The archive's clock: where walks down the years start, a running plugin's elapsed time, and what the views' since=7d counts back from. */
   readonly now?: () => Date;
   /** Where failures the caller only sees as a status code are logged. Default: JSON lines on stdout. */
   readonly log?: QueryLog;
@@ -50,6 +57,7 @@ export interface QueryApiDependencies {
 type Route =
   | { readonly name: 'ssm'; readonly method: 'POST' }
   | { readonly name: 'executions'; readonly method: 'GET' }
+  | { readonly name: 'execution'; readonly method: 'GET'; readonly id: string }
   | { readonly name: 'instanceHistory'; readonly method: 'GET'; readonly instanceId: string }
   | { readonly name: 'status'; readonly method: 'GET' };
 
@@ -59,12 +67,12 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const reader = new ArchiveReader(deps.db, deps.tableNames, now);
   const tokens = new ListingTokens(new PageTokens(deps.pageTokenKey));
   const ssm: EndpointContext = { reader, tokens, now };
-  const views: ViewContext = { reader, tokens };
+  const views: ViewContext = { reader, tokens, now };
   const checkpoints = new CheckpointStore(deps.db, deps.tableNames.pollCheckpoints);
 
   return async (request: ApiRequest): Promise<ApiResponse> => {
     const route = routeOf(request.path);
-    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: POST /, GET /executions, GET /instances/{instanceId}/history, GET /status`);
+    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: POST /, GET /executions, GET /executions/{id}, GET /instances/{instanceId}/history, GET /status`);
     if (request.method !== route.method) {
       return messageResponse(405, `${request.method} is not allowed on ${request.path}; use ${route.method}`, { allow: route.method });
     }
@@ -73,6 +81,8 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
         return answerSsmRequest(request, ssm, log);
       case 'executions':
         return answerView(() => timeline(request.query, views), log);
+      case 'execution':
+        return answerView(() => executionDetail(route.id, request.query, reader, KIND_LINEAGES, (kind, item) => recordViews[kind].toItem(item)), log);
       case 'instanceHistory':
         return answerView(() => instanceHistory(route.instanceId, request.query, views), log);
       case 'status':
@@ -86,6 +96,7 @@ function routeOf(path: string): Route | undefined {
   if (path === '/' || path === '') return { name: 'ssm', method: 'POST' };
   const segments = path.replace(/\/$/, '').split('/').slice(1);
   if (segments.length === 1 && segments[0] === 'executions') return { name: 'executions', method: 'GET' };
+  if (segments.length === 2 && segments[0] === 'executions' && segments[1]) return { name: 'execution', method: 'GET', id: decodeSegment(segments[1]) };
   if (segments.length === 1 && segments[0] === 'status') return { name: 'status', method: 'GET' };
   if (segments.length === 3 && segments[0] === 'instances' && segments[2] === 'history' && segments[1]) {
     return { name: 'instanceHistory', method: 'GET', instanceId: decodeSegment(segments[1]) };
@@ -102,11 +113,12 @@ function decodeSegment(segment: string): string {
   }
 }
 
-async function answerView(view: () => Promise<ViewPage | StatusPage>, log: QueryLog): Promise<ApiResponse> {
+async function answerView(view: () => Promise<ViewPage | StatusPage | ExecutionDetail>, log: QueryLog): Promise<ApiResponse> {
   try {
     return jsonResponse(200, await view());
   } catch (error) {
     if (error instanceof ViewRequestError) return messageResponse(400, error.message);
+    if (error instanceof ExecutionNotFoundError) return messageResponse(404, error.message);
     if (isDynamoDbValidationError(error)) {
       log.warn('DynamoDB refused a query built from the request', errorAttributes(error));
       return messageResponse(400, `The archive cannot answer this request: ${error.message}`);

@@ -9,7 +9,7 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
     `ssm-history local mode: ready in ${(readyMs / 1000).toFixed(1)} s`,
     '',
     `  API          ${url}  (unsigned, loopback only)`,
-    `               POST / (SSM's JSON protocol), GET /executions, GET /instances/{instanceId}/history, GET /status, GET /alerts, POST /events`,
+    `               POST / (SSM's JSON protocol), GET /executions, GET /executions/{id}, GET /instances/{instanceId}/history, GET /status, GET /alerts, POST /events`,
     `  DynamoDB     ${mode.database.description} at ${mode.database.endpoint}${mode.database.path ? `, files in ${mode.database.path}` : ''}`,
     `  SSM          ${mode.ssm.description} (${mode.ssm.reason})`,
   ];

@@ -2,6 +2,7 @@ import type { Association, AssociationExecution, AssociationExecutionTarget } fr
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';
 import { eventBridgeEvent, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
+import { noCommandStarter, startedCommand, type CommandStarter } from './started-commands';
 import { Schedule } from './schedule';
 import { isoMillis, isoSeconds } from './time-format';
 
@@ -97,6 +98,8 @@ export class AssociationState {
   constructor(
     private readonly ctx: AssociationEventContext,
     private readonly emit: (event: SimulatorEvent) => void,
+    /** Runs the association on each node as a Run Command command (the target's OutputSource). */
+    private readonly startCommand: CommandStarter = noCommandStarter,
   ) {}
 
   get(id: string): AssociationRun | undefined {
@@ -199,16 +202,23 @@ export class AssociationState {
         this.schedule.push(started + duration * execution.targets.length, { run, execution, kind: 'end' });
         return;
       }
-      case 'start':
+      case 'start': {
         change.execution.status = 'InProgress';
         change.execution.changedAt = at;
         change.execution.started = true;
-        for (const target of change.execution.targets) {
+        const duration = run.spec.targetDurationMs ?? 2000;
+        change.execution.targets.forEach((target, index) => {
           target.status = 'InProgress';
           target.changedAt = at;
           this.emitInstance(run, target, at);
-        }
+          const failed = (run.spec.failures ?? []).some((f) => f.execution === change.execution.index && f.target === index);
+          this.startCommand(
+            startedCommand({ commandId: target.outputSourceId, documentName: run.documentName, instanceId: target.resourceId, failed, durationMs: duration * (index + 1), at }),
+            at,
+          );
+        });
         return;
+      }
       case 'target': {
         const target = change.execution.targets[change.target];
         if (target === undefined) return;

@@ -7,6 +7,7 @@ import {
 import { eventBridgeEvent, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';
+import { noCommandStarter, startedCommand, type CommandStarter } from './started-commands';
 
 /**
  * Automation on the simulator's clock: an execution of N steps, run one after another. The
@@ -40,7 +41,19 @@ export interface AutomationSpec {
   readonly seed?: number;
 }
 
-const ACTIONS = ['aws:executeScript', 'aws:runCommand', 'aws:sleep', 'aws:executeAwsApi'] as const;
+const RUN_COMMAND_ACTION = 'aws:runCommand';
+const ACTIONS = ['aws:executeScript', RUN_COMMAND_ACTION, 'aws:sleep', 'aws:executeAwsApi'] as const;
+/** The node an aws:runCommand step runs its command on. */
+const STEP_NODE = 'i-0a0a0a0a0a0a0a0a0';
+
+/**
+ * The command an aws:runCommand step starts: an id made from the step's own, so that it
+ * draws nothing from the run's random stream and every other seeded id stays as it was.
+ */
+export function stepCommandId(step: { readonly id: string }): string {
+  const tail = step.id.slice(24).split('').reverse().join('');
+  return `${step.id.slice(0, 24)}${tail}`;
+}
 const START_DELAY_MS = 1000;
 
 export interface StepRun {
@@ -89,6 +102,8 @@ export class AutomationState {
     private readonly ctx: AutomationEventContext,
     private readonly emit: (event: SimulatorEvent) => void,
     startAt: number,
+    /** Runs an aws:runCommand step as a Run Command command (the step's CommandId output). */
+    private readonly startCommand: CommandStarter = noCommandStarter,
   ) {
     this.syncedAtMs = startAt;
   }
@@ -196,6 +211,11 @@ export class AutomationState {
     if (change.status === 'InProgress') {
       step.startedAt = at;
       run.current = step;
+      if (step.action === RUN_COMMAND_ACTION) {
+        const duration = run.spec.stepDurationMs ?? 2000;
+        const failed = run.spec.failAtStep === step.index;
+        this.startCommand(startedCommand({ commandId: stepCommandId(step), documentName: 'AWS-RunShellScript', instanceId: STEP_NODE, failed, durationMs: duration, at }), at);
+      }
     } else {
       step.endedAt = at;
     }
@@ -246,6 +266,17 @@ export class AutomationState {
 
 const isTerminal = (status: string): boolean => status !== 'Pending' && status !== 'InProgress';
 
+/**
+ * A step's Outputs: an aws:runCommand step's CommandId (and Status) once it has started its
+ * command, as that action documents its outputs; another step's result when it succeeded.
+ */
+function stepOutputs(step: StepRun): Pick<StepExecution, 'Outputs'> {
+  if (step.action === RUN_COMMAND_ACTION && step.startedAt !== undefined) {
+    return { Outputs: { CommandId: [stepCommandId(step)], Status: [step.status === 'InProgress' ? 'InProgress' : step.status] } };
+  }
+  return step.status === 'Success' ? { Outputs: { [`${step.name}.Result`]: [`result of ${step.name}`] } } : {};
+}
+
 /** DescribeAutomationStepExecutions' StepExecution, every field its API reference lists that applies. */
 export function stepRecord(run: AutomationRun, step: StepRun): StepExecution {
   const next = run.steps[step.index + 1];
@@ -262,7 +293,7 @@ export function stepRecord(run: AutomationRun, step: StepRun): StepExecution {
     StepStatus: step.status as StepExecution['StepStatus'],
     Inputs: { Step: `"${step.name}"`, Runbook: `"${run.documentName}"` },
     ...(isTerminal(step.status) ? { ResponseCode: failed ? '1' : '0', Response: failed ? 'Step fails' : 'Step succeeded' } : {}),
-    ...(step.status === 'Success' ? { Outputs: { [`${step.name}.Result`]: [`result of ${step.name}`] } } : {}),
+    ...stepOutputs(step),
     ...(failed
       ? {
           FailureMessage: `Step fails when it is executing. Fail to execute step ${step.name}.`,

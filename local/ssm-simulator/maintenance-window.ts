@@ -10,6 +10,7 @@ import type { MaintenanceWindowFilterSubject } from '../../lambdas/sources/maint
 import { MW_TASK_EXECUTION_DETAIL_TYPE, MW_TASK_INVOCATION_DETAIL_TYPE, MW_WINDOW_EXECUTION_DETAIL_TYPE, eventBridgeEvent, type SimulatorEvent } from './events';
 import { SeededRandom } from './random';
 import { Schedule } from './schedule';
+import { noCommandStarter, startedCommand, type CommandStarter } from './started-commands';
 import { isoMillis } from './time-format';
 
 /**
@@ -177,6 +178,8 @@ export class MaintenanceWindowState {
   constructor(
     private readonly ctx: MaintenanceWindowEventContext,
     private readonly emit: (event: SimulatorEvent) => void,
+    /** Runs a RUN_COMMAND task's invocations as Run Command commands. */
+    private readonly startCommand: CommandStarter = noCommandStarter,
   ) {}
 
   getWindow(id: string): MaintenanceWindowRun | undefined {
@@ -340,10 +343,26 @@ export class MaintenanceWindowState {
         task.status = 'IN_PROGRESS';
         task.startedAt = at;
         this.emitTask(change.execution, task, at);
+        const perInvocation = change.execution.window.spec.invocationDurationMs ?? DEFAULT_INVOCATION_MS;
         for (const invocation of task.invocations) {
           invocation.status = 'IN_PROGRESS';
           invocation.startedAt = at;
           this.emitInvocation(change.execution, task, invocation, at);
+          if (task.taskType !== 'RUN_COMMAND') continue;
+          const failed = (task.spec?.failures ?? []).some((f) => f.execution === change.execution.index && f.target === invocation.index);
+          this.startCommand(
+            startedCommand({
+              commandId: invocation.executionId,
+              documentName: task.taskArn,
+              // SSM's own comment on a window's command: the window execution and the task execution.
+              comment: `${change.execution.id}:${task.id}`,
+              instanceId: invocation.instanceId,
+              failed,
+              durationMs: perInvocation * (invocation.index + 1),
+              at,
+            }),
+            at,
+          );
         }
         return;
       }

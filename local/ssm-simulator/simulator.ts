@@ -35,7 +35,8 @@ import { SeededRandom } from './random';
 import { commandRecord, getInvocationRecord, invocationRecord, pluginView } from './records';
 import { SsmJsonServer } from './server';
 import type { CommandInvocationSeed, CommandSpec } from './spec';
-import type { Transition } from './runs';
+import { invocationsInListingOrder, type Transition } from './runs';
+import type { CommandStarter } from './started-commands';
 import { SessionState, sessionRecord, type SessionSpec } from './session';
 import { RunCommandState } from './state';
 
@@ -164,9 +165,11 @@ export class SsmSimulator {
       (transition: Transition) => this.pending.push(...eventsFor(transition, eventContext)),
       this.clock.now().getTime(),
     );
-    this.automation = new AutomationState(eventContext, (event) => this.pending.push(event), this.clock.now().getTime());
-    this.association = new AssociationState(eventContext, (event) => this.pending.push(event));
-    this.maintenanceWindow = new MaintenanceWindowState(eventContext, (event) => this.pending.push(event));
+    // SSM runs window tasks, associations and aws:runCommand steps through Run Command: their commands are real ones.
+    const startCommand: CommandStarter = (spec, at) => void this.runCommand.add(spec, at);
+    this.automation = new AutomationState(eventContext, (event) => this.pending.push(event), this.clock.now().getTime(), startCommand);
+    this.association = new AssociationState(eventContext, (event) => this.pending.push(event), startCommand);
+    this.maintenanceWindow = new MaintenanceWindowState(eventContext, (event) => this.pending.push(event), startCommand);
     this.session = new SessionState(eventContext, (event) => this.pending.push(event));
     const tokens = new PageTokens(`ssm-simulator:${seed}`);
     const plugins: readonly SimulatedKind[] = [
@@ -394,7 +397,7 @@ export class SsmSimulator {
       sessions: this.sessionTruth(),
     };
     for (const command of commands) {
-      for (const invocation of command.invocations) {
+      for (const invocation of invocationsInListingOrder(command)) {
         truth.invocations.push(invocationRecord(invocation, at, true));
         for (const plugin of invocation.plugins) {
           const finished = pluginView(invocation, plugin, at).finished;

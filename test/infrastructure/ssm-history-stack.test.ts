@@ -26,9 +26,11 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
   automationSteps: 'SsmHistoryTablesAutomationSteps73DE8167',
   associationExecutions: 'SsmHistoryTablesAssociationExecutionsE53C90B4',
   associationExecutionTargets: 'SsmHistoryTablesAssociationExecutionTargets98FA2FF6',
+  associationDefinitions: 'SsmHistoryTablesAssociationDefinitionsBC03D26A',
   maintenanceWindowExecutions: 'SsmHistoryTablesMaintenanceWindowExecutionsE6FC82F9',
   maintenanceWindowTasks: 'SsmHistoryTablesMaintenanceWindowTasks8BAF2491',
   maintenanceWindowTaskInvocations: 'SsmHistoryTablesMaintenanceWindowTaskInvocations0A6078AC',
+  maintenanceWindowDefinitions: 'SsmHistoryTablesMaintenanceWindowDefinitions777B9DA9',
   sessions: 'SsmHistoryTablesSessionsF94B2C52',
   pollCheckpoints: 'SsmHistoryTablesPollCheckpointsD45EE5ED',
 };
@@ -262,9 +264,12 @@ describe('history tables', () => {
             GlobalSecondaryIndexes: indexes.map((index) => ({
               IndexName: index.name,
               KeySchema: keySchema(keysOf(index)),
-              Projection: index.include
-                ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
-                : { ProjectionType: 'ALL' },
+              Projection:
+                index.include === undefined
+                  ? { ProjectionType: 'ALL' }
+                  : index.include.length === 0
+                    ? { ProjectionType: 'KEYS_ONLY' }
+                    : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] },
             })),
           }
         : {}),
@@ -291,6 +296,14 @@ describe('history tables', () => {
     const kept = synthesizeSsmHistory({ history: { retentionDays: 90 } }).template;
     expect(collectorEnvironment(kept).filter((variables) => variables.RETENTION_DAYS === '90')).toHaveLength(1);
     expect(() => synthesizeSsmHistory({ history: { retentionDays: 0.5 } })).toThrow(/retentionDays must be a whole number of days, at least 1, got 0.5/);
+  });
+
+  it('reads failures in detail unless told all, then tells the collector', () => {
+    const environments = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {});
+    expect(environments(template).some((variables) => 'INVOCATION_DETAIL' in variables)).toBe(false);
+    const all = synthesizeSsmHistory({ history: { invocationDetail: 'all' } }).template;
+    expect(environments(all).filter((variables) => variables.INVOCATION_DETAIL === 'all')).toHaveLength(1);
   });
 });
 

@@ -7,6 +7,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog as silent } from '../support/silent-log';
 import { tableSchemas } from '../../lambdas/sources/tables';
+import { withoutRunCommand } from '../support/simulator-events';
 
 /**
  * The collector against the SSM simulator over HTTP (real SDK) and dynalite: a State Manager
@@ -74,7 +75,7 @@ describe('collecting a State Manager association from its events, with the SSM s
   it('archives 4 executions on 60 nodes exactly as SSM serves them, for fewer SSM calls than stored records', async () => {
     const id = simulator.createAssociation({ targets: 60, executions: 4, intervalMs: 30 * 60 * 1000, failures: [{ execution: 2, target: 17 }] });
     simulator.runToCompletion();
-    const bodies = simulator.events.map((event) => event.body);
+    const bodies = withoutRunCommand(simulator.events).map((event) => event.body);
     // Per execution: the association's Pending and terminal events; each node's InProgress and terminal.
     expect(bodies).toHaveLength(4 * (2 + 2 * 60));
     const [truth] = simulator.truth().associations ?? [];

@@ -13,6 +13,9 @@ import {
 import { fleetCommand, SsmSimulator, VirtualClock, type SimulatorTruth } from '../../local/ssm-simulator';
 import type { Log } from '../../lambdas/log';
 import { CheckpointStore, type Checkpoint } from '../../lambdas/store/checkpoint-store';
+import { DefinitionStore } from '../../lambdas/store/definition-store';
+import { associationFromItem } from '../../lambdas/sources/association/definitions';
+import { maintenanceWindowFromItem } from '../../lambdas/sources/maintenance-window/definitions';
 import { DEFAULT_OVERLAP_MS, pollOnce, type KindPollResult, type PollerDependencies } from '../../lambdas/polling/poller';
 import type { WorkSink } from '../../lambdas/polling/work-sink';
 import { historySources } from '../../lambdas/sources';
@@ -89,6 +92,8 @@ interface Harness {
   readonly collectorSsm: SSMClient;
   readonly store: RecordStore;
   readonly checkpoints: CheckpointStore;
+  /** The associations and windows the pollers list, kept as the deployed poller keeps them. */
+  readonly definitions: DefinitionStore;
   readonly collector: Collector;
   readonly queue: MemoryQueue;
 }
@@ -132,7 +137,8 @@ async function harness(database: TestDatabase, options: { seed: number; faultTol
     now: () => sim.now(),
     checkpoints,
   });
-  return { sim, pollerSsm, collectorSsm, store, checkpoints, collector, queue: new MemoryQueue() };
+  const definitions = new DefinitionStore(database.doc, tableSchemas, tables, () => sim.now());
+  return { sim, pollerSsm, collectorSsm, store, checkpoints, definitions, collector, queue: new MemoryQueue() };
 }
 
 async function closeHarness(h: Harness | undefined): Promise<void> {
@@ -147,6 +153,7 @@ function pollerDeps(h: Harness, overrides: Partial<PollerDependencies> = {}): Po
     sources: historySources,
     ssm: h.pollerSsm,
     checkpoints: h.checkpoints,
+    definitions: h.definitions,
     sink: h.queue,
     encode: encodeWorkItem,
     now: () => h.sim.now(),
@@ -365,6 +372,16 @@ describe('pollers against the SSM simulator, events switched off', () => {
     const audited = await expectArchiveEqualsTruth(h);
     // Outputs over what ListCommandInvocations shows were read in full (GetCommandInvocation).
     expect(audited.fullOutputs).toBeGreaterThan(0);
+    // Every association and window kept as SSM lists it now (the last poll listed them all).
+    const listedNow = sim.truth();
+    expect((listedNow.associations ?? []).length).toBeGreaterThan(0);
+    expect((listedNow.maintenanceWindows ?? []).length).toBeGreaterThan(0);
+    for (const { association } of listedNow.associations ?? []) {
+      expect(associationFromItem((await h.store.get('associationDefinitions', { AssociationId: association.AssociationId ?? '' })) ?? {})).toEqual(association);
+    }
+    for (const { window } of listedNow.maintenanceWindows ?? []) {
+      expect(maintenanceWindowFromItem((await h.store.get('maintenanceWindowDefinitions', { WindowId: window.WindowId ?? '' })) ?? {})).toEqual(window);
+    }
 
     const stored: Checkpoint[] = await checkpoints.all(KINDS);
     for (const checkpoint of stored) {
@@ -662,7 +679,15 @@ describe('pollers against the SSM simulator, events switched off', () => {
     }
     expect(expected['run-command']).toEqual(expect.arrayContaining([inOverlap, ...newCommands]));
     expect(expected['run-command']).not.toContain(outsideOverlap);
-    expect(expected['run-command']).toHaveLength(1 + newCommands.length);
+    // And the commands the association's and the window's runs since then ran through Run Command.
+    const startedByRuns = expected['run-command'].filter((id) => id !== inOverlap && !newCommands.includes(id));
+    expect(startedByRuns.length).toBeGreaterThan(0);
+    const started = new Set([
+      ...(truth.associations ?? []).flatMap(({ executions }) => executions.flatMap(({ targets }) => targets.map((target) => target.OutputSource?.OutputSourceId))),
+      ...(truth.maintenanceWindows ?? []).flatMap(({ executions }) => executions.flatMap(({ tasks }) => tasks.flatMap(({ invocations }) => invocations.map((invocation) => invocation.ExecutionId)))),
+      ...truth.automations.flatMap(({ steps }) => steps.flatMap((step) => step.Outputs?.['CommandId'] ?? [])),
+    ]);
+    expect(startedByRuns.filter((id) => !started.has(id))).toEqual([]);
     expect(expected.automation.sort()).toEqual([automationInOverlap, newAutomation].sort());
     expect(expected.association).toEqual([hourlyAssociation]);
     // The window ran at NOW+23m (its run at NOW-1h37m is older than the overlap).

@@ -1,4 +1,6 @@
 import type { AssociationExecution, AssociationExecutionTarget, CommandInvocation } from '@aws-sdk/client-ssm';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { alertFor } from '../../lambdas/alerts/alert';
 import type { ApiHandler, ApiResponse } from '../../lambdas/query/http';
 import { createQueryApi } from '../../lambdas/query/router';
 import type { ExecutionItem } from '../../lambdas/query/views/execution-items';
@@ -103,14 +105,30 @@ function targetEntry(target: AssociationExecutionTarget): Partial<ExecutionItem>
 
 const archiveTimes = { firstSeenAt: expect.any(String) as unknown, observedAt: expect.any(String) as unknown };
 
+/** The error a failed execution's alert carries, built from its stored record and targets, as the collector hands them to the alert. */
+async function alertedError(execution: AssociationExecution): Promise<Partial<ExecutionItem>> {
+  const { Item } = await database.doc.send(
+    new GetCommand({ TableName: fx.tables.associationExecutions, Key: { AssociationId: execution.AssociationId, ExecutionId: execution.ExecutionId } }),
+  );
+  const { Items = [] } = await database.doc.send(
+    new QueryCommand({ TableName: fx.tables.associationExecutionTargets, KeyConditionExpression: 'ExecutionId = :id', ExpressionAttributeValues: { ':id': execution.ExecutionId } }),
+  );
+  const related = (table: string) => (table === 'associationExecutionTargets' ? Items : []);
+  const body = Item === undefined ? undefined : alertFor('associationExecutions', Item, { region: 'us-east-1' }, undefined, related)?.body;
+  return body?.errorExcerpt === undefined ? {} : { error: body.errorExcerpt };
+}
+
 describe('GET /executions?kind=association-execution and kind=association-target', () => {
-  it('lists every association execution newest first, then by ExecutionId, with its fields, across years and pages', async () => {
+  it('lists every association execution newest first, then by ExecutionId, with its fields (a failed one its alert\'s error), across years and pages', async () => {
     expect(executions).toHaveLength(7);
     // The tie: both associations' first executions were created in the same millisecond.
     expect(executions.filter((e) => iso(e.CreatedTime) === '2023-12-31T23:00:00.000Z')).toHaveLength(2);
+    const expected = await Promise.all(executions.map(async (execution) => ({ ...executionEntry(execution), ...(await alertedError(execution)), ...archiveTimes })));
+    // The failed executions' errors name their failed nodes.
+    expect(expected.filter((entry) => entry.status === 'Failed').map((entry) => entry.error)).toEqual([expect.stringMatching(/^i-\w+: Failed/), expect.stringMatching(/^i-\w+: Failed/)]);
     for (const limit of ['1', '2', '3', '50']) {
       const { items } = await everything('/executions', { kind: 'association-execution', limit });
-      expect({ limit, items }).toEqual({ limit, items: executions.map((execution) => ({ ...executionEntry(execution), ...archiveTimes })) });
+      expect({ limit, items }).toEqual({ limit, items: expected });
     }
   });
 
@@ -142,11 +160,32 @@ describe('GET /executions?kind=association-execution and kind=association-target
     expect(late.items).toHaveLength(60);
   });
 
+  it("lists one node's targets in the listing's order, across pages, reading each execution's by key; statuses in any case", async () => {
+    const keyOf = (item: ExecutionItem) => `${item.executionId}/${item.instanceId}`;
+    const ofNode = targets.filter((t) => t.ResourceId === fx.node);
+    expect(ofNode.length).toBeGreaterThan(3);
+    for (const limit of ['1', '2', '50']) {
+      const { items } = await everything('/executions', { kind: 'association-target', instanceId: fx.node, limit });
+      expect({ limit, items }).toEqual({ limit, items: ofNode.map((target) => ({ ...targetEntry(target), ...archiveTimes })) });
+    }
+    const failed = await everything('/executions', { kind: 'association-target', instanceId: fx.node, status: 'failed', limit: '1' });
+    expect(failed.items.map(keyOf)).toEqual(ofNode.filter((t) => t.Status === 'Failed').map((t) => `${t.ExecutionId}/${t.ResourceId}`));
+    expect(failed.items).toHaveLength(1);
+    const success = await everything('/executions', { kind: 'association-target', status: 'SUCCESS', limit: '100' });
+    expect(success.items.map(keyOf)).toEqual(targets.filter((t) => t.Status === 'Success' || t.DetailedStatus === 'Success').map((t) => `${t.ExecutionId}/${t.ResourceId}`));
+    // No execution targeted a node that does not exist.
+    expect((await page('/executions', { kind: 'association-target', instanceId: 'i-0123456789abcdef0' })).items).toEqual([]);
+  });
+
   it('refuses statuses State Manager does not have, and unknown kinds', async () => {
     const queries: Record<string, string>[] = [
       { kind: 'association-execution', status: 'Delayed' },
-      { kind: 'association-target', status: 'success' },
+      { kind: 'association-target', status: 'Terminated' },
+      { kind: 'association-target', status: 'Success,SUCCESS_OVERLAPPING' },
       { kind: 'association' },
+      // Their records name no document.
+      { kind: 'association-execution', documentName: 'AWS-RunShellScript' },
+      { kind: 'association-target', documentName: 'AWS-RunShellScript' },
     ];
     for (const query of queries) {
       const response = await get('/executions', query);
@@ -162,16 +201,24 @@ describe('GET /executions, kind omitted', () => {
       ...commands.map((c) => ({ time: iso(c.RequestedDateTime), rank: 0, id: c.CommandId ?? '', kind: 'command' })),
       ...executions.map((e) => ({ time: iso(e.CreatedTime), rank: 2, id: e.ExecutionId ?? '', kind: 'association-execution' })),
     ]).map(({ time, id, kind }) => ({ kind, time, id }));
-    expect(expected).toHaveLength(4 + 7);
-    const atStart = expected.findIndex((entry) => entry.id === fx.commands[1]);
-    expect(expected.slice(atStart, atStart + 3).map((entry) => entry.kind)).toEqual(['command', 'association-execution', 'association-execution']);
+    // The four commands sent, the seven executions, and one command per target of each
+    // execution: State Manager runs an association on a node through Run Command.
+    const startedByAssociations = targets.length;
+    expect(expected).toHaveLength(4 + 7 + startedByAssociations);
+    expect(expected.filter((entry) => fx.commands.includes(entry.id))).toHaveLength(4);
+    const sent = expected.filter((entry) => entry.kind === 'association-execution' || fx.commands.includes(entry.id));
+    const atStart = sent.findIndex((entry) => entry.id === fx.commands[1]);
+    expect(sent.slice(atStart, atStart + 3).map((entry) => entry.kind)).toEqual(['command', 'association-execution', 'association-execution']);
     const key = (item: ExecutionItem) => ({ kind: item.kind, time: item.time, id: item.commandId ?? item.executionId });
-    for (const limit of ['1', '2', '3', '100']) {
+    // Small pages across the ties, without paging one at a time through every command the targets ran.
+    for (const limit of ['3', '7', '100']) {
       const { items } = await everything('/executions', { limit });
       expect({ limit, listed: items.map(key) }).toEqual({ limit, listed: expected });
     }
     const failed = await everything('/executions', { status: 'Failed', limit: '1' });
-    expect(failed.items.map(key)).toEqual(expected.filter((entry) => executions.find((e) => e.ExecutionId === entry.id)?.Status === 'Failed'));
+    const statusOf = (entry: { id: string }) => executions.find((e) => e.ExecutionId === entry.id)?.Status ?? commands.find((c) => c.CommandId === entry.id)?.Status;
+    expect(failed.items.map(key)).toEqual(expected.filter((entry) => statusOf(entry) === 'Failed'));
+    expect((await everything('/executions', { status: 'failed', limit: '1' })).items.map(key)).toEqual(failed.items.map(key));
   });
 });
 
@@ -190,7 +237,8 @@ describe('GET /instances/{instanceId}/history with State Manager', () => {
 
   it("merges the node's command invocations and association targets, newest first, across pages", async () => {
     const expected = expectedHistory(fx.node);
-    expect(expected).toHaveLength(4 + 4 + 3);
+    // What it had before State Manager's commands were played, and the command that ran each of its targets.
+    expect(expected).toHaveLength(4 + 4 + 3 + targets.filter((t) => t.ResourceId === fx.node).length);
     // The tie: a command requested in the millisecond the node's first wide target ended; the invocation comes first.
     const tied = expected.findIndex((entry) => entry.id === fx.commands[2]);
     expect(expected[tied + 1]).toMatchObject({ kind: 'association-target', time: expected[tied]?.time });
@@ -206,18 +254,21 @@ describe('GET /instances/{instanceId}/history with State Manager', () => {
     });
   });
 
-  it('reads each index once for a page', async () => {
+  it('reads each index once for a page, and the failed invocations by key in one batch', async () => {
     database.calls.reset();
-    await page(`/instances/${fx.node}/history`);
-    // One Query per index: invocations, association targets, sessions.
-    expect(database.calls.snapshot()).toEqual({ QueryCommand: 3 });
+    const { items } = await page(`/instances/${fx.node}/history`);
+    const failedInvocations = items.filter((item) => item.kind === 'command-invocation' && item.status === 'Failed');
+    // One Query per index (invocations, association targets, sessions); a target's error is not read (targets do not alert).
+    expect(database.calls.snapshot()).toEqual({ QueryCommand: 3, ...(failedInvocations.length > 0 ? { BatchGetItemCommand: 1 } : {}) });
+    expect(items.filter((item) => item.kind === 'association-target' && item.status === 'Failed').every((item) => item.error === undefined)).toBe(true);
   });
 
   it('filters by status (Run Command or State Manager) and time window', async () => {
     const expected = expectedHistory(fx.node);
     const failed = await everything(`/instances/${fx.node}/history`, { status: 'Failed', limit: '1' });
     expect(failed.items.map(key)).toEqual(expected.filter((entry) => entry.status === 'Failed'));
-    expect(failed.items).toHaveLength(1);
+    // The failed target, and the failed command that ran it on the node.
+    expect(failed.items.map((item) => item.kind)).toEqual(['association-target', 'command-invocation']);
     expect((await page(`/instances/${fx.node}/history`, { status: 'Skipped' })).items).toEqual([]);
     const since = '2023-12-31T23:00:03.000Z';
     const until = '2024-01-01T00:00:00.000Z';
@@ -226,10 +277,11 @@ describe('GET /instances/{instanceId}/history with State Manager', () => {
     expect(window.items.length).toBeGreaterThan(3);
   });
 
-  it('lists only association targets for a node that ran no command', async () => {
+  it('lists a node that ran no command of its own: its association targets, each with the command that ran it', async () => {
     const node = `i-${(0x0a000000 + 17).toString(16).padStart(17, '0')}`;
     const { items } = await everything(`/instances/${node}/history`, { limit: '3' });
     expect(items.map(key)).toEqual(expectedHistory(node));
-    expect(items.map((item) => item.status)).toEqual(['Success', 'Failed', 'Success', 'Success']);
+    expect(items.filter((item) => item.kind === 'association-target').map((item) => item.status)).toEqual(['Success', 'Failed', 'Success', 'Success']);
+    expect(items.filter((item) => item.kind === 'command-invocation').map((item) => item.status)).toEqual(['Success', 'Failed', 'Success', 'Success']);
   });
 });

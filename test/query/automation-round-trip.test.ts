@@ -1,4 +1,6 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient, type StepExecution } from '@aws-sdk/client-ssm';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { LISTED_POSITION } from '../../lambdas/sources/automation/records';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
 import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';
@@ -73,6 +75,33 @@ describe('the Automation operations of the SSM-compatible endpoint over an archi
     expect(sizes).toMatchObject({ long: 120, 'long, 7 a page': 120, 'long, StepName': 3, 'failed, StepExecutionStatus failed': 1 });
     expect(sizes['long, StartTimeAfter/Before']).toBeGreaterThan(0);
     expect(sizes['long, StartTimeAfter/Before']).toBeLessThan(120);
+  });
+
+  /**
+   * SSM lists an execution's steps in its own order (the runbook's), steps that never ran
+   * included, and ReverseOrder reverses it (DescribeAutomationStepExecutions' API reference:
+   * "ReverseOrder: Indicates whether to list step executions in reverse order by start
+   * time"). The archive keeps where SSM listed each step, so it answers in that order.
+   */
+  it('keeps where SSM listed each step and answers in that order, forward and reversed', async () => {
+    const names = (pages: Page[] | undefined): string[] => (pages ?? []).flatMap((page) => page.items as StepExecution[]).map((step) => step.StepName ?? '');
+    const ids = (pages: Page[] | undefined): string[] => (pages ?? []).flatMap((page) => page.items as StepExecution[]).map((step) => step.StepExecutionId ?? '');
+    // The simulator (SSM here) lists the runbook's steps in document order, and reverses them.
+    expect(names(recorded.get('steps long'))).toEqual(Array.from({ length: 120 }, (_, i) => `step${i + 1}`));
+    expect(names(recorded.get('steps long, reversed, 9 a page'))).toEqual([...names(recorded.get('steps long'))].reverse());
+    const failed = recorded.get('steps failed') ?? [];
+    expect(names(failed)).toEqual(['step1', 'step2', 'step3', 'step4', 'step5', 'step6', 'step7']);
+    // The three steps after the failed one (step4) never ran: no start time.
+    expect((failed.flatMap((page) => page.items) as StepExecution[]).map((step) => step.ExecutionStartTime === undefined)).toEqual([false, false, false, false, true, true, true]);
+    expect(ids(recorded.get('steps failed, reversed, 2 a page'))).toEqual([...ids(failed)].reverse());
+    // Each stored step holds its place in SSM's forward listing.
+    for (const [executionId, listed] of [[fx.failed, failed], [fx.long, recorded.get('steps long') ?? []]] as const) {
+      const { Items = [] } = await database.doc.send(
+        new QueryCommand({ TableName: fx.tables.automationSteps, KeyConditionExpression: 'AutomationExecutionId = :id', ExpressionAttributeValues: { ':id': executionId } }),
+      );
+      const positions = new Map(Items.map((item) => [item['StepExecutionId'], item[LISTED_POSITION]]));
+      expect(ids(listed).map((id) => positions.get(id))).toEqual(ids(listed).map((_, index) => index));
+    }
   });
 
   it('refuses bad requests with SSM errors and status 400', async () => {
@@ -175,7 +204,10 @@ describe('the Automation operations of the SSM-compatible endpoint over an archi
       ...commands.map((c) => ({ kind: 'command', time: c.RequestedDateTime?.toISOString() ?? '', id: c.CommandId ?? '' })),
       ...executions.map((e) => ({ kind: 'automation-execution', time: e.ExecutionStartTime.toISOString(), id: e.AutomationExecutionId })),
     ].sort((a, b) => (a.time !== b.time ? (a.time > b.time ? -1 : 1) : a.kind !== b.kind ? (a.kind === 'command' ? -1 : 1) : a.id < b.id ? -1 : 1));
-    expect(expected).toHaveLength(9);
+    // Three commands sent, six executions, and one command per aws:runCommand step that started.
+    const stepCommands = fx.sim.truth().automations.flatMap(({ steps }) => steps.flatMap((step) => step.Outputs?.['CommandId'] ?? []));
+    expect(stepCommands.length).toBeGreaterThan(0);
+    expect(expected).toHaveLength(9 + stepCommands.length);
     const key = (item: Item) => ({ kind: item['kind'], time: item['time'], id: item['commandId'] ?? item['automationExecutionId'] });
     for (const limit of ['1', '2', '3', '100']) {
       const pages = await all(`limit=${limit}`);

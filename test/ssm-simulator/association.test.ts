@@ -16,6 +16,7 @@ import { MessageReader } from '../../lambdas/collector/messages';
 import { historySources } from '../../lambdas/sources';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../../lambdas/sources/association/events';
 import { ssmClient } from './sdk-client';
+import { withoutRunCommand } from '../support/simulator-events';
 
 const T0 = new Date('2024-06-03T09:00:00.000Z');
 const HALF_HOUR = 30 * 60 * 1000;
@@ -53,11 +54,11 @@ describe('SSM simulator: State Manager', () => {
 
   it('emits both detail-types in AWS’s shapes, which the collector reads', () => {
     sim.runToCompletion();
-    const events = sim.events.map((event) => JSON.parse(event.body) as { 'detail-type': string; detail: Record<string, unknown> });
+    const events = withoutRunCommand(sim.events).map((event) => JSON.parse(event.body) as { 'detail-type': string; detail: Record<string, unknown> });
     expect(events.filter((event) => event['detail-type'] === ASSOCIATION_DETAIL_TYPE)).toHaveLength(3 * 2);
     expect(events.filter((event) => event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE)).toHaveLength(3 * 70 * 2);
     const reader = new MessageReader(historySources);
-    for (const event of sim.events) expect(reader.read(event.body)).toMatchObject({ kind: 'association', parentId: association });
+    for (const event of withoutRunCommand(sim.events)) expect(reader.read(event.body)).toMatchObject({ kind: 'association', parentId: association });
     const failed = events.find((event) => event.detail.status === 'Failed' && event['detail-type'] === INSTANCE_ASSOCIATION_DETAIL_TYPE);
     expect(Object.keys(failed?.detail ?? {}).sort()).toEqual(
       [

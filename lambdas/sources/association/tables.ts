@@ -12,7 +12,10 @@ export const ASSOCIATION_TARGET_SUMMARY = [
   'confirmed',
 ] as const;
 
-/** The tables this kind writes, with their indexes and what the query function reads of them. */
+/**
+ * The tables this kind keeps, with their indexes and what the query function reads of them: its
+ * history (written by the collector) and its definitions (written by the poller).
+ */
 export const associationTables = {
   associationExecutions: {
     logicalName: 'AssociationExecutions',
@@ -55,11 +58,38 @@ export const associationTables = {
         sortKey: { name: 'LastExecutionDate', type: 'S' },
         include: ASSOCIATION_TARGET_SUMMARY,
       },
+      // What started a command: the target whose run on its node the command is (its
+      // OutputSource names the command). Keys only, and the key never changes: one index
+      // write per target.
+      {
+        name: 'byOutputSource',
+        partitionKey: { name: 'outputSourceId', type: 'S' },
+        include: [],
+      },
     ],
+    derived: [{ name: 'outputSourceId', from: 'OutputSource.OutputSourceId' }],
     queryReads: ['Query'],
     description: 'State Manager association execution targets (DescribeAssociationExecutionTargets records) of each execution.',
   },
+  associationDefinitions: {
+    logicalName: 'AssociationDefinitions',
+    envVar: 'ASSOCIATION_DEFINITIONS_TABLE',
+    // The association as ListAssociations last listed it; no recordTime: definitions never expire.
+    partitionKey: { name: 'AssociationId', type: 'S' },
+    indexes: [],
+    // An association with no archived execution is known by its definition (one GetItem).
+    queryReads: ['GetItem'],
+    description: 'State Manager associations (ListAssociations records) as the poller last listed them, one item per AssociationId.',
+  },
 } as const satisfies Record<string, TableSchema>;
+
+type AssociationTableId = keyof typeof associationTables;
+
+/** The tables of this kind's history: the collector writes these (HistorySource.tables). */
+export const ASSOCIATION_HISTORY_TABLES: readonly AssociationTableId[] = ['associationExecutions', 'associationExecutionTargets'];
+
+/** The tables of the definitions its poller lists: the poller writes these (ParentLister.definitionTables). */
+export const ASSOCIATION_DEFINITION_TABLES: readonly AssociationTableId[] = ['associationDefinitions'];
 
 /** What the byResource index holds of an association target: its summary, its keys, its time. */
 export const TARGET_INDEX_ATTRIBUTES: readonly string[] = indexAttributes(associationTables.associationExecutionTargets, 'byResource') ?? [];

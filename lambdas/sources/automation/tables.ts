@@ -14,6 +14,13 @@ export const automationTables = {
         partitionKey: { name: 'startYear', type: 'S' },
         sortKey: { name: 'ExecutionStartTime', type: 'S' },
       },
+      // The child executions an execution started (aws:executeAutomation, or one per account
+      // and Region): sparse, keys only, the key never changes.
+      {
+        name: 'byParent',
+        partitionKey: { name: 'ParentAutomationExecutionId', type: 'S' },
+        include: [],
+      },
     ],
     derived: [{ name: 'startYear', from: 'ExecutionStartTime', length: 4 }],
     queryReads: ['GetItem', 'BatchGetItem'],
@@ -25,8 +32,16 @@ export const automationTables = {
     envVar: 'AUTOMATION_STEPS_TABLE',
     partitionKey: { name: 'AutomationExecutionId', type: 'S' },
     sortKey: { name: 'StepExecutionId', type: 'S' },
-    // Read by key only (an execution's steps); no index.
-    indexes: [],
+    // What started a command: the aws:runCommand step whose CommandId output names it. Sparse
+    // (only such steps have one) and keys only: one index write per such step.
+    indexes: [
+      {
+        name: 'byCommandOutput',
+        partitionKey: { name: 'outputCommandId', type: 'S' },
+        include: [],
+      },
+    ],
+    derived: [{ name: 'outputCommandId', from: 'Outputs.CommandId.0' }],
     queryReads: ['Query'],
     description: 'Automation step executions (DescribeAutomationStepExecutions records) of each execution.',
   },

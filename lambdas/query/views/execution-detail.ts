@@ -1,0 +1,90 @@
+import type { RecordKind } from '../../core/model';
+import type { ExecutionItem } from '../../core/execution-item';
+import type { StoredItem } from '../../store/record-store';
+import type { ArchiveReader } from '../archive-reader';
+import { checkParameterNames, readLimit, ViewRequestError, type ViewQuery } from './parameters';
+
+/**
+ * GET /executions/{id}: one execution of any kind, by the id SSM gave it (a CommandId, an
+ * AutomationExecutionId, an association's ExecutionId, a WindowExecutionId, a SessionId),
+ * with its record, its children (invocations, steps, targets, tasks) and its lineage: what
+ * started it, and the commands and executions it started.
+ */
+
+/** One execution or child a lineage link names: `id` is what GET /executions/{id} takes. */
+export interface LineageLink {
+  readonly kind: RecordKind;
+  readonly id: string;
+  /** The linked record's own ids, by SSM field name (a step's StepExecutionId, a target's ResourceId, ...). */
+  readonly ids: Readonly<Record<string, string>>;
+}
+
+/** What a kind finds of one of its executions. */
+export interface FoundExecution {
+  readonly kind: RecordKind;
+  readonly record: StoredItem;
+  readonly childKind?: RecordKind;
+  /** In the kind's own listing order, at most the limit asked for. */
+  readonly children: readonly StoredItem[];
+  readonly moreChildren: boolean;
+  /** What the execution started, read from its own records (its steps, targets, task invocations). */
+  readonly started: readonly LineageLink[];
+  /** What started it, where its own record names it (a child automation's parent). */
+  readonly startedBy: readonly LineageLink[];
+}
+
+/** How a kind takes part: finding its executions by id, and naming what of it started a command. */
+export interface KindLineage {
+  readonly kind: RecordKind;
+  find(reader: ArchiveReader, id: string, childLimit: number): Promise<FoundExecution | undefined>;
+  /** The records of this kind that started this command (by their index of the command's id). */
+  startersOf?(reader: ArchiveReader, commandId: string): Promise<LineageLink[]>;
+}
+
+export interface ExecutionDetail {
+  readonly kind: RecordKind;
+  readonly id: string;
+  readonly record: ExecutionItem;
+  readonly children: readonly ExecutionItem[];
+  /** True when it has more children than `limit`. */
+  readonly moreChildren: boolean;
+  readonly startedBy: readonly LineageLink[];
+  readonly started: readonly LineageLink[];
+}
+
+const PARAMETERS = ['limit'];
+const CHILD_LIMIT = { fallback: 100, max: 1000 };
+/** SSM's ids: UUIDs for commands and executions, user-hex for sessions. */
+const ID_FORM = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/;
+
+export class ExecutionNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`The archive holds no execution ${id}`);
+    this.name = 'ExecutionNotFoundError';
+  }
+}
+
+export async function executionDetail(
+  id: string,
+  query: ViewQuery,
+  reader: ArchiveReader,
+  lineages: readonly KindLineage[],
+  toItem: (kind: RecordKind, stored: StoredItem) => ExecutionItem,
+): Promise<ExecutionDetail> {
+  checkParameterNames(query, PARAMETERS);
+  const limit = readLimit(query, CHILD_LIMIT);
+  if (!ID_FORM.test(id)) throw new ViewRequestError('id', `"${id}" is not an execution id (a CommandId, AutomationExecutionId, association ExecutionId, WindowExecutionId or SessionId)`);
+  // Ids of different kinds never collide (UUIDs, session ids): the first kind that holds it is it.
+  const found = (await Promise.all(lineages.map((lineage) => lineage.find(reader, id, limit)))).find((candidate) => candidate !== undefined);
+  if (found === undefined) throw new ExecutionNotFoundError(id);
+  const starters = found.kind === 'command' ? await Promise.all(lineages.map((lineage) => lineage.startersOf?.(reader, id) ?? Promise.resolve([]))) : [];
+  return {
+    kind: found.kind,
+    id,
+    record: toItem(found.kind, found.record),
+    children: found.childKind === undefined ? [] : found.children.map((child) => toItem(found.childKind as RecordKind, child)),
+    moreChildren: found.moreChildren,
+    startedBy: [...found.startedBy, ...starters.flat()],
+    started: found.started,
+  };
+}
