@@ -1,6 +1,8 @@
 import { auditRunCommandArchive, type AuditResult } from './archive-audit';
 import { fleetCommand } from '../local/ssm-simulator';
 import { replayThroughCollector, type ReplayOptions } from './replay';
+import { DEFAULT_COLLECT_SETTINGS } from '../lambdas/core/model';
+import { pluginsReadInDetail } from '../lambdas/sources/run-command';
 
 export interface CollectionOptions extends ReplayOptions {
   readonly nodes: number;
@@ -9,6 +11,8 @@ export interface CollectionOptions extends ReplayOptions {
 export interface CollectionFigures {
   readonly events: number;
   readonly invocations: number;
+  /** GetCommandInvocation calls the default settings make on the final records: their floor. */
+  readonly detailReads: number;
   readonly seconds: number;
   readonly ssmCalls: Record<string, number>;
   readonly ddbWrites: number;
@@ -26,6 +30,7 @@ export async function benchCollection(options: CollectionOptions): Promise<Colle
     async ({ simulator, store, ...replay }) => ({
       ...replay,
       invocations: simulator.truth().invocations.length,
+      detailReads: simulator.truth().invocations.reduce((sum, invocation) => sum + pluginsReadInDetail(invocation, DEFAULT_COLLECT_SETTINGS).length, 0),
       audit: await auditRunCommandArchive(store, simulator.truth()),
     }),
   );

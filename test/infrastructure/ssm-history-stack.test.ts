@@ -418,10 +418,12 @@ describe('collector permissions', () => {
     expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
   });
 
-  it("reads by key (GetItem) only the tables its kinds' collection reads: State Manager's executions", () => {
+  it("reads by key (GetItem) only the tables its kinds' collection reads: Run Command's invocations, State Manager's executions", () => {
     const reads = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:UpdateItem'));
     expect(reads.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
-    expect(reads.flatMap(resourcesOf)).toEqual([getAtt(pinnedTableLogicalIds.associationExecutions)]);
+    const expected = [getAtt(pinnedTableLogicalIds.commandInvocations), getAtt(pinnedTableLogicalIds.associationExecutions)];
+    expect(reads.flatMap(resourcesOf)).toEqual(expect.arrayContaining(expected));
+    expect(reads.flatMap(resourcesOf)).toHaveLength(expected.length);
   });
 
   it('consumes the work queue, and publishes only to the alerts topic', () => {
