@@ -173,6 +173,36 @@ describe('local mode with the SSM simulator', () => {
     expect(new Set(runs.map((run) => run.instanceId))).toEqual(new Set([node.instanceId]));
   });
 
+  it('follows lineage both ways: a window task, an association target and an Automation step each to their command and back', async () => {
+    const first = async (query: string): Promise<Record<string, unknown>> => {
+      const page = await request(`${mode.url}/executions?${query}&limit=1`);
+      const [item] = page.body.items as Record<string, unknown>[];
+      if (item === undefined) throw new Error(`local mode's day has no ${query}`);
+      return item;
+    };
+    const detail = async (id: unknown): Promise<{ started: { kind: string; id: string }[]; startedBy: { kind: string; id: string }[] }> => {
+      const response = await request(`${mode.url}/executions/${String(id)}`);
+      expect(response.status).toBe(200);
+      return response.body as unknown as { started: { kind: string; id: string }[]; startedBy: { kind: string; id: string }[] };
+    };
+    const parents: [string, string, string][] = [
+      ['kind=maintenance-window-execution', 'windowExecutionId', 'maintenance-window-task-invocation'],
+      ['kind=association-execution', 'executionId', 'association-target'],
+    ];
+    for (const [query, idField, starterKind] of parents) {
+      const parentId = (await first(query))[idField];
+      const [command] = (await detail(parentId)).started.filter((link) => link.kind === 'command');
+      expect({ query, command: command?.kind }).toEqual({ query, command: 'command' });
+      expect((await detail(command?.id)).startedBy).toEqual([expect.objectContaining({ kind: starterKind, id: parentId })]);
+    }
+    // The day's runbooks: at least one ran an aws:runCommand step.
+    const runbooks = (await request(`${mode.url}/executions?kind=automation-execution&limit=100`)).body.items as Record<string, unknown>[];
+    const started = await Promise.all(runbooks.map(async (runbook) => ({ id: runbook.automationExecutionId, links: (await detail(runbook.automationExecutionId)).started })));
+    const withCommand = started.find(({ links }) => links.some((link) => link.kind === 'command'));
+    const stepCommand = withCommand?.links.find((link) => link.kind === 'command');
+    expect((await detail(stepCommand?.id)).startedBy).toEqual([expect.objectContaining({ kind: 'automation-step', id: withCommand?.id })]);
+  });
+
   it("answers the AWS SDK's SSMClient with exactly what the simulator serves, command by command", async () => {
     const truth = mode.simulator?.truth();
     const simulatorEndpoint = mode.ssm.endpoint;
