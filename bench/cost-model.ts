@@ -1126,13 +1126,14 @@ export interface MonthlyUsage {
 /**
  * The reference fleet's month: each activity read at the fleet's size, times its runs a day,
  * plus a standing poll every interval, times the days of a month; plus the query API's load.
- * SSM runs an association's run and a window's Run Command task as commands, which the
- * Run Command kind archives too.
+ * SSM runs an association's run and a window's Run Command task as commands (one a node, as
+ * their targets' OutputSource and task invocations' ExecutionId name them); the simulator
+ * plays those, so each run's measurement includes the commands it ran and their archiving.
  */
 export function monthlyUsage(fleet: ReferenceFleet, facts: StackFacts, measured: FleetMeasurements): MonthlyUsage {
   const at = (pair: readonly [ActivityMeasurement, ActivityMeasurement]): Usage =>
     extrapolateUsage({ size: pair[0].size, usage: pair[0].usage }, { size: pair[1].size, usage: pair[1].usage }, fleet.nodes);
-  const commandsPerDay = fleet.commandsPerDay + fleet.associationRunsPerDay + fleet.windowExecutionsPerDay;
+  const commandsPerDay = fleet.commandsPerDay;
   const pollsPerDay = (24 * 60) / facts.pollIntervalMinutes;
   const standing = standingPollUsage(measured.command[1].idlePoll, [measured.automation.idlePoll, measured.association[1].idlePoll, measured.window[1].idlePoll]);
   const perRun = { command: at(measured.command), automation: measured.automation.usage, association: at(measured.association), window: at(measured.window) };
@@ -1420,7 +1421,7 @@ export function costModelLines(figures: CostModelFigures): string[] {
     `Cost model, us-east-1, USD/month: ${fleetDescription(figures.fleet)}`,
     `  (the deployed collector, poller, alerts and query API on a virtual clock, polls every ${figures.facts.pollIntervalMinutes} min, until two polls find nothing; ` +
       `a command (5% of nodes fail), an association run and a window execution each measured at ${MEASURED_SIZES.join(' and ')} nodes and read at ${nodes}; ` +
-      `${month.commandsPerDay} commands/day archived (the association's and the window's run as commands too); ${failed} messages failed; ${figures.seconds.toFixed(0)} s)`,
+      `${month.commandsPerDay} commands/day sent, besides those the association's and the window's runs run on each node (measured with their runs); ${failed} messages failed; ${figures.seconds.toFixed(0)} s)`,
     run(`per command (${nodes} nodes)`, month.perRun.command, `${nodes} invocations`),
     run(`per Automation`, month.perRun.automation, `${figures.fleet.automationSteps} steps`),
     run(`per association run`, month.perRun.association, `${nodes} targets`),
