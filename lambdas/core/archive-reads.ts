@@ -76,16 +76,6 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The first `limit` items of a walk, and whether it had more. */
-export async function firstOf<T>(items: AsyncIterable<T> | Iterable<T>, limit: number): Promise<{ items: T[]; more: boolean }> {
-  const taken: T[] = [];
-  for await (const item of items) {
-    if (taken.length === limit) return { items: taken, more: true };
-    taken.push(item);
-  }
-  return { items: taken, more: false };
-}
-
 /** Every item of a walk (an index partition of keys, a short list). */
 export async function allOf<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];

@@ -13,7 +13,6 @@ import { CheckpointStore } from '../store/checkpoint-store';
 import { executionDetail, ExecutionNotFoundError, type ExecutionDetail } from './views/execution-detail';
 import { instanceHistory } from './views/instance-history';
 import { KIND_LINEAGES } from '../sources/lineage';
-import { recordViews } from '../sources/views';
 import { ViewRequestError } from './views/parameters';
 import { archiveStatus, type StatusPage } from './views/status';
 import { timeline } from './views/timeline';
@@ -82,7 +81,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
       case 'executions':
         return answerView(() => timeline(request.query, views), log);
       case 'execution':
-        return answerView(() => executionDetail(route.id, request.query, reader, KIND_LINEAGES, (kind, item) => recordViews[kind].toItem(item)), log);
+        return answerView(() => executionDetail(route.id, request.query, reader, KIND_LINEAGES), log);
       case 'instanceHistory':
         return answerView(() => instanceHistory(route.instanceId, request.query, views), log);
       case 'status':

@@ -1,4 +1,6 @@
-import type { ListedPage, WorkItem } from '../core/model';
+import type { ListedDefinition, ListedPage, WorkItem } from '../core/model';
+import type { TableId } from '../core/table-schema';
+import { toStoredFields } from '../store/stored-fields';
 
 /**
  * What the kinds' listers share: SSM's time filter values, the position of a listing that
@@ -65,4 +67,16 @@ export class ListedParents {
       ...(this.earliestRunning !== undefined ? { earliestRunning: this.earliestRunning } : {}),
     };
   }
+}
+
+/**
+ * The definition to keep of one listed record (an association, a window): SSM's record field
+ * for field, keyed by its id; the fields SSM did not return are named so that they are
+ * removed. Undefined for a record without its id.
+ */
+export function listedDefinition(table: TableId, keyName: string, record: object, fieldNames: readonly string[]): ListedDefinition | undefined {
+  const id = (record as Readonly<Record<string, unknown>>)[keyName];
+  if (typeof id !== 'string' || id === '') return undefined;
+  const fields = toStoredFields(record);
+  return { table, key: { [keyName]: id }, fields, absentFields: fieldNames.filter((name) => !(name in fields)) };
 }

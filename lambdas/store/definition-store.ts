@@ -4,6 +4,7 @@ import type { ListedDefinition, StoredValue } from '../core/model';
 import { keyNames, nameOf, schemaOf, type TableId, type TableSchemas } from '../core/table-schema';
 import { batchGetAll } from './batch-get';
 import { archiveAttributes } from './record-store';
+import { UpdatePlaceholders } from './update-placeholders';
 
 /**
  * The definitions the pollers list (associations, maintenance windows), kept as SSM listed
@@ -74,18 +75,9 @@ export class DefinitionStore {
 
   /** One conditional UpdateItem: only when the stored record differs, so a stale read never writes twice. */
   private async write(tableName: string, keys: readonly string[], definition: ListedDefinition, hash: string): Promise<boolean> {
-    const names: Record<string, string> = { '#hash': DEFINITION_HASH };
-    const values: Record<string, StoredValue> = { ':hash': hash };
-    const name = (attribute: string): string => {
-      const placeholder = `#a${Object.keys(names).length}`;
-      names[placeholder] = attribute;
-      return placeholder;
-    };
-    const value = (v: StoredValue): string => {
-      const placeholder = `:v${Object.keys(values).length}`;
-      values[placeholder] = v;
-      return placeholder;
-    };
+    const placeholders = new UpdatePlaceholders({ '#hash': DEFINITION_HASH }, { ':hash': hash });
+    const name = (attribute: string): string => placeholders.name(attribute);
+    const value = (v: StoredValue): string => placeholders.value(v);
     const sets = Object.entries(definition.fields)
       .filter(([attribute]) => !keys.includes(attribute))
       .map(([attribute, v]) => `${name(attribute)} = ${value(v)}`);
@@ -100,8 +92,8 @@ export class DefinitionStore {
           Key: definition.key,
           UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_not_exists(#hash) OR #hash <> :hash',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: placeholders.names,
+          ExpressionAttributeValues: placeholders.values,
         }),
       );
       return true;

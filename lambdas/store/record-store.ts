@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { Observation, StoredValue } from '../core/model';
 import { statusInfo } from '../core/status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
+import { UpdatePlaceholders } from './update-placeholders';
 import { derivedAttributes, EXPIRES_AT, keyNames, nameOf, schemaOf, type RecordKey, type TableId, type TableSchema, type TableSchemas } from '../core/table-schema';
 
 /**
@@ -243,18 +244,10 @@ export class RecordStore {
     const schema = schemaOf(this.schemas, observation.table);
     const change = changeOf(schema, observation, budgetBytes, this.now(), this.retentionDays);
     if (alertInitial !== undefined) change.setIfAbsent[archiveAttributes.alertState] = alertInitial;
-    const names: Record<string, string> = { '#pk': schema.partitionKey.name };
-    const values: Record<string, StoredValue | Set<string>> = {};
-    const name = (attribute: string): string => {
-      const placeholder = `#a${Object.keys(names).length}`;
-      names[placeholder] = attribute;
-      return placeholder;
-    };
-    const value = (v: StoredValue | Set<string>): string => {
-      const placeholder = `:v${Object.keys(values).length}`;
-      values[placeholder] = v;
-      return placeholder;
-    };
+    const placeholders = new UpdatePlaceholders({ '#pk': schema.partitionKey.name });
+    const { names, values } = placeholders;
+    const name = (attribute: string): string => placeholders.name(attribute);
+    const value = (v: StoredValue | Set<string>): string => placeholders.value(v);
     const sets = Object.entries(change.set).map(([attribute, v]) => `${name(attribute)} = ${value(v)}`);
     for (const [attribute, v] of Object.entries(change.setIfAbsent)) {
       const placeholder = name(attribute);

@@ -80,7 +80,7 @@ export function listCommandInvocations(input: JsonObject, ctx: OperationContext<
   const { commandId, instanceId, maxResults, filters, details, nextToken, tokenQuery: query } = readListCommandInvocations(input);
   const matches = (subject: FilterSubject): boolean => matchesFilters(filters, subject);
 
-  let invocations: InvocationRun[];
+  let invocations: readonly InvocationRun[];
   let order: (a: ListedInvocation, b: ListedInvocation) => number;
   if (commandId !== undefined) {
     // An unknown (or forgotten) command lists nothing rather than failing.

@@ -97,9 +97,17 @@ export function compareInvocations(a: { readonly requestedAt: number; readonly i
   return compareText(a.instanceId, b.instanceId);
 }
 
+/** Each command's invocations in listing order, sorted once: a command's invocations never change once it is built. */
+const listingOrders = new WeakMap<CommandRun, readonly InvocationRun[]>();
+
 /** A command's invocations in ListCommandInvocations' order. */
-export function invocationsInListingOrder(command: CommandRun): InvocationRun[] {
-  return [...command.invocations].sort(compareInvocations);
+export function invocationsInListingOrder(command: CommandRun): readonly InvocationRun[] {
+  let ordered = listingOrders.get(command);
+  if (ordered === undefined || ordered.length !== command.invocations.length) {
+    ordered = [...command.invocations].sort(compareInvocations);
+    listingOrders.set(command, ordered);
+  }
+  return ordered;
 }
 
 /** Newest first, CommandId breaking ties, so paging keys are total. */

@@ -2,6 +2,7 @@ import type { RecordKind } from '../../core/model';
 import type { ExecutionItem } from '../../core/execution-item';
 import type { StoredItem } from '../../store/record-store';
 import type { ArchiveReader } from '../archive-reader';
+import { executionKinds } from './execution-items';
 import { checkParameterNames, readLimit, ViewRequestError, type ViewQuery } from './parameters';
 
 /**
@@ -69,7 +70,6 @@ export async function executionDetail(
   query: ViewQuery,
   reader: ArchiveReader,
   lineages: readonly KindLineage[],
-  toItem: (kind: RecordKind, stored: StoredItem) => ExecutionItem,
 ): Promise<ExecutionDetail> {
   checkParameterNames(query, PARAMETERS);
   const limit = readLimit(query, CHILD_LIMIT);
@@ -81,8 +81,8 @@ export async function executionDetail(
   return {
     kind: found.kind,
     id,
-    record: toItem(found.kind, found.record),
-    children: found.childKind === undefined ? [] : found.children.map((child) => toItem(found.childKind as RecordKind, child)),
+    record: executionKinds[found.kind].toItem(found.record),
+    children: found.childKind === undefined ? [] : found.children.map((child) => executionKinds[found.childKind as RecordKind].toItem(child)),
     moreChildren: found.moreChildren,
     startedBy: [...found.startedBy, ...starters.flat()],
     started: found.started,

@@ -1,4 +1,5 @@
 import { excerpt, isFailure, type RecordAlert } from '../../core/alert-content';
+import { allOf } from '../../core/archive-reads';
 import type { RecordKind } from '../../core/model';
 import type { StatusInfo } from '../../core/status';
 import type { TableId } from '../../core/table-schema';
@@ -56,12 +57,6 @@ const RELATED_READS = 4;
 /** DynamoDB's Limit when a failed execution's children are read. */
 const CHILD_READ = 500;
 
-async function all(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
-  const list: StoredItem[] = [];
-  for await (const item of items) list.push(item);
-  return list;
-}
-
 const failureStatuses = (statuses: Readonly<Record<string, StatusInfo>>): string[] => Object.keys(statuses).filter((status) => isFailure(statuses, status));
 
 /** The listings read an invocation's summary (the byInstance index holds no more): its plugins and their full outputs are read by key. */
@@ -74,22 +69,22 @@ async function withPluginOutputs(reader: ArchiveReader, items: readonly StoredIt
 }
 
 async function stepsOfExecution(reader: ArchiveReader, execution: StoredItem): Promise<RelatedByTable> {
-  return { automationSteps: await all(automationSteps(reader, String(execution['AutomationExecutionId']), { pageSize: CHILD_READ })) };
+  return { automationSteps: await allOf(automationSteps(reader, String(execution['AutomationExecutionId']), { pageSize: CHILD_READ })) };
 }
 
 /** Only the failed targets: the alert names no other, and an execution may have thousands. */
 async function failedTargetsOfExecution(reader: ArchiveReader, execution: StoredItem): Promise<RelatedByTable> {
   const filter = [{ anyOf: [{ attribute: 'Status', oneOf: failureStatuses(associationStatuses) }] }];
-  return { associationExecutionTargets: await all(associationTargets(reader, String(execution['ExecutionId']), { filter, pageSize: CHILD_READ })) };
+  return { associationExecutionTargets: await allOf(associationTargets(reader, String(execution['ExecutionId']), { filter, pageSize: CHILD_READ })) };
 }
 
 /** The execution's tasks, and the invocations of its failed tasks (the alert names no other). */
 async function tasksOfExecution(reader: ArchiveReader, execution: StoredItem): Promise<RelatedByTable> {
   const executionId = String(execution['WindowExecutionId']);
-  const tasks = await all(windowTasks(reader, executionId, { pageSize: CHILD_READ }));
+  const tasks = await allOf(windowTasks(reader, executionId, { pageSize: CHILD_READ }));
   const failed = tasks.filter((task) => isFailure(maintenanceWindowStatuses, typeof task['Status'] === 'string' ? task['Status'] : undefined));
   const invocations: StoredItem[] = [];
-  for (const task of failed) invocations.push(...(await all(taskInvocations(reader, String(task['TaskExecutionId']), { pageSize: CHILD_READ }))));
+  for (const task of failed) invocations.push(...(await allOf(taskInvocations(reader, String(task['TaskExecutionId']), { pageSize: CHILD_READ }))));
   return { maintenanceWindowTasks: tasks, maintenanceWindowTaskInvocations: invocations };
 }
 

@@ -1,4 +1,5 @@
 import type { StoredItem } from '../../store/record-store';
+import { allOf } from '../../core/archive-reads';
 import type { ListingPosition } from '../../ssm-protocol/paging';
 import { inInvocationOrder, inRunOrder } from '../../sources/maintenance-window/ssm-operations';
 import { taskInvocations, windowExecutionsNewestFirst, windowTasks } from '../../sources/maintenance-window/reads';
@@ -23,12 +24,6 @@ const EXECUTION_ATTRIBUTES = ['WindowExecutionId', 'StartTime', 'WindowId'];
 const TASK_ATTRIBUTES = ['TaskExecutionId', 'StartTime', 'TaskArn'];
 /** DynamoDB's Limit when all of an execution's tasks, or a task's invocations, are read. */
 const CHILD_READ = 500;
-
-async function all(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
-  const list: StoredItem[] = [];
-  for await (const item of items) list.push(item);
-  return list;
-}
 
 /** The listing's entries after `after` within its execution: those following the one whose key it holds. */
 function resumed(entries: readonly StoredItem[], keyOf: (entry: StoredItem) => string, executionId: string, after: ListingPosition | undefined): readonly StoredItem[] {
@@ -62,7 +57,7 @@ export async function* windowTasksOfExecutions(
 ): AsyncGenerator<StoredItem> {
   for await (const execution of executions(ctx, filters, after, pageSize)) {
     const executionId = String(execution['WindowExecutionId']);
-    const tasks = inRunOrder(await all(windowTasks(ctx.reader, executionId, { attributes, pageSize: CHILD_READ })));
+    const tasks = inRunOrder(await allOf(windowTasks(ctx.reader, executionId, { attributes, pageSize: CHILD_READ })));
     for (const task of resumed(tasks, taskKey, executionId, after)) yield { ...task, ...executionContext(execution) };
   }
 }
@@ -76,10 +71,10 @@ export async function* windowTaskInvocationsOfExecutions(
 ): AsyncGenerator<StoredItem> {
   for await (const execution of executions(ctx, filters, after, pageSize)) {
     const executionId = String(execution['WindowExecutionId']);
-    const tasks = inRunOrder(await all(windowTasks(ctx.reader, executionId, { attributes: TASK_ATTRIBUTES, pageSize: CHILD_READ })));
+    const tasks = inRunOrder(await allOf(windowTasks(ctx.reader, executionId, { attributes: TASK_ATTRIBUTES, pageSize: CHILD_READ })));
     const invocations: StoredItem[] = [];
     for (const task of tasks) {
-      const stored = await all(taskInvocations(ctx.reader, taskKey(task), { attributes, pageSize: CHILD_READ }));
+      const stored = await allOf(taskInvocations(ctx.reader, taskKey(task), { attributes, pageSize: CHILD_READ }));
       // A task execution belongs to one window execution: invocations under another are not this task's.
       const own = stored.filter((invocation) => invocation['WindowExecutionId'] === executionId);
       for (const invocation of inInvocationOrder(own)) invocations.push({ ...invocation, [TASK_CONTEXT.taskArn]: task['TaskArn'] });

@@ -1,6 +1,7 @@
 import type { Association } from '@aws-sdk/client-ssm';
 import type { ListedDefinition } from '../../core/model';
-import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
+import { toSsmRecord } from '../../store/stored-fields';
+import { listedDefinition } from '../listed-parents';
 
 /**
  * State Manager associations as the archive keeps them: ListAssociations' Association record,
@@ -17,17 +18,8 @@ export const associationDefinitionFields = [
 export const associationDefinitionDatePaths = ['LastExecutionDate'] as const;
 
 /** The definition to keep of one listed association; undefined for a record without its id. */
-export function listedAssociation(association: Association): ListedDefinition | undefined {
-  const id = association.AssociationId;
-  if (id === undefined || id === '') return undefined;
-  const fields = toStoredFields(association);
-  return {
-    table: 'associationDefinitions',
-    key: { AssociationId: id },
-    fields,
-    absentFields: associationDefinitionFields.filter((name) => !(name in fields)),
-  };
-}
+export const listedAssociation = (association: Association): ListedDefinition | undefined =>
+  listedDefinition('associationDefinitions', 'AssociationId', association, associationDefinitionFields);
 
 /** The Association record back from a stored definition. */
 export const associationFromItem = (item: Readonly<Record<string, unknown>>): Association =>

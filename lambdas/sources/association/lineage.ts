@@ -1,4 +1,6 @@
-import { allOf, firstOf } from '../../core/archive-reads';
+import { allOf } from '../../core/archive-reads';
+import { itemText } from '../../core/execution-item';
+import { takePage } from '../../ssm-protocol/paging';
 import type { ArchiveReader } from '../../query/archive-reader';
 import type { FoundExecution, KindLineage, LineageLink } from '../../query/views/execution-detail';
 import type { StoredItem } from '../../store/record-store';
@@ -7,7 +9,7 @@ import type { StoredItem } from '../../store/record-store';
  * An association execution in GET /executions/{id} (by its ExecutionId): its record, its
  * targets, and the commands that ran it on each node (a target's OutputSource).
  */
-const text = (item: StoredItem, name: string): string => (typeof item[name] === 'string' ? (item[name] as string) : '');
+const text = (item: StoredItem, name: string): string => itemText(item, name) ?? '';
 
 /** A target's command: OutputSource's id when its type is RunCommand (the table derives it for its index). */
 function commandOf(target: StoredItem): string | undefined {
@@ -21,7 +23,7 @@ export const associationLineage: KindLineage = {
   kind: 'association-execution',
   async find(reader: ArchiveReader, id: string, childLimit: number): Promise<FoundExecution | undefined> {
     // The targets' table is keyed by ExecutionId alone; the execution's own by (AssociationId, ExecutionId).
-    const targets = await firstOf(reader.keyPartition('associationExecutionTargets', id, { pageSize: childLimit + 1 }), childLimit);
+    const targets = await takePage(reader.keyPartition('associationExecutionTargets', id, { pageSize: childLimit + 1 }), childLimit);
     const first = targets.items[0];
     if (first === undefined) return undefined;
     const record = await reader.getRecord('associationExecutions', { AssociationId: text(first, 'AssociationId'), ExecutionId: id });

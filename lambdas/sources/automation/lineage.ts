@@ -1,4 +1,6 @@
-import { allOf, firstOf } from '../../core/archive-reads';
+import { allOf } from '../../core/archive-reads';
+import { itemText } from '../../core/execution-item';
+import { takePage } from '../../ssm-protocol/paging';
 import type { ArchiveReader } from '../../query/archive-reader';
 import type { FoundExecution, KindLineage, LineageLink } from '../../query/views/execution-detail';
 import type { StoredItem } from '../../store/record-store';
@@ -10,7 +12,7 @@ import { inStepOrder } from './ssm-operations';
  * commands its aws:runCommand steps started (their CommandId output) and its child
  * executions (their ParentAutomationExecutionId); what started it, when it is a child.
  */
-const text = (item: StoredItem, name: string): string => (typeof item[name] === 'string' ? (item[name] as string) : '');
+const text = (item: StoredItem, name: string): string => itemText(item, name) ?? '';
 
 /** An aws:runCommand step's command: its CommandId output, which the table derives for its index. */
 const OUTPUT_COMMAND_ID = 'outputCommandId';
@@ -30,7 +32,7 @@ export const automationLineage: KindLineage = {
     );
     const executions: LineageLink[] = children.map((child) => ({ kind: 'automation-execution', id: text(child, 'AutomationExecutionId'), ids: { AutomationExecutionId: text(child, 'AutomationExecutionId') } }));
     const parent = text(record, 'ParentAutomationExecutionId');
-    const { items, more } = await firstOf(ordered, childLimit);
+    const { items, more } = await takePage(ordered, childLimit);
     return {
       kind: 'automation-execution',
       record,

@@ -1,6 +1,7 @@
 import type { MaintenanceWindowIdentity } from '@aws-sdk/client-ssm';
 import type { ListedDefinition } from '../../core/model';
-import { toSsmRecord, toStoredFields } from '../../store/stored-fields';
+import { toSsmRecord } from '../../store/stored-fields';
+import { listedDefinition } from '../listed-parents';
 
 /**
  * Maintenance windows as the archive keeps them: DescribeMaintenanceWindows'
@@ -16,17 +17,8 @@ export const maintenanceWindowDefinitionFields = [
 ] as const;
 
 /** The definition to keep of one listed window; undefined for a record without its id. */
-export function listedMaintenanceWindow(window: MaintenanceWindowIdentity): ListedDefinition | undefined {
-  const id = window.WindowId;
-  if (id === undefined || id === '') return undefined;
-  const fields = toStoredFields(window);
-  return {
-    table: 'maintenanceWindowDefinitions',
-    key: { WindowId: id },
-    fields,
-    absentFields: maintenanceWindowDefinitionFields.filter((name) => !(name in fields)),
-  };
-}
+export const listedMaintenanceWindow = (window: MaintenanceWindowIdentity): ListedDefinition | undefined =>
+  listedDefinition('maintenanceWindowDefinitions', 'WindowId', window, maintenanceWindowDefinitionFields);
 
 /** The MaintenanceWindowIdentity record back from a stored definition. */
 export const maintenanceWindowFromItem = (item: Readonly<Record<string, unknown>>): MaintenanceWindowIdentity =>

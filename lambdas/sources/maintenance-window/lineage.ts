@@ -1,4 +1,6 @@
-import { allOf, firstOf } from '../../core/archive-reads';
+import { allOf } from '../../core/archive-reads';
+import { itemText } from '../../core/execution-item';
+import { takePage } from '../../ssm-protocol/paging';
 import type { ArchiveReader } from '../../query/archive-reader';
 import type { FoundExecution, KindLineage, LineageLink } from '../../query/views/execution-detail';
 import type { StoredItem } from '../../store/record-store';
@@ -8,7 +10,7 @@ import { getWindowExecution, windowTasks } from './reads';
  * A window execution in GET /executions/{id}: its record, its tasks, and the commands its
  * RUN_COMMAND tasks started: each task invocation's ExecutionId is its command's CommandId.
  */
-const text = (item: StoredItem, name: string): string => (typeof item[name] === 'string' ? (item[name] as string) : '');
+const text = (item: StoredItem, name: string): string => itemText(item, name) ?? '';
 
 export const maintenanceWindowLineage: KindLineage = {
   kind: 'maintenance-window-execution',
@@ -25,7 +27,7 @@ export const maintenanceWindowLineage: KindLineage = {
         id: text(invocation, 'ExecutionId'),
         ids: { CommandId: text(invocation, 'ExecutionId'), TaskExecutionId: text(invocation, 'TaskExecutionId'), InvocationId: text(invocation, 'InvocationId') },
       }));
-    const { items, more } = await firstOf(tasks, childLimit);
+    const { items, more } = await takePage(tasks, childLimit);
     return { kind: 'maintenance-window-execution', record, childKind: 'maintenance-window-task', children: items, moreChildren: more, started, startedBy: [] };
   },
   async startersOf(reader: ArchiveReader, commandId: string): Promise<LineageLink[]> {

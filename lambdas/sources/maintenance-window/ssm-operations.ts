@@ -16,7 +16,7 @@ import {
 } from './requests';
 import { windowExecutionFromItem, windowTaskFromItem, windowTaskInvocationFromItem } from './records';
 import type { StoredItem } from '../../store/record-store';
-import { compareText, storedTimeRange } from '../../core/archive-reads';
+import { allOf, compareText, storedTimeRange } from '../../core/archive-reads';
 import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/paging';
 import type { EndpointContext, SsmOperations } from '../../query/ssm-endpoint/endpoint-context';
 import { executionsOfWindow, getWindowExecution, getWindowTask, hasWindow, hasWindowDefinition, taskInvocations, windowExists, windowTasks } from './reads';
@@ -101,12 +101,6 @@ function pageAfterId(
   return { items: kept.slice(0, maxResults), more: kept.length > maxResults };
 }
 
-async function all(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
-  const list: StoredItem[] = [];
-  for await (const item of items) list.push(item);
-  return list;
-}
-
 export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx: EndpointContext): Promise<DescribeMaintenanceWindowExecutionsResult> {
   const request = readDescribeMaintenanceWindowExecutions(input);
   let after: ListingPosition | undefined;
@@ -152,7 +146,7 @@ export async function describeMaintenanceWindowExecutions(input: JsonObject, ctx
 
 export async function describeMaintenanceWindowExecutionTasks(input: JsonObject, ctx: EndpointContext): Promise<DescribeMaintenanceWindowExecutionTasksResult> {
   const request = readDescribeMaintenanceWindowExecutionTasks(input);
-  const tasks = await all(windowTasks(ctx.reader, request.windowExecutionId, { pageSize: CHILD_READ }));
+  const tasks = await allOf(windowTasks(ctx.reader, request.windowExecutionId, { pageSize: CHILD_READ }));
   if (tasks.length === 0 && (await getWindowExecution(ctx.reader, request.windowExecutionId, ['WindowExecutionId'])) === undefined) {
     throw doesNotExist('Maintenance window execution', request.windowExecutionId);
   }
@@ -172,7 +166,7 @@ export async function describeMaintenanceWindowExecutionTaskInvocations(
   ctx: EndpointContext,
 ): Promise<DescribeMaintenanceWindowExecutionTaskInvocationsResult> {
   const request = readDescribeMaintenanceWindowExecutionTaskInvocations(input);
-  const stored = await all(taskInvocations(ctx.reader, request.taskId, { pageSize: CHILD_READ }));
+  const stored = await allOf(taskInvocations(ctx.reader, request.taskId, { pageSize: CHILD_READ }));
   // A task execution belongs to one window execution: invocations under another are not this task's.
   const invocations = stored.filter((item) => text(item, 'WindowExecutionId') === request.windowExecutionId);
   if (invocations.length === 0 && (await getWindowTask(ctx.reader, request.windowExecutionId, request.taskId, ['TaskExecutionId'])) === undefined) {

@@ -1,4 +1,4 @@
-import { firstOf } from '../../core/archive-reads';
+import { takePage } from '../../ssm-protocol/paging';
 import type { ArchiveReader } from '../../query/archive-reader';
 import type { FoundExecution, KindLineage } from '../../query/views/execution-detail';
 import { INVOCATION_INDEX_ATTRIBUTES } from './tables';
@@ -13,7 +13,7 @@ export const runCommandLineage: KindLineage = {
   async find(reader: ArchiveReader, id: string, childLimit: number): Promise<FoundExecution | undefined> {
     const record = await reader.getCommand(id);
     if (record === undefined) return undefined;
-    const { items, more } = await firstOf(reader.invocationsOfCommand(id, { attributes: INVOCATION_INDEX_ATTRIBUTES, pageSize: childLimit + 1 }), childLimit);
+    const { items, more } = await takePage(reader.invocationsOfCommand(id, { attributes: INVOCATION_INDEX_ATTRIBUTES, pageSize: childLimit + 1 }), childLimit);
     return { kind: 'command', record, childKind: 'command-invocation', children: items, moreChildren: more, started: [], startedBy: [] };
   },
 };
