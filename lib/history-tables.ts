@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { TableRead } from '../lambdas/core/table-schema';
-import { EXPIRES_AT, type KeyAttribute, type TableSchema } from '../lambdas/core/table-schema';
+import { EXPIRES_AT, projectionOf, type KeyAttribute, type TableSchema } from '../lambdas/core/table-schema';
 import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 const attributeTypes: Record<KeyAttribute['type'], dynamodb.AttributeType> = {
@@ -70,11 +70,7 @@ export class HistoryTables extends Construct {
           indexName: index.name,
           partitionKey: keyOf(index.partitionKey),
           ...(index.sortKey ? { sortKey: keyOf(index.sortKey) } : {}),
-          ...(index.include === undefined
-            ? { projectionType: dynamodb.ProjectionType.ALL }
-            : index.include.length === 0
-              ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
-              : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }),
+          ...projectionProps(projectionOf(index)),
         })),
         // Always on, and free: only records written with a retention carry the attribute.
         ...(schema.recordTime !== undefined ? { timeToLiveAttribute: EXPIRES_AT } : {}),
@@ -181,4 +177,10 @@ export class HistoryTables extends Construct {
     const indexArns = (schema.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`);
     if (indexArns.length > 0) iam.Grant.addToPrincipal({ grantee: fn, actions: ['dynamodb:Query'], resourceArns: indexArns });
   }
+}
+
+function projectionProps(projection: ReturnType<typeof projectionOf>): Pick<dynamodb.GlobalSecondaryIndexPropsV2, 'projectionType' | 'nonKeyAttributes'> {
+  return projection.type === 'INCLUDE'
+    ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection.nonKeyAttributes] }
+    : { projectionType: projection.type === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY };
 }

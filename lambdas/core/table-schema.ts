@@ -103,6 +103,12 @@ function valueAt(fields: Readonly<Record<string, unknown>>, path: string): unkno
   return value;
 }
 
+/** What an index projects: every attribute, its keys only (include: []), or its keys and `include`. */
+export function projectionOf(index: IndexSchema): { readonly type: 'ALL' | 'KEYS_ONLY' } | { readonly type: 'INCLUDE'; readonly nonKeyAttributes: readonly string[] } {
+  if (index.include === undefined) return { type: 'ALL' };
+  return index.include.length === 0 ? { type: 'KEYS_ONLY' } : { type: 'INCLUDE', nonKeyAttributes: index.include };
+}
+
 /** The names of a table's key attributes: partition key, then sort key if any. */
 export function keyNames(schema: TableSchema): string[] {
   return schema.sortKey ? [schema.partitionKey.name, schema.sortKey.name] : [schema.partitionKey.name];

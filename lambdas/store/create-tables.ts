@@ -6,8 +6,9 @@ import {
   type AttributeDefinition,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
+  type Projection,
 } from '@aws-sdk/client-dynamodb';
-import type { KeyAttribute, TableId, TableSchemas } from '../core/table-schema';
+import { projectionOf, type KeyAttribute, type TableId, type TableSchemas } from '../core/table-schema';
 
 /**
  * Creates the archive's tables from their declarations, for local mode and tests
@@ -37,12 +38,7 @@ export async function createTables(client: DynamoDBClient, schemas: TableSchemas
         { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
         ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
       ],
-      Projection:
-        index.include === undefined
-          ? { ProjectionType: 'ALL' }
-          : index.include.length === 0
-            ? { ProjectionType: 'KEYS_ONLY' }
-            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] },
+      Projection: projectionRequest(projectionOf(index)),
     }));
     try {
       await client.send(
@@ -62,4 +58,8 @@ export async function createTables(client: DynamoDBClient, schemas: TableSchemas
     // dynalite can reject a write that follows CreateTable too closely: wait until it is ACTIVE.
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 }, { TableName });
   }
+}
+
+function projectionRequest(projection: ReturnType<typeof projectionOf>): Projection {
+  return projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.nonKeyAttributes] } : { ProjectionType: projection.type };
 }
