@@ -1,13 +1,30 @@
 import { encodeRfc3986, queryString, signExecuteApiRequest, type Credentials } from '../lambdas/client/execute-api';
 import type { ViewQuery } from './args';
 
-/** One execution as the archive views list it (kind, status, time, ids, document...). */
+/** One execution as the archive views list it (kind, status, time, ids, document...), or one alert. */
 export type ViewItem = Readonly<Record<string, unknown>>;
 
-/** A page of `GET /executions` or `GET /instances/{id}/history`. */
+/** A page of `GET /executions`, `GET /instances/{id}/history` or `GET /alerts`. */
 export interface ViewPage {
   readonly items: readonly ViewItem[];
   readonly nextToken?: string;
+}
+
+/** `GET /status`: one entry per history kind (watermark, last poll, counters...). */
+export interface StatusPage {
+  readonly kinds: readonly ViewItem[];
+}
+
+/** `GET /executions/{id}`: one execution, its children and its lineage. */
+export interface ExecutionDetail {
+  readonly kind: string;
+  readonly id: string;
+  readonly record: ViewItem;
+  readonly children: readonly ViewItem[];
+  readonly moreChildren: boolean;
+  /** Each link: `kind`, `id` (what `show` takes) and `ids` (the linked record's own ids). */
+  readonly startedBy: readonly ViewItem[];
+  readonly started: readonly ViewItem[];
 }
 
 /** The API answered with an error status; `message` is the API's own. */
@@ -45,11 +62,15 @@ export interface ArchiveViewsOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** Query parameters of the archive views, as the API names them. */
-function parametersOf(query: ViewQuery): Record<string, string | undefined> {
+type QueryParameters = Readonly<Record<string, string | undefined>>;
+
+/** Query parameters of the archive views, as the API names them; those not given are left out. */
+function parametersOf(query: ViewQuery): QueryParameters {
   return {
     kind: query.kind,
     status: query.status,
+    documentName: query.documentName,
+    instanceId: query.instanceId,
     since: query.since,
     until: query.until,
     limit: query.limit === undefined ? undefined : String(query.limit),
@@ -75,14 +96,41 @@ function messageOf(body: string, statusText: string): string {
   return statusText || 'no message';
 }
 
+const isRecord = (value: unknown): value is ViewItem => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecordList = (value: unknown): value is readonly ViewItem[] => Array.isArray(value) && value.every(isRecord);
+
 function isViewPage(value: unknown): value is ViewPage {
-  if (!value || typeof value !== 'object') return false;
-  const { items, nextToken } = value as Record<string, unknown>;
-  return (
-    Array.isArray(items) &&
-    items.every((item) => item !== null && typeof item === 'object') &&
-    (nextToken === undefined || nextToken === null || typeof nextToken === 'string')
-  );
+  if (!isRecord(value)) return false;
+  const { items, nextToken } = value;
+  return isRecordList(items) && (nextToken === undefined || nextToken === null || typeof nextToken === 'string');
+}
+
+function asViewPage(body: unknown, status: number): ViewPage {
+  if (!isViewPage(body)) throw new ApiError(status, 'the API answered without an "items" list');
+  return body.nextToken === null ? { items: body.items } : body;
+}
+
+function asStatusPage(body: unknown, status: number): StatusPage {
+  if (!isRecord(body) || !isRecordList(body.kinds)) throw new ApiError(status, 'the API answered without a "kinds" list');
+  return { ...body, kinds: body.kinds };
+}
+
+/** Lineage lists are optional, so that an older API's answer still shows. */
+function asExecutionDetail(body: unknown, status: number): ExecutionDetail {
+  if (!isRecord(body) || !isRecord(body.record) || !isRecordList(body.children)) {
+    throw new ApiError(status, 'the API answered without an execution "record" and its "children"');
+  }
+  const links = (value: unknown): readonly ViewItem[] => (isRecordList(value) ? value : []);
+  return {
+    ...body,
+    kind: typeof body.kind === 'string' ? body.kind : String(body.record.kind ?? ''),
+    id: typeof body.id === 'string' ? body.id : '',
+    record: body.record,
+    children: body.children,
+    moreChildren: body.moreChildren === true,
+    startedBy: links(body.startedBy),
+    started: links(body.started),
+  };
 }
 
 /** The archive views of the query API, over HTTP: one call per page. */
@@ -95,18 +143,38 @@ export class ArchiveViews {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  public executions(query: ViewQuery): Promise<ViewPage> {
-    return this.page('/executions', query);
+  public async executions(query: ViewQuery): Promise<ViewPage> {
+    const { status, body } = await this.get('/executions', parametersOf(query));
+    return asViewPage(body, status);
   }
 
-  public history(instanceId: string, query: ViewQuery): Promise<ViewPage> {
-    return this.page(`/instances/${encodeRfc3986(instanceId)}/history`, query);
+  public async history(instanceId: string, query: ViewQuery): Promise<ViewPage> {
+    const { status, body } = await this.get(`/instances/${encodeRfc3986(instanceId)}/history`, parametersOf(query));
+    return asViewPage(body, status);
   }
 
-  private async page(route: string, query: ViewQuery): Promise<ViewPage> {
+  /** The failure alerts sent, newest first (kind, limit, nextToken). */
+  public async alerts(query: ViewQuery): Promise<ViewPage> {
+    const { status, body } = await this.get('/alerts', parametersOf(query));
+    return asViewPage(body, status);
+  }
+
+  public async status(): Promise<StatusPage> {
+    const { status, body } = await this.get('/status', {});
+    return asStatusPage(body, status);
+  }
+
+  /** One execution by any id SSM gave it; `childLimit` children at most (the API's default when absent). */
+  public async execution(id: string, childLimit: number | undefined): Promise<ExecutionDetail> {
+    const { status, body } = await this.get(`/executions/${encodeRfc3986(id)}`, { limit: childLimit === undefined ? undefined : String(childLimit) });
+    return asExecutionDetail(body, status);
+  }
+
+  /** GET a route: its status and parsed JSON body, or an ApiError with the API's message. */
+  private async get(route: string, parameters: QueryParameters): Promise<{ status: number; body: unknown }> {
     // Keep any base path of the endpoint (a custom domain's API mapping, say).
     const path = `${this.base.pathname.replace(/\/+$/, '')}${route}`;
-    const url = new URL(`${this.base.origin}${path}${queryString(parametersOf(query))}`);
+    const url = new URL(`${this.base.origin}${path}${queryString(parameters)}`);
     const headers = await this.headersFor(url);
 
     let response: Response;
@@ -120,14 +188,11 @@ export class ArchiveViews {
     const body = await response.text();
     if (!response.ok) throw new ApiError(response.status, messageOf(body, response.statusText));
 
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      return { status: response.status, body: JSON.parse(body) as unknown };
     } catch {
       throw new ApiError(response.status, `the API answered with something other than JSON: ${body.slice(0, 100)}`);
     }
-    if (!isViewPage(parsed)) throw new ApiError(response.status, 'the API answered without an "items" list');
-    return parsed.nextToken === null ? { items: parsed.items } : parsed;
   }
 
   private async headersFor(url: URL): Promise<Record<string, string>> {

@@ -39,6 +39,8 @@ export interface QueryConfig {
   readonly tableNames: TableNames;
   /** Keys the HMAC of the query API's page tokens (PAGE_TOKEN_KEY); any non-empty string. */
   readonly pageTokenKey: string;
+  /** How GET /alerts describes the alerts sent: as the collector does. */
+  readonly alerts: AlertContentConfig;
 }
 
 export interface PollerConfig {
@@ -109,8 +111,14 @@ function list(env: NodeJS.ProcessEnv, name: string, form: RegExp, what: string, 
   return entries;
 }
 
+/** What an alert says and where its console link points: ALERT_STATUSES, ALERT_IGNORED_DOCUMENTS, ALERT_ERROR_EXCERPTS, the Region, ALERT_ACCOUNT_ID, ALERT_PARTITION. */
+export interface AlertContentConfig {
+  readonly config: AlertConfig;
+  readonly context: AlertOptions;
+}
+
 /** ALERT_* variables: the same statuses and ignored documents syntax as the CDK context (parseAlertConfig). */
-export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): AlertsConfig {
+export function alertContentFrom(env: NodeJS.ProcessEnv): AlertContentConfig {
   let config: AlertConfig;
   try {
     config = parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS, errorExcerpts: env.ALERT_ERROR_EXCERPTS });
@@ -120,9 +128,7 @@ export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): Aler
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new ConfigurationError('AWS_REGION is not set');
   return {
-    topicArn,
     config,
-    maxAgeMs: positiveNumber(env, 'ALERT_MAX_AGE_HOURS', 24) * 3_600_000,
     context: {
       region,
       ...(env.ALERT_ACCOUNT_ID ? { accountId: env.ALERT_ACCOUNT_ID } : {}),
@@ -131,10 +137,14 @@ export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): Aler
   };
 }
 
+export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): AlertsConfig {
+  return { topicArn, ...alertContentFrom(env), maxAgeMs: positiveNumber(env, 'ALERT_MAX_AGE_HOURS', 24) * 3_600_000 };
+}
+
 export function queryConfigFrom(env: NodeJS.ProcessEnv): QueryConfig {
   const pageTokenKey = env.PAGE_TOKEN_KEY;
   if (!pageTokenKey) throw new ConfigurationError('PAGE_TOKEN_KEY is not set');
-  return { tableNames: tableNamesFrom(env), pageTokenKey };
+  return { tableNames: tableNamesFrom(env), pageTokenKey, alerts: alertContentFrom(env) };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

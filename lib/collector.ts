@@ -1,13 +1,13 @@
-import { Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { parseAlertConfig } from '../lambdas/alerts/alert';
 import { INVOCATION_DETAILS, type InvocationDetail } from '../lambdas/core/model';
 import { tableIds } from '../lambdas/sources/tables';
+import { alertContentEnvironment, type AlertContentSettings } from './alert-content-settings';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { collectorEntry } from './lambda-bundling';
@@ -25,32 +25,15 @@ const MIN_MAX_CONCURRENCY = 2;
 const MAX_MAX_CONCURRENCY = 1000;
 
 /** What the collector alerts on, and where it publishes (lambdas/alerts). */
-export interface CollectorAlerts {
+export interface CollectorAlerts extends AlertContentSettings {
   /** The topic each failure's one alert is published to. */
   readonly topic: sns.ITopic;
-  /**
-   * Which statuses alert, in parseAlertConfig's syntax (`Status`, `kind:Status`, `kind:none`,
-   * comma-separated); checked at synthesis.
-   * @default - every kind's terminal failure statuses
-   */
-  readonly statuses?: string;
-  /**
-   * Documents (runbooks) whose failures do not alert.
-   * @default - none
-   */
-  readonly ignoredDocuments?: readonly string[];
   /**
    * Failures that ended longer ago than this are archived without an alert, so that a first
    * backfill does not send a month of alerts.
    * @default Duration.hours(24)
    */
   readonly maxAge?: Duration;
-  /**
-   * False leaves the error excerpt (the first lines of the failure's output) out of every
-   * alert: output can hold secrets, and an alert goes to mailboxes.
-   * @default true
-   */
-  readonly errorExcerpts?: boolean;
 }
 
 export interface CollectorProps {
@@ -227,34 +210,12 @@ export class Collector extends Construct {
   }
 }
 
-/**
- * The collector's alert settings as the runtime reads them. The statuses are parsed here with
- * the runtime's own parser, so that a typo fails `cdk synth` rather than every invocation.
- */
+/** The collector's alert settings as the runtime reads them: what alerts say, where they go, from what age on not. */
 function alertEnvironment(scope: Construct, alerts: CollectorAlerts): Record<string, string> {
-  const ignoredDocuments = alerts.ignoredDocuments ?? [];
-  for (const document of ignoredDocuments) {
-    if (!Token.isUnresolved(document) && (document.trim() === '' || document.includes(','))) {
-      throw new Error(`Alert ignored documents must be document names without commas, got ${JSON.stringify(document)}`);
-    }
-  }
-  const ignored = ignoredDocuments.map((document) => document.trim()).join(',');
-  if (alerts.statuses !== undefined && !Token.isUnresolved(alerts.statuses)) {
-    parseAlertConfig({ statuses: alerts.statuses, ignoredDocuments: ignored });
-  }
   const maxAge = alerts.maxAge ?? Duration.hours(24);
   const maxAgeHours = maxAge.toHours({ integral: false });
   if (!Token.isUnresolved(maxAgeHours) && !(maxAgeHours > 0)) {
     throw new Error(`Alert max age must be above zero, got ${maxAge.toHumanString()}`);
   }
-  const stack = Stack.of(scope);
-  return {
-    ALERT_TOPIC_ARN: alerts.topic.topicArn,
-    ...(alerts.statuses !== undefined ? { ALERT_STATUSES: alerts.statuses } : {}),
-    ...(ignored !== '' ? { ALERT_IGNORED_DOCUMENTS: ignored } : {}),
-    ALERT_MAX_AGE_HOURS: String(maxAgeHours),
-    ...(alerts.errorExcerpts === false ? { ALERT_ERROR_EXCERPTS: 'false' } : {}),
-    ALERT_ACCOUNT_ID: stack.account,
-    ALERT_PARTITION: stack.partition,
-  };
+  return { ALERT_TOPIC_ARN: alerts.topic.topicArn, ALERT_MAX_AGE_HOURS: String(maxAgeHours), ...alertContentEnvironment(scope, alerts) };
 }

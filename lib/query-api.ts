@@ -7,22 +7,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { alertContentEnvironment, type AlertContentSettings } from './alert-content-settings';
+import { QUERY_ROUTES } from '../lambdas/query/router';
 import { tableIds, tableSchemas } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { queryEntry } from './lambda-bundling';
 
-/** The query API's routes: one handler serves them all (lambdas/handlers/query.ts). */
-export const queryRoutes = [
-  /** SSM's own JSON protocol (X-Amz-Target), so SSM clients work with a changed endpoint. */
-  { method: apigwv2.HttpMethod.POST, path: '/' },
-  /** The cross-kind timeline: ?kind, ?status, ?since, ?until, ?limit, ?nextToken. */
-  { method: apigwv2.HttpMethod.GET, path: '/executions' },
-  /** One node's history, newest first. */
-  { method: apigwv2.HttpMethod.GET, path: '/instances/{instanceId}/history' },
-  /** Collection health per kind: watermark, last poll, records stored, missed by events. */
-  { method: apigwv2.HttpMethod.GET, path: '/status' },
-] as const;
+/** The query API's routes, as its one handler (lambdas/handlers/query.ts) answers them. */
+export const queryRoutes = QUERY_ROUTES.map((route) => ({ method: apigwv2.HttpMethod[route.method], path: route.path }));
 
 /**
  * Every access log line, as one JSON object (cdk-nag Serverless-APIGWStructuredLogging).
@@ -74,6 +67,12 @@ export interface QueryApiProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * What alerts say, as the collector is given it: GET /alerts rebuilds each sent alert from
+   * its record with these.
+   * @default - the collector's defaults
+   */
+  readonly alerts?: AlertContentSettings;
 }
 
 function requirePositive(name: string, value: number, integer: boolean): void {
@@ -117,6 +116,7 @@ export class QueryApi extends Construct {
       description: 'ssm-history query API: SSM-compatible reads and archive views over the history tables',
       timeout: QUERY_TIMEOUT,
       logRetention: props.logRetention,
+      environment: alertContentEnvironment(this, props.alerts ?? {}),
     });
     this.function = handler.function;
     this.role = handler.role;

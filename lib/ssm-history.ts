@@ -226,6 +226,7 @@ export class SsmHistory extends Construct {
     workQueue.allowSendersOnly({ sourceArns: [...ssmEvents.rules.map((rule) => rule.ruleArn), notifications.topic.topicArn], roles: [poller.role] });
     this.query = new QueryApi(this, 'QueryApi', {
       tables,
+      alerts: { statuses: props.alertStatuses, ignoredDocuments: props.alertIgnoredDocuments, errorExcerpts: props.alertErrorExcerpts },
       rateLimit: props.queryApiRateLimit,
       burstLimit: props.queryApiBurstLimit,
       logRetention: props.logRetention,

@@ -1,4 +1,4 @@
-import type { AlertContext, AlertContent, AlertFields, AlertTimes, RecordAlert, RelatedRecords } from '../core/alert-content';
+import type { AlertContext, AlertContent, AlertDescriptions, AlertFields, AlertTimes, RecordAlert, RelatedRecords } from '../core/alert-content';
 import { excerpt } from '../core/alert-content';
 import type { HistoryKind, RecordKind } from '../core/model';
 import { historyKinds, isHistoryKind } from '../core/model';
@@ -248,6 +248,17 @@ export function alertFor(
   if (alert === undefined || config.errorExcerpts) return alert;
   const { errorExcerpt: _excerpt, errorExcerptTruncated: _truncated, ...body } = alert.body;
   return { ...alert, body };
+}
+
+/** The query API's view of alerts: each sent alert rebuilt from its record, with the collector's settings. */
+export function alertDescriptions(options: AlertOptions, config: AlertConfig): AlertDescriptions {
+  return {
+    kindOf: (table) => recordAlerts.get(table)?.alert.recordKind,
+    describe: (table, record) => {
+      const alert = alertFor(table, record, options, config);
+      return alert === undefined ? undefined : { subject: alert.subject, body: { ...alert.body } };
+    },
+  };
 }
 
 function kindAlert(

@@ -116,7 +116,12 @@ export class FailureAlerts {
 
   /** Stores an observation that raises `alert`, and publishes the alert unless it is already handled. */
   async store(observation: Observation, alert: Alert): Promise<StoredFailure> {
-    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation, this.tooOld(alert) ? 'skipped' : 'pending');
+    const failed = failureTime(alert);
+    const written: AlertingUpsert = await this.options.claims.upsertAlerting(
+      observation,
+      this.tooOld(alert) ? 'skipped' : 'pending',
+      failed !== undefined && Number.isFinite(failed) ? new Date(failed) : this.now(),
+    );
     // Sent, skipped, or unknown after a stale write. A stale write means a newer observation of
     // this failure was stored first; the write that stored it, or the retry of its message if
     // its publish failed, handles the alert.

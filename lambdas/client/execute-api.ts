@@ -52,8 +52,16 @@ export function encodeRfc3986(value: string): string {
 
 /** A query string of the given parameters (unset ones left out), RFC 3986-encoded, or ''. */
 export function queryString(query: Readonly<Record<string, string | undefined>>): string {
-  const pairs = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return pairs.length === 0 ? '' : `?${pairs.map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`).join('&')}`;
+  return queryStringOfPairs(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * A query string of name-value pairs in the order given (a name may repeat), RFC 3986-encoded,
+ * or '': for forwarding a query as it arrived (URLSearchParams' pairs) in the form that is signed.
+ */
+export function queryStringOfPairs(pairs: Iterable<readonly [string, string]>): string {
+  const encoded = [...pairs].map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`);
+  return encoded.length === 0 ? '' : `?${encoded.join('&')}`;
 }
 
 export interface OutgoingRequest {
@@ -61,7 +69,8 @@ export interface OutgoingRequest {
   /** The full URL as it will be sent (query string included, encoded with `queryString`). */
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** Bytes are signed as they are: a forwarded body is signed exactly as it will be sent. */
+  readonly body?: string | Uint8Array;
 }
 
 /**
@@ -74,8 +83,11 @@ export async function signExecuteApiRequest(
   options: { readonly region: string; readonly credentials: Credentials; readonly signingDate?: Date },
 ): Promise<Record<string, string>> {
   const { url } = request;
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = value;
+  // A repeated name is signed with all its values, as API Gateway reads them from the wire.
+  const values = new Map<string, string[]>();
+  for (const [key, value] of url.searchParams) values.set(key, [...(values.get(key) ?? []), value]);
+  // fromEntries defines each name as an own property, "__proto__" included.
+  const query = Object.fromEntries([...values].map(([key, all]) => [key, all.length === 1 ? (all[0] ?? '') : all]));
   const unsigned = new HttpRequest({
     method: request.method,
     protocol: url.protocol,

@@ -77,6 +77,24 @@ export interface RecordAlert {
 }
 
 /** A non-empty string, else undefined: alerts never show empty fields. */
+/** What an alert said: its JSON body (kind, status, ids, times, error excerpt, console link) and subject. */
+export interface AlertDescription {
+  readonly subject: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * How the alerts engine describes a stored failure, for the query API's alert views: given to
+ * the query API by whoever assembles it (the query handler, local mode), so that neither
+ * engine imports the other.
+ */
+export interface AlertDescriptions {
+  /** The views' kind of a table's records, for the tables whose records alert. */
+  kindOf(table: TableId): RecordKind | undefined;
+  /** The alert of a stored failure, rebuilt from its record as the collector built it. */
+  describe(table: TableId, record: Readonly<Record<string, unknown>>): AlertDescription | undefined;
+}
+
 export const alertText = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /** A time as ISO 8601, from a Date or a stored string. */

@@ -65,6 +65,26 @@ export interface TableSchema {
   readonly description: string;
 }
 
+/**
+ * The archive attributes that place a record's failure in time, written by the same write
+ * that gives its alert a state (set once, never changed): the year (the index's partition),
+ * when it failed (the failure's end, else start, else request), and the record's key joined
+ * with "/" (the order among failures of one millisecond).
+ */
+export const FAILURE_ATTRIBUTES = { year: 'failedYear', at: 'failedAt', id: 'failureId' } as const;
+
+/**
+ * Failures newest first, a year per partition key, on every table whose records alert:
+ * the console's failures per day and the latest alerts, without a scan. Sparse (only failures
+ * that alert have the keys) and keys only, so it costs one index write per failure.
+ */
+export const FAILURE_INDEX: IndexSchema = {
+  name: 'byFailure',
+  partitionKey: { name: FAILURE_ATTRIBUTES.year, type: 'S' },
+  sortKey: { name: FAILURE_ATTRIBUTES.at, type: 'S' },
+  include: [FAILURE_ATTRIBUTES.id],
+};
+
 /** A table's id: its key among the archive's tables (e.g. `commandInvocations`). */
 export type TableId = string;
 

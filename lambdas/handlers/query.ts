@@ -5,6 +5,7 @@ import { queryConfigFrom } from '../config';
 import { createLog } from '../log';
 import { apiRequestFromEvent, resultFromResponse } from '../query/api-gateway';
 import { createQueryApi } from '../query/router';
+import { alertDescriptions } from '../alerts/alert';
 import { DEFAULT_SERVICE_NAME } from '../operational-metrics';
 
 /**
@@ -19,6 +20,7 @@ const api = createQueryApi({
   tableNames: config.tableNames,
   pageTokenKey: config.pageTokenKey,
   log,
+  alerts: alertDescriptions(config.alerts.context, config.alerts.config),
 });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {

@@ -15,6 +15,8 @@ import { instanceHistory } from './views/instance-history';
 import { KIND_LINEAGES } from '../sources/lineage';
 import { ViewRequestError } from './views/parameters';
 import { archiveStatus, type StatusPage } from './views/status';
+import { dailyFailures, latestAlerts, type AlertPage, type DailyFailures } from './views/alert-history';
+import type { AlertDescriptions } from '../core/alert-content';
 import { timeline } from './views/timeline';
 import type { ViewContext, ViewPage } from './views/view-context';
 
@@ -37,11 +39,28 @@ import type { ViewContext, ViewPage } from './views/view-context';
  *                                       started it and what it started (limit: children shown)
  *   GET  /instances/{instanceId}/history one node's history (status, documentName, since, until,
  *                                       limit, nextToken)
+ *   GET  /alerts                        the alerts sent, newest failure first (kind, limit,
+ *                                       nextToken), each as its alert said it
+ *   GET  /failures/daily                failures that alert per UTC day and kind (days: 1-90)
  *   GET  /status                        per kind: watermark, last poll, records stored, missed by
  *                                       events, throttles, oldest record SSM returned
  *
  * Every route reads with a Query on a key or an index, GetItem or BatchGetItem; none scans.
  */
+/**
+ * Every route the handler answers, in API Gateway's route syntax: the deployed API routes
+ * exactly these to it (a path parameter in braces), so a route added here is deployed too.
+ */
+export const QUERY_ROUTES = [
+  { method: 'POST', path: '/' },
+  { method: 'GET', path: '/executions' },
+  { method: 'GET', path: '/executions/{id}' },
+  { method: 'GET', path: '/instances/{instanceId}/history' },
+  { method: 'GET', path: '/status' },
+  { method: 'GET', path: '/alerts' },
+  { method: 'GET', path: '/failures/daily' },
+] as const;
+
 export interface QueryApiDependencies {
   readonly db: DynamoDBDocumentClient;
   readonly tableNames: TableNames;
@@ -51,6 +70,8 @@ export interface QueryApiDependencies {
   readonly now?: () => Date;
   /** Where failures the caller only sees as a status code are logged. Default: JSON lines on stdout. */
   readonly log?: QueryLog;
+  /** How the alerts engine describes a failure: GET /alerts and GET /failures/daily answer 404 without it. */
+  readonly alerts?: AlertDescriptions;
 }
 
 type Route =
@@ -58,7 +79,9 @@ type Route =
   | { readonly name: 'executions'; readonly method: 'GET' }
   | { readonly name: 'execution'; readonly method: 'GET'; readonly id: string }
   | { readonly name: 'instanceHistory'; readonly method: 'GET'; readonly instanceId: string }
-  | { readonly name: 'status'; readonly method: 'GET' };
+  | { readonly name: 'status'; readonly method: 'GET' }
+  | { readonly name: 'alerts'; readonly method: 'GET' }
+  | { readonly name: 'dailyFailures'; readonly method: 'GET' };
 
 export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const now = deps.now ?? (() => new Date());
@@ -71,7 +94,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
 
   return async (request: ApiRequest): Promise<ApiResponse> => {
     const route = routeOf(request.path);
-    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: POST /, GET /executions, GET /executions/{id}, GET /instances/{instanceId}/history, GET /status`);
+    if (route === undefined) return messageResponse(404, `Not found: ${request.path}. Routes: ${QUERY_ROUTES.map((known) => `${known.method} ${known.path}`).join(', ')}`);
     if (request.method !== route.method) {
       return messageResponse(405, `${request.method} is not allowed on ${request.path}; use ${route.method}`, { allow: route.method });
     }
@@ -86,6 +109,12 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
         return answerView(() => instanceHistory(route.instanceId, request.query, views), log);
       case 'status':
         return answerView(() => archiveStatus(request.query, checkpoints), log);
+      case 'alerts':
+      case 'dailyFailures': {
+        const alerts = deps.alerts;
+        if (alerts === undefined) return messageResponse(404, `${request.path} is not served by this archive: it was assembled without alert descriptions`);
+        return answerView(() => (route.name === 'alerts' ? latestAlerts(request.query, views, alerts) : dailyFailures(request.query, views, alerts)), log);
+      }
     }
   };
 }
@@ -97,6 +126,8 @@ function routeOf(path: string): Route | undefined {
   if (segments.length === 1 && segments[0] === 'executions') return { name: 'executions', method: 'GET' };
   if (segments.length === 2 && segments[0] === 'executions' && segments[1]) return { name: 'execution', method: 'GET', id: decodeSegment(segments[1]) };
   if (segments.length === 1 && segments[0] === 'status') return { name: 'status', method: 'GET' };
+  if (segments.length === 1 && segments[0] === 'alerts') return { name: 'alerts', method: 'GET' };
+  if (segments.length === 2 && segments[0] === 'failures' && segments[1] === 'daily') return { name: 'dailyFailures', method: 'GET' };
   if (segments.length === 3 && segments[0] === 'instances' && segments[2] === 'history' && segments[1]) {
     return { name: 'instanceHistory', method: 'GET', instanceId: decodeSegment(segments[1]) };
   }
@@ -112,7 +143,7 @@ function decodeSegment(segment: string): string {
   }
 }
 
-async function answerView(view: () => Promise<ViewPage | StatusPage | ExecutionDetail>, log: QueryLog): Promise<ApiResponse> {
+async function answerView(view: () => Promise<ViewPage | StatusPage | ExecutionDetail | AlertPage | DailyFailures>, log: QueryLog): Promise<ApiResponse> {
   try {
     return jsonResponse(200, await view());
   } catch (error) {

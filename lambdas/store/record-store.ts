@@ -3,7 +3,7 @@ import type { Observation, StoredValue } from '../core/model';
 import { statusInfo } from '../core/status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
 import { UpdatePlaceholders } from './update-placeholders';
-import { derivedAttributes, EXPIRES_AT, keyNames, nameOf, schemaOf, type RecordKey, type TableId, type TableSchema, type TableSchemas } from '../core/table-schema';
+import { derivedAttributes, EXPIRES_AT, FAILURE_ATTRIBUTES, keyNames, nameOf, schemaOf, type RecordKey, type TableId, type TableSchema, type TableSchemas } from '../core/table-schema';
 
 /**
  * What one upsert did: 'created' the item did not exist before (the first observation of this
@@ -72,6 +72,23 @@ export interface AlertingUpsert {
    * (undefined) after a stale write, which changes nothing.
    */
   readonly alertState: AlertState | undefined;
+}
+
+/** What the write that first stores a failure sets: its alert's first state, and when it failed. */
+interface FirstAlert {
+  readonly state: 'pending' | 'skipped';
+  readonly failedAt: Date;
+}
+
+/** The failure's alert state and its place in the failure index, each set only if absent. */
+function failurePlacement(schema: TableSchema, key: RecordKey, alert: FirstAlert): Record<string, string> {
+  const at = alert.failedAt.toISOString();
+  return {
+    [archiveAttributes.alertState]: alert.state,
+    [FAILURE_ATTRIBUTES.year]: at.slice(0, 4),
+    [FAILURE_ATTRIBUTES.at]: at,
+    [FAILURE_ATTRIBUTES.id]: keyNames(schema).map((name) => key[name] ?? '').join('/'),
+  };
 }
 
 const ALERT_STATES: ReadonlySet<unknown> = new Set<AlertState>(['pending', 'publishing', 'sent', 'skipped']);
@@ -226,24 +243,25 @@ export class RecordStore {
    * same call (UPDATED_OLD). Terminal statuses never change, so a failure's alert is decided
    * once however often it is observed.
    */
-  async upsertAlerting(observation: Observation, initial: 'pending' | 'skipped' = 'pending'): Promise<AlertingUpsert> {
-    return this.writeFitting(observation, initial);
+  async upsertAlerting(observation: Observation, initial: 'pending' | 'skipped' = 'pending', failedAt: Date = this.now()): Promise<AlertingUpsert> {
+    return this.writeFitting(observation, { state: initial, failedAt });
   }
 
-  private async writeFitting(observation: Observation, alertInitial: AlertState | undefined): Promise<AlertingUpsert> {
+  private async writeFitting(observation: Observation, alert: FirstAlert | undefined): Promise<AlertingUpsert> {
     try {
-      return await this.write(observation, FIELDS_BUDGET_BYTES, alertInitial);
+      return await this.write(observation, FIELDS_BUDGET_BYTES, alert);
     } catch (error) {
       // Our size estimate was too low for this item (large existing attributes): cut harder once.
       if (!isItemTooLarge(error)) throw error;
-      return this.write(observation, Math.floor(FIELDS_BUDGET_BYTES / 2), alertInitial);
+      return this.write(observation, Math.floor(FIELDS_BUDGET_BYTES / 2), alert);
     }
   }
 
-  private async write(observation: Observation, budgetBytes: number, alertInitial: AlertState | undefined): Promise<AlertingUpsert> {
+  private async write(observation: Observation, budgetBytes: number, alert: FirstAlert | undefined): Promise<AlertingUpsert> {
     const schema = schemaOf(this.schemas, observation.table);
     const change = changeOf(schema, observation, budgetBytes, this.now(), this.retentionDays);
-    if (alertInitial !== undefined) change.setIfAbsent[archiveAttributes.alertState] = alertInitial;
+    const alertInitial = alert?.state;
+    if (alert !== undefined) Object.assign(change.setIfAbsent, failurePlacement(schema, observation.key, alert));
     const placeholders = new UpdatePlaceholders({ '#pk': schema.partitionKey.name });
     const { names, values } = placeholders;
     const name = (attribute: string): string => placeholders.name(attribute);

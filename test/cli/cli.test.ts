@@ -211,7 +211,8 @@ describe('errors', () => {
     [['executions', 'extra'], /executions takes no operands/],
     [['history'], /history needs exactly one <instanceId>/],
     [['history', 'i-1', 'i-2'], /history needs exactly one <instanceId>/],
-    [['history', 'i-1', '--kind', 'command'], /--kind applies to executions only/],
+    [['history', 'i-1', '--kind', 'command'], /--kind does not apply to history: a node's history is its command invocations/],
+    [['history', 'i-1', '--instance', 'i-2'], /--instance does not apply to history: the node is the <instanceId> operand/],
     [['executions', '--limit', '0'], /--limit must be a positive integer, got "0"/],
     [['executions', '--limit', 'ten'], /--limit must be a positive integer/],
     [['executions', '--limit'], /argument missing/],
@@ -231,6 +232,9 @@ describe('errors', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: ssm-history <command> \[options\]/);
     expect(stdout).toContain('history <instanceId>');
+    for (const command of ['executions', 'show <executionId>', 'alerts', 'status']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(stdout).toContain('  proxy --api <url> [--port 3000]  serve the deployed archive on 127.0.0.1, signed for you (any SSM client, and the console)\n');
+    expect(stdout).toMatch(/--json\s+an alias of --format json/);
   });
 });
 
@@ -245,5 +249,16 @@ describe('local mode', () => {
       expect(request.headers.authorization).toBeUndefined();
       expect(request.headers['x-amz-date']).toBeUndefined();
     }
+  });
+});
+
+describe('proxy, through the CLI', () => {
+  it('hands `proxy` to the proxy command: its own usage and its own usage errors', async () => {
+    const help = await runCapturing(['proxy', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--api/);
+    const missing = await runCapturing(['proxy']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--api/);
   });
 });

@@ -69,6 +69,18 @@ export async function startFakeApi(respond: (request: CapturedRequest) => Canned
   };
 }
 
+/**
+ * A `respond` that answers by path: each route's canned response (or a function of the
+ * request), and a 404 naming the path for any other, as the API does.
+ */
+export function byPath(routes: Readonly<Record<string, CannedResponse | ((request: CapturedRequest) => CannedResponse)>>): (request: CapturedRequest) => CannedResponse {
+  return (request) => {
+    const route = routes[request.path];
+    if (route === undefined) return { status: 404, body: { message: `Not found: ${request.path}` } };
+    return typeof route === 'function' ? route(request) : route;
+  };
+}
+
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;

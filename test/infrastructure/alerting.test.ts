@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
 import { actionsOf, getAtt, logicalIdOf, resourcesOf, statementsOfRole, synthesizeSsmHistory, type PolicyStatement } from './synthesized';
+import type { IConstruct } from 'constructs';
 
 interface Resource {
   readonly Properties: Record<string, unknown>;
@@ -202,6 +203,17 @@ describe('failure alerts, configured', () => {
         ALERT_ERROR_EXCERPTS: 'false',
       }),
     );
+  });
+
+  it('gives the query function the same alert content settings, so GET /alerts says what the alerts said', () => {
+    const variablesOf = (fn: IConstruct) =>
+      (template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    const query = variablesOf(stack.history.queryFunction);
+    const collector = variablesOf(stack.history.collector);
+    for (const name of ['ALERT_STATUSES', 'ALERT_IGNORED_DOCUMENTS', 'ALERT_ERROR_EXCERPTS', 'ALERT_ACCOUNT_ID', 'ALERT_PARTITION']) {
+      expect({ name, value: query[name] }).toEqual({ name, value: collector[name] });
+    }
+    expect(query).not.toHaveProperty('ALERT_TOPIC_ARN');
   });
 });
 

@@ -94,6 +94,8 @@ describe('lineage: what started what, in the simulator and through GET /executio
     const command = await detail(failedInvocation?.ExecutionId ?? '');
     expect(command).toMatchObject({ kind: 'command', record: { status: 'Failed' } });
     expect(command.children).toHaveLength(1);
+    // A failed child carries its error, as the listings show it: the invocation's plugin errors.
+    expect(command.children[0]).toMatchObject({ kind: 'command-invocation', status: 'Failed', error: expect.stringMatching(/\S/) });
     expect(command.startedBy).toEqual([
       {
         kind: 'maintenance-window-task-invocation',

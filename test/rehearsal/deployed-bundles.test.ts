@@ -240,6 +240,19 @@ describe('the deployed bundles, rehearsed as Lambda runs them', () => {
     const status = await query({ method: 'GET', routeKey: 'GET /status', path: '/status' });
     expect(status.statusCode).toBe(200);
 
+    const detail = await query({ method: 'GET', routeKey: 'GET /executions/{id}', path: `/executions/${played.automationId}`, pathParameters: { id: played.automationId } });
+    expect(detail.statusCode).toBe(200);
+    expect(JSON.parse(detail.body)).toMatchObject({ kind: 'automation-execution', id: played.automationId });
+
+    // The played failures alerted (the bundle reads the stack's alert settings), and are counted by day.
+    const alerts = await query({ method: 'GET', routeKey: 'GET /alerts', path: '/alerts' });
+    expect(alerts.statusCode).toBe(200);
+    expect((JSON.parse(alerts.body) as { items: { kind: string }[] }).items.map((item) => item.kind)).toContain('automation-execution');
+    const daily = await query({ method: 'GET', routeKey: 'GET /failures/daily', path: '/failures/daily', query: { days: '30' } });
+    expect(daily.statusCode).toBe(200);
+    const counted = (JSON.parse(daily.body) as { days: { counts: Record<string, number> }[] }).days.reduce((sum, day) => sum + (day.counts['automation-execution'] ?? 0), 0);
+    expect(counted).toBeGreaterThan(0);
+
     const bad = await query({ method: 'GET', routeKey: 'GET /executions', path: '/executions', query: { limit: 'many' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toMatch(/limit/);
@@ -250,7 +263,7 @@ describe('the deployed bundles, rehearsed as Lambda runs them', () => {
     const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     const refused = await query({ method: 'GET', routeKey: 'GET /executions', path: '/executions', query: { limit: '1', nextToken: tampered } });
     expect(refused.statusCode).toBe(400);
-    expect(routes).toEqual(new Set(['POST /', 'GET /executions', 'GET /instances/{instanceId}/history', 'GET /status']));
+    expect(routes).toEqual(new Set(['POST /', 'GET /executions', 'GET /executions/{id}', 'GET /instances/{instanceId}/history', 'GET /status', 'GET /alerts', 'GET /failures/daily']));
   });
 
   it("every AWS call the bundles made is allowed by their synthesized roles", async () => {

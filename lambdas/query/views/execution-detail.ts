@@ -3,6 +3,7 @@ import type { ExecutionItem } from '../../core/execution-item';
 import type { StoredItem } from '../../store/record-store';
 import type { ArchiveReader } from '../archive-reader';
 import { executionKinds } from './execution-items';
+import { describeEntries } from './failure-excerpts';
 import { checkParameterNames, readLimit, ViewRequestError, type ViewQuery } from './parameters';
 
 /**
@@ -78,11 +79,17 @@ export async function executionDetail(
   const found = (await Promise.all(lineages.map((lineage) => lineage.find(reader, id, limit)))).find((candidate) => candidate !== undefined);
   if (found === undefined) throw new ExecutionNotFoundError(id);
   const starters = found.kind === 'command' ? await Promise.all(lineages.map((lineage) => lineage.startersOf?.(reader, id) ?? Promise.resolve([]))) : [];
+  // Each failed one with its error, as the listings show it.
+  const childKind = found.childKind;
+  const [record, ...children] = await describeEntries({ reader }, [
+    { kind: found.kind, item: found.record },
+    ...(childKind === undefined ? [] : found.children.map((item) => ({ kind: childKind, item }))),
+  ]);
   return {
     kind: found.kind,
     id,
-    record: executionKinds[found.kind].toItem(found.record),
-    children: found.childKind === undefined ? [] : found.children.map((child) => executionKinds[found.childKind as RecordKind].toItem(child)),
+    record: record ?? executionKinds[found.kind].toItem(found.record),
+    children,
     moreChildren: found.moreChildren,
     startedBy: [...found.startedBy, ...starters.flat()],
     started: found.started,

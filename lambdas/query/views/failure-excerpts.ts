@@ -104,7 +104,7 @@ interface FailedEntry {
   item: StoredItem;
 }
 
-export async function describeEntries(ctx: ViewContext, entries: readonly ListedEntry[]): Promise<ExecutionItem[]> {
+export async function describeEntries(ctx: Pick<ViewContext, 'reader'>, entries: readonly ListedEntry[]): Promise<ExecutionItem[]> {
   const items = entries.map((entry) => executionKinds[entry.kind].toItem(entry.item));
   const failed: FailedEntry[] = entries.flatMap((entry, index) => {
     const detail = FAILURE_DETAILS[entry.kind];

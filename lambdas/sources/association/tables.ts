@@ -1,4 +1,4 @@
-import { indexAttributes, type TableSchema } from '../../core/table-schema';
+import { FAILURE_INDEX, indexAttributes, type TableSchema } from '../../core/table-schema';
 
 /** What a node's history shows of an association execution target (the byResource index). */
 export const ASSOCIATION_TARGET_SUMMARY = [
@@ -37,6 +37,7 @@ export const associationTables = {
         partitionKey: { name: 'AssociationId', type: 'S' },
         sortKey: { name: 'CreatedTime', type: 'S' },
       },
+      FAILURE_INDEX,
     ],
     derived: [{ name: 'createdYear', from: 'CreatedTime', length: 4 }],
     queryReads: ['GetItem', 'Query'],

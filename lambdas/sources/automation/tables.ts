@@ -1,4 +1,4 @@
-import type { TableSchema } from '../../core/table-schema';
+import { FAILURE_INDEX, type TableSchema } from '../../core/table-schema';
 
 /** The tables this kind writes, with their indexes and what the query function reads of them. */
 export const automationTables = {
@@ -21,6 +21,7 @@ export const automationTables = {
         partitionKey: { name: 'ParentAutomationExecutionId', type: 'S' },
         include: [],
       },
+      FAILURE_INDEX,
     ],
     derived: [{ name: 'startYear', from: 'ExecutionStartTime', length: 4 }],
     queryReads: ['GetItem', 'BatchGetItem'],

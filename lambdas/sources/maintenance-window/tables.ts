@@ -1,4 +1,4 @@
-import type { TableSchema } from '../../core/table-schema';
+import { FAILURE_INDEX, type TableSchema } from '../../core/table-schema';
 
 /**
  * The tables this kind keeps, with their indexes and what the query function reads of them: its
@@ -24,6 +24,7 @@ export const maintenanceWindowTables = {
         partitionKey: { name: 'WindowId', type: 'S' },
         sortKey: { name: 'StartTime', type: 'S' },
       },
+      FAILURE_INDEX,
     ],
     derived: [{ name: 'startYear', from: 'StartTime', length: 4 }],
     queryReads: ['GetItem'],

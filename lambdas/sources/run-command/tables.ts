@@ -1,4 +1,4 @@
-import { indexAttributes, type TableSchema } from '../../core/table-schema';
+import { FAILURE_INDEX, indexAttributes, type TableSchema } from '../../core/table-schema';
 
 /** What a listing of invocations shows without the plugins and their output. */
 export const COMMAND_INVOCATION_SUMMARY = [
@@ -28,6 +28,7 @@ export const runCommandTables = {
         partitionKey: { name: 'requestedYear', type: 'S' },
         sortKey: { name: 'RequestedDateTime', type: 'S' },
       },
+      FAILURE_INDEX,
     ],
     derived: [{ name: 'requestedYear', from: 'RequestedDateTime', length: 4 }],
     // GetCommand, and ListCommands' index entries mapped to full records.
@@ -59,6 +60,7 @@ export const runCommandTables = {
         sortKey: { name: 'RequestedDateTime', type: 'S' },
         include: [],
       },
+      FAILURE_INDEX,
     ],
     // One invocation by key, and the records of the index entries a listing found (a
     // command's invocations are listed from byCommand, a node's from byInstance).

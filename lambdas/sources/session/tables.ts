@@ -1,4 +1,4 @@
-import type { TableSchema } from '../../core/table-schema';
+import { FAILURE_INDEX, type TableSchema } from '../../core/table-schema';
 
 /** The tables this kind writes, with their indexes and what the query function reads of them. */
 export const sessionTables = {
@@ -21,6 +21,7 @@ export const sessionTables = {
         partitionKey: { name: 'Target', type: 'S' },
         sortKey: { name: 'StartDate', type: 'S' },
       },
+      FAILURE_INDEX,
     ],
     derived: [{ name: 'startYear', from: 'StartDate', length: 4 }],
     // DescribeSessions with a SessionId filter; listings read the indexes, which hold every field.
