@@ -5,7 +5,8 @@ import { layers } from './eslint.layers.mjs';
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.bench/', '.local-data/', 'coverage/', '.stryker-tmp/', 'reports/', '**/*.js', '**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    // The console's browser code is TSX (console/app, type-checked with console/tsconfig.json).
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

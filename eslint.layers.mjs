@@ -15,10 +15,12 @@ import tseslint from 'typescript-eslint';
  *                       handlers): never another engine (but the collector drives the alerts),
  *                       never local mode, the simulator or the CLI
  *   local/, cli/     <- beside lambdas/: run on a machine (local mode, the simulator, the CLI), never in a Lambda
+ *   console/         <- the web console: its server side (console/assets.ts) names the query API's request and
+ *                       response types; its browser code (console/app) imports nothing of the server's
  * and nothing shipped (lambdas, lib, bin, bench) imports test code.
  */
 const ENGINES = '(^|/)(collector|polling|query|alerts|handlers)/';
-const MACHINE_ONLY = '(^|/)(local|cli)/';
+const MACHINE_ONLY = '(^|/)(local|cli|console)/';
 const TEST_CODE = '(^|/)test/';
 const layer = (files, forbidden) => ({
   files,
@@ -27,7 +29,7 @@ const layer = (files, forbidden) => ({
   },
 });
 const noTestCode = [TEST_CODE, 'Shipped code never imports test code.'];
-const noMachineOnly = [MACHINE_ONLY, 'Code that runs in a Lambda never imports local mode, the simulator or the CLI.'];
+const noMachineOnly = [MACHINE_ONLY, 'Code that runs in a Lambda never imports local mode, the simulator, the CLI or the web console.'];
 export const layers = [
   layer(['lambdas/store/**/*.ts'], [
     ['(^|/)sources/', 'The store never imports a history kind: it stores any kind the same way.'],
@@ -75,8 +77,13 @@ export const layers = [
     ]),
   ),
   layer(['lambdas/{handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
-  layer(['local/**/*.ts', 'cli/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts'], [noTestCode]),
+  layer(['local/**/*.ts', 'cli/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts', 'console/*.ts'], [noTestCode]),
+  // The bundle runs in a browser: only its own modules and its packages (preact, chart.js).
+  layer(['console/app/**/*.{ts,tsx}'], [
+    ['(^|/)(lambdas|local|cli|lib|bin|bench)/|(^|/)assets$', 'The console in the browser imports only console/app and its packages: the server\'s code is not in its bundle.'],
+    noTestCode,
+  ]),
 ];
 
 
-export default [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...layers];
+export default [{ files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } }, ...layers];

@@ -3,7 +3,8 @@ import { forEachBounded } from '../lambdas/concurrency';
 import { fleetCommand, SsmSimulator } from '../local/ssm-simulator';
 import type { Observation } from '../lambdas/core/model';
 import { commandInvocationObservation, commandObservation } from '../lambdas/sources/run-command/records';
-import { firstItemOf, type StoredItem } from '../lambdas/store/record-store';
+import { archiveAttributes, firstItemOf, type StoredItem } from '../lambdas/store/record-store';
+import { FAILURE_ATTRIBUTES } from '../lambdas/core/table-schema';
 import { tableSchemas, type TableNames, type ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
 export interface SeededArchive {
@@ -12,6 +13,20 @@ export interface SeededArchive {
 }
 
 const BATCH_WRITE_LIMIT = 25;
+const FAILURES: ReadonlySet<string | undefined> = new Set(['Failed', 'TimedOut', 'Cancelled']);
+
+/** What the collector's alert writes add to a failed invocation: its place in the failure index, and its alert sent. */
+function alertedFailure(status: string | undefined, key: { CommandId?: string; InstanceId?: string; RequestedDateTime?: Date }, now: Date): Record<string, string> {
+  if (!FAILURES.has(status)) return {};
+  const failedAt = (key.RequestedDateTime ?? now).toISOString();
+  return {
+    [FAILURE_ATTRIBUTES.year]: failedAt.slice(0, 4),
+    [FAILURE_ATTRIBUTES.at]: failedAt,
+    [FAILURE_ATTRIBUTES.id]: `${key.CommandId ?? ''}/${key.InstanceId ?? ''}`,
+    [archiveAttributes.alertState]: 'sent',
+    [archiveAttributes.alertSentAt]: now.toISOString(),
+  };
+}
 
 /**
  * An archive of `commands` commands to one fleet of `fleetSize` nodes (each node has a history),
@@ -43,7 +58,7 @@ export async function seedArchive(
     ...truth.commands.map((command): [TableId, StoredItem] => ['commands', firstItemOf(tableSchemas, commandObservation(command, context), now)]),
     ...truth.invocations.map((invocation): [TableId, StoredItem] => {
       const observation: Observation = commandInvocationObservation(invocation, {}, context);
-      return ['commandInvocations', firstItemOf(tableSchemas, observation, now)];
+      return ['commandInvocations', { ...firstItemOf(tableSchemas, observation, now), ...alertedFailure(invocation.Status, invocation, now) }];
     }),
   ];
   const batches: [TableId, StoredItem][][] = [];

@@ -10,6 +10,7 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
     '',
     `  API          ${url}  (unsigned, loopback only)`,
     `               POST / (SSM's JSON protocol), GET /executions, GET /executions/{id}, GET /instances/{instanceId}/history, GET /status, GET /alerts, POST /events`,
+    `  Console      ${url}/console  (the archive in a browser: failures, executions, outputs, nodes)`,
     `  DynamoDB     ${mode.database.description} at ${mode.database.endpoint}${mode.database.path ? `, files in ${mode.database.path}` : ''}`,
     `  SSM          ${mode.ssm.description} (${mode.ssm.reason})`,
   ];

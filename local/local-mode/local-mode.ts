@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { parseAlertConfig } from '../../lambdas/alerts/alert';
+import { alertDescriptions, parseAlertConfig } from '../../lambdas/alerts/alert';
 import { FailureAlerts } from '../../lambdas/alerts/failure-alerts';
+import { consoleAssets, consoleRoute } from '../../console/assets';
 import { createLog, type Log } from '../../lambdas/log';
 import type { ApiHandler } from '../../lambdas/query/http';
 import { serveApi, type ServedApi } from '../../lambdas/query/node-http';
@@ -136,6 +137,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     }
   };
 
+  // The web console builds (esbuild, in memory) while the archive starts; /console waits for it.
+  const consoleBuild = consoleAssets();
+  consoleBuild.catch((error: unknown) => logger.error('Could not build the web console; GET /console answers 503', { error: error instanceof Error ? error.message : String(error) }));
+
   try {
     const unlock = await lockDataDir(dataDir);
     cleanups.push(unlock);
@@ -155,11 +160,12 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const checkpoints = new CheckpointStore(database.doc, database.tableNames.pollCheckpoints);
     const store = new RecordStore(database.doc, tableSchemas, database.tableNames);
     const alertLog = await LocalAlertLog.open({ dataDir, ...(options.printAlert !== undefined ? { print: options.printAlert } : {}) });
+    // The same variables as the deployed collector's (ALERT_STATUSES, ALERT_IGNORED_DOCUMENTS).
+    const alertConfig = parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS });
     const alerts = new FailureAlerts({
       publisher: alertLog,
       claims: store,
-      // The same variables as the deployed collector's (ALERT_STATUSES, ALERT_IGNORED_DOCUMENTS).
-      config: parseAlertConfig({ statuses: env.ALERT_STATUSES, ignoredDocuments: env.ALERT_IGNORED_DOCUMENTS }),
+      config: alertConfig,
       context: { region },
       maxAgeMs: LOCAL_ALERT_MAX_AGE_MS,
       logger,
@@ -183,7 +189,14 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const routes = localRoutes(
       eventsRoute({ sources: historySources, deliver: (body) => queue.send(body) }),
       alertsRoute(alertLog),
-      createQueryApi({ db: database.doc, tableNames: database.tableNames, pageTokenKey: state.pageTokenKey, log: logger }),
+      createQueryApi({
+        db: database.doc,
+        tableNames: database.tableNames,
+        pageTokenKey: state.pageTokenKey,
+        log: logger,
+        alerts: alertDescriptions({ region }, alertConfig),
+      }),
+      consoleRoute(consoleBuild),
     );
     // The port is taken now (a taken port fails fast); requests wait until the seeded day is
     // in the archive, so the first answer is a whole one.

@@ -1,3 +1,4 @@
+import { isConsolePath } from '../../console/assets';
 import { MessageReader } from '../../lambdas/collector/messages';
 import type { ApiHandler, ApiRequest, ApiResponse } from '../../lambdas/query/http';
 import { jsonResponse } from '../../lambdas/query/responses';
@@ -54,11 +55,15 @@ function belongsTo(record: StoredRecord, parentId: string): boolean {
   return record.key[schemaOf(tableSchemas, record.table).partitionKey.name] === parentId;
 }
 
-/** The local server's routes: POST /events and GET /alerts here, everything else the query API's. */
-export function localRoutes(events: ApiHandler, alerts: ApiHandler, query: ApiHandler): ApiHandler {
+/**
+ * The local server's routes: POST /events and GET /alerts here, the web console under
+ * /console (when given), everything else the query API's.
+ */
+export function localRoutes(events: ApiHandler, alerts: ApiHandler, query: ApiHandler, webConsole?: ApiHandler): ApiHandler {
   return async (request) => {
     if (request.path === '/events' || request.path === '/events/') return events(request);
     if (request.path === '/alerts' || request.path === '/alerts/') return alerts(request);
+    if (webConsole !== undefined && isConsolePath(request.path)) return webConsole(request);
     return query(request);
   };
 }
