@@ -78,11 +78,24 @@ export const layers = [
   ),
   layer(['lambdas/{handlers,ssm-protocol,client}/**/*.ts', 'lambdas/*.ts', 'lambdas/sources/*.ts'], [noMachineOnly, noTestCode]),
   layer(['local/**/*.ts', 'cli/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts', 'console/*.ts'], [noTestCode]),
-  // The bundle runs in a browser: only its own modules and its packages (preact, chart.js).
-  layer(['console/app/**/*.{ts,tsx}'], [
-    ['(^|/)(lambdas|local|cli|lib|bin|bench)/|(^|/)assets$', 'The console in the browser imports only console/app and its packages: the server\'s code is not in its bundle.'],
-    noTestCode,
-  ]),
+  // The bundle runs in a browser: only its own modules and its packages (preact, uplot), and
+  // the core's types (the API's answers), which the bundler erases.
+  {
+    files: ['console/app/**/*.{ts,tsx}'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)lambdas/core/', allowTypeImports: true, message: 'The console in the browser takes only types from lambdas/core: its code is not in the bundle.' },
+            { regex: '(^|/)lambdas/(?!core/)|(^|/)(local|cli|lib|bin|bench)/|(^|/)assets$', message: 'The console in the browser imports only console/app, its packages and the core\'s types: the server\'s code is not in its bundle.' },
+            { regex: TEST_CODE, message: noTestCode[1] },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 

@@ -1,6 +1,6 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachBounded } from '../lambdas/concurrency';
-import { fleetCommand, SsmSimulator } from '../local/ssm-simulator';
+import { fleetCommand, SsmSimulator, VirtualClock } from '../local/ssm-simulator';
 import type { Observation } from '../lambdas/core/model';
 import { commandInvocationObservation, commandObservation } from '../lambdas/sources/run-command/records';
 import { archiveAttributes, firstItemOf, type StoredItem } from '../lambdas/store/record-store';
@@ -38,8 +38,10 @@ export async function seedArchive(
   tables: TableNames,
   commands: number,
   fleetSize: number,
+  /** When the series ends: the simulator's default start, or now for an archive the console's last days show. */
+  endAt?: Date,
 ): Promise<SeededArchive> {
-  const simulator = new SsmSimulator({ seed: 3 });
+  const simulator = new SsmSimulator({ seed: 3, ...(endAt === undefined ? {} : { clock: new VirtualClock(endAt) }) });
   const fleet = fleetCommand({ nodes: fleetSize, seed: 1 }).invocations.map((invocation) => invocation.instanceId);
   // Commands must be in the simulator's past: end the quarter-hourly series at its clock.
   const start = simulator.now().getTime() - commands * 15 * 60_000;
@@ -71,5 +73,15 @@ export async function seedArchive(
       requests = (UnprocessedItems ?? {}) as typeof requests;
     }
   });
+  // And their counts per day, as the collector keeps them for GET /failures/daily.
+  const perDay = new Map<string, number>();
+  for (const invocation of truth.invocations) {
+    if (!FAILURES.has(invocation.Status)) continue;
+    const day = (invocation.RequestedDateTime ?? now).toISOString().slice(0, 10);
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  for (const [day, count] of perDay) {
+    await db.send(new UpdateCommand({ TableName: tables.failureDays, Key: { day }, UpdateExpression: 'ADD #kind :count', ExpressionAttributeNames: { '#kind': 'command-invocation' }, ExpressionAttributeValues: { ':count': count } }));
+  }
   return { commandIds, instanceIds: fleet };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseIsoTimestamp } from '../lambdas/ssm-protocol/filters';
+import { parseAskedTime } from '../lambdas/query/views/parameters';
 
 /** Local mode's query API (npm start). */
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
@@ -184,31 +184,14 @@ export function statusList(raw: readonly string[] | undefined): string | undefin
   return statuses.join(',');
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-const RELATIVE_TIME = /^(\d+)([a-zA-Z]*)$/;
-
 /**
  * A --since or --until value as epoch ms (a relative one counted back from `now`), read as
  * the API reads it, so that a typo is caught here rather than after a round trip.
  */
 export function timeOption(name: 'since' | 'until', raw: string, now: Date): number {
-  const relative = RELATIVE_TIME.exec(raw);
-  if (relative !== null) {
-    const [, digits = '', unit = ''] = relative;
-    const unitMs = UNIT_MS[unit];
-    if (unitMs === undefined) {
-      const said = unit === '' ? 'has no unit' : `has the unknown unit "${unit}"`;
-      throw new UsageError(`--${name} ${raw} ${said}: a relative time is a count of m (minutes), h (hours) or d (days), such as 30m, 24h or 7d`);
-    }
-    const count = Number(digits);
-    if (!(count >= 1 && count <= 9999)) throw new UsageError(`--${name} ${raw}: the count must be from 1 to 9999`);
-    return now.getTime() - count * unitMs;
-  }
-  const ms = parseIsoTimestamp(raw);
-  if (ms === undefined) {
-    throw new UsageError(`--${name} must be an ISO 8601 time such as 2026-03-01T08:00:00Z, or a time before now such as 30m, 24h or 7d, got "${raw}"`);
-  }
-  return ms;
+  const time = parseAskedTime(raw, now, { name: `--${name}`, joiner: ' ' });
+  if ('problem' in time) throw new UsageError(time.problem);
+  return time.ms;
 }
 
 function timeWindow(since: string | undefined, until: string | undefined, now: Date): void {

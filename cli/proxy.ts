@@ -10,7 +10,6 @@
  * need not be valid anywhere.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -21,6 +20,7 @@ import {
   type Credentials,
 } from '../lambdas/client/execute-api';
 import { queryParameters, type ApiRequest, type ApiResponse } from '../lambdas/query/http';
+import { listening } from '../lambdas/query/node-http';
 
 /**
  * Requests the proxy answers itself (a web console, say), tried before forwarding: a response,
@@ -148,26 +148,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    api,
-    region,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // SDK clients keep connections alive; closing must not wait for them to time out.
-        server.closeAllConnections();
-      }),
-  };
+  const served = await listening(server, host, options.port ?? 0);
+  return { ...served, api, region };
 }
 
 function apiUrlOf(api: string | URL): URL {

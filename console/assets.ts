@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { ApiHandler, ApiRequest, ApiResponse } from '../lambdas/query/http';
 import { messageResponse } from '../lambdas/query/responses';
+import { OVERVIEW_REQUESTS } from './app/overview-requests';
 
 /**
  * The archive's web console: a preact app (console/app) bundled by esbuild into one script
@@ -175,9 +176,19 @@ export function consoleRoute(assets: ConsoleAssets | Promise<ConsoleAssets>): Ap
         'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         'x-content-type-options': 'nosniff',
       },
-      body: loaded.indexHtml,
+      body: request.path === CONSOLE_BASE || request.path === `${CONSOLE_BASE}/` ? withOverviewPreloads(loaded.indexHtml) : loaded.indexHtml,
     };
   };
+}
+
+/**
+ * The overview's page: index.html that also preloads the overview's API requests, so they are
+ * answered while the script loads rather than after it has run. `crossorigin` gives the
+ * preload the credentials mode of the app's same-origin fetch, so the fetch takes its answer.
+ */
+function withOverviewPreloads(html: string): string {
+  const links = Object.values(OVERVIEW_REQUESTS).map((url) => `<link rel="preload" href="${url}" as="fetch" crossorigin>`);
+  return html.replace('</head>', `${links.join('\n')}\n</head>`);
 }
 
 /** True for the paths consoleRoute answers: /console and anything under it. */

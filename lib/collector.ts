@@ -144,6 +144,8 @@ export class Collector extends Construct {
     for (const tableId of tablesReadBy(props.sources)) props.tables.bindKeyReader(this.function, tableId);
     // Its counters per kind (records stored, missed by events) live beside the pollers' checkpoints.
     props.tables.bindWriter(this.function, 'pollCheckpoints');
+    // And each failure that alerts is counted on its day (the console's failures per day).
+    if (props.alerts) props.tables.bindWriter(this.function, 'failureDays');
 
     // Its own policies, so that their acknowledgements cover these actions and nothing else.
     const ssmRead = addSsmReadPolicies(

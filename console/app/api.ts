@@ -1,130 +1,23 @@
 /**
- * The archive's API as the console reads it: same origin, JSON. The shapes mirror the query
- * API's answers (GET /executions, /executions/{id}, /instances/{id}/history, /status,
- * /failures/daily, and local mode's /alerts); the browser bundle imports nothing of the
- * server's code, so they are restated here.
+ * The archive's API as the console reads it: same origin, JSON. The answers' shapes are the
+ * query API's own types, imported as types only: erased from the bundle, so none of the
+ * server's code is in it.
  */
+import type { AlertBody, DailyFailures } from '../../lambdas/core/alert-content';
+import type { KindStatus } from '../../lambdas/core/collection-status';
+import type { ExecutionDetail, ExecutionItem, LineageLink } from '../../lambdas/core/execution-item';
+import type { RecordKind } from '../../lambdas/core/model';
 
-export type RecordKind =
-  | 'command'
-  | 'command-invocation'
-  | 'automation-execution'
-  | 'automation-step'
-  | 'association-execution'
-  | 'association-target'
-  | 'maintenance-window-execution'
-  | 'maintenance-window-task'
-  | 'maintenance-window-task-invocation'
-  | 'session';
-
-/** One entry of a listing, whatever its kind; absent fields are left out. */
-export interface ExecutionItem {
-  readonly kind: RecordKind;
-  readonly status?: string;
-  readonly statusDetails?: string;
-  readonly time: string;
-  readonly requestedDateTime?: string;
-  readonly commandId?: string;
-  readonly instanceId?: string;
-  readonly instanceName?: string;
-  readonly documentName?: string;
-  readonly automationExecutionId?: string;
-  readonly stepExecutionId?: string;
-  readonly stepName?: string;
-  readonly parentAutomationExecutionId?: string;
-  readonly associationId?: string;
-  readonly associationVersion?: string;
-  readonly executionId?: string;
-  readonly detailedStatus?: string;
-  readonly resourceType?: string;
-  readonly resourceCountByStatus?: string;
-  readonly lastExecutionDate?: string;
-  readonly windowId?: string;
-  readonly windowExecutionId?: string;
-  readonly taskExecutionId?: string;
-  readonly invocationId?: string;
-  readonly taskArn?: string;
-  readonly taskType?: string;
-  readonly windowTargetId?: string;
-  readonly ownerInformation?: string;
-  readonly endTime?: string;
-  readonly sessionId?: string;
-  readonly owner?: string;
-  readonly reason?: string;
-  readonly firstSeenAt?: string;
-  readonly observedAt?: string;
-  readonly unconfirmed?: boolean;
-  readonly targetCount?: number;
-  readonly completedCount?: number;
-  readonly errorCount?: number;
-  readonly error?: string;
-  readonly errorTruncated?: boolean;
-}
+export type { DailyFailures, ExecutionDetail, ExecutionItem, KindStatus, LineageLink, RecordKind };
 
 export interface ItemPage {
   readonly items: readonly ExecutionItem[];
   readonly nextToken?: string;
 }
 
-export interface LineageLink {
-  readonly kind: RecordKind;
-  /** What GET /executions/{id} takes. */
-  readonly id: string;
-  readonly ids: Readonly<Record<string, string>>;
-}
 
-export interface ExecutionDetail {
-  readonly kind: RecordKind;
-  readonly id: string;
-  readonly record: ExecutionItem;
-  readonly children: readonly ExecutionItem[];
-  readonly moreChildren: boolean;
-  readonly startedBy: readonly LineageLink[];
-  readonly started: readonly LineageLink[];
-}
-
-export interface KindStatus {
-  readonly kind: string;
-  readonly watermark?: string;
-  readonly lastPollStartedAt?: string;
-  readonly lastSuccessfulPollAt?: string;
-  readonly listingInProgress: boolean;
-  readonly backfillStartedAt?: string;
-  readonly backfillCompletedAt?: string;
-  readonly recordsStored: number;
-  readonly missedByEvents: number;
-  readonly parentsListed: number;
-  readonly throttles: number;
-  readonly oldestRecordSsmReturned?: string;
-}
-
-export interface Alert {
-  readonly kind: RecordKind;
-  readonly status: string;
-  readonly statusDetails?: string;
-  readonly subject: string;
-  readonly publishedAt: string;
-  readonly commandId?: string;
-  readonly instanceId?: string;
-  readonly instanceName?: string;
-  readonly automationExecutionId?: string;
-  readonly stepName?: string;
-  readonly executionId?: string;
-  readonly windowExecutionId?: string;
-  readonly sessionId?: string;
-  readonly documentName?: string;
-  readonly node?: string;
-  readonly times: { readonly requested?: string; readonly started?: string; readonly ended?: string };
-  readonly errorExcerpt?: string;
-  readonly errorExcerptTruncated?: boolean;
-  readonly consoleUrl: string;
-}
-
-export interface DailyFailures {
-  readonly kinds: readonly string[];
-  /** Oldest day first; the last is today (UTC). */
-  readonly days: readonly { readonly day: string; readonly counts: Readonly<Record<string, number>> }[];
-}
+/** GET /alerts' items: an alert's body, its subject and when it was published. */
+export type Alert = AlertBody & { readonly subject: string; readonly publishedAt: string; readonly messageId?: string };
 
 /** An answer other than 2xx: the API's own `message` when it gave one. */
 export class ApiError extends Error {

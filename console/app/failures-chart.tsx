@@ -1,11 +1,9 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import type { DailyFailures } from './api';
 import { kindLabel } from './format';
-
-// Only the pieces a stacked bar chart uses, so the rest of Chart.js is left out of the bundle.
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 /** The kinds' colours and the chart's ink, from the stylesheet's custom properties (light or dark). */
 function palette(): { series: string[]; text: string; grid: string } {
@@ -36,61 +34,89 @@ export function chartSummary(daily: DailyFailures): string {
 
 const dayTotal = (counts: Readonly<Record<string, number>>): number => Object.values(counts).reduce((sum, count) => sum + count, 0);
 
+/** The chart's height in CSS pixels; its width is its container's. */
+const CHART_HEIGHT = 240;
+
 /**
- * Failures per day by kind, stacked. The canvas carries a one-sentence summary as its label;
- * the same numbers are in a table that only assistive technology sees.
+ * Failures per day by kind, stacked: each kind's bar is drawn from zero to the running total
+ * of the kinds before it and itself, the tallest first, so each visible segment is one kind's
+ * count. The canvas carries a one-sentence summary as its label; the same numbers are in a
+ * table that only assistive technology sees, and the legend is plain HTML.
  */
 export function FailuresChart({ daily }: { readonly daily: DailyFailures }): JSX.Element {
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const summary = chartSummary(daily);
   useEffect(() => {
-    const element = canvas.current;
+    const element = container.current;
     if (element === null) return undefined;
-    let chart: Chart<'bar'> | undefined;
+    let plot: uPlot | undefined;
     const draw = (): void => {
-      chart?.destroy();
+      plot?.destroy();
       const colours = palette();
-      chart = new Chart(element, {
-        type: 'bar',
-        data: {
-          labels: daily.days.map((day) => day.day.slice(5)),
-          datasets: daily.kinds.map((kind, index) => ({
-            label: kindLabel(kind),
-            data: daily.days.map((day) => day.counts[kind] ?? 0),
-            backgroundColor: colours.series[index % colours.series.length] ?? colours.text,
-            stack: 'failures',
-          })),
-        },
-        options: {
-          // Drawn at once: no animation to wait for, for people who asked for less motion and for the tests.
-          animation: false,
-          responsive: true,
-          maintainAspectRatio: false,
-          color: colours.text,
-          scales: {
-            x: { stacked: true, ticks: { color: colours.text }, grid: { color: colours.grid } },
-            y: { stacked: true, beginAtZero: true, ticks: { color: colours.text, precision: 0 }, grid: { color: colours.grid } },
-          },
-          plugins: { legend: { position: 'bottom', labels: { color: colours.text } } },
-        },
+      const days = daily.days.map((_, index) => index);
+      const totals: number[][] = [];
+      daily.kinds.forEach((kind, index) => {
+        const below = totals[index - 1];
+        totals.push(daily.days.map((day, position) => (below?.[position] ?? 0) + (day.counts[kind] ?? 0)));
       });
-      element.dataset['drawn'] = 'true';
+      const order = daily.kinds.map((_, index) => index).reverse();
+      const axis = { stroke: colours.text, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid, width: 1 } };
+      plot = new uPlot(
+        {
+          width: element.clientWidth,
+          height: CHART_HEIGHT,
+          legend: { show: false },
+          cursor: { show: false },
+          scales: { x: { time: false, range: [-0.5, days.length - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] } },
+          axes: [
+            { ...axis, values: (_u, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? (daily.days[tick]?.day.slice(5) ?? '') : '')) },
+            { ...axis, values: (_u, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? String(tick) : '')) },
+          ],
+          series: [
+            {},
+            ...order.map((index) => ({
+              label: kindLabel(daily.kinds[index] ?? ''),
+              fill: colours.series[index % colours.series.length] ?? colours.text,
+              stroke: colours.series[index % colours.series.length] ?? colours.text,
+              // No outline: a day without failures draws nothing, not a hairline.
+              width: 0,
+              paths: uPlot.paths.bars?.({ size: [0.6, 64] }),
+              points: { show: false },
+            })),
+          ],
+        },
+        [days, ...order.map((index) => totals[index] ?? [])],
+        element,
+      );
+      const canvas = element.querySelector('canvas');
+      canvas?.setAttribute('role', 'img');
+      canvas?.setAttribute('aria-label', summary);
+      canvas?.setAttribute('data-drawn', 'true');
     };
     draw();
-    // The colours follow the colour scheme when it changes.
+    // The colours follow the colour scheme, the width the window.
     const scheme = window.matchMedia('(prefers-color-scheme: dark)');
     scheme.addEventListener('change', draw);
+    const resized = new ResizeObserver(() => plot?.setSize({ width: element.clientWidth, height: CHART_HEIGHT }));
+    resized.observe(element);
     return () => {
       scheme.removeEventListener('change', draw);
-      chart?.destroy();
+      resized.disconnect();
+      plot?.destroy();
     };
   }, [daily]);
 
-  const summary = chartSummary(daily);
   return (
     <figure class="chart">
-      <div class="chart-canvas">
-        <canvas ref={canvas} role="img" aria-label={summary} />
-      </div>
+      <div class="chart-canvas" ref={container} />
+      <ul class="chart-legend" aria-hidden="true">
+        {daily.kinds.map((kind, index) => (
+          <li key={kind}>
+            <span class={`swatch swatch-${(index % 6) + 1}`} />
+            {kindLabel(kind)}
+          </li>
+        ))}
+      </ul>
       <figcaption>{summary}</figcaption>
       <table class="visually-hidden">
         <caption>Failures per day by kind (UTC days)</caption>

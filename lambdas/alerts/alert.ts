@@ -1,4 +1,4 @@
-import type { AlertContext, AlertContent, AlertDescriptions, AlertFields, AlertTimes, RecordAlert, RelatedRecords } from '../core/alert-content';
+import type { AlertBody, AlertContext, AlertContent, AlertDescriptions, AlertFields, RecordAlert, RelatedRecords } from '../core/alert-content';
 import { excerpt } from '../core/alert-content';
 import type { HistoryKind, RecordKind } from '../core/model';
 import { historyKinds, isHistoryKind } from '../core/model';
@@ -6,7 +6,7 @@ import { historySources } from '../sources';
 import type { StatusInfo } from '../core/status';
 import type { TableId } from '../core/table-schema';
 
-export type { AlertTimes, RelatedRecords } from '../core/alert-content';
+export type { AlertBody, AlertTimes, RelatedRecords } from '../core/alert-content';
 export { excerpt, EXCERPT_MAX_CHARS, EXCERPT_MAX_LINES } from '../core/alert-content';
 
 /**
@@ -31,19 +31,6 @@ const recordAlerts: ReadonlyMap<TableId, { readonly kind: HistoryKind; readonly 
 export const alertKinds: readonly RecordKind[] = [...recordAlerts.values()].map(({ alert }) => alert.recordKind);
 export type AlertKind = RecordKind;
 
-/** JSON-serialisable; absent fields are left out, never null. */
-export interface AlertBody extends AlertFields {
-  readonly kind: AlertKind;
-  readonly status: string;
-  readonly statusDetails?: string;
-  readonly region: string;
-  readonly accountId?: string;
-  readonly times: AlertTimes;
-  /** The first lines of the error output or failure message, capped (EXCERPT_MAX_*). */
-  readonly errorExcerpt?: string;
-  readonly errorExcerptTruncated?: boolean;
-  readonly consoleUrl: string;
-}
 
 export interface MessageAttribute {
   readonly DataType: 'String';

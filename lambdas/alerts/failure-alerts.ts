@@ -3,6 +3,7 @@ import type { Log } from '../log';
 import type { Observation } from '../core/model';
 import type { AlertingUpsert, RecordStore, UpsertOutcome } from '../store/record-store';
 import type { TableId } from '../core/table-schema';
+import type { FailureDayStore } from '../store/failure-days';
 import { alertFor, type Alert, type AlertConfig, type AlertOptions } from './alert';
 
 /** Where alerts go: SNS when deployed, the console and GET /alerts in local mode. */
@@ -32,6 +33,8 @@ export interface FailureAlertsOptions {
    */
   readonly claimTimeoutMs?: number;
   readonly logger: Pick<Log, 'info' | 'warn'>;
+  /** Where each failure is counted on its day as it is first stored (GET /failures/daily). */
+  readonly failureDays?: Pick<FailureDayStore, 'add'>;
   readonly now?: () => Date;
   readonly newClaim?: () => string;
 }
@@ -117,11 +120,9 @@ export class FailureAlerts {
   /** Stores an observation that raises `alert`, and publishes the alert unless it is already handled. */
   async store(observation: Observation, alert: Alert): Promise<StoredFailure> {
     const failed = failureTime(alert);
-    const written: AlertingUpsert = await this.options.claims.upsertAlerting(
-      observation,
-      this.tooOld(alert) ? 'skipped' : 'pending',
-      failed !== undefined && Number.isFinite(failed) ? new Date(failed) : this.now(),
-    );
+    const failedAt = failed !== undefined && Number.isFinite(failed) ? new Date(failed) : this.now();
+    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation, this.tooOld(alert) ? 'skipped' : 'pending', failedAt);
+    if (written.firstFailure) await this.count(alert, failedAt);
     // Sent, skipped, or unknown after a stale write. A stale write means a newer observation of
     // this failure was stored first; the write that stored it, or the retry of its message if
     // its publish failed, handles the alert.
@@ -160,6 +161,23 @@ export class FailureAlerts {
       ...(messageId !== undefined ? { messageId } : {}),
     });
     return { outcome: written.outcome, published: alert };
+  }
+
+  /**
+   * Counted once, by the write that stored the failure first. A count that cannot be written is
+   * lost rather than retried: the retry would find the failure stored and not count it again,
+   * and failing the message for a chart's number would hold up the alert.
+   */
+  private async count(alert: Alert, failedAt: Date): Promise<void> {
+    try {
+      await this.options.failureDays?.add(failedAt, alert.body.kind);
+    } catch (error) {
+      this.options.logger.warn('Could not count a failure on its day; the failures per day will show one fewer', {
+        kind: alert.body.kind,
+        day: failedAt.toISOString().slice(0, 10),
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
   }
 
   /**

@@ -77,6 +77,20 @@ export interface RecordAlert {
 }
 
 /** A non-empty string, else undefined: alerts never show empty fields. */
+/** An alert's body, as SNS carries it and GET /alerts lists it. JSON-serialisable; absent fields are left out, never null. */
+export interface AlertBody extends AlertFields {
+  readonly kind: RecordKind;
+  readonly status: string;
+  readonly statusDetails?: string;
+  readonly region: string;
+  readonly accountId?: string;
+  readonly times: AlertTimes;
+  /** The first lines of the error output or failure message, capped (EXCERPT_MAX_*). */
+  readonly errorExcerpt?: string;
+  readonly errorExcerptTruncated?: boolean;
+  readonly consoleUrl: string;
+}
+
 /** What an alert said: its JSON body (kind, status, ids, times, error excerpt, console link) and subject. */
 export interface AlertDescription {
   readonly subject: string;
@@ -93,6 +107,14 @@ export interface AlertDescriptions {
   kindOf(table: TableId): RecordKind | undefined;
   /** The alert of a stored failure, rebuilt from its record as the collector built it. */
   describe(table: TableId, record: Readonly<Record<string, unknown>>): AlertDescription | undefined;
+}
+
+/** GET /failures/daily: failures that alert, per UTC day and kind. */
+export interface DailyFailures {
+  /** Every kind whose records alert, in the archive's order of tables. */
+  readonly kinds: readonly RecordKind[];
+  /** Oldest first; the last is today (UTC). Each day counts every kind, zeros included. */
+  readonly days: readonly { readonly day: string; readonly counts: Readonly<Record<string, number>> }[];
 }
 
 export const alertText = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);

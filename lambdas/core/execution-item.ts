@@ -92,3 +92,23 @@ export function archiveMarks(item: Stored): { firstSeenAt?: string; observedAt?:
 export function entry(fields: Record<string, string | number | boolean | undefined> & { kind: RecordKind; time: string }): ExecutionItem {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ExecutionItem;
 }
+
+/** One execution or child a lineage link names: `id` is what GET /executions/{id} takes. */
+export interface LineageLink {
+  readonly kind: RecordKind;
+  readonly id: string;
+  /** The linked record's own ids, by SSM field name (a step's StepExecutionId, a target's ResourceId, ...). */
+  readonly ids: Readonly<Record<string, string>>;
+}
+
+/** GET /executions/{id}: one execution of any kind, its children and its lineage. */
+export interface ExecutionDetail {
+  readonly kind: RecordKind;
+  readonly id: string;
+  readonly record: ExecutionItem;
+  readonly children: readonly ExecutionItem[];
+  /** True when it has more children than `limit`. */
+  readonly moreChildren: boolean;
+  readonly startedBy: readonly LineageLink[];
+  readonly started: readonly LineageLink[];
+}

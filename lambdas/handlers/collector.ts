@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { FailureAlerts } from '../alerts/failure-alerts';
+import { FailureDayStore } from '../store/failure-days';
 import { SnsAlertPublisher } from '../alerts/sns-alert-publisher';
 import { publishCollectionMetrics } from '../collector/collection-metrics';
 import { Collector } from '../collector/collector';
@@ -49,6 +50,7 @@ const collector = new Collector({
           context: config.alerts.context,
           maxAgeMs: config.alerts.maxAgeMs,
           logger,
+          failureDays: new FailureDayStore(doc, config.tableNames.failureDays),
         }),
       }
     : {}),

@@ -44,21 +44,28 @@ export async function serveApi(handler: ApiHandler, options: ServeOptions = {}):
         res.destroy();
       });
   });
+  return listening(server, host, options.port ?? 0);
+}
+
+/**
+ * A node:http server listening on `host`:`port` (0: any free port): its URL, its port, and a
+ * close that does not wait for kept-alive connections (SDK clients keep theirs open).
+ */
+export async function listening(server: Server, host: string, port: number): Promise<ServedApi> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        // SDK clients keep connections alive; closing must not wait for them to time out.
         server.closeAllConnections();
       }),
   };

@@ -10,13 +10,16 @@ import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
 import type { EndpointContext } from './ssm-endpoint/endpoint-context';
 import { CheckpointStore } from '../store/checkpoint-store';
-import { executionDetail, ExecutionNotFoundError, type ExecutionDetail } from './views/execution-detail';
+import { FailureDayStore } from '../store/failure-days';
+import { executionDetail, ExecutionNotFoundError } from './views/execution-detail';
+import type { ExecutionDetail } from '../core/execution-item';
 import { instanceHistory } from './views/instance-history';
 import { KIND_LINEAGES } from '../sources/lineage';
 import { ViewRequestError } from './views/parameters';
-import { archiveStatus, type StatusPage } from './views/status';
-import { dailyFailures, latestAlerts, type AlertPage, type DailyFailures } from './views/alert-history';
-import type { AlertDescriptions } from '../core/alert-content';
+import { archiveStatus } from './views/status';
+import type { StatusPage } from '../core/collection-status';
+import { dailyFailures, latestAlerts, type AlertPage } from './views/alert-history';
+import type { AlertDescriptions, DailyFailures } from '../core/alert-content';
 import { timeline } from './views/timeline';
 import type { ViewContext, ViewPage } from './views/view-context';
 
@@ -41,7 +44,8 @@ import type { ViewContext, ViewPage } from './views/view-context';
  *                                       limit, nextToken)
  *   GET  /alerts                        the alerts sent, newest failure first (kind, limit,
  *                                       nextToken), each as its alert said it
- *   GET  /failures/daily                failures that alert per UTC day and kind (days: 1-90)
+ *   GET  /failures/daily                failures that alert per UTC day and kind (days: 1-90), as
+ *                                       the collector counted them
  *   GET  /status                        per kind: watermark, last poll, records stored, missed by
  *                                       events, throttles, oldest record SSM returned
  *
@@ -91,6 +95,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const ssm: EndpointContext = { reader, tokens, now };
   const views: ViewContext = { reader, tokens, now };
   const checkpoints = new CheckpointStore(deps.db, deps.tableNames.pollCheckpoints);
+  const failureDays = new FailureDayStore(deps.db, deps.tableNames.failureDays);
 
   return async (request: ApiRequest): Promise<ApiResponse> => {
     const route = routeOf(request.path);
@@ -113,7 +118,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
       case 'dailyFailures': {
         const alerts = deps.alerts;
         if (alerts === undefined) return messageResponse(404, `${request.path} is not served by this archive: it was assembled without alert descriptions`);
-        return answerView(() => (route.name === 'alerts' ? latestAlerts(request.query, views, alerts) : dailyFailures(request.query, views, alerts)), log);
+        return answerView(() => (route.name === 'alerts' ? latestAlerts(request.query, views, alerts) : dailyFailures(request.query, views, failureDays, alerts)), log);
       }
     }
   };

@@ -1,4 +1,5 @@
 import { checkpointTables } from '../store/checkpoint-store';
+import { failureDayTables } from '../store/failure-days';
 import type { TableSchema } from '../core/table-schema';
 import { associationTables } from './association/tables';
 import { automationTables } from './automation/tables';
@@ -7,7 +8,8 @@ import { runCommandTables } from './run-command/tables';
 import { sessionTables } from './session/tables';
 
 /**
- * The archive's tables: each kind's own (declared in its folder) and the store's checkpoints.
+ * The archive's tables: each kind's own (declared in its folder), the store's checkpoints and
+ * its failures per day.
  * Adding a kind adds one entry here. The CDK construct, local mode, the Lambdas' configuration
  * and the IAM grants all iterate this.
  */
@@ -18,6 +20,7 @@ export const tableSchemas = {
   ...maintenanceWindowTables,
   ...sessionTables,
   ...checkpointTables,
+  ...failureDayTables,
 } as const satisfies Record<string, TableSchema>;
 
 export type ArchiveTableId = keyof typeof tableSchemas;

@@ -72,6 +72,8 @@ export interface AlertingUpsert {
    * (undefined) after a stale write, which changes nothing.
    */
   readonly alertState: AlertState | undefined;
+  /** True when this write stored the failure first (it gave the alert its state): count it once. */
+  readonly firstFailure: boolean;
 }
 
 /** What the write that first stores a failure sets: its alert's first state, and when it failed. */
@@ -294,10 +296,14 @@ export class RecordStore {
       );
       const outcome = outcomeOf(observation, rank, Attributes);
       const before: unknown = Attributes?.[archiveAttributes.alertState];
-      return { outcome, alertState: alertInitial === undefined ? undefined : isAlertState(before) ? before : alertInitial };
+      return {
+        outcome,
+        alertState: alertInitial === undefined ? undefined : isAlertState(before) ? before : alertInitial,
+        firstFailure: alertInitial !== undefined && !isAlertState(before),
+      };
     } catch (error) {
       // Matched by name: the document client rethrows the low-level client's exception.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { outcome: 'stale', alertState: undefined };
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { outcome: 'stale', alertState: undefined, firstFailure: false };
       throw error;
     }
   }

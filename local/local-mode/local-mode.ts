@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { alertDescriptions, parseAlertConfig } from '../../lambdas/alerts/alert';
 import { FailureAlerts } from '../../lambdas/alerts/failure-alerts';
+import { FailureDayStore } from '../../lambdas/store/failure-days';
 import { consoleAssets, consoleRoute } from '../../console/assets';
 import { createLog, type Log } from '../../lambdas/log';
 import type { ApiHandler } from '../../lambdas/query/http';
@@ -167,6 +168,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       claims: store,
       config: alertConfig,
       context: { region },
+      failureDays: new FailureDayStore(database.doc, database.tableNames.failureDays),
       maxAgeMs: LOCAL_ALERT_MAX_AGE_MS,
       logger,
     });

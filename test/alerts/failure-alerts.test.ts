@@ -77,6 +77,36 @@ describe('FailureAlerts', () => {
     expect(published).toHaveLength(2);
   });
 
+  it('counts a failure on its day once, and a count that cannot be written is logged, never a failed message', async () => {
+    const added: [string, string][] = [];
+    let countsRefused = false;
+    const counted = () =>
+      new FailureAlerts({
+        publisher: { publish: async (alert) => (published.push(alert), { messageId: 'm' }) },
+        claims: store,
+        config: parseAlertConfig(),
+        context: { region: 'eu-west-1' },
+        maxAgeMs: 24 * 3_600_000,
+        logger: silent,
+        failureDays: {
+          add: async (at, kind) => {
+            if (countsRefused) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+            added.push([at.toISOString(), kind]);
+          },
+        },
+        now: () => new Date(now),
+      });
+    const first = failure('i-00000000000000021', T0 - 60_000, T0);
+    await counted().store(first, counted().alertOf(first) as Alert);
+    await counted().store(first, counted().alertOf(first) as Alert);
+    // On the failure's own time (its plugin's end), not the observation's.
+    expect(added).toEqual([[iso(T0 - 60_000), 'command-invocation']]);
+    countsRefused = true;
+    const second = failure('i-00000000000000022', T0 - 60_000);
+    expect((await counted().store(second, counted().alertOf(second) as Alert)).published).toBeDefined();
+    expect(silent.warn).toHaveBeenCalledWith(expect.stringMatching(/Could not count a failure/), expect.objectContaining({ kind: 'command-invocation' }));
+  });
+
   it('publishes a pending alert however late its retry comes (a redrive from the DLQ the next day)', async () => {
     const delivery = alerts();
     const observation = failure('i-00000000000000004', T0);

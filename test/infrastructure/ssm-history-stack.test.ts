@@ -28,6 +28,7 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
   associationExecutionTargets: 'SsmHistoryTablesAssociationExecutionTargets98FA2FF6',
   associationDefinitions: 'SsmHistoryTablesAssociationDefinitionsBC03D26A',
   maintenanceWindowExecutions: 'SsmHistoryTablesMaintenanceWindowExecutionsE6FC82F9',
+  failureDays: 'SsmHistoryTablesFailureDays1192193A',
   maintenanceWindowTasks: 'SsmHistoryTablesMaintenanceWindowTasks8BAF2491',
   maintenanceWindowTaskInvocations: 'SsmHistoryTablesMaintenanceWindowTaskInvocations0A6078AC',
   maintenanceWindowDefinitions: 'SsmHistoryTablesMaintenanceWindowDefinitions777B9DA9',
@@ -410,10 +411,10 @@ describe('collector permissions', () => {
     expect(resourcesOf(scoped[0] as PolicyStatement)).toEqual([scopedArn('association')]);
   });
 
-  it('writes with UpdateItem only, on exactly the tables the sources write and the checkpoints (its counters)', () => {
+  it('writes with UpdateItem only, on exactly the tables the sources write, the checkpoints and the failures per day (its counters)', () => {
     const dynamodb = statements.filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem'));
     expect([...new Set(dynamodb.flatMap(actionsOf))]).toEqual(['dynamodb:UpdateItem']);
-    const written = [...tablesWrittenBy(historySources), 'pollCheckpoints' as const].map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
+    const written = [...tablesWrittenBy(historySources), 'pollCheckpoints' as const, 'failureDays' as const].map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
     expect(dynamodb.flatMap(resourcesOf)).toEqual(expect.arrayContaining(written));
     expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
   });

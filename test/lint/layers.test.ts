@@ -44,6 +44,11 @@ const probes: readonly Probe[] = [
   { file: 'lib/probe.ts', from: '../test/infrastructure/synthesized', refused: /never imports test code/ },
   { file: 'local/probe.ts', from: '../lambdas/collector/collector' },
   { file: 'local/probe.ts', from: '../test/support/databases', refused: /never imports test code/ },
+  { file: 'console/app/probe.ts', from: '../../lambdas/core/execution-item', typeOnly: true },
+  { file: 'console/app/probe.ts', from: '../../lambdas/core/execution-item', refused: /takes only types from lambdas\/core/ },
+  { file: 'console/app/probe.ts', from: '../../lambdas/query/views/status', typeOnly: true, refused: /the server's code is not in its bundle/ },
+  { file: 'console/app/probe.ts', from: '../assets', refused: /the server's code is not in its bundle/ },
+  { file: 'console/app/probe.ts', from: './router' },
 ];
 
 const root = path.join(__dirname, '..', '..');

@@ -3,11 +3,13 @@ import { FailureAlerts } from '../../lambdas/alerts/failure-alerts';
 import type { Observation, StoredFields } from '../../lambdas/core/model';
 import type { ApiHandler } from '../../lambdas/query/http';
 import { createQueryApi } from '../../lambdas/query/router';
-import type { AlertPage, DailyFailures } from '../../lambdas/query/views/alert-history';
+import type { DailyFailures } from '../../lambdas/core/alert-content';
+import type { AlertPage } from '../../lambdas/query/views/alert-history';
 import { FAILURE_TABLES } from '../../lambdas/query/views/alert-history';
 import { automationStatuses } from '../../lambdas/sources/automation/statuses';
 import { sessionStatuses } from '../../lambdas/sources/session/statuses';
 import { tableSchemas } from '../../lambdas/sources/tables';
+import { FailureDayStore } from '../../lambdas/store/failure-days';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { invocationObservation } from '../support/observations';
@@ -73,6 +75,7 @@ describe('GET /alerts and GET /failures/daily', () => {
       context,
       maxAgeMs: 24 * HOUR,
       logger: { info: () => undefined, warn: () => undefined },
+      failureDays: new FailureDayStore(database.doc, tableNames.failureDays),
       now: () => new Date(NOW),
     });
     const failures = [
@@ -81,7 +84,8 @@ describe('GET /alerts and GET /failures/daily', () => {
       automationFailure('a0000000-0000-4000-8000-000000000001', NOW - 2 * HOUR),
       sessionFailure('operator-0123456789abcdef0', NOW - 3 * HOUR),
     ];
-    for (const failure of failures) {
+    // The first failure is observed twice (an event, then a poll): it is one failure.
+    for (const failure of [...failures, failures[0] as Observation]) {
       const alert = alerts.alertOf(failure);
       if (alert === undefined) throw new Error(`${failure.table} raised no alert`);
       await alerts.store(failure, alert);
@@ -100,7 +104,7 @@ describe('GET /alerts and GET /failures/daily', () => {
     expect(FAILURE_TABLES).toEqual(expect.arrayContaining(['commandInvocations', 'automationExecutions', 'sessions']));
   });
 
-  it('counts the failures per UTC day and kind, oldest day first, today last, every kind on every day', async () => {
+  it('counts the failures per UTC day and kind, each once, oldest day first, today last, every kind on every day', async () => {
     const { status, body } = await get<DailyFailures>(api, '/failures/daily', { days: '3' });
     expect(status).toBe(200);
     expect(body.kinds).toEqual(expect.arrayContaining(['command-invocation', 'automation-execution', 'session', 'command']));

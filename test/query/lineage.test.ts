@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { createQueryApi } from '../../lambdas/query/router';
 import type { ApiHandler } from '../../lambdas/query/http';
-import type { ExecutionDetail } from '../../lambdas/query/views/execution-detail';
+import type { ExecutionDetail } from '../../lambdas/core/execution-item';
 import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { collectEvents } from './archive-fixture';

@@ -110,9 +110,16 @@ describe('query handler', () => {
 describe('queryConfigFrom', () => {
   const tables = Object.fromEntries(tableIds.map((id) => [tableSchemas[id].envVar, `t-${id}`]));
 
-  it('reads the table names and the page token key', () => {
+  it('reads the table names, the page token key and what alerts say (for GET /alerts)', () => {
     const expected = Object.fromEntries(tableIds.map((id) => [id, `t-${id}`]));
-    expect(queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k' })).toEqual({ tableNames: expected, pageTokenKey: 'k' });
+    const config = queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k', AWS_REGION: 'eu-west-1', ALERT_ACCOUNT_ID: '123456789012', ALERT_ERROR_EXCERPTS: 'false' });
+    expect(config).toMatchObject({ tableNames: expected, pageTokenKey: 'k', alerts: { context: { region: 'eu-west-1', accountId: '123456789012' } } });
+    expect(config.alerts.config.errorExcerpts).toBe(false);
+  });
+
+  it('fails fast on alert settings the collector would refuse too', () => {
+    expect(() => queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k', AWS_REGION: 'eu-west-1', ALERT_STATUSES: 'Faild' })).toThrow(ConfigurationError);
+    expect(() => queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k' })).toThrow('AWS_REGION');
   });
 
   it('fails fast without a page token key or a table', () => {

@@ -1,5 +1,6 @@
 import { historySources } from '../../lambdas/sources';
 import { checkpointTables } from '../../lambdas/store/checkpoint-store';
+import { failureDayTables } from '../../lambdas/store/failure-days';
 import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
 
 describe('the archive’s tables, declared by the kinds', () => {
@@ -10,7 +11,7 @@ describe('the archive’s tables, declared by the kinds', () => {
       for (const table of [...source.tables, ...(source.lister?.definitionTables ?? [])]) owners.set(table, [...(owners.get(table) ?? []), source.kind]);
       for (const table of source.tablesRead ?? []) expect(source.tables).toContain(table);
     }
-    for (const table of Object.keys(checkpointTables)) owners.set(table, [...(owners.get(table) ?? []), 'store']);
+    for (const table of [...Object.keys(checkpointTables), ...Object.keys(failureDayTables)]) owners.set(table, [...(owners.get(table) ?? []), 'store']);
     expect([...owners.keys()].sort()).toEqual([...tableIds].sort());
     for (const [table, kinds] of owners) expect({ table, kinds: kinds.length }).toEqual({ table, kinds: 1 });
   });

@@ -29,15 +29,15 @@ describe.each(databaseEngines)('RecordStore alert state on %s', (_engine, start)
 
   it('marks a failure pending in the same write, and keeps the state through later writes of the failure', async () => {
     expect(await store.upsert(invocationObservation('InProgress', T1))).toBe('created');
-    expect(await store.upsertAlerting(read('Failed', T2))).toEqual({ outcome: 'written', alertState: 'pending' });
+    expect(await store.upsertAlerting(read('Failed', T2))).toEqual({ outcome: 'written', alertState: 'pending', firstFailure: true });
     expect((await store.get('commandInvocations', key))?.alertState).toBe('pending');
     expect(await store.claimAlert('commandInvocations', key, 'claim-1', at(T2), at(T1))).toBe(true);
     // A re-observation (re-poll, duplicate event) of the failure sees the claim, not a new alert.
-    expect(await store.upsertAlerting(read('Failed', T3))).toEqual({ outcome: 'written', alertState: 'publishing' });
+    expect(await store.upsertAlerting(read('Failed', T3))).toEqual({ outcome: 'written', alertState: 'publishing', firstFailure: false });
     await store.markAlertSent('commandInvocations', key, 'claim-1', at(T3), 'message-1');
-    expect(await store.upsertAlerting(read('Failed', '2026-11-20T10:01:00.000Z'))).toEqual({ outcome: 'written', alertState: 'sent' });
+    expect(await store.upsertAlerting(read('Failed', '2026-11-20T10:01:00.000Z'))).toEqual({ outcome: 'written', alertState: 'sent', firstFailure: false });
     // An older observation is rejected and says nothing about the alert.
-    expect(await store.upsertAlerting(read('Failed', T1))).toEqual({ outcome: 'stale', alertState: undefined });
+    expect(await store.upsertAlerting(read('Failed', T1))).toEqual({ outcome: 'stale', alertState: undefined, firstFailure: false });
     const item = await store.get('commandInvocations', key);
     expect(item).toMatchObject({ alertState: 'sent', alertSentAt: T3, alertMessageId: 'message-1', Status: 'Failed' });
     expect(item).not.toHaveProperty('alertClaim');
@@ -48,6 +48,7 @@ describe.each(databaseEngines)('RecordStore alert state on %s', (_engine, start)
     expect(await store.upsertAlerting(invocationObservation('TimedOut', T1, { instanceId: 'i-00000000000000001' }))).toEqual({
       outcome: 'created',
       alertState: 'pending',
+      firstFailure: true,
     });
     expect(database.calls.snapshot()).toEqual({ UpdateItemCommand: 1 });
   });

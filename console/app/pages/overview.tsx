@@ -3,10 +3,9 @@ import { executionIdOf, getJson, type Alert, type DailyFailures, type KindStatus
 import { ErrorExcerpt, ErrorNotice, ExecutionLink, Loading, NodeLink, PageHeading, StatusBadge, TableScroll, Time, useResource } from '../components';
 import { FailuresChart } from '../failures-chart';
 import { kindLabel } from '../format';
+import { OVERVIEW_REQUESTS } from '../overview-requests';
 
 /** The overview: failures per day, the latest alerts, and whether each kind's collection keeps up. */
-const CHART_DAYS = 14;
-const ALERTS_SHOWN = 10;
 
 export function OverviewPage(): JSX.Element {
   return (
@@ -29,14 +28,14 @@ export function OverviewPage(): JSX.Element {
 }
 
 function DailyFailuresSection(): JSX.Element {
-  const daily = useResource('daily', (signal) => getJson<DailyFailures>('/failures/daily', { days: String(CHART_DAYS) }, signal));
+  const daily = useResource('daily', (signal) => getJson<DailyFailures>(OVERVIEW_REQUESTS.daily, {}, signal));
   if (daily.state === 'loading') return <Loading what="failures per day" />;
   if (daily.state === 'failed') return <ErrorNotice error={daily.error} what="failures per day" />;
   return <FailuresChart daily={daily.value} />;
 }
 
 function AlertsSection(): JSX.Element {
-  const alerts = useResource('alerts', (signal) => getJson<{ items: readonly Alert[] }>('/alerts', { limit: String(ALERTS_SHOWN) }, signal));
+  const alerts = useResource('alerts', (signal) => getJson<{ items: readonly Alert[] }>(OVERVIEW_REQUESTS.alerts, {}, signal));
   if (alerts.state === 'loading') return <Loading what="alerts" />;
   if (alerts.state === 'failed') return <ErrorNotice error={alerts.error} what="alerts" />;
   if (alerts.value.items.length === 0) return <p class="empty">No alerts yet.</p>;
@@ -66,7 +65,7 @@ function AlertsSection(): JSX.Element {
 }
 
 function HealthSection(): JSX.Element {
-  const status = useResource('status', (signal) => getJson<{ kinds: readonly KindStatus[] }>('/status', {}, signal));
+  const status = useResource('status', (signal) => getJson<{ kinds: readonly KindStatus[] }>(OVERVIEW_REQUESTS.status, {}, signal));
   if (status.state === 'loading') return <Loading what="collection health" />;
   if (status.state === 'failed') return <ErrorNotice error={status.error} what="collection health" />;
   return (

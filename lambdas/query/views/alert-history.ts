@@ -1,7 +1,8 @@
-import type { AlertDescriptions } from '../../core/alert-content';
+import type { AlertDescriptions, DailyFailures } from '../../core/alert-content';
 import type { RecordKind } from '../../core/model';
 import { FAILURE_ATTRIBUTES, FAILURE_INDEX, keyNames, schemaOf, type RecordKey, type TableId } from '../../core/table-schema';
 import { tableIds, tableSchemas } from '../../sources/tables';
+import type { FailureDayStore } from '../../store/failure-days';
 import { archiveAttributes, type StoredItem } from '../../store/record-store';
 import { mergedWalks, positionOfEntry, type MergedEntry, type MergedWalk } from './merged-walks';
 import { checkParameterNames, readLimit, readPosition, readSingle, ViewRequestError, type ViewQuery } from './parameters';
@@ -25,12 +26,6 @@ export interface AlertPage {
   readonly nextToken?: string;
 }
 
-export interface DailyFailures {
-  /** Every kind whose records alert, in the archive's order of tables. */
-  readonly kinds: readonly RecordKind[];
-  /** Oldest first; the last is today (UTC). Each day counts every kind, zeros included. */
-  readonly days: readonly { readonly day: string; readonly counts: Readonly<Record<string, number>> }[];
-}
 
 /** The tables that carry the failure index: those whose records alert. */
 export const FAILURE_TABLES: readonly TableId[] = tableIds.filter((table) =>
@@ -41,8 +36,6 @@ const ORDER = { time: FAILURE_ATTRIBUTES.at, id: FAILURE_ATTRIBUTES.id };
 const DAY_MS = 86_400_000;
 const DAYS = { fallback: 14, max: 90 } as const;
 const ALERT_LIMIT = { fallback: 20, max: 100 } as const;
-/** Index entries read per DynamoDB request when counting: a keys-only entry is a few dozen bytes. */
-const COUNT_PAGE = 1000;
 
 function kindsOf(descriptions: AlertDescriptions): { table: TableId; kind: RecordKind }[] {
   return FAILURE_TABLES.flatMap((table) => {
@@ -51,30 +44,23 @@ function kindsOf(descriptions: AlertDescriptions): { table: TableId; kind: Recor
   });
 }
 
-/** GET /failures/daily?days=N: failures that alert per UTC day and kind, the last N days (default 14, at most 90). */
-export async function dailyFailures(query: ViewQuery, ctx: ViewContext, descriptions: AlertDescriptions): Promise<DailyFailures> {
+/**
+ * GET /failures/daily?days=N: failures that alert per UTC day and kind, the last N days
+ * (default 14, at most 90), as the collector counted them when it first stored each: one
+ * BatchGetItem of N keys, whatever the failures' number.
+ */
+export async function dailyFailures(query: ViewQuery, ctx: ViewContext, failureDays: Pick<FailureDayStore, 'days'>, descriptions: AlertDescriptions): Promise<DailyFailures> {
   checkParameterNames(query, ['days']);
   const days = readBoundedCount(query, 'days', DAYS);
-  const today = Date.UTC(ctx.now().getUTCFullYear(), ctx.now().getUTCMonth(), ctx.now().getUTCDate());
-  const first = today - (days - 1) * DAY_MS;
-  const dayNames = Array.from({ length: days }, (_, index) => new Date(first + index * DAY_MS).toISOString().slice(0, 10));
-  const tables = kindsOf(descriptions);
-  const counts = new Map(dayNames.map((day) => [day, Object.fromEntries(tables.map(({ kind }) => [kind, 0])) as Record<string, number>]));
-  await Promise.all(
-    tables.map(async ({ table, kind }) => {
-      const entries = ctx.reader.byYearNewestFirst(table, FAILURE_INDEX.name, ORDER, {
-        range: { from: new Date(first).toISOString() },
-        attributes: [FAILURE_ATTRIBUTES.at],
-        pageSize: COUNT_PAGE,
-      });
-      for await (const entry of entries) {
-        const day = counts.get(String(entry[FAILURE_ATTRIBUTES.at]).slice(0, 10));
-        // A failure dated after today (a clock ahead of the archive's) counts nowhere.
-        if (day !== undefined) day[kind] = (day[kind] ?? 0) + 1;
-      }
-    }),
-  );
-  return { kinds: tables.map(({ kind }) => kind), days: dayNames.map((day) => ({ day, counts: counts.get(day) ?? {} })) };
+  const now = ctx.now();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const dayNames = Array.from({ length: days }, (_, index) => new Date(today - (days - 1 - index) * DAY_MS).toISOString().slice(0, 10));
+  const kinds = kindsOf(descriptions).map(({ kind }) => kind);
+  const counted = await failureDays.days(dayNames);
+  return {
+    kinds,
+    days: counted.map(({ day, counts }) => ({ day, counts: Object.fromEntries(kinds.map((kind) => [kind, counts[kind] ?? 0])) })),
+  };
 }
 
 /**

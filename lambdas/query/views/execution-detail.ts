@@ -1,5 +1,5 @@
 import type { RecordKind } from '../../core/model';
-import type { ExecutionItem } from '../../core/execution-item';
+import type { ExecutionDetail, LineageLink } from '../../core/execution-item';
 import type { StoredItem } from '../../store/record-store';
 import type { ArchiveReader } from '../archive-reader';
 import { executionKinds } from './execution-items';
@@ -12,14 +12,6 @@ import { checkParameterNames, readLimit, ViewRequestError, type ViewQuery } from
  * with its record, its children (invocations, steps, targets, tasks) and its lineage: what
  * started it, and the commands and executions it started.
  */
-
-/** One execution or child a lineage link names: `id` is what GET /executions/{id} takes. */
-export interface LineageLink {
-  readonly kind: RecordKind;
-  readonly id: string;
-  /** The linked record's own ids, by SSM field name (a step's StepExecutionId, a target's ResourceId, ...). */
-  readonly ids: Readonly<Record<string, string>>;
-}
 
 /** What a kind finds of one of its executions. */
 export interface FoundExecution {
@@ -43,16 +35,6 @@ export interface KindLineage {
   startersOf?(reader: ArchiveReader, commandId: string): Promise<LineageLink[]>;
 }
 
-export interface ExecutionDetail {
-  readonly kind: RecordKind;
-  readonly id: string;
-  readonly record: ExecutionItem;
-  readonly children: readonly ExecutionItem[];
-  /** True when it has more children than `limit`. */
-  readonly moreChildren: boolean;
-  readonly startedBy: readonly LineageLink[];
-  readonly started: readonly LineageLink[];
-}
 
 const PARAMETERS = ['limit'];
 const CHILD_LIMIT = { fallback: 100, max: 1000 };

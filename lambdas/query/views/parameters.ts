@@ -167,26 +167,45 @@ const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 
 /** A count and a unit: 30m, 24h, 7d (at most 9999, so the time stays well inside the archive's years). */
 const RELATIVE_TIME = /^(\d+)([a-zA-Z]*)$/;
 
-function readTime(query: ViewQuery, name: string, now: Date): { ms: number; asQueried: number | string } | undefined {
-  const raw = readSingle(query, name);
-  if (raw === undefined) return undefined;
+/** A time as it was asked for: epoch ms, and what a page token binds (the relative text, or the ms). */
+export interface AskedTime {
+  readonly ms: number;
+  readonly asQueried: number | string;
+}
+
+/**
+ * A `since` or `until` as the views take it: ISO 8601, or a count of minutes, hours or days
+ * before `now`. The CLI reads its options with this too, so that a typo is caught before the
+ * request. `named` is how the message names the value: `since` and `=` here, `--since` and a
+ * space on a command line.
+ */
+export function parseAskedTime(raw: string, now: Date, named: { readonly name: string; readonly joiner: string }): AskedTime | { readonly problem: string } {
+  const asked = `${named.name}${named.joiner}${raw}`;
   const relative = RELATIVE_TIME.exec(raw);
   if (relative !== null) {
     const [, digits = '', unit = ''] = relative;
     const unitMs = UNIT_MS[unit];
     if (unitMs === undefined) {
       const said = unit === '' ? 'has no unit' : `has the unknown unit "${unit}"`;
-      throw new ViewRequestError(name, `${name}=${raw} ${said}: a relative time is a count of m (minutes), h (hours) or d (days), such as 30m, 24h or 7d`);
+      return { problem: `${asked} ${said}: a relative time is a count of m (minutes), h (hours) or d (days), such as 30m, 24h or 7d` };
     }
     const count = Number(digits);
-    if (!(count >= 1 && count <= 9999)) throw new ViewRequestError(name, `${name}=${raw}: the count must be from 1 to 9999`);
+    if (!(count >= 1 && count <= 9999)) return { problem: `${asked}: the count must be from 1 to 9999` };
     return { ms: now.getTime() - count * unitMs, asQueried: `${count}${unit}` };
   }
   const ms = parseIsoTimestamp(raw);
   if (ms === undefined) {
-    throw new ViewRequestError(name, `${name} must be an ISO 8601 time such as 2024-06-03T09:00:00Z, or a time before now such as 30m, 24h or 7d, got "${raw}"`);
+    return { problem: `${named.name} must be an ISO 8601 time such as 2026-03-01T08:00:00Z, or a time before now such as 30m, 24h or 7d, got "${raw}"` };
   }
   return { ms, asQueried: ms };
+}
+
+function readTime(query: ViewQuery, name: string, now: Date): AskedTime | undefined {
+  const raw = readSingle(query, name);
+  if (raw === undefined) return undefined;
+  const time = parseAskedTime(raw, now, { name, joiner: '=' });
+  if ('problem' in time) throw new ViewRequestError(name, time.problem);
+  return time;
 }
 
 export function readPosition(tokens: ListingTokens, view: string, tokenQuery: unknown, query: ViewQuery): ListingPosition | undefined {

@@ -1,8 +1,8 @@
 import { allOf } from '../../core/archive-reads';
-import { itemText } from '../../core/execution-item';
+import { itemText, type LineageLink } from '../../core/execution-item';
 import { takePage } from '../../ssm-protocol/paging';
 import type { ArchiveReader } from '../../query/archive-reader';
-import type { FoundExecution, KindLineage, LineageLink } from '../../query/views/execution-detail';
+import type { FoundExecution, KindLineage } from '../../query/views/execution-detail';
 import type { StoredItem } from '../../store/record-store';
 import { getWindowExecution, windowTasks } from './reads';
 
