@@ -68,6 +68,8 @@ it('serves the prebuilt console from its proxy', async () => {
     expect({ status: asset.status, type: asset.headers.get('content-type') }).toEqual({ status: 200, type: 'text/javascript; charset=utf-8' });
     expect((await asset.text()).length).toBeGreaterThan(1000);
   } finally {
+    const exited = new Promise((resolve) => (proxy.exitCode === null ? proxy.once('exit', resolve) : resolve(proxy.exitCode)));
     proxy.kill('SIGTERM');
+    await exited;
   }
 });
