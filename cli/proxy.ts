@@ -19,8 +19,8 @@ import {
   signExecuteApiRequest,
   type Credentials,
 } from '../lambdas/client/execute-api';
-import { queryParameters, type ApiRequest, type ApiResponse } from '../lambdas/query/http';
-import { listening } from '../lambdas/query/node-http';
+import type { ApiRequest, ApiResponse } from '../lambdas/query/http';
+import { apiRequestOf, listening, readBody, send } from '../lambdas/query/node-http';
 
 /**
  * Requests the proxy answers itself (a web console, say), tried before forwarding: a response,
@@ -201,13 +201,13 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
   }
   const target = requestTarget(req.url ?? '/');
   if (target === undefined) return fail({ status: 400, type: 'InvalidRequest', message: `ssm-history proxy: cannot read the request target ${req.url ?? ''}`, logged: false });
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) return fail({ status: 413, type: 'InvalidRequest', message: `ssm-history proxy: request body over ${MAX_BODY_BYTES} bytes`, logged: false });
   const method = req.method ?? 'GET';
 
   if (context.localRoutes) {
-    const answer = await context.localRoutes(apiRequestOf(method, target, req, body));
-    if (answer !== undefined) return sendApiResponse(res, answer);
+    const answer = await context.localRoutes(apiRequestOf(req, body.toString('utf8')));
+    if (answer !== undefined) return send(res, answer);
   }
 
   let credentials: Awaited<ReturnType<typeof resolveCredentials>>;
@@ -287,31 +287,6 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-function apiRequestOf(method: string, target: URL, req: IncomingMessage, body: Buffer): ApiRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return { method, path: target.pathname, query: queryParameters(target.searchParams), headers, body: body.toString('utf8') };
-}
-
-/** Undefined when the body is over the limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
-}
-
-function sendApiResponse(res: ServerResponse, response: ApiResponse): void {
-  res.writeHead(response.statusCode, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-  res.end(response.body);
 }
 
 /** SSM's JSON protocol error (`__type` and `message`) to an SSM client, `{"message"}` (the API's own shape) to any other. */

@@ -72,13 +72,14 @@ export async function listening(server: Server, host: string, port: number): Pro
 }
 
 async function answer(handler: ApiHandler, req: IncomingMessage): Promise<ApiResponse> {
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) return messageResponse(413, `Request body over ${MAX_BODY_BYTES} bytes`);
-  return handler(apiRequestOf(req, body));
+  return handler(apiRequestOf(req, body.toString('utf8')));
 }
 
 /** The path stays percent-encoded, as API Gateway's rawPath; query values are decoded, a repeated name's joined with commas, as API Gateway's. */
-function apiRequestOf(req: IncomingMessage, body: string): ApiRequest {
+/** A node:http request as the query API's handlers take it. */
+export function apiRequestOf(req: IncomingMessage, body: string): ApiRequest {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const query = queryParameters(url.searchParams);
   const headers: Record<string, string> = {};
@@ -88,20 +89,20 @@ function apiRequestOf(req: IncomingMessage, body: string): ApiRequest {
   return { method: req.method ?? 'GET', path: url.pathname, query, headers, body };
 }
 
-function send(res: ServerResponse, response: ApiResponse): void {
+export function send(res: ServerResponse, response: ApiResponse): void {
   if (res.headersSent) return;
   res.writeHead(response.statusCode, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
 }
 
-/** Undefined when the body is over the limit. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The request's body as sent; undefined when it is over `maxBytes`. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
+    if (size <= maxBytes) chunks.push(buffer);
   }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+  return size > maxBytes ? undefined : Buffer.concat(chunks);
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startFakeApi, runCapturing, type CannedResponse, type CapturedRequest, type FakeApi } from './fake-api';
+import { fakeApiPerTest, runCapturing } from './fake-api';
 
 const invocation = {
   kind: 'command-invocation',
@@ -23,22 +23,12 @@ const command = {
 };
 const timedOut = { ...invocation, status: 'TimedOut', statusDetails: 'DeliveryTimedOut', instanceId: 'i-0fedcba9876543210', instanceName: undefined };
 
-let api: FakeApi;
-let respond: (request: CapturedRequest) => CannedResponse;
-
-beforeEach(async () => {
-  respond = () => ({ body: { items: [] } });
-  api = await startFakeApi((request) => respond(request));
-});
-afterEach(async () => {
-  await api.close();
-});
-
-const run = (...argv: string[]) => runCapturing([...argv, '--endpoint', api.url]);
+const fake = fakeApiPerTest();
+const run = fake.run;
 
 describe('executions', () => {
   it('prints a table with time, kind, status, ids and document, then the next token', async () => {
-    respond = () => ({ body: { items: [invocation, command, timedOut], nextToken: 'tok/1+2=' } });
+    fake.respond = () => ({ body: { items: [invocation, command, timedOut], nextToken: 'tok/1+2=' } });
     const { code, stdout, stderr } = await run('executions');
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.split('\n');
@@ -52,11 +42,11 @@ describe('executions', () => {
     const kindColumn = lines[0]?.indexOf('KIND');
     expect(lines.slice(1, 4).map((line) => line.indexOf('command'))).toEqual([kindColumn, kindColumn, kindColumn]);
     expect(stdout).toContain('--next-token tok/1+2=');
-    expect(api.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /executions']);
+    expect(fake.api.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /executions']);
   });
 
   it('marks a status SSM has not confirmed, which only an event or notification gave', async () => {
-    respond = () => ({ body: { items: [{ ...invocation, unconfirmed: true }, command] } });
+    fake.respond = () => ({ body: { items: [{ ...invocation, unconfirmed: true }, command] } });
     const { code, stdout } = await run('executions');
     expect(code).toBe(0);
     const lines = stdout.split('\n');
@@ -73,7 +63,7 @@ describe('executions', () => {
 
   it('prints the API’s JSON with --json', async () => {
     const page = { items: [invocation, command], nextToken: 'abc' };
-    respond = () => ({ body: page });
+    fake.respond = () => ({ body: page });
     const { code, stdout } = await run('executions', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual(page);
@@ -91,7 +81,7 @@ describe('executions', () => {
       '--next-token', token,
     );
     expect(code).toBe(0);
-    const [request] = api.requests;
+    const [request] = fake.api.requests;
     expect(request?.query).toEqual({
       kind: 'command-invocation',
       status: 'Failed',
@@ -107,7 +97,7 @@ describe('executions', () => {
 
   it('leaves out the options not given', async () => {
     await run('executions');
-    expect(api.requests[0]?.rawUrl).toBe('/executions');
+    expect(fake.api.requests[0]?.rawUrl).toBe('/executions');
   });
 
   it('follows every page with --all, in order, and prints them as one list', async () => {
@@ -116,11 +106,11 @@ describe('executions', () => {
       p2: { items: [command], nextToken: 'p3' },
       p3: { items: [timedOut] },
     };
-    respond = (request) => ({ body: pages[request.query.nextToken ?? ''] });
+    fake.respond = (request) => ({ body: pages[request.query.nextToken ?? ''] });
     const { code, stdout } = await run('executions', '--status', 'Failed', '--limit', '1', '--all', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ items: [invocation, command, timedOut] });
-    expect(api.requests.map((request) => request.query)).toEqual([
+    expect(fake.api.requests.map((request) => request.query)).toEqual([
       { status: 'Failed', limit: '1' },
       { status: 'Failed', limit: '1', nextToken: 'p2' },
       { status: 'Failed', limit: '1', nextToken: 'p3' },
@@ -132,15 +122,15 @@ describe('executions', () => {
   });
 
   it('stops --all when the API hands back a token it already gave', async () => {
-    respond = () => ({ body: { items: [invocation], nextToken: 'same' } });
+    fake.respond = () => ({ body: { items: [invocation], nextToken: 'same' } });
     const { code, stderr } = await run('executions', '--all');
     expect(code).toBe(1);
     expect(stderr).toMatch(/page token it had returned before/);
-    expect(api.requests).toHaveLength(2);
+    expect(fake.api.requests).toHaveLength(2);
   });
 
   it('shows names from the fleet with their control characters blanked', async () => {
-    respond = () => ({ body: { items: [{ ...invocation, instanceName: 'evil\u001b[31m\nname' }] } });
+    fake.respond = () => ({ body: { items: [{ ...invocation, instanceName: 'evil\u001b[31m\nname' }] } });
     const { stdout } = await run('executions');
     expect(stdout).not.toContain('\u001b');
     expect(stdout.trimEnd().split('\n')).toHaveLength(2);
@@ -149,14 +139,14 @@ describe('executions', () => {
 
 describe('history', () => {
   it('asks for one node’s history with its filters and paging', async () => {
-    respond = () => ({ body: { items: [invocation] } });
+    fake.respond = () => ({ body: { items: [invocation] } });
     const { code, stdout } = await run(
       'history', 'i-0123456789abcdef0',
       '--status', 'Failed', '--since', '2026-01-01T00:00:00Z', '--until', '2026-02-01T00:00:00Z', '--limit', '10', '--next-token', 't',
     );
     expect(code).toBe(0);
-    expect(api.requests[0]?.path).toBe('/instances/i-0123456789abcdef0/history');
-    expect(api.requests[0]?.query).toEqual({
+    expect(fake.api.requests[0]?.path).toBe('/instances/i-0123456789abcdef0/history');
+    expect(fake.api.requests[0]?.query).toEqual({
       status: 'Failed', since: '2026-01-01T00:00:00Z', until: '2026-02-01T00:00:00Z', limit: '10', nextToken: 't',
     });
     expect(stdout).toContain('AWS-RunShellScript');
@@ -168,8 +158,8 @@ describe('history', () => {
   });
 
   it('keeps the endpoint’s base path', async () => {
-    await runCapturing(['history', 'i-1', '--endpoint', `${api.url}/archive/`]);
-    expect(api.requests[0]?.path).toBe('/archive/instances/i-1/history');
+    await runCapturing(['history', 'i-1', '--endpoint', `${fake.api.url}/archive/`]);
+    expect(fake.api.requests[0]?.path).toBe('/archive/instances/i-1/history');
   });
 });
 
@@ -180,13 +170,13 @@ describe('errors', () => {
     [400, { __type: 'InvalidNextToken', Message: 'The token is not valid' }, 'the API answered 400: The token is not valid'],
     [502, 'Bad Gateway', 'the API answered 502: Bad Gateway'],
   ])('shows the API’s message for HTTP %s and exits 1', async (status, body, message) => {
-    respond = () => ({ status, body });
+    fake.respond = () => ({ status, body });
     const { code, stdout, stderr } = await run('executions');
     expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: `ssm-history: ${message}\n` });
   });
 
   it('refuses an answer that is not a page of items', async () => {
-    respond = () => ({ body: { CommandInvocations: [] } });
+    fake.respond = () => ({ body: { CommandInvocations: [] } });
     const { code, stderr } = await run('executions');
     expect(code).toBe(1);
     expect(stderr).toMatch(/without an "items" list/);
@@ -241,11 +231,11 @@ describe('errors', () => {
 describe('local mode', () => {
   it('sends loopback requests unsigned, even with credentials at hand', async () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
-    for (const endpoint of [api.url, api.url.replace('127.0.0.1', 'localhost')]) {
+    for (const endpoint of [fake.api.url, fake.api.url.replace('127.0.0.1', 'localhost')]) {
       await runCapturing(['executions', '--endpoint', endpoint], { credentials }, { AWS_REGION: 'eu-west-1' });
     }
-    expect(api.requests).toHaveLength(2);
-    for (const request of api.requests) {
+    expect(fake.api.requests).toHaveLength(2);
+    for (const request of fake.api.requests) {
       expect(request.headers.authorization).toBeUndefined();
       expect(request.headers['x-amz-date']).toBeUndefined();
     }

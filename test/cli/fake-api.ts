@@ -102,3 +102,39 @@ export async function runCapturing(
   );
   return { code, stdout, stderr };
 }
+
+export type Responder = (request: CapturedRequest) => CannedResponse;
+
+export interface FakeApiPerTest {
+  /** This test's API (started before each test, closed after it). */
+  readonly api: FakeApi;
+  /** What it answers; an empty page unless the test (or the file's beforeEach) says otherwise. */
+  respond: Responder;
+  /** The CLI in-process against this test's API. */
+  run(...argv: string[]): Promise<CliRun>;
+}
+
+/**
+ * A fresh fake API for each test of the file, the CLI run against it with `deps`. Call it at
+ * the top of the file: its beforeEach runs before the file's own.
+ */
+export function fakeApiPerTest(deps: CliDependencies = {}): FakeApiPerTest {
+  let started: FakeApi | undefined;
+  const fake: FakeApiPerTest = {
+    get api(): FakeApi {
+      if (started === undefined) throw new Error('the fake API runs inside a test only');
+      return started;
+    },
+    respond: () => ({ body: { items: [] } }),
+    run: (...argv) => runCapturing([...argv, '--endpoint', fake.api.url], deps),
+  };
+  beforeEach(async () => {
+    fake.respond = () => ({ body: { items: [] } });
+    started = await startFakeApi((request) => fake.respond(request));
+  });
+  afterEach(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  return fake;
+}

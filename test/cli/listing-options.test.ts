@@ -1,4 +1,4 @@
-import { startFakeApi, runCapturing, type CannedResponse, type CapturedRequest, type FakeApi } from './fake-api';
+import { fakeApiPerTest, runCapturing } from './fake-api';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const invocation = {
@@ -12,41 +12,31 @@ const invocation = {
   documentName: 'AWS-RunShellScript',
 };
 
-let api: FakeApi;
-let respond: (request: CapturedRequest) => CannedResponse;
-
-beforeEach(async () => {
-  respond = () => ({ body: { items: [] } });
-  api = await startFakeApi((request) => respond(request));
-});
-afterEach(async () => {
-  await api.close();
-});
-
-const run = (...argv: string[]) => runCapturing([...argv, '--endpoint', api.url], { now: () => NOW });
+const fake = fakeApiPerTest({ now: () => NOW });
+const run = fake.run;
 
 describe('listing filters', () => {
   it('sends several --status, repeated or comma-separated, as one comma-joined status', async () => {
     const { code } = await run('executions', '--status', 'Failed', '--status', 'TimedOut, Cancelled', '--status', 'Undeliverable,');
     expect(code).toBe(0);
-    expect(api.requests[0]?.query).toEqual({ status: 'Failed,TimedOut,Cancelled,Undeliverable' });
+    expect(fake.api.requests[0]?.query).toEqual({ status: 'Failed,TimedOut,Cancelled,Undeliverable' });
   });
 
   it('maps --document and --instance to documentName and instanceId', async () => {
     await run('executions', '--kind', 'command-invocation', '--document', 'AWS-RunShellScript', '--instance', 'i-0123456789abcdef0');
-    expect(api.requests[0]?.query).toEqual({ kind: 'command-invocation', documentName: 'AWS-RunShellScript', instanceId: 'i-0123456789abcdef0' });
+    expect(fake.api.requests[0]?.query).toEqual({ kind: 'command-invocation', documentName: 'AWS-RunShellScript', instanceId: 'i-0123456789abcdef0' });
   });
 
   it('gives history --document and relative times as written, for the API to count on each page', async () => {
     await run('history', 'i-0123456789abcdef0', '--document', 'AWS-RunPatchBaseline', '--since', '7d', '--until', '30m');
-    expect(api.requests[0]?.path).toBe('/instances/i-0123456789abcdef0/history');
-    expect(api.requests[0]?.query).toEqual({ documentName: 'AWS-RunPatchBaseline', since: '7d', until: '30m' });
+    expect(fake.api.requests[0]?.path).toBe('/instances/i-0123456789abcdef0/history');
+    expect(fake.api.requests[0]?.query).toEqual({ documentName: 'AWS-RunPatchBaseline', since: '7d', until: '30m' });
   });
 
   it.each([['30m'], ['24h'], ['7d'], ['9999d'], ['2026-03-01'], ['2026-03-01T08:00:00Z'], ['2026-03-01T08:00:00.123+02:00']])('accepts --since %s', async (since) => {
     const { code, stderr } = await run('executions', '--since', since);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(api.requests[0]?.query.since).toBe(since);
+    expect(fake.api.requests[0]?.query.since).toBe(since);
   });
 
   it.each([
@@ -66,7 +56,7 @@ describe('listing filters', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).toContain('Usage: ssm-history');
-    expect(api.requests).toEqual([]);
+    expect(fake.api.requests).toEqual([]);
   });
 
   it.each([
@@ -90,7 +80,7 @@ describe('listing filters', () => {
 describe('--format', () => {
   it('takes --json and --format json alike', async () => {
     const page = { items: [invocation] };
-    respond = () => ({ body: page });
+    fake.respond = () => ({ body: page });
     const alias = await run('executions', '--json');
     const format = await run('executions', '--format', 'json', '--json');
     expect(JSON.parse(alias.stdout)).toEqual(page);
@@ -98,7 +88,7 @@ describe('--format', () => {
   });
 
   it('prints CSV: a header row, one row per item, the table’s columns with full times, fields quoted as RFC 4180 has it', async () => {
-    respond = () => ({ body: { items: [invocation, { ...invocation, instanceName: undefined, status: 'TimedOut', statusDetails: 'DeliveryTimedOut', documentName: 'line1\nline2' }] } });
+    fake.respond = () => ({ body: { items: [invocation, { ...invocation, instanceName: undefined, status: 'TimedOut', statusDetails: 'DeliveryTimedOut', documentName: 'line1\nline2' }] } });
     const { code, stdout, stderr } = await run('executions', '--format', 'csv');
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toBe(
@@ -109,7 +99,7 @@ describe('--format', () => {
   });
 
   it('keeps CSV on stdout clean: the next token goes to stderr', async () => {
-    respond = () => ({ body: { items: [invocation], nextToken: 'tok' } });
+    fake.respond = () => ({ body: { items: [invocation], nextToken: 'tok' } });
     const { code, stdout, stderr } = await run('history', 'i-0123456789abcdef0', '--format', 'csv');
     expect(code).toBe(0);
     expect(stdout.split('\r\n')).toHaveLength(3);

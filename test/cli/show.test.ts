@@ -1,6 +1,6 @@
 import { durationText } from '../../cli/durations';
 import { csvField } from '../../cli/csv';
-import { byPath, startFakeApi, runCapturing, type CannedResponse, type CapturedRequest, type FakeApi } from './fake-api';
+import { byPath, fakeApiPerTest } from './fake-api';
 
 const commandId = '20b2a238-0b69-4033-aa24-065d5fcbe061';
 const failedInvocation = {
@@ -78,22 +78,16 @@ const windowDetail = {
   started: [],
 };
 
-let api: FakeApi;
-let respond: (request: CapturedRequest) => CannedResponse;
+const fake = fakeApiPerTest();
+const run = fake.run;
 
-beforeEach(async () => {
-  respond = byPath({
+beforeEach(() => {
+  fake.respond = byPath({
     [`/executions/${commandId}`]: { body: commandDetail },
     [`/executions/${automationId}`]: { body: automationDetail },
     [`/executions/${windowDetail.id}`]: { body: windowDetail },
   });
-  api = await startFakeApi((request) => respond(request));
 });
-afterEach(async () => {
-  await api.close();
-});
-
-const run = (...argv: string[]) => runCapturing([...argv, '--endpoint', api.url]);
 
 describe('show', () => {
   it('prints a command: header, timeline, its invocations with their errors, what started it', async () => {
@@ -119,7 +113,7 @@ describe('show', () => {
 
   it('prints an Automation execution: its error, its steps with their failure, what it started, and that there are more', async () => {
     const { stdout } = await run('show', automationId, '--limit', '2');
-    expect(api.requests[0]?.query).toEqual({ limit: '2' });
+    expect(fake.api.requests[0]?.query).toEqual({ limit: '2' });
     expect(stdout).toContain('  Details   Step fails when it is executing.\n');
     expect(stdout).toContain('Error:\n  Step fails when it is executing.\n  Fail to execute step step2.\n');
     expect(stdout).toContain('Steps (the first 2; more with a larger --limit, up to 1000):');
@@ -149,12 +143,12 @@ describe('show', () => {
   it('prints the API’s JSON as it is, from one request', async () => {
     const { stdout } = await run('show', commandId, '--json');
     expect(JSON.parse(stdout)).toEqual(commandDetail);
-    expect(api.requests).toHaveLength(1);
+    expect(fake.api.requests).toHaveLength(1);
   });
 
   it('encodes the id in the path', async () => {
     await run('show', 'a/b c');
-    expect(api.requests[0]?.rawUrl).toBe('/executions/a%2Fb%20c');
+    expect(fake.api.requests[0]?.rawUrl).toBe('/executions/a%2Fb%20c');
   });
 
   it('says the archive holds no such execution on a 404, exit 1', async () => {

@@ -1,4 +1,4 @@
-import { byPath, startFakeApi, runCapturing, type CannedResponse, type CapturedRequest, type FakeApi } from './fake-api';
+import { byPath, fakeApiPerTest } from './fake-api';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const runCommand = {
@@ -44,22 +44,12 @@ const automationAlert = {
   messageId: 'local-1',
 };
 
-let api: FakeApi;
-let respond: (request: CapturedRequest) => CannedResponse;
-
-beforeEach(async () => {
-  respond = () => ({ body: { items: [] } });
-  api = await startFakeApi((request) => respond(request));
-});
-afterEach(async () => {
-  await api.close();
-});
-
-const run = (...argv: string[]) => runCapturing([...argv, '--endpoint', api.url], { now: () => NOW });
+const fake = fakeApiPerTest({ now: () => NOW });
+const run = fake.run;
 
 describe('status', () => {
   beforeEach(() => {
-    respond = byPath({ '/status': { body: { kinds: [runCommand, neverPolled] } } });
+    fake.respond = byPath({ '/status': { body: { kinds: [runCommand, neverPolled] } } });
   });
 
   it('prints one row per kind, its times as ages counted from the clock', async () => {
@@ -69,7 +59,7 @@ describe('status', () => {
     expect(header).toMatch(/^KIND\s+WATERMARK\s+LAST SUCCESSFUL POLL\s+LISTING IN PROGRESS\s+RECORDS STORED\s+MISSED BY EVENTS\s+THROTTLES\s+OLDEST RECORD SSM RETURNED$/);
     expect(first).toMatch(/^run-command\s+3m ago\s+just now\s+no\s+2193\s+3\s+7\s+30d 2h ago$/);
     expect(second).toMatch(/^session\s+-\s+-\s+yes\s+0\s+0\s+0\s+-$/);
-    expect(api.requests.map((request) => request.rawUrl)).toEqual(['/status']);
+    expect(fake.api.requests.map((request) => request.rawUrl)).toEqual(['/status']);
   });
 
   it('gives the exact times in CSV, one row per kind', async () => {
@@ -88,7 +78,7 @@ describe('status', () => {
   });
 
   it('refuses an answer without kinds', async () => {
-    respond = () => ({ body: { items: [] } });
+    fake.respond = () => ({ body: { items: [] } });
     const { code, stderr } = await run('status');
     expect(code).toBe(1);
     expect(stderr).toMatch(/without a "kinds" list/);
@@ -97,10 +87,10 @@ describe('status', () => {
 
 describe('alerts', () => {
   it('asks GET /alerts with --kind and --limit and lists them as given, newest first, with each error’s first line', async () => {
-    respond = byPath({ '/alerts': { body: { items: [invocationAlert, automationAlert] } } });
+    fake.respond = byPath({ '/alerts': { body: { items: [invocationAlert, automationAlert] } } });
     const { code, stdout } = await run('alerts', '--kind', 'command-invocation', '--limit', '5');
     expect(code).toBe(0);
-    expect(api.requests[0]?.query).toEqual({ kind: 'command-invocation', limit: '5' });
+    expect(fake.api.requests[0]?.query).toEqual({ kind: 'command-invocation', limit: '5' });
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^PUBLISHED\s+KIND\s+STATUS\s+EXECUTION\s+SUBJECT\s+ERROR$/);
     expect(lines[1]).toMatch(
@@ -113,7 +103,7 @@ describe('alerts', () => {
 
   it('cuts a long error line in the table, never in CSV', async () => {
     const long = `E${'x'.repeat(150)}`;
-    respond = () => ({ body: { items: [{ ...invocationAlert, errorExcerpt: long }] } });
+    fake.respond = () => ({ body: { items: [{ ...invocationAlert, errorExcerpt: long }] } });
     const table = await run('alerts');
     expect(table.stdout).toContain(`E${'x'.repeat(76)}...`);
     expect(table.stdout).not.toContain(long);
@@ -126,16 +116,16 @@ describe('alerts', () => {
   });
 
   it('follows a nextToken with --all, and hands one on with --next-token', async () => {
-    respond = (request) =>
+    fake.respond = (request) =>
       request.query.nextToken === 'n2' ? { body: { items: [automationAlert] } } : { body: { items: [invocationAlert], nextToken: 'n2' } };
     const all = await run('alerts', '--all', '--json');
     expect(JSON.parse(all.stdout)).toEqual({ items: [invocationAlert, automationAlert] });
-    expect(api.requests.map((request) => request.query)).toEqual([{}, { nextToken: 'n2' }]);
+    expect(fake.api.requests.map((request) => request.query)).toEqual([{}, { nextToken: 'n2' }]);
 
     const first = await run('alerts');
     expect(first.stdout).toContain('--next-token n2');
     await run('alerts', '--next-token', 'n2');
-    expect(api.requests.at(-1)?.query).toEqual({ nextToken: 'n2' });
+    expect(fake.api.requests.at(-1)?.query).toEqual({ nextToken: 'n2' });
   });
 
   it('says so when none were sent', async () => {
@@ -144,7 +134,7 @@ describe('alerts', () => {
   });
 
   it('says an API without GET /alerts needs deploying again', async () => {
-    respond = () => ({ status: 404, body: { message: 'Not Found' } });
+    fake.respond = () => ({ status: 404, body: { message: 'Not Found' } });
     const { code, stderr } = await run('alerts');
     expect(code).toBe(1);
     expect(stderr).toBe('ssm-history: the API answered 404: Not Found (an archive deployed before GET /alerts existed has no such route: deploy it again)\n');
