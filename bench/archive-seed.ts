@@ -1,4 +1,5 @@
-import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FailureDayStore } from '../lambdas/store/failure-days';
 import { forEachBounded } from '../lambdas/concurrency';
 import { fleetCommand, SsmSimulator, VirtualClock } from '../local/ssm-simulator';
 import type { Observation } from '../lambdas/core/model';
@@ -80,8 +81,7 @@ export async function seedArchive(
     const day = (invocation.RequestedDateTime ?? now).toISOString().slice(0, 10);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }
-  for (const [day, count] of perDay) {
-    await db.send(new UpdateCommand({ TableName: tables.failureDays, Key: { day }, UpdateExpression: 'ADD #kind :count', ExpressionAttributeNames: { '#kind': 'command-invocation' }, ExpressionAttributeValues: { ':count': count } }));
-  }
+  const failureDays = new FailureDayStore(db, tables.failureDays);
+  for (const [day, count] of perDay) await failureDays.add(new Date(`${day}T00:00:00.000Z`), 'command-invocation', count);
   return { commandIds, instanceIds: fleet };
 }

@@ -111,17 +111,14 @@ export class FailureAlerts {
     return alertFor(observation.table, { ...observation.fields, ...observation.key }, this.options.context, this.options.config, related);
   }
 
-  /** Too old to alert, if this is the failure's first write (a backfill): decided by the failure's own time. */
-  private tooOld(alert: Alert): boolean {
-    const at = failureTime(alert);
-    return at !== undefined && Number.isFinite(at) && this.now().getTime() - at > this.options.maxAgeMs;
-  }
-
   /** Stores an observation that raises `alert`, and publishes the alert unless it is already handled. */
   async store(observation: Observation, alert: Alert): Promise<StoredFailure> {
     const failed = failureTime(alert);
-    const failedAt = failed !== undefined && Number.isFinite(failed) ? new Date(failed) : this.now();
-    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation, this.tooOld(alert) ? 'skipped' : 'pending', failedAt);
+    const known = failed !== undefined && Number.isFinite(failed);
+    // Too old to alert, if this is the failure's first write (a backfill): decided by the failure's own time.
+    const tooOld = known && this.now().getTime() - failed > this.options.maxAgeMs;
+    const failedAt = known ? new Date(failed) : this.now();
+    const written: AlertingUpsert = await this.options.claims.upsertAlerting(observation, tooOld ? 'skipped' : 'pending', failedAt);
     if (written.firstFailure) await this.count(alert, failedAt);
     // Sent, skipped, or unknown after a stale write. A stale write means a newer observation of
     // this failure was stored first; the write that stored it, or the retry of its message if

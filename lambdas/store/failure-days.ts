@@ -31,15 +31,15 @@ export class FailureDayStore {
     private readonly tableName: string,
   ) {}
 
-  /** One more failure of `kind` on the UTC day of `at`: UpdateItem ADD, so concurrent writers never lose one. */
-  async add(at: Date, kind: string): Promise<void> {
+  /** `count` more failures (one, as the collector stores them) of `kind` on the UTC day of `at`: UpdateItem ADD, so concurrent writers never lose one. */
+  async add(at: Date, kind: string, count = 1): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { day: at.toISOString().slice(0, 10) },
-        UpdateExpression: 'ADD #kind :one',
+        UpdateExpression: 'ADD #kind :count',
         ExpressionAttributeNames: { '#kind': kind },
-        ExpressionAttributeValues: { ':one': 1 },
+        ExpressionAttributeValues: { ':count': count },
       }),
     );
   }

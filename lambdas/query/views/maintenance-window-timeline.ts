@@ -48,6 +48,20 @@ const executionContext = (execution: StoredItem): StoredItem => ({
 const taskKey = (task: StoredItem): string => String(task['TaskExecutionId']);
 const invocationKey = (invocation: StoredItem): string => `${String(invocation['TaskExecutionId'])}/${String(invocation['InvocationId'])}`;
 
+/** The window executions the filters select, newest first, each with its tasks in the order they ran. */
+async function* executionsWithTasks(
+  ctx: ViewContext,
+  filters: ViewFilters,
+  after: ListingPosition | undefined,
+  pageSize: number,
+  attributes: readonly string[],
+): AsyncGenerator<{ readonly execution: StoredItem; readonly executionId: string; readonly tasks: readonly StoredItem[] }> {
+  for await (const execution of executions(ctx, filters, after, pageSize)) {
+    const executionId = String(execution['WindowExecutionId']);
+    yield { execution, executionId, tasks: inRunOrder(await allOf(windowTasks(ctx.reader, executionId, { attributes, pageSize: CHILD_READ }))) };
+  }
+}
+
 export async function* windowTasksOfExecutions(
   ctx: ViewContext,
   filters: ViewFilters,
@@ -55,9 +69,7 @@ export async function* windowTasksOfExecutions(
   pageSize: number,
   attributes: readonly string[],
 ): AsyncGenerator<StoredItem> {
-  for await (const execution of executions(ctx, filters, after, pageSize)) {
-    const executionId = String(execution['WindowExecutionId']);
-    const tasks = inRunOrder(await allOf(windowTasks(ctx.reader, executionId, { attributes, pageSize: CHILD_READ })));
+  for await (const { execution, executionId, tasks } of executionsWithTasks(ctx, filters, after, pageSize, attributes)) {
     for (const task of resumed(tasks, taskKey, executionId, after)) yield { ...task, ...executionContext(execution) };
   }
 }
@@ -69,9 +81,7 @@ export async function* windowTaskInvocationsOfExecutions(
   pageSize: number,
   attributes: readonly string[],
 ): AsyncGenerator<StoredItem> {
-  for await (const execution of executions(ctx, filters, after, pageSize)) {
-    const executionId = String(execution['WindowExecutionId']);
-    const tasks = inRunOrder(await allOf(windowTasks(ctx.reader, executionId, { attributes: TASK_ATTRIBUTES, pageSize: CHILD_READ })));
+  for await (const { execution, executionId, tasks } of executionsWithTasks(ctx, filters, after, pageSize, TASK_ATTRIBUTES)) {
     const invocations: StoredItem[] = [];
     for (const task of tasks) {
       const stored = await allOf(taskInvocations(ctx.reader, taskKey(task), { attributes, pageSize: CHILD_READ }));
