@@ -2,6 +2,7 @@ import { parseAlertConfig, type AlertConfig, type AlertOptions } from './alerts/
 import type { TrustedSenders } from './collector/messages';
 import { DEFAULT_COLLECT_SETTINGS, INVOCATION_DETAILS, type CollectSettings, type InvocationDetail } from './core/model';
 import { tableIds, tableSchemas, type TableNames } from './sources/tables';
+import { ACCOUNT_ID_FORM, REGION_FORM, type SsmScope } from './core/scope';
 
 /** Runtime configuration, read once and fail-fast: a Lambda without its tables must not start. */
 export class ConfigurationError extends Error {
@@ -25,6 +26,31 @@ export interface CollectorConfig {
   readonly retentionDays?: number;
   /** INVOCATION_DETAIL (`failures` or `all`): how the collector collects. */
   readonly settings: CollectSettings;
+  /** The archive's own account and Region: stamped on what it collects with its own role. */
+  readonly home: SsmScope;
+  /** Member accounts and Regions; absent: the archive collects its home only. */
+  readonly organization?: OrganizationConfig;
+}
+
+/**
+ * One archive for several accounts and Regions: the member accounts and Regions whose SSM
+ * the collector and pollers read through each member's read role (memberReadRoleArn), on
+ * top of the archive's own account and Region (its home, read with the function's own role).
+ */
+export interface OrganizationConfig {
+  /** HOME_ACCOUNT and AWS_REGION: where the archive runs. */
+  readonly home: SsmScope;
+  /**
+   * MEMBER_ACCOUNTS: the member accounts, comma-separated, or `organization`: every active
+   * account of the AWS Organization, which the poller lists (Organizations ListAccounts).
+   */
+  readonly accounts: readonly string[] | 'organization';
+  /** MEMBER_REGIONS: the Regions collected in every member account (and in the home account). */
+  readonly regions: readonly string[];
+  /** MEMBER_EXTERNAL_ID: the ExternalId the member roles require, when they require one. */
+  readonly externalId?: string;
+  /** AWS_PARTITION (default aws): for the member roles' ARNs. */
+  readonly partition: string;
 }
 
 export interface AlertsConfig {
@@ -41,6 +67,9 @@ export interface QueryConfig {
   readonly pageTokenKey: string;
   /** How GET /alerts describes the alerts sent: as the collector does. */
   readonly alerts: AlertContentConfig;
+  readonly home: SsmScope;
+  /** Member accounts and Regions (GET /status reports each); absent: the home only. */
+  readonly organization?: OrganizationConfig;
 }
 
 export interface PollerConfig {
@@ -54,6 +83,14 @@ export interface PollerConfig {
   /** Listing calls per second per kind. */
   readonly callsPerSecond: number;
   readonly ssmMaxAttempts: number;
+  readonly home: SsmScope;
+  /** Member accounts and Regions; absent: the archive polls its home only. */
+  readonly organization?: OrganizationConfig;
+  /**
+   * POLL_QUEUE_URL: where the scheduled poll sends one message per account and Region, for
+   * the same function to poll them apart (required with an organization).
+   */
+  readonly pollQueueUrl?: string;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -83,6 +120,8 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     parentConcurrency: positiveInteger(env, 'PARENT_CONCURRENCY', 4),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
     settings: { invocationDetail: invocationDetailFrom(env) },
+    home: homeFrom(env),
+    ...optionalOrganization(env),
     ...(env.ALERT_TOPIC_ARN ? { alerts: alertsConfigFrom(env, env.ALERT_TOPIC_ARN) } : {}),
     ...(env.RETENTION_DAYS ? { retentionDays: positiveInteger(env, 'RETENTION_DAYS', 1) } : {}),
     senders: {
@@ -144,7 +183,7 @@ export function alertsConfigFrom(env: NodeJS.ProcessEnv, topicArn: string): Aler
 export function queryConfigFrom(env: NodeJS.ProcessEnv): QueryConfig {
   const pageTokenKey = env.PAGE_TOKEN_KEY;
   if (!pageTokenKey) throw new ConfigurationError('PAGE_TOKEN_KEY is not set');
-  return { tableNames: tableNamesFrom(env), pageTokenKey, alerts: alertContentFrom(env) };
+  return { tableNames: tableNamesFrom(env), pageTokenKey, alerts: alertContentFrom(env), home: homeFrom(env), ...optionalOrganization(env) };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -165,5 +204,41 @@ export function pollerConfigFrom(env: NodeJS.ProcessEnv): PollerConfig {
     overlapMinutes: positiveInteger(env, 'POLL_OVERLAP_MINUTES', 10),
     callsPerSecond: positiveNumber(env, 'POLL_CALLS_PER_SECOND', 2),
     ssmMaxAttempts: positiveInteger(env, 'SSM_MAX_ATTEMPTS', 6),
+    home: homeFrom(env),
+    ...optionalOrganization(env),
+    ...(env.POLL_QUEUE_URL ? { pollQueueUrl: env.POLL_QUEUE_URL } : {}),
   };
+}
+
+/** HOME_ACCOUNT and AWS_REGION (Lambda sets AWS_REGION; the stack sets HOME_ACCOUNT). */
+export function homeFrom(env: NodeJS.ProcessEnv): SsmScope {
+  const account = env.HOME_ACCOUNT;
+  if (!account) throw new ConfigurationError('HOME_ACCOUNT is not set');
+  if (!ACCOUNT_ID_FORM.test(account)) throw new ConfigurationError(`HOME_ACCOUNT: "${account}" is not an account id of 12 digits`);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new ConfigurationError('AWS_REGION is not set');
+  return { account, region };
+}
+
+/** MEMBER_* variables; undefined when MEMBER_REGIONS is not set (the archive collects its home only). */
+export function organizationFrom(env: NodeJS.ProcessEnv): OrganizationConfig | undefined {
+  if (!env.MEMBER_REGIONS) return undefined;
+  const regions = list(env, 'MEMBER_REGIONS', REGION_FORM, 'a Region name');
+  const accounts = env.MEMBER_ACCOUNTS?.trim() === 'organization' ? 'organization' : list(env, 'MEMBER_ACCOUNTS', ACCOUNT_ID_FORM, 'an account id of 12 digits, or the word organization');
+  const externalId = env.MEMBER_EXTERNAL_ID;
+  if (externalId !== undefined && externalId !== '' && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
+    throw new ConfigurationError('MEMBER_EXTERNAL_ID must be 2 to 1224 characters of letters, digits and +=,.@:/-');
+  }
+  return {
+    home: homeFrom(env),
+    accounts,
+    regions,
+    ...(externalId ? { externalId } : {}),
+    partition: env.AWS_PARTITION || 'aws',
+  };
+}
+
+function optionalOrganization(env: NodeJS.ProcessEnv): { organization?: OrganizationConfig } {
+  const organization = organizationFrom(env);
+  return organization === undefined ? {} : { organization };
 }

@@ -3,6 +3,7 @@ import type { TableId, RecordKey } from './table-schema';
 import type { StatusInfo } from './status';
 import type { IdForm } from './ssm-ids';
 import type { RecordAlert } from './alert-content';
+import type { SsmScope } from './scope';
 
 /** The history kinds the archive keeps. */
 export const historyKinds = ['run-command', 'automation', 'association', 'maintenance-window', 'session'] as const;
@@ -73,6 +74,8 @@ export interface Observation {
    * attribute childrenComplete), and a source may then skip that parent's children next time.
    */
   readonly settlesChildren?: boolean;
+  /** The account and Region whose SSM holds the record: stored as its account and region attributes. */
+  readonly scope?: SsmScope;
 }
 
 /** What a work item asks the collector to fetch from SSM for its parent. */
@@ -110,6 +113,11 @@ export interface WorkItem {
   /** What the message itself says, stored without any SSM call. */
   readonly observations: readonly Observation[];
   readonly fetch: FetchRequest;
+  /**
+   * The account and Region the parent lives in: an event's own account and region, a
+   * notification topic's, the scope a poller listed. Absent: the archive's home.
+   */
+  readonly scope?: SsmScope;
 }
 
 /** A message the collector cannot use. It goes to the DLQ after its retries, with this reason logged. */
@@ -200,6 +208,8 @@ export interface ListedDefinition {
   readonly fields: StoredFields;
   /** SSM fields of the record that this listing did not return: removed from the stored item. */
   readonly absentFields: readonly string[];
+  /** Where SSM lists it; absent: the archive's home. */
+  readonly scope?: SsmScope;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryKind } from '../core/model';
 import type { TableSchema } from '../core/table-schema';
+import { sameScope, type SsmScope } from '../core/scope';
 import { batchGetAll } from './batch-get';
 
 /** The store's own table beside the kinds' records: the pollers' checkpoints. */
@@ -8,10 +9,11 @@ export const checkpointTables = {
   pollCheckpoints: {
     logicalName: 'PollCheckpoints',
     envVar: 'POLL_CHECKPOINTS_TABLE',
-    // One item per history kind: its watermark, the listing in flight, and its counters.
+    // One item per history kind and account and Region (checkpointKey): its watermark, the
+    // listing in flight, and its counters.
     partitionKey: { name: 'kind', type: 'S' },
     indexes: [],
-    // GET /status: every kind's checkpoint in one BatchGetItem.
+    // GET /status: every kind's checkpoint in one BatchGetItem (per 100 account-Region-kinds).
     queryReads: ['BatchGetItem'],
     description: 'Pollers\' checkpoints per history kind: watermark, in-flight listing position, last poll, counters (records stored, missed by events, throttles), oldest record SSM still returns.',
   },
@@ -32,9 +34,14 @@ export interface CheckpointCounters {
 export type CounterName = keyof CheckpointCounters;
 export const counterNames: readonly CounterName[] = ['recordsStored', 'missedByEvents', 'throttles', 'parentsListed'];
 
-/** One kind's poller state, as the pollCheckpoints table holds it (ISO 8601 times). */
+/** One kind's poller state in one account and Region, as the pollCheckpoints table holds it (ISO 8601 times). */
 export interface Checkpoint extends CheckpointCounters {
   readonly kind: HistoryKind;
+  /** Where: absent for the archive's home account and Region. */
+  readonly scope?: SsmScope;
+  /** Why the last poll of this kind here failed (role missing, throttled, Region disabled); removed by the next success. */
+  readonly lastError?: string;
+  readonly lastErrorAt?: string;
   /** Parents that started before this are all archived (or enqueued); the next listing starts here, less the overlap. */
   readonly watermark?: string;
   /** The `since` of the listing in flight, kept so a resumed listing asks SSM the same question. */
@@ -68,17 +75,39 @@ export interface CheckpointPatch {
   readonly oldestSeen?: string;
   readonly backfillStartedAt?: string;
   readonly backfillCompletedAt?: string;
+  readonly lastError?: string | null;
+  readonly lastErrorAt?: string | null;
   /** Counters added in the same write. */
   readonly add?: Partial<CheckpointCounters>;
 }
 
-const replaceable = ['watermark', 'listingSince', 'position', 'listingStartedAt', 'listingEarliestRunning', 'lastPollStartedAt', 'lastSuccessfulPollAt'] as const;
+const replaceable = [
+  'watermark',
+  'listingSince',
+  'position',
+  'listingStartedAt',
+  'listingEarliestRunning',
+  'lastPollStartedAt',
+  'lastSuccessfulPollAt',
+  'lastError',
+  'lastErrorAt',
+] as const;
 const setOnce = ['backfillStartedAt', 'backfillCompletedAt'] as const;
 const optionalStrings = [...replaceable, ...setOnce, 'oldestSeen'] as const;
 
 
-function checkpointFrom(kind: HistoryKind, item: Readonly<Record<string, unknown>> | undefined): Checkpoint {
-  const checkpoint: Record<string, unknown> = { kind };
+/**
+ * A checkpoint's key: the kind alone in the archive's home account and Region (as before the
+ * archive collected other accounts, so an upgrade keeps its watermarks), else
+ * `kind@account@region`.
+ */
+export function checkpointKey(kind: HistoryKind, scope: SsmScope | undefined, home: SsmScope | undefined): string {
+  if (scope === undefined || (home !== undefined && sameScope(scope, home))) return kind;
+  return `${kind}@${scope.account}@${scope.region}`;
+}
+
+function checkpointFrom(kind: HistoryKind, scope: SsmScope | undefined, item: Readonly<Record<string, unknown>> | undefined): Checkpoint {
+  const checkpoint: Record<string, unknown> = { kind, ...(scope !== undefined ? { scope } : {}) };
   for (const name of counterNames) {
     const value = item?.[name];
     checkpoint[name] = typeof value === 'number' ? value : 0;
@@ -104,26 +133,41 @@ function checkedCounters(add: Partial<CheckpointCounters> | undefined): [Counter
 const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
- * The pollers' checkpoints, one item per kind in the pollCheckpoints table. Reads are by key
- * (GetItem, BatchGetItem), never a Scan; every change is one UpdateItem, counters by ADD.
+ * The pollers' checkpoints, one item per kind and account and Region in the pollCheckpoints
+ * table. Reads are by key (GetItem, BatchGetItem), never a Scan; every change is one
+ * UpdateItem, counters by ADD. A method's `scope` omitted (or the home's) is the archive's
+ * own account and Region.
  */
 export class CheckpointStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The archive's own account and Region, whose checkpoints are keyed by kind alone. */
+    private readonly home?: SsmScope,
   ) {}
 
-  /** A kind's checkpoint; a kind never polled has zero counters and no times. */
-  async get(kind: HistoryKind): Promise<Checkpoint> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { kind }, ConsistentRead: true }));
-    return checkpointFrom(kind, Item);
+  private key(kind: HistoryKind, scope: SsmScope | undefined): { kind: string } {
+    return { kind: checkpointKey(kind, scope, this.home) };
   }
 
-  /** The checkpoints of these kinds, in their order: one BatchGetItem (unprocessed keys retried). */
-  async all(kinds: readonly HistoryKind[]): Promise<Checkpoint[]> {
-    const items = await batchGetAll(this.db, this.tableName, [...new Set(kinds)].map((kind) => ({ kind })), { consistentRead: true });
+  /** A kind's checkpoint; a kind never polled has zero counters and no times. */
+  async get(kind: HistoryKind, scope?: SsmScope): Promise<Checkpoint> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: this.key(kind, scope), ConsistentRead: true }));
+    return checkpointFrom(kind, this.shown(scope), Item);
+  }
+
+  /** The checkpoints of these kinds (in each scope given, else the home), in their order: BatchGetItem (unprocessed keys retried). */
+  async all(kinds: readonly HistoryKind[], scopes: readonly (SsmScope | undefined)[] = [undefined]): Promise<Checkpoint[]> {
+    const wanted = scopes.flatMap((scope) => kinds.map((kind) => ({ kind, scope })));
+    const keys = [...new Set(wanted.map(({ kind, scope }) => this.key(kind, scope).kind))];
+    const items = await batchGetAll(this.db, this.tableName, keys.map((kind) => ({ kind })), { consistentRead: true });
     const found = new Map(items.map((item) => [String(item.kind), item]));
-    return kinds.map((kind) => checkpointFrom(kind, found.get(kind)));
+    return wanted.map(({ kind, scope }) => checkpointFrom(kind, this.shown(scope), found.get(this.key(kind, scope).kind)));
+  }
+
+  /** The scope a checkpoint names: none for the home, so that a single-account archive's checkpoints read as before. */
+  private shown(scope: SsmScope | undefined): SsmScope | undefined {
+    return scope === undefined || (this.home !== undefined && sameScope(scope, this.home)) ? undefined : scope;
   }
 
   /**
@@ -131,23 +175,23 @@ export class CheckpointStore {
    * (a condition on the same write; when it fails the rest is written without it). Returns
    * the checkpoint as the write left it (ReturnValues ALL_NEW: no extra read).
    */
-  async saveProgress(kind: HistoryKind, patch: CheckpointPatch): Promise<Checkpoint> {
+  async saveProgress(kind: HistoryKind, patch: CheckpointPatch, scope?: SsmScope): Promise<Checkpoint> {
     try {
-      return await this.update(kind, patch, true);
+      return await this.update(kind, scope, patch, true);
     } catch (error) {
       if (patch.oldestSeen === undefined || !isConditionFailure(error)) throw error;
       const { oldestSeen: _older, ...rest } = patch;
-      return this.update(kind, rest, false);
+      return this.update(kind, scope, rest, false);
     }
   }
 
   /** Counters added without a read (UpdateItem ADD). Negative amounts are refused: counters only grow. */
-  async addCounters(kind: HistoryKind, add: Partial<CheckpointCounters>): Promise<void> {
+  async addCounters(kind: HistoryKind, add: Partial<CheckpointCounters>, scope?: SsmScope): Promise<void> {
     if (checkedCounters(add).length === 0) return;
-    await this.update(kind, { add }, false);
+    await this.update(kind, scope, { add }, false);
   }
 
-  private async update(kind: HistoryKind, patch: CheckpointPatch, withOldest: boolean): Promise<Checkpoint> {
+  private async update(kind: HistoryKind, scope: SsmScope | undefined, patch: CheckpointPatch, withOldest: boolean): Promise<Checkpoint> {
     const counters = checkedCounters(patch.add);
     const names: Record<string, string> = {};
     const values: Record<string, string | number> = {};
@@ -187,11 +231,11 @@ export class CheckpointStore {
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
       adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
     ].filter((clause) => clause !== '');
-    if (clauses.length === 0) return this.get(kind);
+    if (clauses.length === 0) return this.get(kind, scope);
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { kind },
+        Key: this.key(kind, scope),
         UpdateExpression: clauses.join(' '),
         ...(condition === undefined ? {} : { ConditionExpression: condition }),
         ExpressionAttributeNames: names,
@@ -199,6 +243,6 @@ export class CheckpointStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return checkpointFrom(kind, Attributes);
+    return checkpointFrom(kind, this.shown(scope), Attributes);
   }
 }

@@ -1,3 +1,4 @@
+import { SCOPE_ATTRIBUTES } from '../core/scope';
 import { createHash } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ListedDefinition, StoredValue } from '../core/model';
@@ -84,6 +85,9 @@ export class DefinitionStore {
     const now = value(this.now().toISOString());
     const firstSeen = name(archiveAttributes.firstSeenAt);
     sets.push('#hash = :hash', `${name(archiveAttributes.observedAt)} = ${now}`, `${firstSeen} = if_not_exists(${firstSeen}, ${now})`);
+    if (definition.scope !== undefined) {
+      sets.push(`${name(SCOPE_ATTRIBUTES.account)} = ${value(definition.scope.account)}`, `${name(SCOPE_ATTRIBUTES.region)} = ${value(definition.scope.region)}`);
+    }
     const removes = definition.absentFields.filter((attribute) => !(attribute in definition.fields) && !keys.includes(attribute)).map(name);
     try {
       await this.db.send(

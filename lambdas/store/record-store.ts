@@ -1,3 +1,4 @@
+import { SCOPE_ATTRIBUTES } from '../core/scope';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Observation, StoredValue } from '../core/model';
 import { statusInfo } from '../core/status';
@@ -153,6 +154,10 @@ function changeOf(schema: TableSchema, observation: Observation, budgetBytes: nu
     if (expiresAt !== undefined) set[EXPIRES_AT] = expiresAt;
   }
   if (observation.settlesChildren === true) set[a.childrenComplete] = true;
+  if (observation.scope !== undefined) {
+    set[SCOPE_ATTRIBUTES.account] = observation.scope.account;
+    set[SCOPE_ATTRIBUTES.region] = observation.scope.region;
+  }
   if (fitted.cut.length > 0) set[a.cutFields] = [...fitted.cut];
   else if (observation.complete) remove.push(a.cutFields);
   return {
