@@ -27,6 +27,7 @@ function lambdaEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
   for (const id of tableIds) env[tableSchemas[id].envVar] = tableSchemas[id].logicalName;
   // The senders it trusts, as the stack sets them.
+  env.HOME_ACCOUNT = '123456789012';
   env.SOURCE_ACCOUNTS = '123456789012';
   env.SOURCE_REGIONS = 'us-east-1';
   return env;

@@ -651,6 +651,7 @@ class SimulatedDeployment {
       ALERT_ACCOUNT_ID: ACCOUNT_ID,
       ALERT_PARTITION: 'aws',
       AWS_REGION: REGION,
+      HOME_ACCOUNT: ACCOUNT_ID,
       SOURCE_ACCOUNTS: ACCOUNT_ID,
       SOURCE_REGIONS: REGION,
     });
@@ -836,6 +837,8 @@ class SimulatedDeployment {
       ...this.facts.poller.environment,
       ...Object.fromEntries(tableIds.map((id) => [tableSchemas[id].envVar, this.tables[id]])),
       WORK_QUEUE_URL: 'bench',
+      HOME_ACCOUNT: ACCOUNT_ID,
+      AWS_REGION: REGION,
     });
     this.metrics.takePublished();
     const results = await pollOnce(

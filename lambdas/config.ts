@@ -125,7 +125,8 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     ...(env.ALERT_TOPIC_ARN ? { alerts: alertsConfigFrom(env, env.ALERT_TOPIC_ARN) } : {}),
     ...(env.RETENTION_DAYS ? { retentionDays: positiveInteger(env, 'RETENTION_DAYS', 1) } : {}),
     senders: {
-      accounts: list(env, 'SOURCE_ACCOUNTS', /^\d{12}$/, 'an account id of 12 digits'),
+      // `organization`: any account of it (the central bus admits no other).
+      accounts: env.SOURCE_ACCOUNTS?.trim() === 'organization' ? 'organization' : list(env, 'SOURCE_ACCOUNTS', /^\d{12}$/, 'an account id of 12 digits, or the word organization'),
       regions: list(env, 'SOURCE_REGIONS', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a Region name'),
       // None: the archive takes no notifications, only events.
       topicArns: list(env, 'NOTIFICATION_TOPIC_ARNS', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN', false),

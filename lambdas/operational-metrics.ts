@@ -27,6 +27,8 @@ export const operationalMetrics = {
   ssmThrottles: 'SsmThrottles',
   /** Poller runs that did not fail for the kind (finished, or saved their place), per kind. Count. */
   pollsSucceeded: 'PollsSucceeded',
+  /** Accounts and Regions whose poll failed for some kind (a member's role gone, its SSM throttling, its Region disabled). Count. */
+  memberPollFailures: 'MemberPollFailures',
   /** Failure alerts SNS refused (each stays pending; its messages are retried). Count. */
   alertPublishFailures: 'AlertPublishFailures',
 } as const;

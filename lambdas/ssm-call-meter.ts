@@ -40,6 +40,11 @@ export class SsmCallMeter {
   private throttles = 0;
 
   constructor(ssm: Pick<SSMClient, 'middlewareStack'>) {
+    this.meter(ssm);
+  }
+
+  /** Counts this client's calls too (a member account's); metering a client twice counts once. */
+  meter<Client extends Pick<SSMClient, 'middlewareStack'>>(ssm: Client): Client {
     ssm.middlewareStack.add(
       (next) => async (args) => {
         this.calls++;
@@ -52,6 +57,7 @@ export class SsmCallMeter {
       },
       { step: 'deserialize', priority: 'high', name: 'ssmHistoryCallMeter', override: true },
     );
+    return ssm;
   }
 
   take(): SsmCallCounts {

@@ -4,7 +4,7 @@ import { tableIds, tableSchemas } from '../lambdas/sources/tables';
 /** The collector's environment, as the CDK construct sets it. */
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const tables = Object.fromEntries(tableIds.map((id) => [tableSchemas[id].envVar, `table-${id}`]));
-  return { ...tables, SOURCE_ACCOUNTS: '123456789012', SOURCE_REGIONS: 'us-east-1', ...extra };
+  return { ...tables, HOME_ACCOUNT: '123456789012', AWS_REGION: 'us-east-1', SOURCE_ACCOUNTS: '123456789012', SOURCE_REGIONS: 'us-east-1', ...extra };
 }
 
 describe('collector configuration', () => {

@@ -17,6 +17,8 @@ import {
 import type { RecordStore, UpsertOutcome } from '../store/record-store';
 import { coalesceObservations, readsBehindMessages, type ReadBehindMessage } from './coalesce';
 import { clampToReceipt, MessageReader, type TrustedSenders } from './messages';
+import { scopeName, type SsmScope } from '../core/scope';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface QueueMessage {
   readonly id: string;
@@ -56,7 +58,15 @@ export interface KindCounts {
 
 export interface CollectorDependencies {
   readonly sources: readonly HistorySource[];
+  /** SSM in the archive's home account and Region (and the archive lookup, which the collector sets itself). */
   readonly clients: SourceClients;
+  /** The archive's own account and Region: what a work item that names none is about. */
+  readonly home?: SsmScope;
+  /**
+   * SSM in a member account and Region (through its read role); omitted: every work item is
+   * read with `clients.ssm`, whatever scope it names (a single-account archive).
+   */
+  readonly ssmFor?: (scope: SsmScope) => SSMClient;
   /** Writes every record; `get` lets sources skip what the archive already holds settled. */
   readonly store: Pick<RecordStore, 'upsert' | 'get'>;
   readonly logger: Pick<Log, 'info' | 'warn' | 'error'>;
@@ -147,7 +157,10 @@ export class Collector {
     for (const message of messages) {
       try {
         const item = clampToReceipt(this.reader.read(message.body), this.now());
-        const id = `${item.kind}\u0000${item.parentId}`;
+        // With one SSM client every parent is read the same way: a parent's events and polls
+        // make one pass however they name its scope. With members, each scope is its own SSM.
+        const scope = this.deps.ssmFor === undefined ? undefined : (item.scope ?? this.deps.home);
+        const id = `${item.kind}\u0000${item.parentId}\u0000${scope === undefined ? '' : scopeName(scope)}`;
         const parent = parents.get(id) ?? { items: [], messageIds: [] };
         parent.items.push(item);
         parent.messageIds.push(message.id);
@@ -165,24 +178,30 @@ export class Collector {
 
     const counts = { written: 0, stale: 0, created: 0, missedByEvents: 0 };
     const byKind: Partial<Record<HistoryKind, { created: number; missedByEvents: number }>> = {};
+    // The checkpoints' counters per kind and account and Region (what GET /status reports).
+    const byScope = new Map<string, { kind: HistoryKind; scope: SsmScope | undefined; created: number; missedByEvents: number }>();
     const alertsPublished: Partial<Record<HistoryKind, number>> = {};
     const collectionLagMs: Partial<Record<HistoryKind, number[]>> = {};
     let alertPublishFailures = 0;
     await forEachBounded([...parents.values()], this.deps.parentConcurrency, async ({ items, messageIds }) => {
       const first = items[0] as WorkItem;
+      const scope = items.find((item) => item.scope !== undefined)?.scope ?? this.deps.home;
       try {
         const source = this.sourcesByKind.get(first.kind);
         if (!source) throw new Error(`no source for kind ${first.kind}`);
-        let gathered: readonly Observation[];
+        const ssm = scope !== undefined && this.deps.ssmFor !== undefined ? this.deps.ssmFor(scope) : this.deps.clients.ssm;
+        let read: readonly Observation[];
         let partial: PartialCollectionError | undefined;
         try {
-          gathered = await source.collect(items, { ...this.deps.clients, archive: this.archive }, this.now, this.deps.settings ?? DEFAULT_COLLECT_SETTINGS);
+          read = await source.collect(items, { ...this.deps.clients, ssm, archive: this.archive }, this.now, this.deps.settings ?? DEFAULT_COLLECT_SETTINGS);
         } catch (error) {
           if (!(error instanceof PartialCollectionError)) throw error;
           // Store what was gathered, then fail the messages: the retry starts past it.
           partial = error;
-          gathered = error.observations;
+          read = error.observations;
         }
+        // Every record is stored with the account and Region it lives in.
+        const gathered = scope === undefined ? read : read.map((observation) => ({ ...observation, scope }));
         const observations = coalesceObservations(gathered);
         const behind = readsBehindMessages(gathered);
         const rewound: Observation[] = [];
@@ -200,9 +219,14 @@ export class Collector {
           counts.created++;
           const kindCounts = (byKind[first.kind] ??= { created: 0, missedByEvents: 0 });
           kindCounts.created++;
+          const scopeKey = `${first.kind}\u0000${scope === undefined ? '' : scopeName(scope)}`;
+          const scopeCounts = byScope.get(scopeKey) ?? { kind: first.kind, scope, created: 0, missedByEvents: 0 };
+          byScope.set(scopeKey, scopeCounts);
+          scopeCounts.created++;
           if (onlyPolled(observation)) {
             counts.missedByEvents++;
             kindCounts.missedByEvents++;
+            scopeCounts.missedByEvents++;
             this.deps.logger.warn('Record missed by events: a poller stored it first', {
               kind: first.kind,
               parentId: first.parentId,
@@ -223,6 +247,7 @@ export class Collector {
         this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
           kind: first.kind,
           parentId: first.parentId,
+          ...(scope !== undefined ? { scope: scopeName(scope) } : {}),
           messageIds,
           error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
         });
@@ -231,7 +256,7 @@ export class Collector {
       }
     });
 
-    await this.addCounters(byKind);
+    await this.addCounters([...byScope.values()]);
     return {
       failedMessageIds: [...failed.keys()],
       failureReasons: failed,
@@ -263,19 +288,17 @@ export class Collector {
    * The batch's counts onto the kinds' checkpoints. Not fatal: the records are stored, and a
    * retried message would not create them again, so failing the batch would not help.
    */
-  private async addCounters(byKind: Partial<Record<HistoryKind, KindCounts>>): Promise<void> {
+  private async addCounters(counted: readonly { kind: HistoryKind; scope: SsmScope | undefined; created: number; missedByEvents: number }[]): Promise<void> {
     const checkpoints = this.deps.checkpoints;
     if (checkpoints === undefined) return;
     await Promise.all(
-      Object.entries(byKind).map(async ([kind, kindCounts]) => {
+      counted.map(async ({ kind, scope, ...kindCounts }) => {
         try {
-          await checkpoints.addCounters(kind as HistoryKind, {
-            recordsStored: kindCounts.created,
-            missedByEvents: kindCounts.missedByEvents,
-          });
+          await checkpoints.addCounters(kind, { recordsStored: kindCounts.created, missedByEvents: kindCounts.missedByEvents }, scope);
         } catch (error) {
           this.deps.logger.warn('Could not add the batch counts to the checkpoint', {
             kind,
+            ...(scope !== undefined ? { scope: scopeName(scope) } : {}),
             created: kindCounts.created,
             missedByEvents: kindCounts.missedByEvents,
             error: error instanceof Error ? { name: error.name, message: error.message } : String(error),

@@ -1,6 +1,7 @@
 import { historySources } from '../sources';
 import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
 import { isSsmId, quoted, type IdForm } from '../core/ssm-ids';
+import { isAccountId, isRegionName, type SsmScope } from '../core/scope';
 import {
   MalformedMessageError,
   type FetchRequest,
@@ -37,6 +38,7 @@ export function encodeWorkItem(item: WorkItem, sources: readonly HistorySource[]
     producer: item.producer,
     sentAt: item.sentAt,
     fetch: copyFetch(item.fetch),
+    ...(item.scope !== undefined ? { account: item.scope.account, region: item.scope.region } : {}),
   });
   readWorkItem(JSON.parse(body) as Record<string, unknown>, (kind) => sources.find((source) => source.kind === kind));
   return body;
@@ -105,9 +107,23 @@ export function clampToReceipt(item: WorkItem, receivedAt: Date): WorkItem {
  * could write an event's or a notification's shape; these are checked against the envelope.
  */
 export interface TrustedSenders {
-  readonly accounts: readonly string[];
+  /**
+   * The accounts whose events are read, or `organization`: any account, since the central
+   * event bus's policy admits only the organization's accounts and the work queue's policy
+   * only that bus's rules.
+   */
+  readonly accounts: readonly string[] | 'organization';
   readonly regions: readonly string[];
   readonly topicArns: readonly string[];
+}
+
+/** An SNS topic's ARN: arn:partition:sns:region:account:name. */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]{1,256}$/;
+
+/** The account and Region a notification topic lives in: where its Run Command notifications come from. */
+export function topicScope(topicArn: unknown): SsmScope | undefined {
+  const match = typeof topicArn === 'string' ? TOPIC_ARN.exec(topicArn) : null;
+  return match === null ? undefined : { region: match[1] as string, account: match[2] as string };
 }
 
 export class MessageReader {
@@ -135,7 +151,11 @@ export class MessageReader {
       throw new MalformedMessageError('message body is not JSON', { cause: error });
     }
     if (!isObject(message)) throw new MalformedMessageError('message body is not a JSON object');
-    if ('ssmHistory' in message) return readWorkItem(message, (kind) => this.byKind.get(kind));
+    if ('ssmHistory' in message) {
+      const item = readWorkItem(message, (kind) => this.byKind.get(kind));
+      if (item.scope !== undefined) this.checkScope(item.scope, `work item for ${item.kind} ${item.parentId}`);
+      return item;
+    }
     if ('detail-type' in message) return this.readEvent(message);
     if (message.Type === 'Notification') return this.readNotification(message);
     throw new MalformedMessageError('message is neither an EventBridge event nor an SNS notification');
@@ -149,15 +169,8 @@ export class MessageReader {
     if (!source) throw new MalformedMessageError(`no history kind collects "${detailType}" events`);
     if (!isObject(message.detail)) throw new MalformedMessageError(`${detailType} event has no detail object`);
     if (typeof message.time !== 'string') throw new MalformedMessageError(`${detailType} event has no time`);
-    if (this.senders !== undefined) {
-      const { account, region } = message;
-      if (typeof account !== 'string' || !this.senders.accounts.includes(account)) {
-        throw new MalformedMessageError(`${detailType} event from account ${quoted(String(account))}, not one this archive collects (${this.senders.accounts.join(', ')})`);
-      }
-      if (typeof region !== 'string' || !this.senders.regions.includes(region)) {
-        throw new MalformedMessageError(`${detailType} event from Region ${quoted(String(region))}, not one this archive collects (${this.senders.regions.join(', ')})`);
-      }
-    }
+    const { account, region } = message;
+    if (this.senders !== undefined) this.checkScope({ account: String(account), region: String(region) }, `${detailType} event`);
     const event: SsmEvent = {
       id: typeof message.id === 'string' ? message.id : '(no id)',
       'detail-type': detailType,
@@ -165,7 +178,23 @@ export class MessageReader {
       time: message.time,
       detail: message.detail,
     };
-    return source.parseEvent(event);
+    const item = source.parseEvent(event);
+    // Every event names its account and Region (EventBridge keeps them when a member's rule
+    // forwards it to the archive's bus); an event without them belongs to the home.
+    return isAccountId(account) && isRegionName(region) ? { ...item, scope: { account, region } } : item;
+  }
+
+  /** Throws when the archive does not collect this account or Region. */
+  private checkScope(scope: SsmScope, what: string): void {
+    const senders = this.senders;
+    if (senders === undefined) return;
+    if (senders.accounts === 'organization' ? !isAccountId(scope.account) : !senders.accounts.includes(scope.account)) {
+      const collected = senders.accounts === 'organization' ? 'the organization' : senders.accounts.join(', ');
+      throw new MalformedMessageError(`${what} from account ${quoted(scope.account)}, not one this archive collects (${collected})`);
+    }
+    if (!senders.regions.includes(scope.region)) {
+      throw new MalformedMessageError(`${what} from Region ${quoted(scope.region)}, not one this archive collects (${senders.regions.join(', ')})`);
+    }
   }
 
   private readNotification(envelope: Record<string, unknown>): WorkItem {
@@ -181,9 +210,11 @@ export class MessageReader {
     }
     if (!isObject(notification)) throw new MalformedMessageError('SNS notification Message is not a JSON object');
     const failures: string[] = [];
+    const scope = topicScope(envelope.TopicArn);
     for (const source of this.notificationSources) {
       try {
-        return (source.parseNotification as NonNullable<HistorySource['parseNotification']>)(notification);
+        const item = (source.parseNotification as NonNullable<HistorySource['parseNotification']>)(notification);
+        return scope === undefined ? item : { ...item, scope };
       } catch (error) {
         if (!(error instanceof MalformedMessageError)) throw error;
         failures.push(error.message);
@@ -211,7 +242,7 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
   if (unknown.length > 0) throw new MalformedMessageError(`${what} has unknown field(s): ${unknown.join(', ')}`);
 }
 
-const WORK_ITEM_FIELDS = ['ssmHistory', 'version', 'kind', 'parentId', 'producer', 'sentAt', 'fetch'] as const;
+const WORK_ITEM_FIELDS = ['ssmHistory', 'version', 'kind', 'parentId', 'producer', 'sentAt', 'fetch', 'account', 'region'] as const;
 
 /** The id forms a kind's work items carry: its HistorySource's `parentId` and `childId`. */
 type IdForms = Pick<HistorySource, 'parentId' | 'childId'>;
@@ -220,14 +251,18 @@ function readWorkItem(message: Record<string, unknown>, formsOf: (kind: string) 
   if (message.ssmHistory !== WORK_ITEM_MARKER) throw new MalformedMessageError(`ssmHistory is not "${WORK_ITEM_MARKER}": ${JSON.stringify(message.ssmHistory)}`);
   if (message.version !== WORK_ITEM_VERSION) throw new MalformedMessageError(`work item version is not ${WORK_ITEM_VERSION}: ${JSON.stringify(message.version)}`);
   onlyKeys(message, WORK_ITEM_FIELDS, 'work item');
-  const { kind, parentId, producer, sentAt, fetch } = message;
+  const { kind, parentId, producer, sentAt, fetch, account, region } = message;
   const forms = typeof kind === 'string' ? formsOf(kind) : undefined;
   if (typeof kind !== 'string' || forms === undefined) throw new MalformedMessageError(`work item kind is not a kind this collector reads: ${JSON.stringify(kind)}`);
   if (!isNonEmptyString(parentId)) throw new MalformedMessageError('work item parentId is not a non-empty string');
   if (!isSsmId(forms.parentId, parentId)) throw new MalformedMessageError(`work item parentId is not ${forms.parentId.what}: ${quoted(parentId)}`);
   if (producer !== 'poll') throw new MalformedMessageError(`work item producer is not "poll": ${JSON.stringify(producer)}`);
   if (!isIsoDateTime(sentAt)) throw new MalformedMessageError(`work item sentAt is not ${SANE_TIME_RULE}: ${JSON.stringify(sentAt)}`);
-  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, forms.childId) };
+  if ((account !== undefined || region !== undefined) && !(isAccountId(account) && isRegionName(region))) {
+    throw new MalformedMessageError(`work item account and region are not an account id of 12 digits and a Region name: ${JSON.stringify(account)}, ${JSON.stringify(region)}`);
+  }
+  const scope = isAccountId(account) && isRegionName(region) ? { scope: { account, region } } : {};
+  return { kind: kind as HistoryKind, parentId, producer, sentAt, observations: [], fetch: readFetch(fetch, forms.childId), ...scope };
 }
 
 function readFetch(fetch: unknown, childId: IdForm | undefined): FetchRequest {

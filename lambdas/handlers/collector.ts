@@ -16,6 +16,8 @@ import { historySources } from '../sources';
 import { SsmCallMeter } from '../ssm-call-meter';
 import { RecordStore } from '../store/record-store';
 import { tableSchemas } from '../sources/tables';
+import { MemberSsmClients } from '../member-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * SQS -> collector. Partial batch responses are built here rather than with Powertools'
@@ -30,13 +32,28 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // Adaptive retries: the collector is latency tolerant, and SSM's read APIs throttle per account.
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts });
 const ssmCalls = new SsmCallMeter(ssm);
+// Members' SSM through their read roles; each member's client is metered as it is made.
+const members =
+  config.organization === undefined
+    ? undefined
+    : new MemberSsmClients({
+        home: config.home,
+        homeClient: ssm,
+        sts: new STSClient({}),
+        partition: config.organization.partition,
+        ...(config.organization.externalId !== undefined ? { externalId: config.organization.externalId } : {}),
+        sessionName: 'ssm-history-collector',
+        clientConfig: { retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts },
+      });
 const store = new RecordStore(doc, tableSchemas, config.tableNames, () => new Date(), config.retentionDays);
 const collector = new Collector({
   sources: historySources,
   clients: { ssm },
+  home: config.home,
+  ...(members !== undefined ? { ssmFor: (scope) => ssmCalls.meter(members.clientFor(scope)) } : {}),
   store,
   // Records stored and missed by events, per kind, beside the pollers' checkpoints (GET /status).
-  checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints),
+  checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints, config.home),
   logger,
   parentConcurrency: config.parentConcurrency,
   settings: config.settings,

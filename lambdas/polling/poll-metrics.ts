@@ -9,12 +9,12 @@ import type { KindPollResult } from './poller';
  * healthy, not stale), then the run's SSM calls and throttles. A kind with no PollsSucceeded
  * for three intervals raises the staleness alarm.
  */
-export function publishPollMetrics(metrics: Metrics, results: readonly KindPollResult[], ssm: SsmCallCounts): void {
+export function publishPollMetrics(metrics: Metrics, results: readonly KindPollResult[], ssm: SsmCallCounts, otherCounts: Readonly<Record<string, number>> = {}): void {
   for (const result of results) {
     if (result.error !== undefined) continue;
     metrics.addDimension(KIND_DIMENSION, result.kind);
     metrics.addMetric(operationalMetrics.pollsSucceeded, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
   }
-  publishSsmCallMetrics(metrics, ssm);
+  publishSsmCallMetrics(metrics, ssm, otherCounts);
 }

@@ -6,6 +6,7 @@ import type { Checkpoint, CheckpointPatch, CheckpointStore } from '../store/chec
 import type { DefinitionStore } from '../store/definition-store';
 import { attachListingMiddleware, ListingMeter, TokenBucket } from './rate-limit';
 import type { WorkSink } from './work-sink';
+import { scopeName, type SsmScope } from '../core/scope';
 
 /** How far back the first poll of a kind lists: AWS keeps Run Command and Automation history 30 days. */
 export const DEFAULT_BACKFILL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -17,7 +18,13 @@ export const DEFAULT_CALLS_PER_SECOND = 2;
 export interface PollerDependencies {
   /** Kinds without a `lister` are skipped. */
   readonly sources: readonly HistorySource[];
+  /** SSM in the account and Region polled. */
   readonly ssm: SSMClient;
+  /**
+   * The account and Region polled: each has its own checkpoints, and its work items and
+   * definitions name it. Omitted: the archive's home.
+   */
+  readonly scope?: SsmScope;
   readonly checkpoints: Pick<CheckpointStore, 'get' | 'saveProgress' | 'addCounters'>;
   readonly sink: WorkSink;
   /**
@@ -43,6 +50,8 @@ export interface PollerDependencies {
 
 export interface KindPollResult {
   readonly kind: HistoryKind;
+  /** Where it polled; absent: the archive's home. */
+  readonly scope?: SsmScope;
   /** Pages listed by this run. */
   readonly pages: number;
   /** Parents listed and enqueued by this run. */
@@ -92,9 +101,11 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
   let parentsListed = 0;
   let throttlesSaved = 0;
   let watermark: string | undefined;
+  const where = deps.scope !== undefined ? { scope: deps.scope } : {};
+  const named = deps.scope !== undefined ? { scope: scopeName(deps.scope) } : {};
   try {
     const startedAt = deps.now();
-    const checkpoint: Checkpoint = await deps.checkpoints.get(kind);
+    const checkpoint: Checkpoint = await deps.checkpoints.get(kind, deps.scope);
     watermark = checkpoint.watermark;
     const backfill = checkpoint.watermark === undefined;
     let since: string;
@@ -107,7 +118,7 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
       position = checkpoint.position;
       listingStartedAt = checkpoint.listingStartedAt ?? startedAt.toISOString();
       earliestRunning = checkpoint.listingEarliestRunning;
-      await deps.checkpoints.saveProgress(kind, { lastPollStartedAt: startedAt.toISOString() });
+      await deps.checkpoints.saveProgress(kind, { lastPollStartedAt: startedAt.toISOString() }, deps.scope);
     } else {
       const from = checkpoint.watermark !== undefined ? Date.parse(checkpoint.watermark) : startedAt.getTime() - (deps.backfillMs ?? DEFAULT_BACKFILL_MS);
       since = iso(from - (deps.overlapMs ?? DEFAULT_OVERLAP_MS));
@@ -119,17 +130,17 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
         listingEarliestRunning: null,
         position: null,
         ...(backfill ? { backfillStartedAt: listingStartedAt } : {}),
-      });
+      }, deps.scope);
     }
     let knownOldest = checkpoint.oldestSeen;
     let restarted = false;
-    deps.log.info(position === undefined ? 'Poll listing started' : 'Poll listing resumed', { kind, since, backfill });
+    deps.log.info(position === undefined ? 'Poll listing started' : 'Poll listing resumed', { kind, ...named, since, backfill });
 
     for (;;) {
       if (shouldStop()) {
         deps.log.info('Poll stopped for time; the next run resumes the listing', { kind, pages, parentsListed, throttles: meter.throttles });
         await saveThrottles();
-        return { kind, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles };
+        return { kind, ...where, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles };
       }
       const from = position;
       let page: ListedPage;
@@ -142,14 +153,15 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
         restarted = true;
         deps.log.warn('Saved listing position expired; listing again from the start', { kind, since });
         position = undefined;
-        await deps.checkpoints.saveProgress(kind, { position: null });
+        await deps.checkpoints.saveProgress(kind, { position: null }, deps.scope);
         continue;
       }
       pages++;
       // Enqueue first: until the place is saved, a crash only means this page is listed again.
-      if (page.items.length > 0) await deps.sink.send(page.items.map((item) => deps.encode(item)));
+      const scope = deps.scope;
+      if (page.items.length > 0) await deps.sink.send(page.items.map((item) => deps.encode(scope === undefined ? item : { ...item, scope })));
       // The listing read these already: the poller keeps them itself, with no work item.
-      const definitions = page.definitions ?? [];
+      const definitions = scope === undefined ? (page.definitions ?? []) : (page.definitions ?? []).map((definition) => ({ ...definition, scope }));
       const definitionsChanged = definitions.length > 0 && deps.definitions !== undefined ? await deps.definitions.keep(definitions) : 0;
       parentsListed += page.items.length;
       earliestRunning = earlier(earliestRunning, page.earliestRunning);
@@ -180,18 +192,21 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
           listingEarliestRunning: null,
           lastSuccessfulPollAt: finishedAt,
           backfillCompletedAt: finishedAt,
+          lastError: null,
+          lastErrorAt: null,
           ...(oldestSeen !== undefined ? { oldestSeen } : {}),
           add,
         };
       }
       // What the collector has stored of this kind so far (its counters), as the save returns
       // it: a long backfill shows the archive growing.
-      const { recordsStored } = await deps.checkpoints.saveProgress(kind, patch);
+      const { recordsStored } = await deps.checkpoints.saveProgress(kind, patch, deps.scope);
       throttlesSaved += add.throttles;
       if (oldestSeen !== undefined) knownOldest = oldestSeen;
       position = page.next;
       deps.log.info('Poll progress', {
         kind,
+        ...named,
         pages,
         parentsListed,
         recordsStored,
@@ -203,21 +218,23 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
         ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs() } : {}),
       });
       if (complete) {
-        deps.log.info('Poll listing complete', { kind, pages, parentsListed, watermark, throttles: meter.throttles, backfill });
-        return { kind, pages, parentsListed, complete: true, watermark, throttles: meter.throttles };
+        deps.log.info('Poll listing complete', { kind, ...named, pages, parentsListed, watermark, throttles: meter.throttles, backfill });
+        return { kind, ...where, pages, parentsListed, complete: true, watermark, throttles: meter.throttles };
       }
     }
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    deps.log.error('Poll failed for this kind; its checkpoint keeps its place', { kind, pages, parentsListed, throttles: meter.throttles, error: message });
+    deps.log.error('Poll failed for this kind; its checkpoint keeps its place', { kind, ...named, pages, parentsListed, throttles: meter.throttles, error: message });
     await saveThrottles().catch(() => undefined);
-    return { kind, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles, error: message };
+    // GET /status shows why, until a poll here succeeds.
+    await deps.checkpoints.saveProgress(kind, { lastError: message, lastErrorAt: deps.now().toISOString() }, deps.scope).catch(() => undefined);
+    return { kind, ...where, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles, error: message };
   }
 
   async function saveThrottles(): Promise<void> {
     const unsaved = meter.throttles - throttlesSaved;
     if (unsaved <= 0) return;
-    await deps.checkpoints.addCounters(kind, { throttles: unsaved });
+    await deps.checkpoints.addCounters(kind, { throttles: unsaved }, deps.scope);
     throttlesSaved += unsaved;
   }
 }

@@ -216,6 +216,8 @@ describe('Collector (SSM mocked per call, DynamoDB real: dynalite)', () => {
     expect(silent.warn).toHaveBeenCalledWith('Could not collect a parent; its messages will be retried', {
       kind: 'run-command',
       parentId: TRUTH_COMMAND_ID,
+      // The event's own account and Region.
+      scope: '123456789012/us-east-1',
       messageIds: [failing.id],
       error: { name: 'InternalServerError', message: 'boom' },
     });

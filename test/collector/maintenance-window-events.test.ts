@@ -25,6 +25,8 @@ const withDetail = <T extends { detail: object }>(sample: T, patch: Record<strin
   detail: { ...sample.detail, ...patch },
 });
 
+const SAMPLE_SCOPE = { account: '012345678901', region: 'us-east-1' };
+
 describe('reading AWS sample Maintenance Windows events', () => {
   it('registers the three detail-types', () => {
     expect(maintenanceWindowSource.eventDetailTypes).toEqual([
@@ -41,6 +43,8 @@ describe('reading AWS sample Maintenance Windows events', () => {
       parentId: WINDOW_EXECUTION_ID,
       producer: 'event',
       sentAt: '2016-11-16T01:00:57.000Z',
+      // The account and Region of AWS's sample event (EventBridge events name both).
+      scope: SAMPLE_SCOPE,
       observations: [
         {
           table: 'maintenanceWindowExecutions',
@@ -70,6 +74,8 @@ describe('reading AWS sample Maintenance Windows events', () => {
       parentId: WINDOW_EXECUTION_ID,
       producer: 'event',
       sentAt: '2016-11-16T01:00:56.000Z',
+      // The account and Region of AWS's sample event (EventBridge events name both).
+      scope: SAMPLE_SCOPE,
       observations: [
         {
           table: 'maintenanceWindowTasks',
@@ -99,6 +105,8 @@ describe('reading AWS sample Maintenance Windows events', () => {
       parentId: WINDOW_EXECUTION_ID,
       producer: 'event',
       sentAt: '2016-11-16T01:00:57.000Z',
+      // The account and Region of AWS's sample event (EventBridge events name both).
+      scope: SAMPLE_SCOPE,
       observations: [],
       fetch: { scope: 'children', childIds: [TASK_EXECUTION_ID] },
     });

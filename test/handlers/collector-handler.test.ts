@@ -55,6 +55,7 @@ describe('collector handler', () => {
       // AWS's sample is from 2016: old enough that the default (24 hours) would archive it without an alert.
       ALERT_MAX_AGE_HOURS: String(20 * 365 * 24),
       // AWS's samples come from account 123456789012 in us-east-1.
+      HOME_ACCOUNT: '123456789012',
       SOURCE_ACCOUNTS: '123456789012',
       SOURCE_REGIONS: 'us-east-1',
       NOTIFICATION_TOPIC_ARNS: NOTIFICATIONS,
