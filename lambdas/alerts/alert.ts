@@ -1,3 +1,4 @@
+import { SCOPE_ATTRIBUTES, scopeOf } from '../core/scope';
 import type { AlertBody, AlertContext, AlertContent, AlertDescriptions, AlertFields, RecordAlert, RelatedRecords } from '../core/alert-content';
 import { excerpt } from '../core/alert-content';
 import type { HistoryKind, RecordKind } from '../core/model';
@@ -195,18 +196,21 @@ function consoleUrl(options: AlertOptions, path: readonly string[]): string {
   return `https://${region}.${host}/systems-manager/${path.map(encodeURIComponent).join('/')}?region=${region}`;
 }
 
-function attributes(kind: AlertKind, status: string, document: string | undefined): Record<string, MessageAttribute> {
+function attributes(kind: AlertKind, status: string, document: string | undefined, region: string, account: string | undefined): Record<string, MessageAttribute> {
   const result: Record<string, MessageAttribute> = {
     kind: { DataType: 'String', StringValue: kind },
     status: { DataType: 'String', StringValue: status },
+    // A subscription can filter on where the failure happened (one team per account).
+    region: { DataType: 'String', StringValue: region },
   };
+  if (account !== undefined) result.account = { DataType: 'String', StringValue: account };
   // SNS rejects an empty attribute value: no document, no attribute.
   if (document !== undefined) result.document = { DataType: 'String', StringValue: document };
   return result;
 }
 
 function alertOf(subject: string, body: AlertBody): Alert {
-  return { subject: subjectLine(subject), body: compact(body), messageAttributes: attributes(body.kind, body.status, body.documentName) };
+  return { subject: subjectLine(subject), body: compact(body), messageAttributes: attributes(body.kind, body.status, body.documentName, body.region, body.accountId) };
 }
 
 function errorFields(output: string | undefined): Pick<AlertBody, 'errorExcerpt' | 'errorExcerptTruncated'> {
@@ -262,7 +266,16 @@ function kindAlert(
     related,
   };
   const content = declared.alert.content(storedItem, context);
-  return content === undefined ? undefined : alertOfContent(content, options);
+  return content === undefined ? undefined : alertOfContent(content, whereStored(storedItem, options));
+}
+
+/**
+ * The account and Region the record lives in, when the archive stored them (a member's
+ * failure is named and linked in its own Region); else the archive's own.
+ */
+function whereStored(storedItem: Readonly<Record<string, unknown>>, options: AlertOptions): AlertOptions {
+  const scope = scopeOf(storedItem[SCOPE_ATTRIBUTES.account], storedItem[SCOPE_ATTRIBUTES.region]);
+  return scope === undefined ? options : { ...options, region: scope.region, accountId: scope.account };
 }
 
 /** Every free text capped, the error cut to its first lines, the console address built. */

@@ -83,6 +83,17 @@ describe('alertingStatuses', () => {
 });
 
 describe('Run Command', () => {
+  it("names a member account's failure by its own account and Region, links its Region's console, and lets subscriptions filter on both", () => {
+    // Where a record lives is stored with it (account, region); the alert is about that SSM, not the archive's.
+    const alert = alertFor('commandInvocations', { ...invocationItem(invocation()), account: '222222222222', region: 'eu-west-1' }, options);
+    expect(alert?.body).toMatchObject({ region: 'eu-west-1', accountId: '222222222222' });
+    expect(alert?.body.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/systems-manager/run-command/${COMMAND_ID}/i-0abc1234def567890?region=eu-west-1`);
+    expect(alert?.messageAttributes).toMatchObject({
+      account: { DataType: 'String', StringValue: '222222222222' },
+      region: { DataType: 'String', StringValue: 'eu-west-1' },
+    });
+  });
+
   it('alerts on a failed invocation with the error part of the listed output', () => {
     const alert = alertFor('commandInvocations', invocationItem(invocation()), options);
     expect(alert).toEqual<Alert>({
@@ -107,6 +118,8 @@ describe('Run Command', () => {
       messageAttributes: {
         kind: { DataType: 'String', StringValue: 'command-invocation' },
         status: { DataType: 'String', StringValue: 'Failed' },
+        region: { DataType: 'String', StringValue: 'us-east-1' },
+        account: { DataType: 'String', StringValue: '123456789012' },
         document: { DataType: 'String', StringValue: 'AWS-RunShellScript' },
       },
     });
@@ -274,6 +287,8 @@ describe('Automation', () => {
       messageAttributes: {
         kind: { DataType: 'String', StringValue: 'automation-execution' },
         status: { DataType: 'String', StringValue: 'Failed' },
+        region: { DataType: 'String', StringValue: 'us-east-1' },
+        account: { DataType: 'String', StringValue: '123456789012' },
         document: { DataType: 'String', StringValue: 'AWS-RestartEC2Instance' },
       },
     });
@@ -335,6 +350,8 @@ describe('State Manager', () => {
       messageAttributes: {
         kind: { DataType: 'String', StringValue: 'association-execution' },
         status: { DataType: 'String', StringValue: 'Failed' },
+        region: { DataType: 'String', StringValue: 'us-east-1' },
+        account: { DataType: 'String', StringValue: '123456789012' },
       },
     });
   });
@@ -402,6 +419,8 @@ describe('Maintenance Windows', () => {
       messageAttributes: {
         kind: { DataType: 'String', StringValue: 'maintenance-window-execution' },
         status: { DataType: 'String', StringValue: 'TIMED_OUT' },
+        region: { DataType: 'String', StringValue: 'us-east-1' },
+        account: { DataType: 'String', StringValue: '123456789012' },
       },
     });
   });

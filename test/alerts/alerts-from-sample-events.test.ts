@@ -236,6 +236,8 @@ describe('failure alerts: content for each kind, from AWS sample events through 
           messageAttributes: {
             kind: { DataType: 'String', StringValue: 'command-invocation' },
             status: { DataType: 'String', StringValue: 'Failed' },
+            region: { DataType: 'String', StringValue: 'us-east-1' },
+            account: { DataType: 'String', StringValue: '123456789012' },
             document: { DataType: 'String', StringValue: RUN_DOCUMENT },
           },
         },
@@ -333,6 +335,8 @@ describe('failure alerts: content for each kind, from AWS sample events through 
           messageAttributes: {
             kind: { DataType: 'String', StringValue: 'automation-execution' },
             status: { DataType: 'String', StringValue: 'Failed' },
+            region: { DataType: 'String', StringValue: 'us-east-1' },
+            account: { DataType: 'String', StringValue: '123456789012' },
             document: { DataType: 'String', StringValue: RUNBOOK },
           },
         },
@@ -417,6 +421,8 @@ describe('failure alerts: content for each kind, from AWS sample events through 
           messageAttributes: {
             kind: { DataType: 'String', StringValue: 'association-execution' },
             status: { DataType: 'String', StringValue: 'Failed' },
+            region: { DataType: 'String', StringValue: 'us-east-1' },
+            account: { DataType: 'String', StringValue: '123456789012' },
           },
         },
       ]);
@@ -540,6 +546,8 @@ describe('failure alerts: content for each kind, from AWS sample events through 
           messageAttributes: {
             kind: { DataType: 'String', StringValue: 'maintenance-window-execution' },
             status: { DataType: 'String', StringValue: 'TIMED_OUT' },
+            region: { DataType: 'String', StringValue: 'us-east-1' },
+            account: { DataType: 'String', StringValue: '123456789012' },
             document: { DataType: 'String', StringValue: 'AWS-RunPowerShellScript' },
           },
         },
