@@ -87,3 +87,43 @@ export class CallStats {
     this.byOperation.clear();
   }
 }
+
+/**
+ * A rate limit, as SSM applies one per account and Region: a token bucket holding up to
+ * `burst` calls and refilling at `callsPerSecond`. A call that finds it empty is throttled.
+ * `{ callsPerSecond: 0 }` throttles every call.
+ */
+export interface RateLimit {
+  readonly callsPerSecond: number;
+  /** The calls that may come at once; default callsPerSecond rounded up (0 for 0). */
+  readonly burst?: number;
+}
+
+export class TokenBucket {
+  private readonly rate: number;
+  private readonly burst: number;
+  private tokens: number;
+  private at: number;
+
+  /** Starts full at `now` (ms). */
+  constructor(limit: RateLimit, now: number) {
+    if (!(Number.isFinite(limit.callsPerSecond) && limit.callsPerSecond >= 0)) throw new RangeError('setRateLimit: callsPerSecond must be 0 or more');
+    const burst = limit.burst ?? Math.ceil(limit.callsPerSecond);
+    if (!(Number.isFinite(burst) && burst >= 0)) throw new RangeError('setRateLimit: burst must be 0 or more');
+    this.rate = limit.callsPerSecond;
+    this.burst = burst;
+    this.tokens = burst;
+    this.at = now;
+  }
+
+  /** Takes one call's token at `now` (ms); false when there is none. */
+  take(now: number): boolean {
+    if (now > this.at) {
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+      this.at = now;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

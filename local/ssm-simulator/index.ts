@@ -1,4 +1,4 @@
-/** The SSM simulator: SSM's Run Command read API, scripted, on loopback. */
+/** The SSM simulator: SSM's read API, scripted, on loopback: one account and Region (SsmSimulator), or many at once (SsmOrganizationSimulator). */
 export { type AssociationSpec } from './association';
 export { type AutomationSpec } from './automation';
 export { type SessionSpec } from './session';
@@ -12,11 +12,25 @@ export {
   MW_WINDOW_EXECUTION_DETAIL_TYPE,
   type SimulatorEvent,
 } from './events';
-export { type FaultConfig, type OperationStats } from './faults';
+export { type FaultConfig, type OperationStats, type RateLimit } from './faults';
 export { FLEET_PLUGIN, FLEET_SECOND_PLUGIN, fleetCommand, type FleetOptions } from './fleet';
 export { simulatedKind, type KindOperations, type OperationContext, type OperationHandler, type SimulatedKind } from './operations';
-export { SeededRandom } from './random';
 export {
+  DEFAULT_HOME_ACCOUNT,
+  SsmOrganizationSimulator,
+  memberAccountIds,
+  organizationScopes,
+  type MemberBreak,
+  type OrganizationEndpoints,
+  type OrganizationEventListener,
+  type OrganizationFleetOptions,
+  type SsmOrganizationOptions,
+} from './organization';
+export { SeededRandom } from './random';
+export { type SsmCaller } from './server';
+export {
+  REGION_NOT_ENABLED_MESSAGE,
+  REGION_NOT_ENABLED_TYPE,
   SsmSimulator,
   type AssociationTruth,
   type AutomationTruth,

@@ -3,12 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { SsmError } from '../../lambdas/ssm-protocol/errors';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { readSsmCall, ssmErrorResponse, ssmOutputResponse, type SsmHttpResponse } from '../../lambdas/ssm-protocol/json-protocol';
+import { credentialScopeOf } from '../sts-stand-in/credentials';
+
+/**
+ * Who made a call, from its SigV4 signature (`Credential=AKID/date/REGION/ssm/aws4_request`):
+ * the access key id (which identifies the account) and the Region signed for. Both absent
+ * for an unsigned request.
+ */
+export interface SsmCaller {
+  readonly accessKeyId?: string;
+  readonly region?: string;
+}
 
 /**
  * SSM's wire protocol (lambdas/ssm-protocol/json-protocol.ts) over node:http on loopback.
- * Signatures are not checked.
+ * Signatures are not checked: they only say who called, so that one server can answer as
+ * several accounts and Regions.
  */
-export type SsmRequestHandler = (operation: string, input: JsonObject) => Promise<object>;
+export type SsmRequestHandler = (operation: string, input: JsonObject, caller: SsmCaller) => Promise<object>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -57,11 +69,17 @@ export class SsmJsonServer {
     const target = req.headers['x-amz-target'];
     try {
       const call = readSsmCall({ method: req.method ?? '', target: typeof target === 'string' ? target : undefined, body: raw });
-      send(res, ssmOutputResponse(await this.handler(call.operation, call.input)));
+      send(res, ssmOutputResponse(await this.handler(call.operation, call.input, callerOf(req))));
     } catch (error) {
       send(res, ssmErrorResponse(error instanceof SsmError ? error : internalError(error)));
     }
   }
+}
+
+function callerOf(req: IncomingMessage): SsmCaller {
+  const authorization = req.headers.authorization;
+  const scope = credentialScopeOf(typeof authorization === 'string' ? authorization : undefined);
+  return scope === undefined ? {} : { accessKeyId: scope.accessKeyId, region: scope.region };
 }
 
 /** The simulator says what went wrong: it is a test peer, not a service with secrets. */

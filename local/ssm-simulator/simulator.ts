@@ -22,7 +22,7 @@ import {
   type MaintenanceWindowExecutionSeed,
   type MaintenanceWindowSpec,
 } from './maintenance-window';
-import { CallStats, FaultInjector, type FaultConfig, type OperationStats } from './faults';
+import { CallStats, FaultInjector, TokenBucket, type FaultConfig, type OperationStats, type RateLimit } from './faults';
 import type { JsonObject } from '../../lambdas/ssm-protocol/input';
 import { simulatedKind, type ScheduledKind, type SimulatedKind } from './operations';
 import { associationOperations } from './association-api';
@@ -49,7 +49,17 @@ export interface SsmSimulatorOptions {
   accountId?: string;
   /** Seeds command ids, event ids and page-token keys. Default 1. */
   seed?: number;
+  /** Where rate limits read time. Default wall time: the SDK's retries wait in wall time, whatever the simulator's clock. */
+  rateClock?: Clock;
 }
+
+/**
+ * What SSM answers in a Region that is not enabled for the account (an opt-in Region): the
+ * Region's services do not know the account's credentials, and AWS's JSON services (SSM among
+ * them) reject the call before any operation runs.
+ */
+export const REGION_NOT_ENABLED_TYPE = 'UnrecognizedClientException';
+export const REGION_NOT_ENABLED_MESSAGE = 'The security token included in the request is invalid';
 
 /** One plugin's complete output, which SSM itself only gives cut (2,500 / 24,000 / 8,000 characters). */
 export interface PluginOutputTruth {
@@ -140,6 +150,9 @@ export class SsmSimulator {
   private readonly operations: ReadonlyMap<string, (input: JsonObject) => object>;
   private readonly faults = new FaultInjector();
   private readonly calls = new CallStats();
+  private readonly rateClock: Clock;
+  private rateLimit: TokenBucket | undefined;
+  private regionEnabled = true;
   private readonly emitted: SimulatorEvent[] = [];
   private readonly listeners = new Set<SimulatorEventListener>();
   private pending: SimulatorEvent[] = [];
@@ -156,6 +169,7 @@ export class SsmSimulator {
       this.virtualClock = options.clock ?? new VirtualClock();
       this.clock = this.virtualClock;
     }
+    this.rateClock = options.rateClock ?? realClock;
     const seed = options.seed ?? 1;
     this.random = new SeededRandom(seed);
     const eventContext = { region: this.region, accountId: this.accountId, random: this.random };
@@ -205,14 +219,23 @@ export class SsmSimulator {
   }
 
   /**
-   * One SSM call, as the HTTP server makes it: faults, stats and the operation table.
-   * Resolves to the response shape (Dates as Dates); rejects with an SsmError.
+   * One SSM call, as the HTTP server makes it: the Region's access, the rate limit, faults,
+   * stats and the operation table. Resolves to the response shape (Dates as Dates); rejects
+   * with an SsmError.
    */
   async invoke(operation: string, input: JsonObject): Promise<object> {
+    if (!this.regionEnabled) {
+      this.calls.record(operation, 'invalid');
+      throw new SsmError(REGION_NOT_ENABLED_TYPE, REGION_NOT_ENABLED_MESSAGE);
+    }
     const handler = this.operations.get(operation);
     if (handler === undefined) {
       this.calls.record(operation, 'invalid');
       throw new SsmError('UnknownOperationException', `Operation ${operation} is not supported by the SSM simulator`);
+    }
+    if (this.rateLimit !== undefined && !this.rateLimit.take(this.rateClock.now().getTime())) {
+      this.calls.record(operation, 'throttled');
+      throw new SsmError('ThrottlingException', 'Rate exceeded');
     }
     const fault = this.faults.decide(operation);
     const latency = this.faults.latencyMs(operation);
@@ -344,6 +367,16 @@ export class SsmSimulator {
   /** Replaces the fault settings; setFaults({}) turns faults off. */
   setFaults(config: FaultConfig): void {
     this.faults.configure(config);
+  }
+
+  /** Limits this account and Region's calls (a bucket starting full); undefined lifts the limit. */
+  setRateLimit(limit: RateLimit | undefined): void {
+    this.rateLimit = limit === undefined ? undefined : new TokenBucket(limit, this.rateClock.now().getTime());
+  }
+
+  /** false: the Region is an opt-in Region the account has not enabled, and every call is refused. */
+  setRegionEnabled(enabled: boolean): void {
+    this.regionEnabled = enabled;
   }
 
   stats(): Record<string, OperationStats> {
