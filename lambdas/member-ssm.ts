@@ -41,8 +41,9 @@ export class MemberRoleError extends Error {
   constructor(
     readonly scope: SsmScope,
     cause: unknown,
+    partition?: string,
   ) {
-    super(`cannot assume ${memberReadRoleArn(scope)} to read SSM in ${scopeName(scope)}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+    super(`cannot assume ${memberReadRoleArn(scope, partition)} to read SSM in ${scopeName(scope)}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
     this.name = 'MemberRoleError';
   }
 }
@@ -55,7 +56,10 @@ export class MemberRoleError extends Error {
  */
 export class MemberSsmClients {
   private readonly clients = new Map<string, SSMClient>();
+  /** AssumeRole calls in flight, by scope name. */
   private readonly credentials = new Map<string, Promise<MemberCredentials>>();
+  /** The last credentials each scope got, until they near expiry. */
+  private readonly held = new Map<string, MemberCredentials>();
   private readonly now: () => Date;
   /** AssumeRole calls made (the bench and tests see the cache work). */
   assumed = 0;
@@ -78,11 +82,10 @@ export class MemberSsmClients {
   /** The member's credentials, assumed once and shared by concurrent callers until they near expiry. */
   credentialsOf(scope: SsmScope): Promise<MemberCredentials> {
     const name = scopeName(scope);
-    const cached = this.credentials.get(name);
-    if (cached !== undefined) {
-      return cached.then((credentials) => (credentials.expiration.getTime() - RENEW_BEFORE_MS > this.now().getTime() ? credentials : this.assume(scope)));
-    }
-    return this.assume(scope);
+    const held = this.held.get(name);
+    if (held !== undefined && held.expiration.getTime() - RENEW_BEFORE_MS > this.now().getTime()) return Promise.resolve(held);
+    // One AssumeRole in flight per account and Region, however many callers wait for it.
+    return this.credentials.get(name) ?? this.assume(scope);
   }
 
   private assume(scope: SsmScope): Promise<MemberCredentials> {
@@ -101,12 +104,16 @@ export class MemberSsmClients {
         if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined || c.SessionToken === undefined || c.Expiration === undefined) {
           throw new Error('STS answered AssumeRole without credentials');
         }
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        this.held.set(name, credentials);
+        return credentials;
       })
       .catch((error: unknown) => {
-        // A failure is not cached: the next call tries again (a role re-created heals the member).
-        this.credentials.delete(name);
-        throw new MemberRoleError(scope, error);
+        // A failure is not kept: the next call tries again (a role re-created heals the member).
+        throw new MemberRoleError(scope, error, this.options.partition);
+      })
+      .finally(() => {
+        if (this.credentials.get(name) === pending) this.credentials.delete(name);
       });
     this.credentials.set(name, pending);
     return pending;

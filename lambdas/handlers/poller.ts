@@ -9,13 +9,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { encodeWorkItem } from '../collector/messages';
 import { ConfigurationError, pollerConfigFrom } from '../config';
 import { forEachBounded } from '../concurrency';
+import { MalformedMessageError } from '../core/model';
 import { scopeName, type SsmScope } from '../core/scope';
 import { createLog } from '../log';
 import { MemberSsmClients } from '../member-ssm';
 import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE, operationalMetrics } from '../operational-metrics';
 import { listOrganizationAccounts } from '../polling/organization-accounts';
 import { publishPollMetrics } from '../polling/poll-metrics';
-import { dispatchPolls, readPollRequest, scopesToPoll } from '../polling/poll-requests';
+import { dispatchPolls, isPolledScope, readPollRequest, scopesToPoll } from '../polling/poll-requests';
 import { pollOnce, type KindPollResult } from '../polling/poller';
 import { SqsWorkSink } from '../polling/work-sink';
 import { historySources } from '../sources';
@@ -94,6 +95,9 @@ async function pollRequested(event: SQSEvent, context: Context): Promise<SQSBatc
     let scope: SsmScope;
     try {
       scope = readPollRequest(record.body);
+      if (organization === undefined || !isPolledScope(scope, config.home, organization.accounts, organization.regions)) {
+        throw new MalformedMessageError(`poll request for ${scopeName(scope)}, not an account and Region this archive polls`);
+      }
     } catch (error) {
       log.error('Malformed poll request', { messageId: record.messageId, reason: error instanceof Error ? error.message : String(error) });
       batchItemFailures.push({ itemIdentifier: record.messageId });

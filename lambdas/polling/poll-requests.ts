@@ -41,6 +41,17 @@ export function scopesToPoll(home: SsmScope, accounts: readonly string[], region
 }
 
 /**
+ * Whether the archive polls this account and Region: a poll request for any other is refused,
+ * since the poller would assume a read role there. `organization`: any account of it (the
+ * member roles trust only the organization's archive), in the configured Regions.
+ */
+export function isPolledScope(scope: SsmScope, home: SsmScope, accounts: readonly string[] | 'organization', regions: readonly string[]): boolean {
+  if (sameScope(scope, home)) return true;
+  if (!regions.includes(scope.region)) return false;
+  return accounts === 'organization' || scope.account === home.account || accounts.includes(scope.account);
+}
+
+/**
  * The scheduled half of an organization's poll: one poll request per account and Region on
  * the poll queue, which the same function consumes a few at a time, each account and Region
  * with its own checkpoints and rate limits. No single invocation walks every member, and a

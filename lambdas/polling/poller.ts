@@ -138,7 +138,7 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
 
     for (;;) {
       if (shouldStop()) {
-        deps.log.info('Poll stopped for time; the next run resumes the listing', { kind, pages, parentsListed, throttles: meter.throttles });
+        deps.log.info('Poll stopped for time; the next run resumes the listing', { kind, ...named, pages, parentsListed, throttles: meter.throttles });
         await saveThrottles();
         return { kind, ...where, pages, parentsListed, complete: false, ...(watermark !== undefined ? { watermark } : {}), throttles: meter.throttles };
       }
@@ -151,7 +151,7 @@ async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: Par
         // from its first page (once per run). What is sent again is collected idempotently.
         if (from === undefined || restarted || !(error instanceof Error && error.name === 'InvalidNextToken')) throw error;
         restarted = true;
-        deps.log.warn('Saved listing position expired; listing again from the start', { kind, since });
+        deps.log.warn('Saved listing position expired; listing again from the start', { kind, ...named, since });
         position = undefined;
         await deps.checkpoints.saveProgress(kind, { position: null }, deps.scope);
         continue;
