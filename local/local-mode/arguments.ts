@@ -13,6 +13,8 @@ export interface LocalModeArguments {
   readonly dynamodbEndpoint?: string;
   readonly region?: string;
   readonly pollIntervalMs: number;
+  /** --accounts and --regions: the simulated organization; undefined: the default (3 accounts, 2 Regions). */
+  readonly organization?: { readonly accounts: number; readonly regions?: readonly string[] };
   readonly help: boolean;
 }
 
@@ -53,6 +55,10 @@ Options:
                               instead of the embedded dynalite
   --region <region>           AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
   --poll-interval <duration>  pollers' interval, e.g. 90s, 5m, 1h (default 5m)
+  --accounts <n>              accounts the simulator plays, the archive's own included (default 3;
+                              1 with --regions of --region alone plays one account, as before)
+  --regions <list>            Regions collected in each account, comma-separated (default --region
+                              and one more); with the simulator only
   -h, --help                  show this help
 `;
 
@@ -124,6 +130,8 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
         'dynamodb-endpoint': { type: 'string' },
         region: { type: 'string' },
         'poll-interval': { type: 'string' },
+        accounts: { type: 'string' },
+        regions: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -140,6 +148,18 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
   const ssmEndpoint = httpUrl('ssm-endpoint', text('ssm-endpoint'));
   const dynamodbEndpoint = httpUrl('dynamodb-endpoint', text('dynamodb-endpoint'));
   const regionValue = region(text('region'));
+  const accountsText = text('accounts');
+  const regionsText = text('regions');
+  let organization: LocalModeArguments['organization'];
+  if (accountsText !== undefined || regionsText !== undefined) {
+    const accounts = accountsText === undefined ? 3 : Number(accountsText);
+    if (!/^\d+$/.test(accountsText ?? '3') || accounts < 1 || accounts > 20) throw new UsageError(`--accounts must be a whole number from 1 to 20, got "${accountsText ?? ''}"`);
+    const regions = regionsText?.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => {
+      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(entry)) throw new UsageError(`--regions must list AWS Regions such as eu-west-1,us-east-1, got "${entry}"`);
+      return entry;
+    });
+    organization = { accounts, ...(regions !== undefined ? { regions } : {}) };
+  }
   return {
     port: port(text('port')),
     dataDir: text('data-dir') ?? DEFAULT_DATA_DIR,
@@ -148,6 +168,7 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
     ...(dynamodbEndpoint !== undefined ? { dynamodbEndpoint } : {}),
     ...(regionValue !== undefined ? { region: regionValue } : {}),
     pollIntervalMs: pollInterval(text('poll-interval')),
+    ...(organization !== undefined ? { organization } : {}),
     help: values.help === true,
   };
 }

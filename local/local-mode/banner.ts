@@ -28,6 +28,15 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
   } else {
     lines.push(`               events reach the collector only through POST /events (nothing sends SSM's events here)`);
   }
+  if (mode.organization) {
+    const members = mode.organization.accounts.length * mode.organization.regions.length - 1;
+    lines.push(
+      `  Organization ${mode.organization.accounts.length} accounts (${mode.organization.accounts.join(', ')}) in ${mode.organization.regions.join(', ')}: ` +
+        `${members} member account-Regions besides ${mode.organization.accounts[0] ?? ''}/${mode.region},`,
+      `               each its own simulated SSM (${mode.organization.memberCommands} commands in the last hour), read through its read role from a local STS stand-in;`,
+      `               their events reach the queue as the archive's central bus delivers them (--accounts 1 --regions ${mode.region}: one account)`,
+    );
+  }
   lines.push(
     `  Collector    in-process, behind a local work queue (batches of up to 10)`,
     `  Alerts       each failure of the last hour and from now on, once: printed here and listed at GET /alerts`,
@@ -39,6 +48,11 @@ export function banner(mode: LocalModeSummary, readyMs: number = mode.startupMs)
     'Try:',
     `  curl -s '${url}/executions?limit=5'`,
     `  curl -s '${url}/status'`,
+    ...(mode.organization
+      ? [
+          `  curl -s '${url}/executions?account=${mode.organization.accounts[1] ?? mode.organization.accounts[0] ?? ''}&region=${mode.organization.regions[0] ?? mode.region}&limit=5'`,
+        ]
+      : []),
     `  curl -s '${url}/alerts?limit=5'`,
     `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${mode.region} \\`,
     `    aws ssm list-command-invocations --endpoint-url ${url} --details`,

@@ -7,6 +7,7 @@ import type { HistorySource, Observation } from '../../lambdas/core/model';
 import type { RecordStore, UpsertOutcome } from '../../lambdas/store/record-store';
 import type { RecordKey, TableId } from '../../lambdas/core/table-schema';
 import type { BatchConsumer, ReceiveResult } from './work-queue';
+import type { SsmScope } from '../../lambdas/core/scope';
 
 /** One write the collector made: what POST /events answers with. */
 export interface StoredRecord {
@@ -22,7 +23,12 @@ export interface StoredRecord {
 
 export interface CollectorConsumerDependencies {
   readonly sources: readonly HistorySource[];
+  /** SSM in the archive's own account and Region. */
   readonly ssm: SSMClient;
+  /** The archive's own account and Region, stamped on what it collects. */
+  readonly home?: SsmScope;
+  /** SSM in a member account and Region (an organization); omitted: the home's only. */
+  readonly ssmFor?: (scope: SsmScope) => SSMClient;
   readonly store: Pick<RecordStore, 'upsert' | 'get'>;
   readonly logger: Log;
   readonly parentConcurrency: number;
@@ -52,6 +58,8 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
     const collector = new Collector({
       sources: deps.sources,
       clients: { ssm: deps.ssm },
+      ...(deps.home !== undefined ? { home: deps.home } : {}),
+      ...(deps.ssmFor !== undefined ? { ssmFor: deps.ssmFor } : {}),
       store: {
         upsert: async (observation) => {
           const outcome = await deps.store.upsert(observation);

@@ -24,6 +24,9 @@ import type { SsmSourceName } from './arguments';
 import { chooseSsmSource, createSsmClient, describeSsmSource, type SsmSourceChoice } from './ssm-source';
 import { loadState, lockDataDir, saveState, type LocalState } from './state';
 import { LocalWorkQueue } from './work-queue';
+import { LocalOrganization } from './organization';
+import { DEFAULT_HOME_ACCOUNT } from '../ssm-simulator';
+import type { SsmScope } from '../../lambdas/core/scope';
 
 /** The port asked for is taken. */
 export class PortInUseError extends Error {
@@ -52,6 +55,24 @@ export interface LocalModeOptions {
   readonly commandIntervalMs?: number;
   /** Prints each alert; default: stdout. */
   readonly printAlert?: (text: string) => void;
+  /**
+   * The simulated organization: accounts (the home account included) in Regions (the home's
+   * first). Default 3 accounts in 2 Regions; 1 account in 1 Region plays the home alone.
+   * Only with the simulator.
+   */
+  readonly organization?: { readonly accounts: number; readonly regions?: readonly string[] };
+}
+
+/** The simulated organization when none is asked for: three accounts in two Regions. */
+export const DEFAULT_ORGANIZATION = { accounts: 3 } as const;
+
+/** The archive's own account in local mode: the simulator's. */
+export const LOCAL_HOME_ACCOUNT = DEFAULT_HOME_ACCOUNT;
+
+/** The Regions of the simulated organization: the home's, then a second one. */
+function organizationRegions(home: string, asked: readonly string[] | undefined): string[] {
+  if (asked !== undefined) return [home, ...asked.filter((region) => region !== home)];
+  return [home, home === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'];
 }
 
 export interface LocalModeSummary {
@@ -72,6 +93,8 @@ export interface LocalModeSummary {
     /** Why this source (the default, or the option that chose it), and for real SSM where its Region and credentials come from. */
     readonly reason: string;
   };
+  /** The accounts and Regions collected; undefined: the home alone. */
+  readonly organization: { readonly accounts: readonly string[]; readonly regions: readonly string[]; readonly memberCommands: number } | undefined;
   /** The simulator's seeded day; undefined when SSM is not the simulator. */
   readonly seed:
     | {
@@ -158,7 +181,15 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
     const ssm: SSMClient = createSsmClient(choice, simulatorEndpoint);
     cleanups.push(async () => ssm.destroy());
-    const checkpoints = new CheckpointStore(database.doc, database.tableNames.pollCheckpoints);
+    const home: SsmScope = { account: LOCAL_HOME_ACCOUNT, region };
+    const asked = options.organization ?? DEFAULT_ORGANIZATION;
+    const regions = organizationRegions(region, options.organization?.regions);
+    const organization =
+      simulated !== undefined && (asked.accounts > 1 || regions.length > 1)
+        ? new LocalOrganization({ home, accounts: asked.accounts, regions, fleetSeed: state.fleetSeed })
+        : undefined;
+    if (organization) cleanups.push(() => organization.close());
+    const checkpoints = new CheckpointStore(database.doc, database.tableNames.pollCheckpoints, home);
     const store = new RecordStore(database.doc, tableSchemas, database.tableNames);
     const alertLog = await LocalAlertLog.open({ dataDir, ...(options.printAlert !== undefined ? { print: options.printAlert } : {}) });
     // The same variables as the deployed collector's (ALERT_STATUSES, ALERT_IGNORED_DOCUMENTS).
@@ -176,6 +207,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       consume: collectorConsumer({
         sources: historySources,
         ssm,
+        home,
+        ...(organization !== undefined ? { ssmFor: (scope: SsmScope) => organization.ssmFor(scope) } : {}),
         store,
         logger,
         parentConcurrency: 4,
@@ -196,6 +229,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         tableNames: database.tableNames,
         pageTokenKey: state.pageTokenKey,
         log: logger,
+        home,
+        ...(organization !== undefined ? { organization: { accounts: organization.accounts, regions: organization.regions } } : {}),
         alerts: alertDescriptions({ region }, alertConfig),
       }),
       consoleRoute(consoleBuild),
@@ -210,8 +245,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     });
 
     let seed: LocalModeSummary['seed'];
+    let memberCommands = 0;
+    // The central bus: every member's events reach the queue as they happen.
+    if (organization) await organization.listen(ssm, (body) => queue.post(body));
     if (simulated) {
       ({ state, seed } = await seedSimulator(simulated, queue, state, dataDir, logger));
+      // Collected while the archive already answers: the home's day is what startup waits for.
+      if (organization) memberCommands = organization.seed(new Date(state.seededAt ?? new Date().toISOString()));
       simulated.startLive((body) => queue.post(body));
     }
     gate.open();
@@ -220,7 +260,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       options.pollIntervalMs > 0
         ? new LocalPollers({
             sources: historySources,
-            ssm,
+            targets: [{ ssm }, ...(organization?.members ?? []).map((scope) => ({ scope, ssm: organization?.ssmFor(scope) ?? ssm }))],
             checkpoints,
             definitions: new DefinitionStore(database.doc, tableSchemas, database.tableNames),
             post: (body) => queue.post(body),
@@ -247,7 +287,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       return stopping;
     };
 
-    const summary = describe({ server, dataDir, region, options, database, choice, simulatorEndpoint, seed, started });
+    const collected = organization === undefined ? undefined : { accounts: organization.accounts, regions: organization.regions, memberCommands };
+    const summary = describe({ server, dataDir, region, options, database, choice, simulatorEndpoint, seed, organization: collected, started });
     return { ...summary, simulator: simulated, pollers, alerts: alertLog, stop };
   } catch (error) {
     await cleanUp();
@@ -338,6 +379,7 @@ function describe(parts: {
   choice: SsmSourceChoice;
   simulatorEndpoint: string | undefined;
   seed: LocalModeSummary['seed'];
+  organization: LocalModeSummary['organization'];
   started: number;
 }): LocalModeSummary {
   const { choice } = parts;
@@ -358,6 +400,7 @@ function describe(parts: {
       endpoint: choice.kind === 'endpoint' ? choice.endpoint : parts.simulatorEndpoint,
     },
     seed: parts.seed,
+    organization: parts.organization,
     startupMs: Math.round(performance.now() - parts.started),
   };
 }

@@ -5,10 +5,19 @@ import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import type { DefinitionStore } from '../../lambdas/store/definition-store';
 import { pollOnce, type KindPollResult } from '../../lambdas/polling/poller';
 import type { HistorySource } from '../../lambdas/core/model';
+import type { SsmScope } from '../../lambdas/core/scope';
+
+/** One account and Region to poll, and its SSM. */
+export interface PollTarget {
+  /** Absent: the archive's home. */
+  readonly scope?: SsmScope;
+  readonly ssm: SSMClient;
+}
 
 export interface LocalPollersOptions {
   readonly sources: readonly HistorySource[];
-  readonly ssm: SSMClient;
+  /** Every account and Region polled each interval, all at once (each has its own checkpoints and rate limits). */
+  readonly targets: readonly PollTarget[];
   readonly checkpoints: CheckpointStore;
   /** Where the definitions the listings read are kept, as the deployed poller keeps them. */
   readonly definitions: DefinitionStore;
@@ -70,10 +79,11 @@ export class LocalPollers {
   private async poll(): Promise<void> {
     const startedAt = Date.now();
     try {
-      this.lastResults = await pollOnce(
+      const polls = this.options.targets.map((target) => pollOnce(
         {
           sources: this.options.sources,
-          ssm: this.options.ssm,
+          ssm: target.ssm,
+          ...(target.scope !== undefined ? { scope: target.scope } : {}),
           checkpoints: this.options.checkpoints,
           definitions: this.options.definitions,
           sink: {
@@ -89,7 +99,8 @@ export class LocalPollers {
           timeLeftMs: () => Math.max(0, startedAt + this.options.intervalMs - Date.now()),
         },
         () => this.stopped,
-      );
+      ));
+      this.lastResults = (await Promise.all(polls)).flat();
     } catch (error) {
       // pollOnce keeps each kind's failure to itself; anything else is logged, and the next poll tries again.
       this.options.log.error('Poll failed', { error: error instanceof Error ? error.message : String(error) });

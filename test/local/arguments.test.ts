@@ -89,6 +89,7 @@ describe('the startup text', () => {
     dataDir: '/work/main/.local-data',
     region: 'us-east-1',
     pollIntervalMs: 300_000,
+    organization: undefined,
     database: { description: 'dynalite (embedded)', endpoint: 'http://127.0.0.1:40000', path: '/work/main/.local-data/dynalite', tableNames: prefixedTableNames('t-') },
     ssm: {
       source: 'simulator',

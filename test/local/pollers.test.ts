@@ -14,7 +14,7 @@ describe('local mode pollers', () => {
 
   beforeAll(async () => {
     dataDir = await tempDataDir();
-    mode = await startLocalMode({ port: 0, dataDir: dataDir.path, pollIntervalMs: 60 * 60_000, env: {}, logger, commandIntervalMs: 0 });
+    mode = await startLocalMode({ port: 0, dataDir: dataDir.path, pollIntervalMs: 60 * 60_000, env: {}, logger, commandIntervalMs: 0, organization: { accounts: 1, regions: ['us-east-1'] } });
     archive = archiveOf(mode);
   }, 60_000);
   afterAll(async () => {
