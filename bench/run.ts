@@ -8,6 +8,7 @@ import { benchKindCollection, type KindCollectionFigures } from './kind-collecti
 import { benchConsoleFirstView } from './console-first-view';
 import { benchLocalStart } from './local-start';
 import { benchQueryLatency } from './query-latency';
+import { benchOrganizationPoll, organizationPollLines } from './organization-poll';
 import { historySources } from '../lambdas/sources';
 import type { HistoryKind } from '../lambdas/core/model';
 
@@ -18,6 +19,11 @@ import type { HistoryKind } from '../lambdas/core/model';
  */
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  if (process.argv.includes('organization')) {
+    const organization = await benchOrganizationPoll();
+    process.stdout.write(`${(json ? [JSON.stringify(organization)] : organizationPollLines(organization)).join('\n')}\n`);
+    return;
+  }
   if (process.argv.includes('cost')) {
     const cost = await benchCostModel();
     process.stdout.write(`${(json ? [JSON.stringify(costModelJson(cost))] : costModelLines(cost)).join('\n')}\n`);
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
   const consoleView = await benchConsoleFirstView(100, 1000, CONSOLE_VIEWS);
   const alerts = await benchAlertLatency(ALERT_COMMANDS, ALERT_NODES);
   const cost = await benchCostModel();
+  const organization = await benchOrganizationPoll();
   // Last: its 600,000 invocations (about 1.3 GB at peak) must not weigh on the in-process latency figures above.
   const backfill = await benchBackfill();
   const ssmCalls = Object.values(collection.ssmCalls).reduce((a, b) => a + b, 0);
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
     alertLatencyP99Ms: alerts.p99Ms,
     alertLatencyMaxMs: alerts.maxMs,
     ...costModelJson(cost),
+    organizationPoll: organization,
   };
 
   if (json) {
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
       'window executions, tasks and invocations',
     ),
     ...backfillLines(backfill),
+    ...organizationPollLines(organization),
     `Collector bundle (esbuild, ESM, minified, as deployed)`,
     `  ${target(figures.collectorBundleBytes <= 450 * 1024, `size                          ${kb(figures.collectorBundleBytes)}  (bare SSM + DynamoDB clients ${kb(figures.bareClientsBundleBytes)}; target <= 450 KB)`)}`,
     `  ${target(figures.collectorImportRatio <= 1.2, `cold import                   ${figures.collectorImportMs} ms vs ${figures.bareClientsImportMs} ms bare = ${figures.collectorImportRatio}x  (median of ${BUNDLE_IMPORT_RUNS} fresh processes each, interleaved; target <= 1.2x)`)}`,

@@ -16,7 +16,7 @@ import { MemberSsmClients } from '../member-ssm';
 import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE, operationalMetrics } from '../operational-metrics';
 import { listOrganizationAccounts } from '../polling/organization-accounts';
 import { publishPollMetrics } from '../polling/poll-metrics';
-import { dispatchPolls, isPolledScope, readPollRequest, scopesToPoll } from '../polling/poll-requests';
+import { dispatchPolls, isPolledScope, POLL_BATCH_SIZE, readPollRequest, scopesToPoll } from '../polling/poll-requests';
 import { pollOnce, type KindPollResult } from '../polling/poller';
 import { SqsWorkSink } from '../polling/work-sink';
 import { historySources } from '../sources';
@@ -60,8 +60,6 @@ const members =
 /** Time kept back at the end of an invocation to save the checkpoints. */
 const SAVE_MARGIN_MS = 20_000;
 
-/** Accounts and Regions one invocation of the poll queue polls at once (its batch). */
-const SCOPES_AT_ONCE = 5;
 
 export const handler = async (event: ScheduledEvent | SQSEvent, context: Context): Promise<SQSBatchResponse | undefined> => {
   if ('Records' in event) return pollRequested(event, context);
@@ -91,7 +89,7 @@ async function pollRequested(event: SQSEvent, context: Context): Promise<SQSBatc
   const failedScopes: string[] = [];
   const batchItemFailures: { itemIdentifier: string }[] = [];
   const all: KindPollResult[] = [];
-  await forEachBounded(event.Records, SCOPES_AT_ONCE, async (record) => {
+  await forEachBounded(event.Records, POLL_BATCH_SIZE, async (record) => {
     let scope: SsmScope;
     try {
       scope = readPollRequest(record.body);

@@ -2,6 +2,14 @@ import { MalformedMessageError } from '../core/model';
 import { isAccountId, isRegionName, sameScope, scopesOf, type SsmScope } from '../core/scope';
 import type { WorkSink } from './work-sink';
 
+/**
+ * Accounts and Regions one poller invocation polls, at once (the poll queue's batch size), and
+ * how many such invocations run at once (the event source's maximum concurrency): 50
+ * account-Regions polled at a time, each within its own rate limits.
+ */
+export const POLL_BATCH_SIZE = 5;
+export const POLL_MAX_CONCURRENCY = 10;
+
 /** What marks a poll request on the poll queue: "poll this account and Region now". */
 export const POLL_REQUEST_MARKER = 'poll';
 
