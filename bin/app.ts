@@ -1,6 +1,8 @@
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { nagPacks } from '../lib/nag-packs';
+import type { SsmHistoryOrganization } from '../lib/organization';
+import { SsmHistoryMemberStack } from '../lib/ssm-history-member-stack';
 import { SsmHistoryStack } from '../lib/ssm-history-stack';
 import { INVOCATION_DETAILS, type InvocationDetail } from '../lambdas/core/model';
 
@@ -82,6 +84,33 @@ function positiveDurationFromContext(app: App, key: string, toDuration: (amount:
   return toDuration(amount);
 }
 
+/**
+ * The member accounts and Regions the archive collects: `-c memberAccounts=111111111111,222222222222`
+ * (or `organization`, with `-c organizationId=o-...`) and `-c memberRegions=eu-west-1,us-east-1`,
+ * optionally `-c memberExternalId=...`. Undefined when neither list is given.
+ */
+function organizationFromContext(app: App): SsmHistoryOrganization | undefined {
+  const accounts = listFromContext(app, 'memberAccounts');
+  const regions = listFromContext(app, 'memberRegions');
+  if (accounts === undefined && regions === undefined) return undefined;
+  if (accounts === undefined) {
+    throw new Error('Context memberRegions needs memberAccounts too: -c memberAccounts=<account>,<account> or -c memberAccounts=organization');
+  }
+  if (regions === undefined) throw new Error('Context memberAccounts needs memberRegions too: -c memberRegions=<Region>,<Region>');
+  const organizationId = stringFromContext(app, 'organizationId');
+  const externalId = stringFromContext(app, 'memberExternalId');
+  const wholeOrganization = accounts.length === 1 && accounts[0] === 'organization';
+  if (wholeOrganization && organizationId === undefined) {
+    throw new Error('Context memberAccounts=organization needs the organization: -c organizationId=o-<id>');
+  }
+  return {
+    accounts: wholeOrganization ? 'organization' : accounts,
+    regions,
+    ...(organizationId !== undefined ? { organizationId } : {}),
+    ...(externalId !== undefined ? { externalId } : {}),
+  };
+}
+
 const app = new App();
 new SsmHistoryStack(app, 'SsmHistory', {
   description: 'ssm-history: archives AWS Systems Manager execution history into DynamoDB',
@@ -105,7 +134,27 @@ new SsmHistoryStack(app, 'SsmHistory', {
     sourceRegions: listFromContext(app, 'ssmHistory:sourceRegions'),
     notificationPublisherRoleArns: listFromContext(app, 'ssmHistory:notificationPublisherRoleArns'),
     tableEncryptionKey: stringFromContext(app, 'ssmHistory:tableKey'),
+    organization: organizationFromContext(app),
   },
 });
+
+// A member account and Region of that archive, deployed with the member's credentials (or as
+// a StackSet from its synthesized template): only when the archive's account and Region are
+// given, so that a plain `cdk deploy` still names one stack.
+const archiveAccount = stringFromContext(app, 'archiveAccount');
+const archiveRegion = stringFromContext(app, 'archiveRegion');
+if (archiveAccount !== undefined || archiveRegion !== undefined) {
+  if (archiveAccount === undefined) throw new Error("Context archiveRegion needs archiveAccount too: -c archiveAccount=<the archive's 12-digit account ID>");
+  if (archiveRegion === undefined) throw new Error("Context archiveAccount needs archiveRegion too: -c archiveRegion=<the archive's Region>");
+  const organizationId = stringFromContext(app, 'organizationId');
+  const externalId = stringFromContext(app, 'memberExternalId');
+  if (organizationId === undefined && externalId === undefined) {
+    throw new Error("The member stack's read role needs -c organizationId=o-<id>, -c memberExternalId=<the archive's>, or both");
+  }
+  new SsmHistoryMemberStack(app, 'SsmHistoryMember', {
+    description: 'ssm-history member: forwards SSM events to the archive and lets it read this account and Region',
+    member: { archiveAccount, archiveRegion, organizationId, externalId },
+  });
+}
 // Any unacknowledged finding fails synthesis (and so `npm run synth` and CI).
 Validations.of(app).addPlugins(...nagPacks(app));

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -45,6 +45,12 @@ export interface ArchiveFunctionProps {
    * @default - only the Powertools variables
    */
   readonly environment?: Record<string, string>;
+  /**
+   * The role's name, for a role that principals in other accounts name in their policies
+   * (the member read roles trust the collector and the poller by name).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /**
@@ -54,6 +60,7 @@ export interface ArchiveFunctionProps {
  * - X-Ray tracing ACTIVE, JSON log format, an explicit log group with retention;
  * - bundled locally by esbuild with `lambdaBundling` (ESM, minified, SDK bundled, no
  *   source maps, no Docker);
+ * - HOME_ACCOUNT, the stack's account, which every handler's configuration requires;
  * - its own role, holding only what callers grant: log writes to its own log group and
  *   X-Ray (no AWSLambdaBasicExecutionRole, which would allow writing to any log group).
  */
@@ -70,6 +77,7 @@ export class ArchiveFunction extends Construct {
     });
 
     this.role = new iam.Role(this, 'Role', {
+      roleName: props.roleName,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs: ${props.description}`,
     });
@@ -95,6 +103,8 @@ export class ArchiveFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? DEFAULT_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: logLevel,
+        // The archive's own account (the runtime's home, with AWS_REGION): what it collects with its own role.
+        HOME_ACCOUNT: Aws.ACCOUNT_ID,
         ...props.environment,
       },
       bundling: {

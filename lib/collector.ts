@@ -9,8 +9,11 @@ import { INVOCATION_DETAILS, type InvocationDetail } from '../lambdas/core/model
 import { tableIds } from '../lambdas/sources/tables';
 import { alertContentEnvironment, type AlertContentSettings } from './alert-content-settings';
 import { ArchiveFunction } from './archive-function';
+import { collectorRoleName } from './archive-names';
 import type { HistoryTables } from './history-tables';
 import { collectorEntry } from './lambda-bundling';
+import { addMemberReadPolicy } from './member-read-access';
+import { organizationEnvironment, type SsmHistoryOrganization } from './organization';
 import { addSsmReadPolicies } from './ssm-read-policies';
 import {
   collectorActionsOf,
@@ -71,6 +74,11 @@ export interface CollectorProps {
    * @default - forever
    */
   readonly retentionDays?: number;
+  /**
+   * The member accounts and Regions whose SSM it also reads, each through its read role.
+   * @default - it reads the archive's own account and Region only
+   */
+  readonly organization?: SsmHistoryOrganization;
 }
 
 /** The senders the collector trusts, checked against each message's envelope. */
@@ -78,10 +86,16 @@ export interface CollectorSenders {
   /** The topics whose Run Command notifications it reads (their envelope's TopicArn). */
   readonly notificationTopics: readonly sns.ITopic[];
   /**
-   * Accounts whose SSM events it reads (the event's `account`).
+   * More such topics, by ARN: the member accounts' notification topics.
+   * @default - none
+   */
+  readonly notificationTopicArns?: readonly string[];
+  /**
+   * Accounts whose SSM events it reads (the event's `account`), or 'organization': any
+   * account, for an archive whose event bus admits only its organization's accounts.
    * @default - this stack's account
    */
-  readonly accounts?: readonly string[];
+  readonly accounts?: readonly string[] | 'organization';
   /**
    * Regions whose SSM events it reads (the event's `region`).
    * @default - this stack's Region
@@ -95,7 +109,8 @@ export interface CollectorSenders {
  *
  * Its role holds exactly: the sources' SSM read actions, dynamodb:UpdateItem on the tables
  * the sources write, dynamodb:GetItem on the tables they read by key (`tablesRead`), consuming the work queue, publishing to the alerts topic (and using its
- * key), and ArchiveFunction's logs and X-Ray. It cannot send to a queue.
+ * key), and ArchiveFunction's logs and X-Ray. It cannot send to a queue. With an organization,
+ * its role is named so that the member read roles can trust it, and may also assume them.
  */
 export class Collector extends Construct {
   public readonly function: lambda.Function;
@@ -119,7 +134,12 @@ export class Collector extends Construct {
       description: 'ssm-history collector: work queue -> SSM read APIs -> history tables',
       timeout: props.timeout,
       logRetention: props.logRetention,
-      environment: props.alerts ? alertEnvironment(this, props.alerts) : undefined,
+      // The member read roles trust this role by name.
+      roleName: props.organization === undefined ? undefined : collectorRoleName(Aws.REGION),
+      environment: {
+        ...(props.alerts ? alertEnvironment(this, props.alerts) : {}),
+        ...(props.organization ? organizationEnvironment(props.organization) : {}),
+      },
     });
     this.function = archiveFunction.function;
     this.role = archiveFunction.role;
@@ -134,9 +154,13 @@ export class Collector extends Construct {
       }
       this.function.addEnvironment('INVOCATION_DETAIL', props.invocationDetail);
     }
-    this.function.addEnvironment('SOURCE_ACCOUNTS', Fn.join(',', [...(senders.accounts ?? [Aws.ACCOUNT_ID])]));
+    const accounts = senders.accounts ?? [Aws.ACCOUNT_ID];
+    this.function.addEnvironment('SOURCE_ACCOUNTS', accounts === 'organization' ? 'organization' : Fn.join(',', [...accounts]));
     this.function.addEnvironment('SOURCE_REGIONS', Fn.join(',', [...(senders.regions ?? [Aws.REGION])]));
-    this.function.addEnvironment('NOTIFICATION_TOPIC_ARNS', Fn.join(',', senders.notificationTopics.map((topic) => topic.topicArn)));
+    this.function.addEnvironment(
+      'NOTIFICATION_TOPIC_ARNS',
+      Fn.join(',', [...senders.notificationTopics.map((topic) => topic.topicArn), ...(senders.notificationTopicArns ?? [])]),
+    );
 
     // The collector's configuration requires every table's name; it writes only the sources' tables.
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
@@ -194,6 +218,7 @@ export class Collector extends Construct {
     // the function, and so of the mapping.)
     this.eventSourceMapping.node.addDependency(ssmRead.unscoped);
     if (ssmRead.scoped) this.eventSourceMapping.node.addDependency(ssmRead.scoped);
+    if (props.organization) this.eventSourceMapping.node.addDependency(addMemberReadPolicy(this, this.role, props.organization));
 
     Validations.of(this.eventSourceMapping).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',

@@ -26,6 +26,13 @@ import type { HistoryKind } from '../lambdas/core/model';
 const JUDGEMENT_PERIOD = Duration.minutes(5);
 const SUSTAINED_PERIODS = 3;
 
+/**
+ * Polls of a member account and Region that failed (its read role could not be assumed, its
+ * SSM refused), published by the poller like its other metrics: a count with the `service`
+ * dimension only.
+ */
+export const MEMBER_POLL_FAILURES = 'MemberPollFailures';
+
 /** The dashboard's titles, shared with the tests. */
 export const dashboardWidgetTitles = {
   collectionRate: 'Collection rate (records stored per kind)',
@@ -37,6 +44,17 @@ export const dashboardWidgetTitles = {
   pollsSucceeded: 'Polls succeeded',
   alertPublishFailures: 'Alerts SNS refused (retried)',
 } as const;
+
+/** The dashboard's titles of an organization's archive, besides dashboardWidgetTitles. */
+export const memberPollingWidgetTitles = {
+  memberPollFailures: 'Member polls failed',
+} as const;
+
+/** The queue the poller takes member accounts and Regions from, with an organization. */
+export interface MemberPollingMonitoring {
+  readonly pollQueue: sqs.IQueue;
+  readonly pollDeadLetterQueue: sqs.IQueue;
+}
 
 export interface OperationsMonitoringProps {
   /** Every alarm notifies this topic. */
@@ -73,6 +91,11 @@ export interface OperationsMonitoringProps {
    * @default - none to watch
    */
   readonly subscriptionDeadLetterQueue?: sqs.IQueue;
+  /**
+   * With an organization: alarms on failed member polls and on the poll queue's dead letters.
+   * @default - no member polling to watch
+   */
+  readonly memberPolling?: MemberPollingMonitoring;
 }
 
 /**
@@ -91,7 +114,10 @@ export interface OperationsMonitoringProps {
  *   missing data breaching (a poller that does not run publishes nothing);
  * - SSM throttling: 100 x SsmThrottles / SsmCalls > throttleAlarmPercent in 3 consecutive 5-minute periods;
  * - a kind's collection lag: p99 > collectionLagAlarm in 3 consecutive 5-minute periods, missing
- *   data not breaching (no events, no lag).
+ *   data not breaching (no events, no lag);
+ * - with an organization, member polls failing: MemberPollFailures >= 1 in 2 of 3 5-minute
+ *   periods (a member whose role is gone fails every poll; one failure alone may be a
+ *   throttle the next poll gets past), and the poll queue's DLQ not empty.
  */
 export class OperationsMonitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
@@ -268,6 +294,44 @@ export class OperationsMonitoring extends Construct {
       ),
     };
     this.facade.monitorCustom({ alarmFriendlyName: 'Polling', humanReadableName: 'Polling', metricGroups: [pollsGroup] });
+    if (props.memberPolling) {
+      const memberPollFailures = new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: MEMBER_POLL_FAILURES,
+        dimensionsMap: { [SERVICE_DIMENSION]: props.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: JUDGEMENT_PERIOD,
+        label: 'failed',
+      });
+      this.facade.monitorCustom({
+        alarmFriendlyName: 'MemberPolling',
+        humanReadableName: 'Member polling',
+        metricGroups: [
+          {
+            title: memberPollingWidgetTitles.memberPollFailures,
+            metrics: [
+              {
+                metric: memberPollFailures,
+                alarmFriendlyName: 'MemberPollFailures',
+                addAlarm: {
+                  Failing: {
+                    threshold: 1,
+                    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
+                    datapointsToAlarm: 2,
+                    evaluationPeriods: 3,
+                    additionalDescription:
+                      `Polls of member accounts and Regions failed in 2 of 3 periods of ${JUDGEMENT_PERIOD.toHumanString()}: ` +
+                      'a member read role missing or not trusting the archive, a Region not enabled, SSM refusing. ' +
+                      'The poller logs (and GET /status) say which account and Region, and why.',
+                  },
+                },
+              },
+            ],
+          },
+        ],
+      });
+    }
 
     // Standard widgets and the AWS-metric alarms.
     const dlqNotEmpty = {
@@ -290,6 +354,15 @@ export class OperationsMonitoring extends Construct {
         addDeadLetterQueueMaxSizeAlarm: dlqNotEmpty,
       })
       .monitorApiGatewayV2HttpApi({ api: props.queryApi, alarmFriendlyName: 'QueryApi', humanReadableName: 'Query API' });
+    if (props.memberPolling) {
+      this.facade.monitorSqsQueueWithDlq({
+        queue: props.memberPolling.pollQueue,
+        deadLetterQueue: props.memberPolling.pollDeadLetterQueue,
+        alarmFriendlyName: 'PollQueue',
+        humanReadableName: 'Poll queue (member accounts and Regions)',
+        addDeadLetterQueueMaxSizeAlarm: dlqNotEmpty,
+      });
+    }
     if (props.subscriptionDeadLetterQueue) {
       this.facade.monitorSqsQueue({
         queue: props.subscriptionDeadLetterQueue,

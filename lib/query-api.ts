@@ -13,6 +13,7 @@ import { tableIds, tableSchemas } from '../lambdas/sources/tables';
 import { ArchiveFunction } from './archive-function';
 import type { HistoryTables } from './history-tables';
 import { queryEntry } from './lambda-bundling';
+import { organizationEnvironment, type SsmHistoryOrganization } from './organization';
 
 /** The query API's routes, as its one handler (lambdas/handlers/query.ts) answers them. */
 export const queryRoutes = QUERY_ROUTES.map((route) => ({ method: apigwv2.HttpMethod[route.method], path: route.path }));
@@ -73,6 +74,12 @@ export interface QueryApiProps {
    * @default - the collector's defaults
    */
   readonly alerts?: AlertContentSettings;
+  /**
+   * The member accounts and Regions the archive collects, which GET /status reports on (the
+   * query function reads only the tables, never a member's SSM).
+   * @default - the archive's own account and Region only
+   */
+  readonly organization?: SsmHistoryOrganization;
 }
 
 function requirePositive(name: string, value: number, integer: boolean): void {
@@ -116,7 +123,10 @@ export class QueryApi extends Construct {
       description: 'ssm-history query API: SSM-compatible reads and archive views over the history tables',
       timeout: QUERY_TIMEOUT,
       logRetention: props.logRetention,
-      environment: alertContentEnvironment(this, props.alerts ?? {}),
+      environment: {
+        ...alertContentEnvironment(this, props.alerts ?? {}),
+        ...(props.organization ? organizationEnvironment(props.organization) : {}),
+      },
     });
     this.function = handler.function;
     this.role = handler.role;

@@ -78,6 +78,15 @@ export function listingActionsOf(sources: readonly SourceInfrastructure[]): stri
   return ssmActionsOnAnyResource('listingActions', sources.flatMap((source) => source.lister?.listingActions ?? []));
 }
 
+/**
+ * The SSM actions on Resource "*" that the collector and the pollers both call in a member
+ * account (its read role grants them): collectorActionsOf and listingActionsOf together, each
+ * once, sorted, checked as they are.
+ */
+export function memberReadActionsOf(sources: readonly SourceInfrastructure[]): string[] {
+  return unique([...collectorActionsOf(sources), ...listingActionsOf(sources)]).sort();
+}
+
 function ssmActionsOnAnyResource(what: string, requested: readonly string[]): string[] {
   const actions = unique(requested);
   const inexact = actions.filter((action) => !exactSsmAction.test(action));
@@ -129,6 +138,14 @@ export function scopedCollectorActionsOf(sources: readonly SourceInfrastructure[
 /** The SSM listing actions the pollers need on resource ARNs, grouped and checked as scopedCollectorActionsOf's. */
 export function scopedListingActionsOf(sources: readonly SourceInfrastructure[]): ScopedGrant[] {
   return scopedGrantsOf('scopedListingActions', sources.flatMap((source): readonly ScopedAction[] => source.lister?.scopedListingActions ?? []));
+}
+
+/** The member read role's SSM actions on resource ARNs: the collector's and the pollers' scoped actions, grouped and checked as theirs. */
+export function scopedMemberReadActionsOf(sources: readonly SourceInfrastructure[]): ScopedGrant[] {
+  return scopedGrantsOf(
+    'scoped read actions',
+    sources.flatMap((source): readonly ScopedAction[] => [...(source.scopedCollectorActions ?? []), ...(source.lister?.scopedListingActions ?? [])]),
+  );
 }
 
 function scopedGrantsOf(what: string, requested: readonly ScopedAction[]): ScopedGrant[] {

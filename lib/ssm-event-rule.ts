@@ -5,6 +5,49 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventDetailTypesOf, type SourceInfrastructure } from './source-infrastructure';
 
+/** One rule's worth of SSM events: the archive's rules and a member's forwarding rules match the same. */
+export interface SsmEventMatch {
+  /** The rule's construct ID: `Rule` for the status changes, `<Kind>Rule` for a kind narrowed on its detail. */
+  readonly ruleId: string;
+  /** The kind whose detail narrows the match; undefined for the status changes of every kind. */
+  readonly kind?: string;
+  /** What the rule matches, for its description. */
+  readonly what: string;
+  readonly eventPattern: events.EventPattern;
+}
+
+/**
+ * The SSM events the archive reads, as rules match them: one pattern for the status-change
+ * events of every kind (source aws.ssm, the kinds' detail-types), and one more per kind that
+ * narrows its events on their detail (Session Manager's CloudTrail API calls), so that only
+ * those calls, not every SSM API call CloudTrail records, are matched.
+ */
+export function ssmEventMatchesOf(sources: readonly SourceInfrastructure[]): SsmEventMatch[] {
+  const detailTypes = eventDetailTypesOf(sources);
+  if (detailTypes.length === 0) {
+    throw new Error('SsmEventRule needs at least one source with eventDetailTypes');
+  }
+  return [
+    {
+      ruleId: 'Rule',
+      what: 'SSM status-change events of the archived history kinds',
+      eventPattern: { source: ['aws.ssm'], detailType: detailTypes },
+    },
+    ...sources.flatMap((source): SsmEventMatch[] =>
+      source.eventDetailPattern === undefined
+        ? []
+        : [
+            {
+              ruleId: `${pascal(source.kind)}Rule`,
+              kind: source.kind,
+              what: `SSM ${source.kind} API calls (through CloudTrail)`,
+              eventPattern: { source: ['aws.ssm'], detailType: [...source.eventDetailTypes], detail: { ...source.eventDetailPattern } },
+            },
+          ],
+    ),
+  ];
+}
+
 export interface SsmEventRuleProps {
   /** The history kinds whose events the rules route (status changes; a kind's calls through CloudTrail on a rule of its own). */
   readonly sources: readonly SourceInfrastructure[];
@@ -12,13 +55,17 @@ export interface SsmEventRuleProps {
   readonly queue: sqs.IQueue;
   /** Where events go that EventBridge could not deliver to the queue within its retries. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The bus the rules are on: the archive's event bus, for the events member accounts forward.
+   * @default - the account's default event bus (where AWS services publish)
+   */
+  readonly eventBus?: events.IEventBus;
 }
 
 /**
- * One rule on the account's default event bus (where AWS services publish) matching SSM's
- * status-change events for every kind, delivering them to the work queue; and one more per
- * kind that narrows its events on their detail (Session Manager's CloudTrail API calls), so
- * that only those calls, not every SSM API call CloudTrail records, reach the queue.
+ * The rules that deliver SSM's events (ssmEventMatchesOf) from one event bus to the work
+ * queue: on the account's default bus, the archive's own account's; on the archive's event
+ * bus, those member accounts forward.
  */
 export class SsmEventRule extends Construct {
   public readonly rule: events.Rule;
@@ -29,26 +76,21 @@ export class SsmEventRule extends Construct {
 
   constructor(scope: Construct, id: string, props: SsmEventRuleProps) {
     super(scope, id);
-    const detailTypes = eventDetailTypesOf(props.sources);
-    if (detailTypes.length === 0) {
-      throw new Error('SsmEventRule needs at least one source with eventDetailTypes');
-    }
-
-    this.rule = new events.Rule(this, 'Rule', {
-      description: 'SSM status-change events of the archived history kinds, to the ssm-history work queue',
-      eventPattern: { source: ['aws.ssm'], detailType: detailTypes },
-    });
-    this.toQueue(this.rule, props);
+    const from = props.eventBus === undefined ? '' : ' from member accounts';
     const detailRules = new Map<string, events.Rule>();
-    for (const source of props.sources) {
-      if (source.eventDetailPattern === undefined) continue;
-      const rule = new events.Rule(this, `${pascal(source.kind)}Rule`, {
-        description: `SSM ${source.kind} API calls (through CloudTrail), to the ssm-history work queue`,
-        eventPattern: { source: ['aws.ssm'], detailType: [...source.eventDetailTypes], detail: { ...source.eventDetailPattern } },
+    let statusRule: events.Rule | undefined;
+    for (const match of ssmEventMatchesOf(props.sources)) {
+      const rule = new events.Rule(this, match.ruleId, {
+        description: `${match.what}${from}, to the ssm-history work queue`,
+        eventBus: props.eventBus,
+        eventPattern: match.eventPattern,
       });
       this.toQueue(rule, props);
-      detailRules.set(source.kind, rule);
+      if (match.kind === undefined) statusRule = rule;
+      else detailRules.set(match.kind, rule);
     }
+    if (statusRule === undefined) throw new Error('ssmEventMatchesOf returned no status-change match');
+    this.rule = statusRule;
     this.detailRules = detailRules;
     this.rules = [this.rule, ...detailRules.values()];
   }

@@ -70,5 +70,12 @@ export class SsmHistoryStack extends Stack {
         `https://${Aws.REGION}.${consoleHosts.findInMap(Aws.PARTITION, 'host')}/cloudwatch/home?region=${Aws.REGION}` +
         `#dashboards/dashboard/${this.history.dashboard.dashboardName}`,
     });
+    if (this.history.eventBus !== undefined) {
+      new CfnOutput(this, 'MemberStackContext', {
+        description:
+          "In each member account and Region, with its credentials: npx cdk deploy SsmHistoryMember <these options> plus -c organizationId=<o-...> and/or -c memberExternalId=<id>, as the archive's",
+        value: `-c archiveAccount=${Aws.ACCOUNT_ID} -c archiveRegion=${Aws.REGION}`,
+      });
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,10 +15,14 @@ import type { InvocationDetail } from '../lambdas/core/model';
 import { historySources } from '../lambdas/sources';
 import { historyKinds } from '../lambdas/core/model';
 import { AlertTopics } from './alert-topics';
-import { Collector } from './collector';
+import { Collector, type CollectorSenders } from './collector';
 import { HistoryTables } from './history-tables';
+import { MemberNotificationSubscriptions } from './member-notification-subscriptions';
 import { OperationsMonitoring } from './operations-monitoring';
-import { Poller } from './poller';
+import { checkedOrganization, type SsmHistoryOrganization } from './organization';
+import { OrganizationEventBus } from './organization-event-bus';
+import { PollQueue } from './poll-queue';
+import { Poller, pollerTimeout } from './poller';
 import { QueryApi } from './query-api';
 import { RunCommandNotifications } from './run-command-notifications';
 import { SsmEventRule } from './ssm-event-rule';
@@ -50,14 +55,24 @@ export interface SsmHistoryProps {
   readonly notificationPublisherRoleArns?: readonly string[];
   /**
    * Accounts whose SSM events the collector reads; an event from any other is dead-lettered.
+   * Not with `organization`, which decides them.
    * @default - this stack's account
    */
   readonly sourceAccounts?: readonly string[];
   /**
-   * Regions whose SSM events the collector reads.
+   * Regions whose SSM events the collector reads. Not with `organization`, which decides them.
    * @default - this stack's Region
    */
   readonly sourceRegions?: readonly string[];
+  /**
+   * Member accounts and Regions to collect besides this stack's own account and Region, each
+   * of which deploys `SsmHistoryMember` (first, when accounts are listed: the archive
+   * subscribes to their notification topics). Adds the event bus the members forward their
+   * events to, the poll queue (each account and Region polled apart), and the collector's and
+   * poller's fixed role names and their grants to assume the member read roles.
+   * @default - this stack's account and Region only
+   */
+  readonly organization?: SsmHistoryOrganization;
   /**
    * Most concurrent collector invocations (the event source's MaximumConcurrency), which
    * bounds how hard the archive calls SSM's read APIs. At least 2.
@@ -165,8 +180,16 @@ export class SsmHistory extends Construct {
   /** The role to pass as SendCommand's ServiceRoleArn, so that SSM may publish to the topic. */
   public readonly notificationRole: iam.IRole;
   public readonly collector: lambda.IFunction;
-  /** The scheduled poller (one invocation at a time). */
+  /** The scheduled poller (one invocation at a time; with an organization, also the poll queue's consumer). */
   public readonly pollerFunction: lambda.IFunction;
+  /** With an organization: the event bus the member accounts forward their SSM events to. */
+  public readonly eventBus?: events.IEventBus;
+  /** With an organization: one message per account and Region to poll. */
+  public readonly pollQueue?: sqs.IQueue;
+  /** With an organization: the poll messages whose polls failed every receive. */
+  public readonly pollDeadLetterQueue?: sqs.IQueue;
+  /** With listed member accounts: their notification topics, subscribed to the work queue. */
+  public readonly memberNotificationTopicArns: readonly string[];
   /** The query API's base URL; every route needs a SigV4 signature for `execute-api`. */
   public readonly queryApiUrl: string;
   /** The query API's handler: it may only read the tables. */
@@ -185,6 +208,10 @@ export class SsmHistory extends Construct {
     super(scope, id);
 
     const pollInterval = props.pollInterval ?? Duration.minutes(5);
+    const organization = props.organization === undefined ? undefined : checkedOrganization(props.organization);
+    if (organization !== undefined && (props.sourceAccounts !== undefined || props.sourceRegions !== undefined)) {
+      throw new Error('SsmHistory takes sourceAccounts and sourceRegions, or organization (which decides them), not both');
+    }
     // Alarm names start with the stack's name, so that the key policy can name this stack's alarms only.
     const alarmNamePrefix = Stack.of(this).stackName;
     const tables = new HistoryTables(this, 'Tables', { encryptionKey: this.tableKey(props.tableEncryptionKey) });
@@ -193,9 +220,11 @@ export class SsmHistory extends Construct {
     const ingestion = { queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue };
     const ssmEvents = new SsmEventRule(this, 'SsmEvents', { sources: historySources, ...ingestion });
     const notifications = new RunCommandNotifications(this, 'RunCommandNotifications', {
-      ...ingestion,
+      delivery: ingestion,
       publisherRoleArns: props.notificationPublisherRoleArns,
     });
+    const members = organization === undefined ? undefined : this.memberIngestion(organization, ingestion);
+    const pollQueue = organization === undefined ? undefined : new PollQueue(this, 'PollQueue', { consumerTimeout: pollerTimeout(pollInterval) });
     const collector = new Collector(this, 'Collector', {
       sources: historySources,
       tables,
@@ -204,7 +233,8 @@ export class SsmHistory extends Construct {
       maxConcurrency: props.collectorMaxConcurrency,
       invocationDetail: props.invocationDetail,
       logRetention: props.logRetention,
-      senders: { notificationTopics: [notifications.topic], accounts: props.sourceAccounts, regions: props.sourceRegions },
+      senders: this.senders(props, organization, notifications, members?.topicArns ?? []),
+      organization,
       retentionDays: props.retentionDays,
       alerts: {
         topic: alerts.alertsTopic,
@@ -222,14 +252,26 @@ export class SsmHistory extends Construct {
       interval: pollInterval,
       backfillDays: props.backfillDays,
       logRetention: props.logRetention,
+      organization,
+      pollQueue: pollQueue?.queue,
     });
-    workQueue.allowSendersOnly({ sourceArns: [...ssmEvents.rules.map((rule) => rule.ruleArn), notifications.topic.topicArn], roles: [poller.role] });
+    workQueue.allowSendersOnly({
+      sourceArns: [
+        ...ssmEvents.rules.map((rule) => rule.ruleArn),
+        notifications.topic.topicArn,
+        ...(members?.rules ?? []).map((rule) => rule.ruleArn),
+        ...(members?.topicArns ?? []),
+      ],
+      roles: [poller.role],
+    });
+    pollQueue?.allowSenderOnly(poller.role);
     this.query = new QueryApi(this, 'QueryApi', {
       tables,
       alerts: { statuses: props.alertStatuses, ignoredDocuments: props.alertIgnoredDocuments, errorExcerpts: props.alertErrorExcerpts },
       rateLimit: props.queryApiRateLimit,
       burstLimit: props.queryApiBurstLimit,
       logRetention: props.logRetention,
+      organization,
     });
 
     const monitoring = new OperationsMonitoring(this, 'Monitoring', {
@@ -250,6 +292,7 @@ export class SsmHistory extends Construct {
       // Also the poller schedule's dead-letter queue.
       workDeadLetterQueue: workQueue.deadLetterQueue,
       subscriptionDeadLetterQueue: alerts.subscriptionDeadLetterQueue,
+      memberPolling: pollQueue === undefined ? undefined : { pollQueue: pollQueue.queue, pollDeadLetterQueue: pollQueue.deadLetterQueue },
     });
 
     this.tables = tables.tables;
@@ -259,12 +302,56 @@ export class SsmHistory extends Construct {
     this.notificationRole = notifications.publisherRole;
     this.collector = collector.function;
     this.pollerFunction = poller.function;
+    this.eventBus = members?.eventBus;
+    this.pollQueue = pollQueue?.queue;
+    this.pollDeadLetterQueue = pollQueue?.deadLetterQueue;
+    this.memberNotificationTopicArns = members?.topicArns ?? [];
     this.queryApi = this.query.api;
     this.queryApiUrl = this.query.url;
     this.queryFunction = this.query.function;
     this.alertsTopic = alerts.alertsTopic;
     this.operationsTopic = alerts.operationsTopic;
     this.dashboard = monitoring.dashboard;
+  }
+
+  /**
+   * What the members send: their events, through the archive's event bus and the same rules
+   * as the default bus's, and (listed accounts only) their Run Command notifications.
+   */
+  private memberIngestion(
+    organization: SsmHistoryOrganization,
+    ingestion: { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue },
+  ): { readonly eventBus: events.IEventBus; readonly rules: readonly events.Rule[]; readonly topicArns: readonly string[] } {
+    const { organizationId, accounts } = organization;
+    const bus = new OrganizationEventBus(this, 'OrganizationEventBus', organizationId !== undefined ? { organizationId } : { accounts: accounts === 'organization' ? [] : accounts });
+    const memberEvents = new SsmEventRule(this, 'MemberSsmEvents', { sources: historySources, ...ingestion, eventBus: bus.eventBus });
+    const subscriptions =
+      accounts === 'organization'
+        ? undefined
+        : new MemberNotificationSubscriptions(this, 'MemberNotifications', { accounts, regions: organization.regions, queue: ingestion.queue });
+    return { eventBus: bus.eventBus, rules: memberEvents.rules, topicArns: subscriptions?.topicArns ?? [] };
+  }
+
+  /**
+   * Whose events and notifications the collector reads: this account and Region's, and with an
+   * organization the members' (any account, for a whole organization: its bus admits no other).
+   */
+  private senders(
+    props: SsmHistoryProps,
+    organization: SsmHistoryOrganization | undefined,
+    notifications: RunCommandNotifications,
+    memberTopicArns: readonly string[],
+  ): CollectorSenders {
+    if (organization === undefined) {
+      return { notificationTopics: [notifications.topic], accounts: props.sourceAccounts, regions: props.sourceRegions };
+    }
+    const home = Stack.of(this).region;
+    return {
+      notificationTopics: [notifications.topic],
+      notificationTopicArns: memberTopicArns,
+      accounts: organization.accounts === 'organization' ? 'organization' : [Aws.ACCOUNT_ID, ...organization.accounts],
+      regions: [home, ...organization.regions.filter((region) => Token.isUnresolved(home) || region !== home)],
+    };
   }
 
   private tableKey(choice: string | undefined): kms.IKey | undefined {

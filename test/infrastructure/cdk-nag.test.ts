@@ -1,6 +1,8 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { nagPacks } from '../../lib/nag-packs';
+import type { SsmHistoryOrganization } from '../../lib/organization';
+import { SsmHistoryMemberStack } from '../../lib/ssm-history-member-stack';
 import { SsmHistoryStack } from '../../lib/ssm-history-stack';
 import { appLikeCdkSynth } from './synthesized';
 
@@ -25,6 +27,11 @@ function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
         })),
       ),
   );
+}
+
+/** What the packs find that no acknowledgement covers. */
+function findingsOf(scope: App): string[] {
+  return nagPacks(scope).flatMap((pack) => pack.validateScope(scope).violations.map((violation) => `${violation.severity} ${violation.ruleName}`));
 }
 
 let app: App;
@@ -127,6 +134,81 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
       expect(findings).toEqual([]);
       const base = new Set(acknowledgementsIn(app).map(({ path, id }) => `${id} @ ${path}`));
       expect(acknowledgementsIn(keyed).map(({ path, id }) => `${id} @ ${path}`).filter((entry) => !base.has(entry))).toEqual([]);
+    });
+  });
+
+  describe('with an organization', () => {
+    const added = (organization: SsmHistoryOrganization): { findings: string[]; acknowledgements: string[] } => {
+      const withMembers = appLikeCdkSynth();
+      new SsmHistoryStack(withMembers, 'SsmHistory', { history: { organization } });
+      const base = new Set(acknowledgementsIn(app).map(({ path, id }) => `${id} @ ${path}`));
+      const vague = acknowledgementsIn(withMembers).filter(({ reason }) => !(typeof reason === 'string' && reason.trim().length >= 80));
+      return {
+        findings: [...findingsOf(withMembers), ...vague.map(({ path, id }) => `vague reason: ${id} @ ${path}`)],
+        acknowledgements: acknowledgementsIn(withMembers)
+          .map(({ path, id }) => `${id} @ ${path}`)
+          .filter((entry) => !base.has(entry))
+          .sort(),
+      };
+    };
+    const pollQueue = [
+      'Serverless-LambdaEventSourceMappingDestination @ SsmHistory/SsmHistory/Poller/PollQueueSource',
+      'Serverless-SQSRedrivePolicy @ SsmHistory/SsmHistory/PollQueue/DeadLetterQueue',
+    ];
+
+    it('of listed accounts, finds nothing unacknowledged and adds only the poll queue’s and the cross-Region subscriptions’ acknowledgements', () => {
+      const { findings, acknowledgements } = added({ accounts: ['111111111111'], regions: ['eu-west-1', 'us-east-1'], externalId: 'archive-external-id' });
+      expect(findings).toEqual([]);
+      expect(acknowledgements).toEqual(
+        [
+          ...pollQueue,
+          'Serverless-SNSRedrivePolicy @ SsmHistory/SsmHistory/MemberNotifications/111111111111-eu-west-1',
+          'Serverless-SNSRedrivePolicy @ SsmHistory/SsmHistory/MemberNotifications/111111111111-us-east-1',
+        ].sort(),
+      );
+    });
+
+    it('of a whole organization, finds nothing unacknowledged and adds only the poll queue’s and the organization-wide grants’ acknowledgements', () => {
+      const { findings, acknowledgements } = added({ accounts: 'organization', regions: ['eu-west-1'], organizationId: 'o-abcdefghij' });
+      expect(findings).toEqual([]);
+      expect(acknowledgements).toEqual(
+        [
+          ...pollQueue,
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/ssm-history-read-*] @ SsmHistory/SsmHistory/Collector/MemberReadPolicy',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/ssm-history-read-*] @ SsmHistory/SsmHistory/Poller/MemberReadPolicy',
+          'AwsSolutions-IAM5[Resource::*] @ SsmHistory/SsmHistory/Poller/MemberReadPolicy',
+        ].sort(),
+      );
+    });
+  });
+
+  describe('the member stack', () => {
+    let memberApp: App;
+    beforeAll(() => {
+      memberApp = appLikeCdkSynth();
+      new SsmHistoryMemberStack(memberApp, 'SsmHistoryMember', { member: { archiveAccount: '999999999999', archiveRegion: 'eu-west-1', organizationId: 'o-abcdefghij' } });
+    });
+
+    it('finds no unacknowledged error or warning', () => {
+      expect(findingsOf(memberApp)).toEqual([]);
+    });
+
+    it('acknowledges only the reviewed findings, each with a specific reason', () => {
+      const acknowledgements = acknowledgementsIn(memberApp);
+      for (const { path, id, reason } of acknowledgements) {
+        expect({ path, id, reasonIsSpecific: typeof reason === 'string' && reason.trim().length >= 80 }).toEqual({ path, id, reasonIsSpecific: true });
+      }
+      expect(acknowledgements.filter(({ construct }) => construct === memberApp || Stack.isStack(construct)).map(({ id }) => id)).toEqual([]);
+      expect(acknowledgements.map(({ path, id }) => `${id} @ ${path}`).sort()).toEqual(
+        [
+          'AwsSolutions-SQS3 @ SsmHistoryMember/SsmHistoryMember/EventForwarding/DeadLetterQueue',
+          'Serverless-SQSRedrivePolicy @ SsmHistoryMember/SsmHistoryMember/EventForwarding/DeadLetterQueue',
+          'AwsSolutions-IAM5[Resource::*] @ SsmHistoryMember/SsmHistoryMember/ReadRole/SsmReadPolicy',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*] @ SsmHistoryMember/SsmHistoryMember/ReadRole/SsmScopedReadPolicy',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:association/*] @ SsmHistoryMember/SsmHistoryMember/ReadRole/SsmScopedReadPolicy',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:maintenancewindow/*] @ SsmHistoryMember/SsmHistoryMember/ReadRole/SsmScopedReadPolicy',
+        ].sort(),
+      );
     });
   });
 });

@@ -49,7 +49,8 @@ test('the collector bundle initialises in a fresh process given only what Lambda
     AWS_SESSION_TOKEN: 'session',
   };
   for (const id of tableIds) env[tableSchemas[id].envVar] = tableSchemas[id].logicalName;
-  // And, as the stack sets them, the senders it trusts.
+  // And, as the stack sets them, its own account and the senders it trusts.
+  env.HOME_ACCOUNT = '123456789012';
   env.SOURCE_ACCOUNTS = '123456789012';
   env.SOURCE_REGIONS = 'us-east-1';
   const file = bundles.get('collector')?.file ?? '';

