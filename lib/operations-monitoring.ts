@@ -26,12 +26,8 @@ import type { HistoryKind } from '../lambdas/core/model';
 const JUDGEMENT_PERIOD = Duration.minutes(5);
 const SUSTAINED_PERIODS = 3;
 
-/**
- * Polls of a member account and Region that failed (its read role could not be assumed, its
- * SSM refused), published by the poller like its other metrics: a count with the `service`
- * dimension only.
- */
-export const MEMBER_POLL_FAILURES = 'MemberPollFailures';
+/** Accounts and Regions whose poll failed: published by the poller with the `service` dimension only. */
+export const MEMBER_POLL_FAILURES = operationalMetrics.memberPollFailures;
 
 /** The dashboard's titles, shared with the tests. */
 export const dashboardWidgetTitles = {
