@@ -12,7 +12,16 @@ export interface ViewPage {
 
 /** `GET /status`: one entry per history kind (watermark, last poll, counters...). */
 export interface StatusPage {
+  /** The archive's home account and Region, kind by kind. */
   readonly kinds: readonly ViewItem[];
+  /** An archive that collects an organization's accounts and Regions: each of them, kind by kind. */
+  readonly organization?: OrganizationStatusView;
+}
+
+/** `GET /status`'s `organization`: one entry per account, Region and kind, and what is failing where. */
+export interface OrganizationStatusView {
+  readonly collections: readonly ViewItem[];
+  readonly summary: ViewItem & { readonly failing: readonly ViewItem[] };
 }
 
 /** `GET /executions/{id}`: one execution, its children and its lineage. */
@@ -112,7 +121,13 @@ function asViewPage(body: unknown, status: number): ViewPage {
 
 function asStatusPage(body: unknown, status: number): StatusPage {
   if (!isRecord(body) || !isRecordList(body.kinds)) throw new ApiError(status, 'the API answered without a "kinds" list');
-  return { ...body, kinds: body.kinds };
+  const { organization, ...rest } = body;
+  return { ...rest, kinds: body.kinds, ...(isOrganizationStatus(organization) ? { organization } : {}) };
+}
+
+/** An organization's status as the API reports it; anything else is left out, so that its kinds still show. */
+function isOrganizationStatus(value: unknown): value is OrganizationStatusView {
+  return isRecord(value) && isRecordList(value.collections) && isRecord(value.summary) && isRecordList(value.summary.failing);
 }
 
 /** Lineage lists are optional, so that an older API's answer still shows. */

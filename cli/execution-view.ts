@@ -165,6 +165,8 @@ function headerFields(detail: ExecutionDetail): [string, string | undefined][] {
   ].filter((count): count is string => typeof count === 'string');
   return [
     ['Status', statusAlone(record)],
+    ['Account', text(record.account)],
+    ['Region', text(record.region)],
     ['Details', details !== text(record.status) ? firstLine(details) : undefined],
     ['Document', text(record.documentName)],
     ['Node', nodeOf(record)],

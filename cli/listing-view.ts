@@ -23,6 +23,23 @@ export const statusWithDetails = (item: ViewItem): string | undefined => {
   return item.unconfirmed === true ? `${shown ?? '?'} [unconfirmed]` : shown;
 };
 
+/**
+ * Where an item lives, for an archive that reports it (it collects several accounts and
+ * Regions, or was deployed since it could): added after the other columns, so that a
+ * single-account archive's first columns, and the CSV columns scripts read, stay where they were.
+ */
+export const scopeColumns: readonly Column<ViewItem>[] = [
+  { title: 'ACCOUNT', cell: (item) => text(item.account) },
+  { title: 'REGION', cell: (item) => text(item.region) },
+];
+
+/**
+ * The columns, with where each item lives when any item names its account (an alert's body
+ * names the archive's Region whatever the archive, so the Region alone does not count).
+ */
+export const withScopeColumns = (columns: readonly Column<ViewItem>[], items: readonly ViewItem[]): readonly Column<ViewItem>[] =>
+  items.some((item) => text(item.account) !== undefined) ? [...columns, ...scopeColumns] : columns;
+
 /** `executions` and `history`: one row per execution. */
 export const listingColumns: readonly Column<ViewItem>[] = [
   { title: 'TIME', cell: (item) => { const time = timeOf(item); return time && shortTime(time); }, full: timeOf },

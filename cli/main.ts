@@ -5,10 +5,10 @@ import { alertColumns } from './alert-view';
 import { ApiError, ArchiveViews, ConnectionError, SigningError, type ViewItem, type ViewPage } from './archive-views';
 import { formatCsv } from './csv';
 import { childColumnsOf, executionText } from './execution-view';
-import { listingColumns } from './listing-view';
-import { statusColumns } from './status-view';
+import { listingColumns, withScopeColumns } from './listing-view';
+import { failingLines, scopedStatusColumns, statusColumns } from './status-view';
 import { runProxyCommand, type ProxyCommandDependencies } from './proxy-command';
-import { formatTable, type Column } from './table';
+import { formatTable } from './table';
 
 export interface CliIo {
   readonly stdout: { write(chunk: string): unknown };
@@ -72,7 +72,7 @@ function emptyListing(command: ListingCommand): string {
 
 function renderListing(command: ListingCommand, page: ViewPage): Output {
   if (command.format === 'json') return { stdout: json(page) };
-  const columns: readonly Column<ViewItem>[] = command.name === 'alerts' ? alertColumns : listingColumns;
+  const columns = withScopeColumns(command.name === 'alerts' ? alertColumns : listingColumns, page.items);
   // A token continues the query that issued it: the same command, the same filters.
   const more = page.nextToken === undefined ? undefined : `More: repeat this command with --next-token ${page.nextToken} (or with --all for every page).`;
   if (command.format === 'csv') return { stdout: formatCsv(columns, page.items), ...(more === undefined ? {} : { remark: `${more}\n` }) };
@@ -102,9 +102,13 @@ async function runShow(command: ShowCommand, views: ArchiveViews): Promise<Outpu
 async function runStatus(command: StatusCommand, views: ArchiveViews, now: Date): Promise<Output> {
   const page = await views.status();
   if (command.format === 'json') return { stdout: json(page) };
-  const columns = statusColumns(now);
-  if (command.format === 'csv') return { stdout: formatCsv(columns, page.kinds) };
-  return { stdout: `${page.kinds.length === 0 ? 'No kinds reported.' : formatTable(columns, page.kinds)}\n` };
+  // An organization's archive: one row per account, Region and kind, and what is failing where.
+  const organization = page.organization;
+  const rows = organization?.collections ?? page.kinds;
+  const columns = organization === undefined ? statusColumns(now) : scopedStatusColumns(now);
+  if (command.format === 'csv') return { stdout: formatCsv(columns, rows) };
+  const lines = [rows.length === 0 ? 'No kinds reported.' : formatTable(columns, rows), ...failingLines(page, now)];
+  return { stdout: `${lines.join('\n')}\n` };
 }
 
 /** What went wrong, for a person: the API's own message, or what to check. */

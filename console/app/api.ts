@@ -4,11 +4,11 @@
  * server's code is in it.
  */
 import type { AlertBody, DailyFailures } from '../../lambdas/core/alert-content';
-import type { KindStatus } from '../../lambdas/core/collection-status';
+import type { KindStatus, StatusPage } from '../../lambdas/core/collection-status';
 import type { ExecutionDetail, ExecutionItem, LineageLink } from '../../lambdas/core/execution-item';
 import type { RecordKind } from '../../lambdas/core/model';
 
-export type { DailyFailures, ExecutionDetail, ExecutionItem, KindStatus, LineageLink, RecordKind };
+export type { DailyFailures, ExecutionDetail, ExecutionItem, KindStatus, LineageLink, RecordKind, StatusPage };
 
 export interface ItemPage {
   readonly items: readonly ExecutionItem[];

@@ -1,4 +1,5 @@
 import type { RecordKind } from './model';
+import { SCOPE_ATTRIBUTES } from './scope';
 
 /**
  * What the archive views list: one entry per record, whatever its kind, with the same
@@ -7,6 +8,9 @@ import type { RecordKind } from './model';
  */
 export interface ExecutionItem {
   readonly kind: RecordKind;
+  /** The account and Region whose SSM holds the record (the archive's home for records stored without them). */
+  readonly account?: string;
+  readonly region?: string;
   readonly status?: string;
   readonly statusDetails?: string;
   /** When the execution was requested or started: the views' newest-first order. */
@@ -77,11 +81,19 @@ type Stored = Readonly<Record<string, unknown>>;
 export const itemText = (item: Stored, name: string): string | undefined => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
 export const itemCount = (item: Stored, name: string): number | undefined => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
 
-/** The archive's own attributes every entry shows: its times, and whether SSM's read confirmed its status. */
-export const ARCHIVE_MARKS = ['firstSeenAt', 'observedAt', 'confirmed'] as const;
+/** Where a record lives: the archive attributes an entry's `account` and `region` are read from. */
+export const SCOPE_MARKS = [SCOPE_ATTRIBUTES.account, SCOPE_ATTRIBUTES.region] as const;
 
-export function archiveMarks(item: Stored): { firstSeenAt?: string; observedAt?: string; unconfirmed?: true } {
+/**
+ * The archive's own attributes every entry shows: where it lives, its times, and whether
+ * SSM's read confirmed its status.
+ */
+export const ARCHIVE_MARKS = [...SCOPE_MARKS, 'firstSeenAt', 'observedAt', 'confirmed'] as const;
+
+export function archiveMarks(item: Stored): { account?: string; region?: string; firstSeenAt?: string; observedAt?: string; unconfirmed?: true } {
   return {
+    account: itemText(item, SCOPE_ATTRIBUTES.account),
+    region: itemText(item, SCOPE_ATTRIBUTES.region),
     firstSeenAt: itemText(item, 'firstSeenAt'),
     observedAt: itemText(item, 'observedAt'),
     ...(item.confirmed === false ? { unconfirmed: true } : {}),

@@ -21,6 +21,8 @@ const api = createQueryApi({
   pageTokenKey: config.pageTokenKey,
   log,
   alerts: alertDescriptions(config.alerts.context, config.alerts.config),
+  home: config.home,
+  ...(config.organization !== undefined ? { organization: config.organization } : {}),
 });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {

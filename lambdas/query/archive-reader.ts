@@ -4,10 +4,13 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { forEachBounded } from '../concurrency';
 import { batchGetAll } from '../store/batch-get';
 import type { StoredItem } from '../store/record-store';
 import { compareText, itemPasses, type AttributeTest, type ItemFilter, type ListingOrder, type NewestFirstOptions, type NewestFirstStart, type TimeRange } from '../core/archive-reads';
-import { indexOf, keyNames, nameOf, schemaOf, type IndexSchema, type RecordKey, type TableId } from '../core/table-schema';
+import { SCOPE_ATTRIBUTES, type SsmScope } from '../core/scope';
+import { indexAttributes, indexOf, keyNames, nameOf, schemaOf, type IndexSchema, type RecordKey, type TableId, type TableRead } from '../core/table-schema';
+import { ANY_SCOPE, selectionHolds, selectsSome, storedScope, type ArchiveScopes, type ScopeSelection } from './read-scope';
 import { INVOCATION_INDEX_ATTRIBUTES } from '../sources/run-command/tables';
 import { tableSchemas, type TableNames } from '../sources/tables';
 
@@ -21,6 +24,14 @@ import { tableSchemas, type TableNames } from '../sources/tables';
  * partition, an index partition or year-partitioned index newest first); the kinds name
  * theirs over these (sources/<kind>/reads.ts). Run Command's listings, whose merge of
  * commands and invocations is its own, are still here.
+ *
+ * A reader reads one selection of accounts and Regions (`within`): a record elsewhere is
+ * neither listed nor found by key. Where the table or index holds a record's scope
+ * attributes, DynamoDB's filter keeps the selection; where an index holds only keys and a
+ * summary, the records' scopes are read by key, a page at a time, with the read the table
+ * grants the query function (BatchGetItem, else GetItem, else a Query of the key). Every item
+ * a reader yields says where it lives (its `account` and `region`, the home's when stored
+ * without them) when the reader knows the archive's home.
  */
 
 /** Run Command listings order by RequestedDateTime, then CommandId (commands) or InstanceId (a command's invocations). */
@@ -63,6 +74,27 @@ export interface InvocationsNewestFirstOptions {
   readonly pageSize: number;
 }
 
+/** A walk of an index whose entries the caller reads by key with the same reader. */
+export interface IndexWalkOptions extends NewestFirstOptions {
+  /**
+   * The caller reads each entry's record by key with this reader, which keeps only records in
+   * its selection: the walk itself need not learn where the entries live.
+   */
+  readonly recordsReadByKey?: boolean;
+}
+
+/** How a walk keeps to the reader's selection: not at all, in DynamoDB's filter, or by reading each entry's scope by key. */
+type ScopeStep = 'none' | 'expression' | 'by-key';
+
+/** Where a Query reads: a table, or one of its indexes. */
+interface QueryPlace {
+  readonly table: TableId;
+  readonly index?: string;
+}
+
+/** Records' scopes are read by GetItem or by a Query of their key this many at once. */
+const SCOPE_READS = 8;
+
 /** Which items of a table partition `keyPartition` reads, and how. */
 export interface KeyPartitionOptions {
   /** Only the item whose sort key is this (a key condition). */
@@ -85,7 +117,21 @@ export class ArchiveReader {
     private readonly tableNames: TableNames,
     /** Where walks down the years start: the next year, in case of clock skew around New Year. */
     private readonly now: () => Date,
+    /** The archive's home and whether it collects other accounts and Regions; unknown: records are shown as stored. */
+    private readonly scopes?: ArchiveScopes,
+    /** The accounts and Regions this reader reads. */
+    private readonly selection: ScopeSelection = ANY_SCOPE,
   ) {}
+
+  /** The same archive, read only in `selection`: records elsewhere are neither listed nor found. */
+  within(selection: ScopeSelection): ArchiveReader {
+    return new ArchiveReader(this.db, this.tableNames, this.now, this.scopes, selection);
+  }
+
+  /** The archive's home, when the reader knows it. */
+  get home(): SsmScope | undefined {
+    return this.scopes?.home;
+  }
 
   async getCommand(commandId: string, attributes?: readonly string[]): Promise<StoredItem | undefined> {
     return this.get('commands', { [COMMAND_ID]: commandId }, attributes);
@@ -140,7 +186,7 @@ export class ArchiveReader {
    * A year-partitioned index (its partition key the year of `order.time`) newest first: one
    * partition per year, walked from the upper bound down to the range's start or FIRST_YEAR.
    */
-  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+  async *byYearNewestFirst(table: TableId, indexName: string, order: ListingOrder, options: IndexWalkOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
     const index = indexNamed(table, indexName);
@@ -173,15 +219,20 @@ export class ArchiveReader {
     } else if (sortKey !== undefined && options.after !== undefined) {
       keyCondition += ` AND ${x.name(sortKey)} > ${x.value(options.after)}`;
     }
+    const place = { table };
+    const step = this.stepFor(place, options.attributes, false);
     yield* this.query(
+      place,
       x.input({
         TableName: nameOf(this.tableNames, table),
         KeyConditionExpression: keyCondition,
         ScanIndexForward: true,
         Limit: options.pageSize,
         filter: options.filter,
-        attributes: options.attributes,
+        scope: this.conditionFor(step),
+        attributes: this.projectionFor(place, options.attributes),
       }),
+      step,
     );
   }
 
@@ -199,22 +250,33 @@ export class ArchiveReader {
     const x = new Expressions();
     const sortKey = index.sortKey?.name;
     const before = options.atOrBefore === undefined || sortKey === undefined ? '' : ` AND ${x.name(sortKey)} <= ${x.value(options.atOrBefore)}`;
+    const place = { table, index: index.name };
+    const step = this.stepFor(place, options.attributes, false);
     yield* this.query(
+      place,
       x.input({
         TableName: nameOf(this.tableNames, table),
         IndexName: index.name,
         KeyConditionExpression: `${x.name(index.partitionKey.name)} = ${x.value(partition)}${before}`,
         ScanIndexForward: false,
         Limit: options.pageSize,
-        attributes: options.attributes,
+        scope: this.conditionFor(step),
+        attributes: this.projectionFor(place, options.attributes),
       }),
+      step,
     );
   }
 
-  /** Whether a partition of the table (or of one of its indexes) holds any item: one read of one item. */
+  /**
+   * Whether a partition of the table (or of one of its indexes) holds any item in the reader's
+   * selection: one read of one item. A partition is one association's or one window's
+   * executions, which all live in its account and Region: its first item tells where.
+   */
   async hasPartition(table: TableId, partition: string, indexName?: string): Promise<boolean> {
     const schema = schemaOf(tableSchemas, table);
     const partitionKey = indexName === undefined ? schema.partitionKey.name : indexNamed(table, indexName).partitionKey.name;
+    const place = { table, ...(indexName !== undefined ? { index: indexName } : {}) };
+    const restricting = this.restricting();
     const x = new Expressions();
     const { Items } = await this.db.send(
       new QueryCommand(
@@ -223,15 +285,18 @@ export class ArchiveReader {
           ...(indexName !== undefined ? { IndexName: indexName } : {}),
           KeyConditionExpression: `${x.name(partitionKey)} = ${x.value(partition)}`,
           Limit: 1,
-          attributes: [partitionKey],
+          attributes: restricting ? this.projectionFor(place, [partitionKey, ...keyNames(schema)]) : [partitionKey],
         }),
       ),
     );
-    return (Items ?? []).length > 0;
+    const first = Items?.[0];
+    if (first === undefined || !restricting) return first !== undefined;
+    const scope = holdsScope(place) ? storedScope(first, this.scopes?.home) : (await this.scopesByKey(table, [first])).get(keyText(schema, first));
+    return scope !== undefined && selectionHolds(this.selection, scope);
   }
 
   /** One partition of any index (a node's records, say) newest first. */
-  async *partitionNewestFirst(table: TableId, indexName: string, partition: string, order: ListingOrder, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+  async *partitionNewestFirst(table: TableId, indexName: string, partition: string, order: ListingOrder, options: IndexWalkOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
     const index = indexNamed(table, indexName);
@@ -242,7 +307,7 @@ export class ArchiveReader {
    * One node's invocations, newest first (then CommandId ascending), from the byInstance
    * index: its summary attributes only (COMMAND_INVOCATION_SUMMARY and the keys).
    */
-  async *invocationsOfInstance(instanceId: string, options: NewestFirstOptions): AsyncGenerator<StoredItem> {
+  async *invocationsOfInstance(instanceId: string, options: IndexWalkOptions): AsyncGenerator<StoredItem> {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
     const index = indexNamed('commandInvocations', 'byInstance');
@@ -261,6 +326,7 @@ export class ArchiveReader {
       ...(after !== undefined ? { start: { time: after.time, id: after.instanceId, inclusive: false } } : {}),
       attributes: [COMMAND_ID],
       pageSize: options.pageSize,
+      recordsReadByKey: true,
     });
     yield* this.recordsByKey('commandInvocations', keys, options);
   }
@@ -320,23 +386,118 @@ export class ArchiveReader {
 
   private async get(table: TableId, key: RecordKey, attributes?: readonly string[]): Promise<StoredItem | undefined> {
     const x = new Expressions();
-    const projection = attributes && x.projection(attributes);
+    const wanted = this.projectionFor({ table }, attributes);
+    const projection = wanted && x.projection(wanted);
     const { Item } = await this.db.send(
       new GetCommand({ TableName: nameOf(this.tableNames, table), Key: key, ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() } : {}) }),
     );
-    return Item;
+    return Item === undefined ? undefined : this.kept(Item);
   }
 
   private async getItems(table: TableId, keys: readonly RecordKey[], attributes?: readonly string[]): Promise<StoredItem[]> {
-    const names = keyNames(schemaOf(tableSchemas, table));
-    const id = (key: Readonly<Record<string, unknown>>): string => names.map((name) => String(key[name])).join('\u0000');
+    const found = await this.readByKey(table, keys, this.projectionFor({ table }, attributes));
+    const schema = schemaOf(tableSchemas, table);
+    return keys.flatMap((key) => {
+      const item = found.get(keyText(schema, key));
+      const kept = item === undefined ? undefined : this.kept(item);
+      return kept === undefined ? [] : [kept];
+    });
+  }
+
+  /** The items of these keys that exist, by keyText, read as stored (no selection): BatchGetItem. */
+  private async readByKey(table: TableId, keys: readonly Readonly<Record<string, unknown>>[], attributes: readonly string[] | undefined): Promise<Map<string, StoredItem>> {
+    const schema = schemaOf(tableSchemas, table);
+    const names = keyNames(schema);
     // BatchGetItem rejects a request that names one key twice.
-    const unique = [...new Map(keys.map((key) => [id(key), key])).values()];
+    const unique = [...new Map(keys.map((key) => [keyText(schema, key), Object.fromEntries(names.map((name) => [name, key[name]]))])).values()];
     const x = new Expressions();
     const projection = attributes && x.projection([...attributes, ...names]);
     const items = await batchGetAll(this.db, nameOf(this.tableNames, table), unique, projection ? { projection: { expression: projection, names: x.attributeNames() } } : {});
-    const found = new Map(items.map((item) => [id(item), item]));
-    return keys.map((key) => found.get(id(key))).filter((item): item is StoredItem => item !== undefined);
+    return new Map(items.map((item) => [keyText(schema, item), item]));
+  }
+
+  /**
+   * Where the records of these index entries live, by keyText, read by key with the read the
+   * table grants the query function; an entry whose record is gone has none.
+   */
+  private async scopesByKey(table: TableId, entries: readonly StoredItem[]): Promise<Map<string, Partial<SsmScope>>> {
+    const schema = schemaOf(tableSchemas, table);
+    const names = keyNames(schema);
+    const attributes = [SCOPE_ATTRIBUTES.account, SCOPE_ATTRIBUTES.region];
+    const reads: readonly TableRead[] = schema.queryReads;
+    const scopes = new Map<string, Partial<SsmScope>>();
+    const keep = (item: StoredItem | undefined): void => {
+      if (item !== undefined) scopes.set(keyText(schema, item), storedScope(item, this.scopes?.home));
+    };
+    const keys = [...new Map(entries.map((entry) => [keyText(schema, entry), entry])).values()];
+    if (keys.length === 0) return scopes;
+    if (reads.includes('BatchGetItem')) {
+      for (const item of (await this.readByKey(table, keys, attributes)).values()) keep(item);
+      return scopes;
+    }
+    await forEachBounded(keys, SCOPE_READS, async (entry) => {
+      const x = new Expressions();
+      const projection = x.projection([...attributes, ...names]);
+      const key = Object.fromEntries(names.map((name) => [name, entry[name]]));
+      if (reads.includes('GetItem')) {
+        const { Item } = await this.db.send(new GetCommand({ TableName: nameOf(this.tableNames, table), Key: key, ProjectionExpression: projection, ExpressionAttributeNames: x.attributeNames() }));
+        keep(Item);
+        return;
+      }
+      // The table grants Query only: a Query of the record's whole key reads it alone.
+      const condition = names.map((name) => `${x.name(name)} = ${x.value(String(entry[name]))}`).join(' AND ');
+      const { Items } = await this.db.send(
+        new QueryCommand({
+          TableName: nameOf(this.tableNames, table),
+          KeyConditionExpression: condition,
+          ProjectionExpression: projection,
+          ...x.namesAndValues(),
+        }),
+      );
+      keep(Items?.[0]);
+    });
+    return scopes;
+  }
+
+  /** Whether the reader's selection may leave records out: it names an account or a Region. */
+  private restricting(): boolean {
+    return selectsSome(this.selection);
+  }
+
+  /**
+   * How a walk of this table or index keeps to the selection. DynamoDB filters where the
+   * place holds the scope attributes; elsewhere (an index of keys and a summary) the entries'
+   * scopes are read by key, also to show where they live when the caller asks for it (but
+   * not in an archive of its home only, whose records are all the home's).
+   */
+  private stepFor(place: QueryPlace, attributes: readonly string[] | undefined, recordsReadByKey: boolean): ScopeStep {
+    const restricting = this.restricting();
+    if (holdsScope(place)) return restricting ? 'expression' : 'none';
+    if (recordsReadByKey) return 'none';
+    if (restricting) return 'by-key';
+    return this.scopes?.collectsOthers === true && namesScope(attributes) ? 'by-key' : 'none';
+  }
+
+  private conditionFor(step: ScopeStep): ScopeCondition | undefined {
+    return step === 'expression' ? { selection: this.selection, home: this.scopes?.home } : undefined;
+  }
+
+  /**
+   * The attributes to read at a place: the caller's, with the scope attributes when the reader
+   * knows scopes, less what an index does not hold (DynamoDB reads an index's own attributes only).
+   */
+  private projectionFor(place: QueryPlace, attributes: readonly string[] | undefined): readonly string[] | undefined {
+    if (attributes === undefined) return undefined;
+    const wanted = this.scopes !== undefined || selectsSome(this.selection) ? [...attributes, SCOPE_ATTRIBUTES.account, SCOPE_ATTRIBUTES.region] : attributes;
+    const held = place.index === undefined ? undefined : indexAttributes(schemaOf(tableSchemas, place.table), place.index);
+    return held === undefined ? wanted : wanted.filter((attribute) => held.includes(attribute));
+  }
+
+  /** An item read by key, if it is in the selection: with where it lives. */
+  private kept(item: StoredItem): StoredItem | undefined {
+    const scope = storedScope(item, this.scopes?.home);
+    if (this.restricting() && !selectionHolds(this.selection, scope)) return undefined;
+    return this.scopes === undefined ? item : { ...item, ...scope };
   }
 
   /**
@@ -350,16 +511,20 @@ export class ArchiveReader {
     partitionKey: string,
     partition: string,
     range: TimeRange,
-    options: NewestFirstOptions,
+    options: IndexWalkOptions,
     order: ListingOrder = COMMAND_ORDER,
   ): AsyncGenerator<StoredItem> {
     const TIME = order.time;
     const x = new Expressions();
+    const place = { table, index: indexName };
+    const attributes = options.attributes && [...options.attributes, TIME, order.id];
+    const step = this.stepFor(place, attributes, options.recordsReadByKey === true);
     let keyCondition = `${x.name(partitionKey)} = ${x.value(partition)}`;
     if (range.from !== undefined && range.to !== undefined) keyCondition += ` AND ${x.name(TIME)} BETWEEN ${x.value(range.from)} AND ${x.value(range.to)}`;
     else if (range.from !== undefined) keyCondition += ` AND ${x.name(TIME)} >= ${x.value(range.from)}`;
     else if (range.to !== undefined) keyCondition += ` AND ${x.name(TIME)} <= ${x.value(range.to)}`;
     const items = this.query(
+      place,
       x.input({
         TableName: nameOf(this.tableNames, table),
         IndexName: indexName,
@@ -367,8 +532,10 @@ export class ArchiveReader {
         ScanIndexForward: false,
         Limit: options.pageSize,
         filter: options.filter,
-        attributes: options.attributes && [...options.attributes, TIME, order.id],
+        scope: this.conditionFor(step),
+        attributes: this.projectionFor(place, attributes),
       }),
+      step,
     );
     let tie: StoredItem[] = [];
     for await (const item of items) {
@@ -382,18 +549,37 @@ export class ArchiveReader {
   }
 
   /**
-   * Every item a Query yields, page after page. Behind a filter, each request reads more
-   * than the last (DynamoDB's Limit counts items read, not kept): a filter that keeps most
-   * items stops after a small read, one that keeps few costs few round trips.
+   * Every item a Query yields, page after page, in the reader's selection. Behind a filter,
+   * each request reads more than the last (DynamoDB's Limit counts items read, not kept): a
+   * filter that keeps most items stops after a small read, one that keeps few costs few round
+   * trips. A walk that reads its entries' scopes by key does not grow its reads: each entry
+   * read costs a read by key, whether the caller takes it or not.
    */
-  private async *query(input: QueryCommandInput): AsyncGenerator<StoredItem> {
+  private async *query(place: QueryPlace, input: QueryCommandInput, step: ScopeStep): AsyncGenerator<StoredItem> {
+    const schema = schemaOf(tableSchemas, place.table);
+    // Entries of an index without the scope attributes, not read by key: where they live is unknown, unless everything is the home's.
+    const shown = step === 'by-key' || holdsScope(place) || this.scopes?.collectsOthers !== true;
     let exclusiveStartKey: Record<string, unknown> | undefined;
     let limit = input.Limit;
     do {
       const page = await this.db.send(
         new QueryCommand({ ...input, Limit: limit, ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}) }),
       );
-      yield* page.Items ?? [];
+      const items = page.Items ?? [];
+      if (step === 'by-key') {
+        // A chunk at a time, so that a caller that stops early does not pay for the page's rest.
+        const chunk = schema.queryReads.some((read) => read === 'BatchGetItem') ? BATCH_GET_MAX : SCOPE_READS * 2;
+        for (let start = 0; start < items.length; start += chunk) {
+          const entries = items.slice(start, start + chunk);
+          const scopes = await this.scopesByKey(place.table, entries);
+          for (const item of entries) {
+            const scope = scopes.get(keyText(schema, item));
+            if (scope !== undefined && selectionHolds(this.selection, scope)) yield { ...item, ...scope };
+          }
+        }
+      } else {
+        for (const item of items) yield shown && this.scopes !== undefined ? { ...item, ...storedScope(item, this.scopes.home) } : item;
+      }
       exclusiveStartKey = page.LastEvaluatedKey;
       if (input.FilterExpression !== undefined && limit !== undefined) limit = Math.min(limit * READ_GROWTH, MAX_FILTERED_READ);
     } while (exclusiveStartKey !== undefined);
@@ -460,6 +646,24 @@ function filterAttributes(filter: ItemFilter | undefined): string[] {
   return (filter ?? []).flatMap((clause) => clause.anyOf.map((test) => test.attribute));
 }
 
+/** A record's key as one string: its key attributes' values, in key order. */
+function keyText(schema: ReturnType<typeof schemaOf>, item: Readonly<Record<string, unknown>>): string {
+  return keyNames(schema)
+    .map((name) => String(item[name]))
+    .join('\u0000');
+}
+
+/** Whether a table, or an index of it, holds the records' scope attributes (a table always does; an index, when it projects them). */
+function holdsScope(place: QueryPlace): boolean {
+  if (place.index === undefined) return true;
+  const held = indexAttributes(schemaOf(tableSchemas, place.table), place.index);
+  return held === undefined || (held.includes(SCOPE_ATTRIBUTES.account) && held.includes(SCOPE_ATTRIBUTES.region));
+}
+
+/** Whether a read asks for where its records live. */
+const namesScope = (attributes: readonly string[] | undefined): boolean =>
+  attributes !== undefined && (attributes.includes(SCOPE_ATTRIBUTES.account) || attributes.includes(SCOPE_ATTRIBUTES.region));
+
 function yearOf(iso: string): number {
   return new Date(iso).getUTCFullYear();
 }
@@ -468,8 +672,15 @@ function indexNamed(table: TableId, name: string): IndexSchema {
   return indexOf(schemaOf(tableSchemas, table), name);
 }
 
+/** The selection a FilterExpression keeps, and the home whose records may lack the scope attributes. */
+interface ScopeCondition {
+  readonly selection: ScopeSelection;
+  readonly home: SsmScope | undefined;
+}
+
 interface QueryParts extends Omit<QueryCommandInput, 'FilterExpression' | 'ProjectionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
   readonly filter?: ItemFilter;
+  readonly scope?: ScopeCondition;
   readonly attributes?: readonly string[];
 }
 
@@ -508,9 +719,25 @@ class Expressions {
       .join(' AND ');
   }
 
+  /**
+   * The records of the selection: each part it names equal, or, for the home's part, absent
+   * too (records stored before the archive collected others carry no scope attributes).
+   */
+  scope(condition: ScopeCondition | undefined): string | undefined {
+    if (condition === undefined) return undefined;
+    const parts = (['account', 'region'] as const).flatMap((part) => {
+      const wanted = condition.selection[part];
+      if (wanted === undefined) return [];
+      const name = this.name(SCOPE_ATTRIBUTES[part]);
+      const equal = `${name} = ${this.value(wanted)}`;
+      return [condition.home?.[part] === wanted ? `(${equal} OR attribute_not_exists(${name}))` : `(${equal})`];
+    });
+    return parts.length === 0 ? undefined : parts.join(' AND ');
+  }
+
   input(parts: QueryParts): QueryCommandInput {
-    const { filter, attributes, ...rest } = parts;
-    const filterExpression = this.filter(filter);
+    const { filter, scope, attributes, ...rest } = parts;
+    const filterExpression = [this.filter(filter), this.scope(scope)].filter((part) => part !== undefined).join(' AND ') || undefined;
     const projection = attributes && this.projection(attributes);
     return {
       ...rest,
@@ -525,7 +752,7 @@ class Expressions {
   }
 
   /** DynamoDB rejects empty maps, so each is present only when used. */
-  private namesAndValues(): Pick<QueryCommandInput, 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  namesAndValues(): Pick<QueryCommandInput, 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
     return {
       ...(this.names.size > 0 ? { ExpressionAttributeNames: this.attributeNames() } : {}),
       ...(this.valueCount > 0 ? { ExpressionAttributeValues: this.values } : {}),

@@ -8,8 +8,11 @@ import type { ApiHandler, ApiRequest, ApiResponse } from './http';
 import { ListingTokens } from '../ssm-protocol/paging';
 import { jsonResponse, messageResponse } from './responses';
 import { answerSsmRequest } from './ssm-endpoint/endpoint';
-import type { EndpointContext } from './ssm-endpoint/endpoint-context';
+import { endpointContextFor, type EndpointPathScope } from './ssm-endpoint/endpoint-scope';
 import { CheckpointStore } from '../store/checkpoint-store';
+import type { OrganizationConfig } from '../config';
+import type { SsmScope } from '../core/scope';
+import type { ArchiveScopes } from './read-scope';
 import { FailureDayStore } from '../store/failure-days';
 import { executionDetail, ExecutionNotFoundError } from './views/execution-detail';
 import type { ExecutionDetail } from '../core/execution-item';
@@ -27,7 +30,8 @@ import type { ViewContext, ViewPage } from './views/view-context';
  * The query API, one handler for every route, written against ApiRequest/ApiResponse so that
  * the Lambda handler (API Gateway) and local mode (node:http) serve the same thing:
  *
- *   POST /                              SSM's JSON protocol (ListCommands,
+ *   POST /                              SSM's JSON protocol, for the archive's home account
+ *                                       and Region (ListCommands,
  *                                       ListCommandInvocations, GetCommandInvocation,
  *                                       DescribeAutomationExecutions,
  *                                       DescribeAutomationStepExecutions,
@@ -35,19 +39,24 @@ import type { ViewContext, ViewPage } from './views/view-context';
  *                                       DescribeAssociationExecutionTargets,
  *                                       DescribeMaintenanceWindowExecutions,
  *                                       DescribeMaintenanceWindowExecutionTasks,
- *                                       DescribeMaintenanceWindowExecutionTaskInvocations)
+ *                                       DescribeMaintenanceWindowExecutionTaskInvocations,
+ *                                       DescribeSessions)
+ *   POST /accounts/{account}/regions/{region}
+ *                                       the same, for that account and Region only
  *   GET  /executions                    the timeline (kind, status, documentName, instanceId, since,
- *                                       until, limit, nextToken)
+ *                                       until, account, region, limit, nextToken)
  *   GET  /executions/{id}               one execution of any kind: its record, its children, what
- *                                       started it and what it started (limit: children shown)
+ *                                       started it and what it started (limit: children shown;
+ *                                       account, region: where it must live)
  *   GET  /instances/{instanceId}/history one node's history (status, documentName, since, until,
- *                                       limit, nextToken)
- *   GET  /alerts                        the alerts sent, newest failure first (kind, limit,
- *                                       nextToken), each as its alert said it
+ *                                       account, region, limit, nextToken)
+ *   GET  /alerts                        the alerts sent, newest failure first (kind, account,
+ *                                       region, limit, nextToken), each as its alert said it
  *   GET  /failures/daily                failures that alert per UTC day and kind (days: 1-90), as
  *                                       the collector counted them
  *   GET  /status                        per kind: watermark, last poll, records stored, missed by
- *                                       events, throttles, oldest record SSM returned
+ *                                       events, throttles, oldest record SSM returned; with an
+ *                                       organization, per account, Region and kind too
  *
  * Every route reads with a Query on a key or an index, GetItem or BatchGetItem; none scans.
  */
@@ -57,6 +66,7 @@ import type { ViewContext, ViewPage } from './views/view-context';
  */
 export const QUERY_ROUTES = [
   { method: 'POST', path: '/' },
+  { method: 'POST', path: '/accounts/{account}/regions/{region}' },
   { method: 'GET', path: '/executions' },
   { method: 'GET', path: '/executions/{id}' },
   { method: 'GET', path: '/instances/{instanceId}/history' },
@@ -76,10 +86,18 @@ export interface QueryApiDependencies {
   readonly log?: QueryLog;
   /** How the alerts engine describes a failure: GET /alerts and GET /failures/daily answer 404 without it. */
   readonly alerts?: AlertDescriptions;
+  /**
+   * The archive's own account and Region: records stored without scope attributes are its,
+   * and `POST /` answers for it. Without it, records show where they live only when stored
+   * with it, and `POST /` answers from every record, as before the archive collected others.
+   */
+  readonly home?: SsmScope;
+  /** The member accounts and Regions the archive collects besides its home (GET /status reports each); absent: its home only. */
+  readonly organization?: Pick<OrganizationConfig, 'accounts' | 'regions'>;
 }
 
 type Route =
-  | { readonly name: 'ssm'; readonly method: 'POST' }
+  | { readonly name: 'ssm'; readonly method: 'POST'; readonly scope?: EndpointPathScope }
   | { readonly name: 'executions'; readonly method: 'GET' }
   | { readonly name: 'execution'; readonly method: 'GET'; readonly id: string }
   | { readonly name: 'instanceHistory'; readonly method: 'GET'; readonly instanceId: string }
@@ -90,11 +108,14 @@ type Route =
 export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLog('ssm-history-query');
-  const reader = new ArchiveReader(deps.db, deps.tableNames, now);
-  const tokens = new ListingTokens(new PageTokens(deps.pageTokenKey));
-  const ssm: EndpointContext = { reader, tokens, now };
+  const scopes: ArchiveScopes | undefined = deps.home === undefined ? undefined : { home: deps.home, collectsOthers: deps.organization !== undefined };
+  const reader = new ArchiveReader(deps.db, deps.tableNames, now, scopes);
+  const pageTokens = new PageTokens(deps.pageTokenKey);
+  const tokens = new ListingTokens(pageTokens);
+  const endpoint = { reader, pageTokens, tokens, now, ...(scopes !== undefined ? { scopes } : {}) };
   const views: ViewContext = { reader, tokens, now };
-  const checkpoints = new CheckpointStore(deps.db, deps.tableNames.pollCheckpoints);
+  const checkpoints = new CheckpointStore(deps.db, deps.tableNames.pollCheckpoints, deps.home);
+  const collected = { ...(deps.home !== undefined ? { home: deps.home } : {}), ...(deps.organization !== undefined ? { organization: deps.organization } : {}) };
   const failureDays = new FailureDayStore(deps.db, deps.tableNames.failureDays);
 
   return async (request: ApiRequest): Promise<ApiResponse> => {
@@ -105,7 +126,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
     }
     switch (route.name) {
       case 'ssm':
-        return answerSsmRequest(request, ssm, log);
+        return answerSsmRequest(request, () => endpointContextFor(route.scope, endpoint), log);
       case 'executions':
         return answerView(() => timeline(request.query, views), log);
       case 'execution':
@@ -113,7 +134,7 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
       case 'instanceHistory':
         return answerView(() => instanceHistory(route.instanceId, request.query, views), log);
       case 'status':
-        return answerView(() => archiveStatus(request.query, checkpoints), log);
+        return answerView(() => archiveStatus(request.query, checkpoints, collected), log);
       case 'alerts':
       case 'dailyFailures': {
         const alerts = deps.alerts;
@@ -128,6 +149,9 @@ export function createQueryApi(deps: QueryApiDependencies): ApiHandler {
 function routeOf(path: string): Route | undefined {
   if (path === '/' || path === '') return { name: 'ssm', method: 'POST' };
   const segments = path.replace(/\/$/, '').split('/').slice(1);
+  if (segments.length === 4 && segments[0] === 'accounts' && segments[2] === 'regions') {
+    return { name: 'ssm', method: 'POST', scope: { account: decodeSegment(segments[1] ?? ''), region: decodeSegment(segments[3] ?? '') } };
+  }
   if (segments.length === 1 && segments[0] === 'executions') return { name: 'executions', method: 'GET' };
   if (segments.length === 2 && segments[0] === 'executions' && segments[1]) return { name: 'execution', method: 'GET', id: decodeSegment(segments[1]) };
   if (segments.length === 1 && segments[0] === 'status') return { name: 'status', method: 'GET' };

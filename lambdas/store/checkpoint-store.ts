@@ -165,6 +165,32 @@ export class CheckpointStore {
     return wanted.map(({ kind, scope }) => checkpointFrom(kind, this.shown(scope), found.get(this.key(kind, scope).kind)));
   }
 
+  /**
+   * The organization's member accounts as the poller last listed them (Organizations
+   * ListAccounts), for an archive configured with `accounts: 'organization'`; one UpdateItem
+   * of the item `organization#accounts`, a key no kind's checkpoint has.
+   */
+  async saveMembers(accounts: readonly string[], at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { kind: 'organization#accounts' },
+        UpdateExpression: 'SET #accounts = :accounts, #listedAt = :listedAt',
+        ExpressionAttributeNames: { '#accounts': 'accounts', '#listedAt': 'listedAt' },
+        ExpressionAttributeValues: { ':accounts': [...accounts], ':listedAt': at },
+      }),
+    );
+  }
+
+  /** The member accounts the poller last saved, and when it listed them; none before its first listing. */
+  async members(): Promise<{ accounts: string[]; listedAt?: string }> {
+    // BatchGetItem: the read GET /status already makes of this table.
+    const [item] = await batchGetAll(this.db, this.tableName, [{ kind: 'organization#accounts' }], { consistentRead: true });
+    const accounts = Array.isArray(item?.accounts) ? item.accounts.filter((account): account is string => typeof account === 'string') : [];
+    const listedAt = item?.listedAt;
+    return { accounts, ...(typeof listedAt === 'string' ? { listedAt } : {}) };
+  }
+
   /** The scope a checkpoint names: none for the home, so that a single-account archive's checkpoints read as before. */
   private shown(scope: SsmScope | undefined): SsmScope | undefined {
     return scope === undefined || (this.home !== undefined && sameScope(scope, this.home)) ? undefined : scope;

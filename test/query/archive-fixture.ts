@@ -19,6 +19,12 @@ import { silentLog as silent } from '../support/silent-log';
  * ties and page through hundreds of invocations.
  */
 export const START = new Date('2022-12-31T23:00:00.000Z');
+
+/**
+ * The simulator's account and Region (its defaults), which its events name: where the
+ * collector stores their records, and the home the views' suites give the query API.
+ */
+export const SIMULATED_HOME = { account: '123456789012', region: 'us-east-1' } as const;
 const MINUTE = 60_000;
 
 /** Nodes that ran several commands, for the per-node listings. */

@@ -6,6 +6,7 @@ import { createQueryApi } from '../../lambdas/query/router';
 import type { ExecutionItem } from '../../lambdas/query/views/execution-items';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { buildAssociationArchive, type AssociationFixture } from './association-fixture';
+import { SIMULATED_HOME } from './archive-fixture';
 
 /**
  * State Manager in the archive views: association executions in the timeline
@@ -36,7 +37,7 @@ function newestFirst<T extends { time: string; rank: number; id: string }>(entri
 beforeAll(async () => {
   database = await startDynalite();
   fx = await buildAssociationArchive(database);
-  api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'association-views', now: () => fx.sim.now() });
+  api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'association-views', home: SIMULATED_HOME, now: () => fx.sim.now() });
   const truth = fx.sim.truth();
   const runs = (truth.associations ?? []).flatMap((association) => association.executions);
   // DescribeAssociationExecutions order across associations: newest CreatedTime, then ExecutionId.
@@ -103,7 +104,7 @@ function targetEntry(target: AssociationExecutionTarget): Partial<ExecutionItem>
   };
 }
 
-const archiveTimes = { firstSeenAt: expect.any(String) as unknown, observedAt: expect.any(String) as unknown };
+const archiveTimes = { ...SIMULATED_HOME, firstSeenAt: expect.any(String) as unknown, observedAt: expect.any(String) as unknown };
 
 /** The error a failed execution's alert carries, built from its stored record and targets, as the collector hands them to the alert. */
 async function alertedError(execution: AssociationExecution): Promise<Partial<ExecutionItem>> {

@@ -6,6 +6,7 @@ import { createQueryApi } from '../../lambdas/query/router';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { buildAutomationArchive, type AutomationFixture } from './automation-fixture';
 import { count, executionPages, executionRequests, stepPages, stepRequests, type Page } from './automation-requests';
+import { SIMULATED_HOME } from './archive-fixture';
 
 /**
  * DescribeAutomationExecutions and DescribeAutomationStepExecutions from the archive against
@@ -29,7 +30,7 @@ describe('the Automation operations of the SSM-compatible endpoint over an archi
   beforeAll(async () => {
     database = await startDynalite();
     fx = await buildAutomationArchive(database);
-    served = await serveApi(createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'automation', now: () => fx.sim.now() }));
+    served = await serveApi(createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'automation', home: SIMULATED_HOME, now: () => fx.sim.now() }));
     ssm = client(fx.simulatorEndpoint);
     archive = client(served.url);
   });
@@ -163,6 +164,7 @@ describe('the Automation operations of the SSM-compatible endpoint over an archi
       automationExecutionId: fx.child,
       documentName: 'Ops-Child',
       parentAutomationExecutionId: fx.parent,
+      ...SIMULATED_HOME,
       firstSeenAt: expect.any(String),
       observedAt: expect.any(String),
     });

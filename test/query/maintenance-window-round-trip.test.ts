@@ -22,6 +22,7 @@ import {
   type KnownIds,
   type Page,
 } from './maintenance-window-requests';
+import { SIMULATED_HOME } from './archive-fixture';
 
 /**
  * DescribeMaintenanceWindowExecutions, DescribeMaintenanceWindowExecutionTasks and
@@ -56,7 +57,7 @@ describe('the Maintenance Windows operations of the SSM-compatible endpoint over
     idle = fx.sim.createMaintenanceWindow({ name: 'idle', executions: 0, tasks: [{ targets: 1 }] });
     // The poller keeps the windows it lists, the idle one too.
     await archiveListedDefinitions(database, fx.tables, fx.simulatorEndpoint, () => fx.sim.now());
-    api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'maintenance-window', now: () => fx.sim.now() });
+    api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'maintenance-window', home: SIMULATED_HOME, now: () => fx.sim.now() });
     served = await serveApi(api);
     ssm = client(fx.simulatorEndpoint);
     archive = client(served.url);
@@ -256,6 +257,7 @@ describe('the Maintenance Windows operations of the SSM-compatible endpoint over
       endTime: execution.EndTime?.toISOString(),
       // A failed one carries its alert's error: its details, then its failed tasks (maintenance-window-views.test.ts has it whole).
       ...(execution.Status === 'FAILED' ? { error: expect.stringMatching(new RegExp(`^${execution.StatusDetails ?? ''}\ntask `)) as unknown } : {}),
+      ...SIMULATED_HOME,
       firstSeenAt: expect.any(String) as unknown,
       observedAt: expect.any(String) as unknown,
     }));

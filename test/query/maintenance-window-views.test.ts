@@ -10,6 +10,7 @@ import { RecordStore } from '../../lambdas/store/record-store';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { buildMaintenanceWindowArchive, type MaintenanceWindowFixture } from './maintenance-window-fixture';
 import { knownIds, windowTruth, type KnownIds } from './maintenance-window-requests';
+import { SIMULATED_HOME } from './archive-fixture';
 
 /**
  * Maintenance Windows in the archive views beyond their executions: each window execution's
@@ -34,7 +35,7 @@ interface Envelope {
 beforeAll(async () => {
   database = await startDynalite();
   fx = await buildMaintenanceWindowArchive(database);
-  api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'maintenance-window-views', now: () => fx.sim.now() });
+  api = createQueryApi({ db: database.doc, tableNames: fx.tables, pageTokenKey: 'maintenance-window-views', home: SIMULATED_HOME, now: () => fx.sim.now() });
   ids = knownIds(fx);
   const context = { observedAt: new Date('2024-01-02T00:00:00.000Z'), producers: new Set(['poll'] as const) };
   const command = { CommandId: FAILED_COMMAND, DocumentName: 'AWS-RunShellScript', Status: 'Failed' as const, StatusDetails: 'Failed', RequestedDateTime: new Date('2023-12-31T12:00:00.000Z'), TargetCount: 1, CompletedCount: 1, ErrorCount: 1 };
@@ -71,7 +72,7 @@ async function everything(query: Record<string, string>): Promise<ExecutionItem[
 
 const iso = (date: Date | undefined): string | undefined => date?.toISOString();
 const compact = (fields: Record<string, unknown>): Partial<ExecutionItem> => Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-const archiveTimes = { firstSeenAt: expect.any(String) as unknown, observedAt: expect.any(String) as unknown };
+const archiveTimes = { ...SIMULATED_HOME, firstSeenAt: expect.any(String) as unknown, observedAt: expect.any(String) as unknown };
 const DOCUMENT_TASKS = ['RUN_COMMAND', 'AUTOMATION'];
 
 interface ExecutionTruth {

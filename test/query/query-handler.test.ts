@@ -44,6 +44,7 @@ describe('query handler', () => {
     process.env = {
       ...process.env,
       AWS_REGION: 'us-east-1',
+      HOME_ACCOUNT: '123456789012',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
@@ -112,13 +113,18 @@ describe('queryConfigFrom', () => {
 
   it('reads the table names, the page token key and what alerts say (for GET /alerts)', () => {
     const expected = Object.fromEntries(tableIds.map((id) => [id, `t-${id}`]));
-    const config = queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k', AWS_REGION: 'eu-west-1', ALERT_ACCOUNT_ID: '123456789012', ALERT_ERROR_EXCERPTS: 'false' });
-    expect(config).toMatchObject({ tableNames: expected, pageTokenKey: 'k', alerts: { context: { region: 'eu-west-1', accountId: '123456789012' } } });
+    const config = queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k', AWS_REGION: 'eu-west-1', HOME_ACCOUNT: '123456789012', ALERT_ACCOUNT_ID: '123456789012', ALERT_ERROR_EXCERPTS: 'false' });
+    expect(config).toMatchObject({
+      tableNames: expected,
+      pageTokenKey: 'k',
+      alerts: { context: { region: 'eu-west-1', accountId: '123456789012' } },
+      home: { account: '123456789012', region: 'eu-west-1' },
+    });
     expect(config.alerts.config.errorExcerpts).toBe(false);
   });
 
   it('fails fast on alert settings the collector would refuse too', () => {
-    expect(() => queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k', AWS_REGION: 'eu-west-1', ALERT_STATUSES: 'Faild' })).toThrow(ConfigurationError);
+    expect(() => queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k', AWS_REGION: 'eu-west-1', HOME_ACCOUNT: '123456789012', ALERT_STATUSES: 'Faild' })).toThrow(ConfigurationError);
     expect(() => queryConfigFrom({ ...tables, PAGE_TOKEN_KEY: 'k' })).toThrow('AWS_REGION');
   });
 

@@ -13,6 +13,7 @@ import { SsmSimulator, VirtualClock } from '../../local/ssm-simulator';
 import { startDynalite, type TestDatabase } from '../support/databases';
 import { silentLog } from '../support/silent-log';
 import { ssmClient } from '../ssm-simulator/sdk-client';
+import { SIMULATED_HOME } from './archive-fixture';
 
 /**
  * DescribeSessions from the archive against SSM itself (the simulator), through the real SDK
@@ -102,7 +103,7 @@ describe('DescribeSessions of the SSM-compatible endpoint over an archive in dyn
     } finally {
       reader.destroy();
     }
-    api = createQueryApi({ db: database.doc, tableNames: tables, pageTokenKey: 'sessions', now: () => sim.now() });
+    api = createQueryApi({ db: database.doc, tableNames: tables, pageTokenKey: 'sessions', home: SIMULATED_HOME, now: () => sim.now() });
     served = await serveApi(api);
     ssm = client(endpoint);
     archive = client(served.url);
@@ -226,6 +227,7 @@ describe('DescribeSessions of the SSM-compatible endpoint over an archive in dyn
       documentName: session.DocumentName,
       ...(session.Reason !== undefined ? { reason: session.Reason } : {}),
       ...(session.EndDate !== undefined ? { endTime: session.EndDate.toISOString() } : {}),
+      ...SIMULATED_HOME,
       firstSeenAt: expect.any(String) as unknown,
       observedAt: expect.any(String) as unknown,
     }));

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { executionIdOf, getJson, type Alert, type DailyFailures, type KindStatus } from '../api';
+import { executionIdOf, getJson, type Alert, type DailyFailures, type StatusPage } from '../api';
 import { ErrorExcerpt, ErrorNotice, ExecutionLink, Loading, NodeLink, PageHeading, StatusBadge, TableScroll, Time, useResource } from '../components';
 import { FailuresChart } from '../failures-chart';
 import { kindLabel } from '../format';
@@ -65,9 +65,36 @@ function AlertsSection(): JSX.Element {
 }
 
 function HealthSection(): JSX.Element {
-  const status = useResource('status', (signal) => getJson<{ kinds: readonly KindStatus[] }>(OVERVIEW_REQUESTS.status, {}, signal));
+  const status = useResource('status', (signal) => getJson<StatusPage>(OVERVIEW_REQUESTS.status, {}, signal));
   if (status.state === 'loading') return <Loading what="collection health" />;
   if (status.state === 'failed') return <ErrorNotice error={status.error} what="collection health" />;
+  // An organization's archive: the account-Regions whose last poll failed (a broken member), above the home's kinds.
+  const failing = status.value.organization?.summary.failing ?? [];
+  return (
+    <>
+      {failing.length > 0 ? (
+        <div class="error" role="alert">
+          <p>
+            <strong>
+              Polls failing in {failing.length} of {status.value.organization?.summary.scopes} account-Regions:
+            </strong>
+          </p>
+          <ul>
+            {failing.map((scope) => (
+              <li key={`${scope.account}/${scope.region}`}>
+                {scope.account}/{scope.region} ({scope.kinds.map(kindLabel).join(', ')}): <span class="error-message">{scope.lastError}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <HealthTable status={status.value} />
+    </>
+  );
+}
+
+/** The home account and Region, kind by kind. */
+function HealthTable({ status }: { readonly status: StatusPage }): JSX.Element {
   return (
     <TableScroll label="Collection health per history kind">
       <table class="health">
@@ -90,7 +117,7 @@ function HealthSection(): JSX.Element {
           </tr>
         </thead>
         <tbody>
-          {status.value.kinds.map((kind) => (
+          {status.kinds.map((kind) => (
             <tr key={kind.kind} data-kind={kind.kind}>
               <th scope="row">{kindLabel(kind.kind)}</th>
               <td>{kind.watermark ? <Time iso={kind.watermark} /> : <span class="muted">none yet</span>}</td>

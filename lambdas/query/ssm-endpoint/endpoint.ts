@@ -8,11 +8,13 @@ import type { EndpointContext } from './endpoint-context';
 /**
  * `POST /` as SSM: X-Amz-Target names the operation, the body is its JSON request, and the
  * answer is SSM's response body or SSM's error shape. Each kind declares the operations it
- * answers (sources/ssm-operations.ts).
+ * answers (sources/ssm-operations.ts). `contextOf` gives what they read, for the account and
+ * Region the request's path names (it throws SsmError for a path that names none).
  */
-export async function answerSsmRequest(request: ApiRequest, ctx: EndpointContext, log: QueryLog): Promise<ApiResponse> {
+export async function answerSsmRequest(request: ApiRequest, contextOf: () => EndpointContext, log: QueryLog): Promise<ApiResponse> {
   let operationName: string | undefined;
   try {
+    const ctx = contextOf();
     const call = readSsmCall({ method: request.method, target: request.headers['x-amz-target'], body: request.body });
     operationName = call.operation;
     const operation = ssmOperations.get(call.operation);

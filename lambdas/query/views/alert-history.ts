@@ -5,8 +5,10 @@ import { tableIds, tableSchemas } from '../../sources/tables';
 import type { FailureDayStore } from '../../store/failure-days';
 import { archiveAttributes, type StoredItem } from '../../store/record-store';
 import { mergedWalks, positionOfEntry, type MergedEntry, type MergedWalk } from './merged-walks';
-import { checkParameterNames, readLimit, readPosition, readSingle, ViewRequestError, type ViewQuery } from './parameters';
+import { checkParameterNames, readLimit, readPosition, readScopeSelection, readSingle, SCOPE_PARAMETERS, ViewRequestError, type ViewQuery } from './parameters';
 import type { ViewContext } from './view-context';
+import { SCOPE_ATTRIBUTES } from '../../core/scope';
+import { selectsSome } from '../read-scope';
 
 /**
  * The archive's failures that alert, found by the failure index every alerting table carries:
@@ -14,8 +16,13 @@ import type { ViewContext } from './view-context';
  * first, each as its alert said it).
  */
 
-/** GET /alerts' items: the alert's body and subject, when it was published and SNS's message id. */
+/**
+ * GET /alerts' items: the alert's body and subject, when it was published and SNS's message
+ * id, and the account and Region of the failed record.
+ */
 export type AlertItem = Readonly<Record<string, unknown>> & {
+  readonly account?: string;
+  readonly region?: string;
   readonly subject: string;
   readonly publishedAt: string;
   readonly messageId?: string;
@@ -64,21 +71,27 @@ export async function dailyFailures(query: ViewQuery, ctx: ViewContext, failureD
 }
 
 /**
- * GET /alerts?limit=N&kind=K&nextToken=T: the alerts the archive sent, newest failure first,
- * each as its alert said it (rebuilt from the record; the children an alert names, such as
- * a failed step, are those of the record only). Failures stored without an alert (too old
- * when first archived, or a publish still pending) are left out.
+ * GET /alerts?limit=N&kind=K&account=A&region=R&nextToken=T: the alerts the archive sent,
+ * newest failure first, each as its alert said it (rebuilt from the record; the children an
+ * alert names, such as a failed step, are those of the record only), with where the record
+ * lives; `account` and `region` keep the failures of one account, one Region or both.
+ * Failures stored without an alert (too old when first archived, or a publish still pending)
+ * are left out.
  */
-export async function latestAlerts(query: ViewQuery, ctx: ViewContext, descriptions: AlertDescriptions): Promise<AlertPage> {
-  checkParameterNames(query, ['limit', 'kind', 'nextToken']);
+export async function latestAlerts(query: ViewQuery, viewContext: ViewContext, descriptions: AlertDescriptions): Promise<AlertPage> {
+  checkParameterNames(query, ['limit', 'kind', ...SCOPE_PARAMETERS, 'nextToken']);
   const limit = readLimit(query, ALERT_LIMIT);
   const kind = readSingle(query, 'kind');
+  const scope = readScopeSelection(query);
+  // The failure index holds keys only: each failure's record is read by key below, by a reader kept to the scope.
+  const ctx = selectsSome(scope) ? { ...viewContext, reader: viewContext.reader.within(scope) } : viewContext;
   const all = kindsOf(descriptions);
   const tables = kind === undefined ? all : all.filter((entry) => entry.kind === kind);
   if (tables.length === 0) {
     throw new ViewRequestError('kind', `kind must be one of ${all.map((entry) => entry.kind).join(', ')}, got "${kind ?? ''}"`);
   }
-  const tokenQuery = { kind: kind ?? null };
+  // Bound to the scope only when one is asked for, so that tokens issued before scopes existed still read.
+  const tokenQuery = { kind: kind ?? null, ...scope };
   const after = readPosition(ctx.tokens, 'alerts', tokenQuery, query);
   if (after !== undefined && !tables.some(({ table }) => table === after.within)) {
     throw new ViewRequestError('nextToken', 'nextToken is not valid: it was issued for another query');
@@ -87,7 +100,7 @@ export async function latestAlerts(query: ViewQuery, ctx: ViewContext, descripti
     kind: table,
     time: ORDER.time,
     id: ORDER.id,
-    open: (start) => ctx.reader.byYearNewestFirst(table, FAILURE_INDEX.name, ORDER, { ...(start ? { start } : {}), pageSize: limit + 1 }),
+    open: (start) => ctx.reader.byYearNewestFirst(table, FAILURE_INDEX.name, ORDER, { ...(start ? { start } : {}), pageSize: limit + 1, recordsReadByKey: true }),
   }));
   const found: { entry: MergedEntry<TableId>; item: AlertItem }[] = [];
   let batch: MergedEntry<TableId>[] = [];
@@ -125,7 +138,16 @@ function alertItem(table: TableId, record: StoredItem | undefined, descriptions:
   const alert = descriptions.describe(table, record);
   if (alert === undefined) return undefined;
   const messageId = record[archiveAttributes.alertMessageId];
-  return { ...alert.body, subject: alert.subject, publishedAt: String(record[archiveAttributes.alertSentAt] ?? ''), ...(typeof messageId === 'string' ? { messageId } : {}) };
+  // Where the record lives, over the body's `region` (the Region the alerts engine was given): a member's failure is elsewhere.
+  const where = (name: string): Record<string, string> => (typeof record[name] === 'string' ? { [name]: record[name] } : {});
+  return {
+    ...alert.body,
+    ...where(SCOPE_ATTRIBUTES.account),
+    ...where(SCOPE_ATTRIBUTES.region),
+    subject: alert.subject,
+    publishedAt: String(record[archiveAttributes.alertSentAt] ?? ''),
+    ...(typeof messageId === 'string' ? { messageId } : {}),
+  };
 }
 
 /** A whole number from 1 to `max`, decimal digits only. */

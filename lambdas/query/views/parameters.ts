@@ -3,6 +3,8 @@ import { SsmError } from '../../ssm-protocol/errors';
 import { INSTANCE_ID_PATTERN } from '../../ssm-protocol/input';
 import { storedTimeRange, type TimeRange } from '../../core/archive-reads';
 import type { ListingPosition, ListingTokens } from '../../ssm-protocol/paging';
+import { isAccountId, isRegionName } from '../../core/scope';
+import type { ScopeSelection } from '../read-scope';
 
 /**
  * The archive views' query parameters (camelCase), checked strictly: an unknown parameter,
@@ -128,6 +130,26 @@ export function readInstanceId(query: ViewQuery): string | undefined {
   }
   return instanceId;
 }
+
+/**
+ * `account` and `region`: keep the records of one AWS account (12 digits) and of one Region
+ * (its name, such as eu-west-1), either or both; records stored before the archive collected
+ * other accounts are its home's.
+ */
+export function readScopeSelection(query: ViewQuery): ScopeSelection {
+  const account = readSingle(query, 'account');
+  if (account !== undefined && !isAccountId(account)) {
+    throw new ViewRequestError('account', `account must be an AWS account id of 12 digits, got "${account}"`);
+  }
+  const region = readSingle(query, 'region');
+  if (region !== undefined && !isRegionName(region)) {
+    throw new ViewRequestError('region', `region must be an AWS Region name such as eu-west-1, got "${region}"`);
+  }
+  return { ...(account !== undefined ? { account } : {}), ...(region !== undefined ? { region } : {}) };
+}
+
+/** The view parameters that select accounts and Regions. */
+export const SCOPE_PARAMETERS = ['account', 'region'] as const;
 
 export interface TimeWindow {
   /** Inclusive, epoch ms. */

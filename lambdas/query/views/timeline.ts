@@ -14,14 +14,16 @@ import {
   readInstanceId,
   readLimit,
   readPosition,
+  readScopeSelection,
   readSingle,
   readStatuses,
   readTimeWindow,
+  SCOPE_PARAMETERS,
   ViewRequestError,
   type ViewQuery,
 } from './parameters';
 import type { ViewContext, ViewPage } from './view-context';
-import { filtersAsQueried, namesMatch, type ViewFilters } from './view-filters';
+import { filtersAsQueried, filtersReads, namesMatch, scopedContext, withScope, type ViewFilters } from './view-filters';
 
 /**
  * GET /executions: the archive's timeline, newest first, across the history it holds.
@@ -43,8 +45,11 @@ import { filtersAsQueried, namesMatch, type ViewFilters } from './view-filters';
  * kinds out. With `kind` omitted, `instanceId` therefore lists the node's sessions (the only
  * parents whose record names a node); a node's commands, targets and task invocations are
  * children: `kind=command-invocation&instanceId=...`, or the node's own history.
+ *
+ * `account` and `region` keep the records of one account, one Region, or both (the archive's
+ * home for records stored before it collected others); every read is kept to them.
  */
-const PARAMETERS = ['kind', 'status', 'documentName', 'instanceId', 'since', 'until', 'limit', 'nextToken'];
+const PARAMETERS = ['kind', 'status', 'documentName', 'instanceId', 'since', 'until', ...SCOPE_PARAMETERS, 'limit', 'nextToken'];
 const TOKEN_SCOPE = 'executions';
 /** kind omitted: the parent kinds, merged. */
 const PARENTS = 'parents';
@@ -58,23 +63,27 @@ const kindsNaming = (name: 'document' | 'node'): RecordKind[] => [
   ...CHILD_LISTINGS.filter((listing) => listing.names[name]).map((listing) => listing.kind),
 ];
 
-export async function timeline(query: ViewQuery, ctx: ViewContext): Promise<ViewPage> {
+export async function timeline(query: ViewQuery, viewContext: ViewContext): Promise<ViewPage> {
   checkParameterNames(query, PARAMETERS);
   const kind = readKind(query);
   const status = readStatuses(query, statusesOf(kind));
   const documentName = readDocumentName(query);
   const instanceId = readInstanceId(query);
-  const filters: ViewFilters = {
-    window: readTimeWindow(query, ctx.now()),
-    ...(status !== undefined ? { status } : {}),
-    ...(documentName !== undefined ? { documentName } : {}),
-    ...(instanceId !== undefined ? { instanceId } : {}),
-  };
+  const filters: ViewFilters = withScope(
+    {
+      window: readTimeWindow(query, viewContext.now()),
+      ...(status !== undefined ? { status } : {}),
+      ...(documentName !== undefined ? { documentName } : {}),
+      ...(instanceId !== undefined ? { instanceId } : {}),
+    },
+    readScopeSelection(query),
+  );
+  const ctx = scopedContext(viewContext, filters);
   const limit = readLimit(query);
   if (kind !== PARENTS) requireNames(kind, filters);
   const tokenQuery = { kind, ...filtersAsQueried(filters) };
   const after = readPosition(ctx.tokens, TOKEN_SCOPE, tokenQuery, query);
-  const pageSize = readSize(limit, status !== undefined || documentName !== undefined || instanceId !== undefined);
+  const pageSize = readSize(limit, filtersReads(filters));
   if (kind === PARENTS) return parentTimeline(ctx, filters, limit, pageSize, tokenQuery, after);
 
   const mapping = executionKinds[kind];

@@ -1,5 +1,7 @@
 import type { ExecutionItem } from '../../core/execution-item';
 import type { StatusSelection, TimeWindow } from './parameters';
+import { selectsSome, type ScopeSelection } from '../read-scope';
+import type { ViewContext } from './view-context';
 
 /**
  * What a view's request selects, once its parameters are read: a time window, statuses, a
@@ -12,6 +14,8 @@ export interface ViewFilters {
   readonly status?: StatusSelection;
   readonly documentName?: string;
   readonly instanceId?: string;
+  /** The account and Region asked for; absent: all. The views read through a reader kept to it (scopedContext). */
+  readonly scope?: ScopeSelection;
 }
 
 /** What a page token is bound to besides the view's own scope: every filter, as the request gave it. */
@@ -23,8 +27,21 @@ export function filtersAsQueried(filters: ViewFilters): Record<string, string | 
     // Only when given, so that a token issued before these filters existed still reads.
     ...(filters.documentName !== undefined ? { documentName: filters.documentName } : {}),
     ...(filters.instanceId !== undefined ? { instanceId: filters.instanceId } : {}),
+    ...(filters.scope?.account !== undefined ? { account: filters.scope.account } : {}),
+    ...(filters.scope?.region !== undefined ? { region: filters.scope.region } : {}),
   };
 }
+
+/** The filters with the scope asked for, when one is. */
+export const withScope = (filters: ViewFilters, scope: ScopeSelection): ViewFilters => (selectsSome(scope) ? { ...filters, scope } : filters);
+
+/** What a view reads with: only the records of the account and Region asked for. */
+export const scopedContext = (ctx: ViewContext, filters: ViewFilters): ViewContext =>
+  filters.scope === undefined ? ctx : { ...ctx, reader: ctx.reader.within(filters.scope) };
+
+/** Whether DynamoDB filters the listing's reads (a status, a document, a node, a scope): then each read is larger. */
+export const filtersReads = (filters: ViewFilters): boolean =>
+  filters.status !== undefined || filters.documentName !== undefined || filters.instanceId !== undefined || filters.scope !== undefined;
 
 /** A stored time (ISO 8601) inside the window; a missing or unreadable time is outside any bound. */
 export function inWindow(time: unknown, window: TimeWindow): boolean {

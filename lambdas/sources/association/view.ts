@@ -1,4 +1,4 @@
-import { ARCHIVE_MARKS, archiveMarks, entry, itemText, type RecordView } from '../../core/execution-item';
+import { ARCHIVE_MARKS, archiveMarks, entry, itemText, SCOPE_MARKS, type RecordView } from '../../core/execution-item';
 import { TARGET_INDEX_ATTRIBUTES } from './tables';
 import type { NodeView, ParentView } from '../../query/views/parent-views';
 import { associationStatuses } from './statuses';
@@ -31,8 +31,10 @@ export const associationExecutionEntry: RecordView = {
 
 export const associationTargetEntry: RecordView = {
   recordKind: 'association-target',
-  // Exactly what the byResource index holds, so a node's history needs no second read.
-  attributes: TARGET_INDEX_ATTRIBUTES,
+  // What the byResource index holds, so a node's history reads no more of a target; where
+  // each lives, which the index does not hold, the reader reads by key when the archive
+  // collects others.
+  attributes: [...TARGET_INDEX_ATTRIBUTES, ...SCOPE_MARKS],
   toItem: (item) =>
     entry({
       kind: 'association-target',

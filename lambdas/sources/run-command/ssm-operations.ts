@@ -166,6 +166,8 @@ async function* commandsOnInstance(
     filter,
     attributes: ['CommandId', 'RequestedDateTime'],
     pageSize: readSize(request.maxResults, filtered),
+    // The commands are read by key below, by a reader that keeps to its account and Region.
+    recordsReadByKey: true,
   });
   const batchSize = Math.min(COMMAND_BATCH, readSize(request.maxResults, filtered));
   let batch: string[] = [];

@@ -1,4 +1,4 @@
-import { ARCHIVE_MARKS, archiveMarks, entry, itemCount, itemText, type RecordView } from '../../core/execution-item';
+import { ARCHIVE_MARKS, archiveMarks, entry, itemCount, itemText, SCOPE_MARKS, type RecordView } from '../../core/execution-item';
 import { INVOCATION_INDEX_ATTRIBUTES } from './tables';
 import type { NodeView, ParentView } from '../../query/views/parent-views';
 import { runCommandStatuses } from './statuses';
@@ -28,8 +28,9 @@ export const commandEntry: RecordView = {
 
 export const commandInvocationEntry: RecordView = {
   recordKind: 'command-invocation',
-  // Exactly what the byInstance index holds, so a node's history needs no second read.
-  attributes: INVOCATION_INDEX_ATTRIBUTES,
+  // What the byInstance index holds, so a node's history reads no outputs; where each lives,
+  // which the index does not hold, the reader reads by key when the archive collects others.
+  attributes: [...INVOCATION_INDEX_ATTRIBUTES, ...SCOPE_MARKS],
   toItem: (item) =>
     entry({
       kind: 'command-invocation',
