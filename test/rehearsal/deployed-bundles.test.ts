@@ -5,7 +5,7 @@ import { fleetCommand, SsmSimulator, VirtualClock } from '../../local/ssm-simula
 import { queryRoutes } from '../../lib/query-api';
 import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
 import { logicalIdOf } from '../infrastructure/synthesized';
-import { deployedFunctions, type AwsCall, type DeployedFunction } from '../support/iam/aws-calls';
+import { deployedFunctions, TEST_ACCOUNT, TEST_REGION, type AwsCall, type DeployedFunction } from '../support/iam/aws-calls';
 import { deniedCalls } from '../support/iam/role-evaluation';
 import { recordingsDir } from '../support/iam/recording-location';
 import { functionModelsOf } from '../support/iam/synthesized-functions';
@@ -263,7 +263,19 @@ describe('the deployed bundles, rehearsed as Lambda runs them', () => {
     const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     const refused = await query({ method: 'GET', routeKey: 'GET /executions', path: '/executions', query: { limit: '1', nextToken: tampered } });
     expect(refused.statusCode).toBe(400);
-    expect(routes).toEqual(new Set(['POST /', 'GET /executions', 'GET /executions/{id}', 'GET /instances/{instanceId}/history', 'GET /status', 'GET /alerts', 'GET /failures/daily']));
+    // The SSM-compatible endpoint of one account and Region, by its path: the archive's own answers as POST / does.
+    const scoped = await query({
+      ...ssmRequest('ListCommands', {}),
+      routeKey: 'POST /accounts/{account}/regions/{region}',
+      path: `/accounts/${TEST_ACCOUNT}/regions/${TEST_REGION}`,
+      pathParameters: { account: TEST_ACCOUNT, region: TEST_REGION },
+    });
+    const unscoped = await query(ssmRequest('ListCommands', {}));
+    expect(scoped.statusCode).toBe(200);
+    expect(JSON.parse(scoped.body)).toEqual(JSON.parse(unscoped.body));
+    expect(routes).toEqual(
+      new Set(['POST /', 'POST /accounts/{account}/regions/{region}', 'GET /executions', 'GET /executions/{id}', 'GET /instances/{instanceId}/history', 'GET /status', 'GET /alerts', 'GET /failures/daily']),
+    );
   });
 
   it("every AWS call the bundles made is allowed by their synthesized roles", async () => {

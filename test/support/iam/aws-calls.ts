@@ -1,3 +1,4 @@
+import { memberReadRoleName, type SsmScope } from '../../../lambdas/core/scope';
 import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../../../lambdas/sources/tables';
 import { resourceTypesOf } from './service-reference';
 
@@ -24,6 +25,11 @@ export interface AwsCall {
   readonly resource: CallResource;
   /** The test (file and name) that made it first. */
   readonly test: string;
+  /**
+   * Request context the call sets itself, which IAM evaluates with it: AssumeRole's
+   * ExternalId is the sts:ExternalId a role's trust policy may require.
+   */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 /** The account and Region the tests' ARNs are written in (the evaluator's request context). */
@@ -33,7 +39,26 @@ export const TEST_REGION = 'us-east-1';
 export const describeResource = (resource: CallResource): string =>
   resource.kind === 'arn' ? resource.arn : `${resource.envVar}${resource.index !== undefined ? `/index/${resource.index}` : ''}`;
 
-export const callKey = (call: Omit<AwsCall, 'test'>): string => `${call.fn} ${call.action} ${describeResource(call.resource)}`;
+const describeContext = (context: Readonly<Record<string, string>> | undefined): string =>
+  context === undefined ? '' : Object.entries(context).map(([key, value]) => ` ${key}=${value}`).join('');
+
+export const callKey = (call: Omit<AwsCall, 'test'>): string => `${call.fn} ${call.action} ${describeResource(call.resource)}${describeContext(call.context)}`;
+
+/**
+ * The calls a function makes only when the stack collects an organization: assuming the
+ * members' read roles, listing the organization's accounts, and sending to the poll queue,
+ * which only an organization's stack has. The default stack allows none.
+ */
+export const isOrganizationOnly = (call: Pick<AwsCall, 'action' | 'resource'>): boolean =>
+  call.action.startsWith('sts:') || call.action.startsWith('organizations:') || (call.resource.kind === 'env' && call.resource.envVar === 'POLL_QUEUE_URL');
+
+const memberReadRoleArnForm = new RegExp(`^arn:[a-z-]+:iam::(\\d{12}):role/${memberReadRoleName('')}([a-z0-9-]+)$`);
+
+/** A member read role's account and Region, from its ARN (memberReadRoleArn, as the runtime assumes it). */
+export function memberReadRoleScope(roleArn: string): SsmScope | undefined {
+  const match = memberReadRoleArnForm.exec(roleArn);
+  return match === null ? undefined : { account: match[1] as string, region: match[2] as string };
+}
 
 /**
  * The table a physical name belongs to. Tests and local mode name tables `<prefix><logicalName>`
@@ -84,12 +109,25 @@ export function iamActionName(service: string, operation: string): string {
   return operation;
 }
 
+/** The environment variable that names a queue to the function, from the queue's URL. */
+export type QueueEnvVarOf = (queueUrl: string) => string;
+
+/** The function's queues, by the variables that name them: its work queue, and with an organization the poller's poll queue. */
+const queueEnvVars = ['WORK_QUEUE_URL', 'POLL_QUEUE_URL'] as const;
+
+/**
+ * The variable whose value, in the environment the code under test was loaded with, is the
+ * queue's URL; the work queue otherwise (where the tests name no queue in the environment).
+ */
+const envVarByEnvironment: QueueEnvVarOf = (queueUrl) => queueEnvVars.find((name) => process.env[name] === queueUrl) ?? 'WORK_QUEUE_URL';
+
 /** The resources one SDK command targets, as IAM sees them. */
 export function resourcesOfCommand(
   service: string,
   operation: string,
   input: Readonly<Record<string, unknown>>,
   tableEnvVarOf: TableEnvVarOf = envVarBySchemaName,
+  queueEnvVarOf: QueueEnvVarOf = envVarByEnvironment,
 ): CallResource[] {
   const text = (field: string): string | undefined => (typeof input[field] === 'string' ? (input[field] as string) : undefined);
   switch (service) {
@@ -112,14 +150,30 @@ export function resourcesOfCommand(
       }
       return [{ kind: 'arn', arn: '*' }];
     }
-    // A function knows one queue and one topic, each through its environment.
-    case 'sqs':
-      return [{ kind: 'env', envVar: 'WORK_QUEUE_URL' }];
+    // A function knows its queues and its topic through its environment.
+    case 'sqs': {
+      const queueUrl = text('QueueUrl');
+      return [{ kind: 'env', envVar: queueUrl === undefined ? 'WORK_QUEUE_URL' : queueEnvVarOf(queueUrl) }];
+    }
     case 'sns':
       return [{ kind: 'env', envVar: 'ALERT_TOPIC_ARN' }];
+    // AssumeRole is authorized on the role assumed (Service Authorization Reference, AWS STS:
+    // AssumeRole takes the resource type role, arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}).
+    case 'sts': {
+      const roleArn = operation === 'AssumeRole' ? text('RoleArn') : undefined;
+      return [{ kind: 'arn', arn: roleArn ?? '*' }];
+    }
+    // ListAccounts takes no resource type (Service Authorization Reference, AWS Organizations).
+    case 'organizations':
     default:
       return [{ kind: 'arn', arn: '*' }];
   }
+}
+
+/** The request context a command sets itself: AssumeRole's ExternalId, as sts:ExternalId. */
+export function contextOfCommand(service: string, operation: string, input: Readonly<Record<string, unknown>>): Readonly<Record<string, string>> | undefined {
+  if (service === 'sts' && operation === 'AssumeRole' && typeof input.ExternalId === 'string') return { 'sts:ExternalId': input.ExternalId };
+  return undefined;
 }
 
 /**

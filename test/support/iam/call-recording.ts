@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@smithy/core/client';
-import { callKey, functionOfStack, iamActionName, resourcesOfCommand, type AwsCall } from './aws-calls';
+import { callKey, contextOfCommand, functionOfStack, iamActionName, resourcesOfCommand, type AwsCall } from './aws-calls';
 import { recordingsDir } from './recording-location';
 
 /**
@@ -57,8 +57,10 @@ function record(client: SendingClient, command: SentCommand): void {
   const operation = iamActionName(service, (command.clientCommand ?? command).constructor.name.replace(/Command$/, ''));
   const testName = expect.getState().currentTestName;
   const test = `${relativeTestPath} > ${testName ?? '(set-up)'}`;
-  for (const resource of resourcesOfCommand(service, operation, command.input ?? {})) {
-    const call: AwsCall = { fn, action: `${service}:${operation}`, resource, test };
+  const input = command.input ?? {};
+  const context = contextOfCommand(service, operation, input);
+  for (const resource of resourcesOfCommand(service, operation, input)) {
+    const call: AwsCall = { fn, action: `${service}:${operation}`, resource, test, ...(context !== undefined ? { context } : {}) };
     const key = callKey(call);
     if (!recorded.has(key)) recorded.set(key, call);
   }

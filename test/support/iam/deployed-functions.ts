@@ -52,18 +52,32 @@ export interface DeployedFunctionModel {
 export interface ResolveOptions {
   /** A queue's URL (default: SQS's public form). The rehearsal points it at its local queue. */
   readonly queueUrl?: (logicalId: string) => string;
+  /**
+   * The account and Region the stack is deployed in (default: the tests', TEST_ACCOUNT and
+   * TEST_REGION): a member stack, environment-agnostic, is resolved as each member deploys it.
+   */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 const partition = 'aws';
-const arnOf = (service: string, resource: string, region = TEST_REGION): string =>
-  `arn:${partition}:${service}:${region}:${TEST_ACCOUNT}:${resource}`;
 
 /** Resolves CloudFormation intrinsics with each resource named by its logical ID. */
 export class TemplateValues {
+  private readonly account: string;
+  private readonly region: string;
+
   constructor(
     private readonly template: CfnTemplate,
     private readonly options: ResolveOptions = {},
-  ) {}
+  ) {
+    this.account = options.account ?? TEST_ACCOUNT;
+    this.region = options.region ?? TEST_REGION;
+  }
+
+  private arnOf(service: string, resource: string): string {
+    return `arn:${partition}:${service}:${this.region}:${this.account}:${resource}`;
+  }
 
   private typeOf(logicalId: string): string {
     const resource = this.template.Resources[logicalId];
@@ -74,9 +88,9 @@ export class TemplateValues {
   ref(logicalId: string): string {
     switch (logicalId) {
       case 'AWS::Region':
-        return TEST_REGION;
+        return this.region;
       case 'AWS::AccountId':
-        return TEST_ACCOUNT;
+        return this.account;
       case 'AWS::Partition':
         return partition;
       case 'AWS::URLSuffix':
@@ -84,13 +98,13 @@ export class TemplateValues {
       case 'AWS::StackName':
         return 'SsmHistory';
       case 'AWS::StackId':
-        return arnOf('cloudformation', 'stack/SsmHistory/00000000-0000-4000-8000-000000000000');
+        return this.arnOf('cloudformation', 'stack/SsmHistory/00000000-0000-4000-8000-000000000000');
     }
     switch (this.typeOf(logicalId)) {
       case 'AWS::SQS::Queue':
-        return this.options.queueUrl?.(logicalId) ?? `https://sqs.${TEST_REGION}.amazonaws.com/${TEST_ACCOUNT}/${logicalId}`;
+        return this.options.queueUrl?.(logicalId) ?? `https://sqs.${this.region}.amazonaws.com/${this.account}/${logicalId}`;
       case 'AWS::SNS::Topic':
-        return arnOf('sns', logicalId);
+        return this.arnOf('sns', logicalId);
       default:
         return logicalId;
     }
@@ -102,21 +116,24 @@ export class TemplateValues {
       switch (type) {
         case 'AWS::DynamoDB::GlobalTable':
         case 'AWS::DynamoDB::Table':
-          return arnOf('dynamodb', `table/${logicalId}`);
+          return this.arnOf('dynamodb', `table/${logicalId}`);
         case 'AWS::SQS::Queue':
-          return arnOf('sqs', logicalId);
+          return this.arnOf('sqs', logicalId);
         case 'AWS::SNS::Topic':
-          return arnOf('sns', logicalId);
+          return this.arnOf('sns', logicalId);
         case 'AWS::KMS::Key':
-          return arnOf('kms', `key/${logicalId}`);
+          return this.arnOf('kms', `key/${logicalId}`);
         case 'AWS::Logs::LogGroup':
-          return arnOf('logs', `log-group:${logicalId}:*`);
+          return this.arnOf('logs', `log-group:${logicalId}:*`);
         case 'AWS::Lambda::Function':
-          return arnOf('lambda', `function:${logicalId}`);
-        case 'AWS::IAM::Role':
-          return `arn:${partition}:iam::${TEST_ACCOUNT}:role/${logicalId}`;
+          return this.arnOf('lambda', `function:${logicalId}`);
+        case 'AWS::IAM::Role': {
+          // A role given a name has it in its ARN (which the members' trust policies name); CloudFormation names the others.
+          const roleName = this.template.Resources[logicalId]?.Properties?.RoleName;
+          return `arn:${partition}:iam::${this.account}:role/${roleName === undefined ? logicalId : this.text(roleName)}`;
+        }
         case 'AWS::Events::Rule':
-          return arnOf('events', `rule/${logicalId}`);
+          return this.arnOf('events', `rule/${logicalId}`);
       }
     }
     if (type === 'AWS::SQS::Queue' && attribute === 'QueueName') return logicalId;

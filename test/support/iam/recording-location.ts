@@ -21,3 +21,9 @@ export function latestRunDir(): string | undefined {
   const dirs = runs.map((name) => path.join(RECORDINGS_ROOT, name));
   return dirs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
+
+/**
+ * The run the conformance check reads: the one the variable names (to check a given run while
+ * other runs start beside it), else the latest.
+ */
+export const runToCheck = (): string | undefined => process.env[RUN_VARIABLE] ?? latestRunDir();

@@ -20,7 +20,8 @@ export function arnOfCall(model: DeployedFunctionModel, resource: CallResource):
     const table = `arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/${value}`;
     return resource.index === undefined ? table : `${table}/index/${resource.index}`;
   }
-  if (resource.envVar === 'WORK_QUEUE_URL') return `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT}:${value.split('/').pop() ?? ''}`;
+  // The work queue, and with an organization the poll queue: named by URL, granted by ARN.
+  if (resource.envVar.endsWith('_QUEUE_URL')) return `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT}:${value.split('/').pop() ?? ''}`;
   return value;
 }
 
@@ -32,8 +33,29 @@ export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
  */
 export type ResourcePolicies = (arn: string) => PolicyDocument | undefined;
 
-export async function decide(model: DeployedFunctionModel, action: string, arn: string, resourcePolicies: ResourcePolicies = () => undefined): Promise<Decision> {
-  const resourcePolicy = resourcePolicies(arn);
+/** What a request carries besides the function's role, its policies and the call's own context. */
+export interface RequestDetails {
+  /**
+   * The account that owns the resource (default: the archive's, TEST_ACCOUNT). Another
+   * account's makes the request cross-account: then the resource's policy must allow the
+   * principal too, not only the identity policy.
+   */
+  readonly resourceAccount?: string;
+  /** Request context keys: aws:ResourceOrgID, aws:PrincipalOrgID, sts:ExternalId. */
+  readonly context?: Readonly<Record<string, string>>;
+  /** The resource's policy for this request, in place of `resourcePolicies` (a member role's trust policy). */
+  readonly resourcePolicy?: PolicyDocument;
+}
+
+export async function decide(
+  model: DeployedFunctionModel,
+  action: string,
+  arn: string,
+  resourcePolicies: ResourcePolicies = () => undefined,
+  details: RequestDetails = {},
+): Promise<Decision> {
+  const resourcePolicy = details.resourcePolicy ?? resourcePolicies(arn);
+  const context = details.context ?? {};
   const simulation: Simulation = {
     identityPolicies: model.policies.map(({ name, document }) => ({ name, policy: document })),
     serviceControlPolicies: [],
@@ -42,22 +64,32 @@ export async function decide(model: DeployedFunctionModel, action: string, arn: 
     request: {
       action,
       principal: model.roleArn,
-      resource: { resource: arn, accountId: TEST_ACCOUNT },
-      contextVariables: {},
+      resource: { resource: arn, accountId: details.resourceAccount ?? TEST_ACCOUNT },
+      // A role's requests carry the role's ARN as aws:PrincipalArn (IAM User Guide, "AWS global
+      // condition context keys"), which the evaluator does not derive from the principal.
+      contextVariables: { 'aws:PrincipalArn': model.roleArn, ...context },
     },
   } as Simulation;
   const response = await runSimulation(simulation, {});
   if (response.resultType === 'error') {
     throw new Error(`The IAM evaluator refused ${model.fn} ${action} on ${arn}: ${JSON.stringify(response.errors)}`);
   }
+  // A key the evaluator does not know for the action would be left out of the decision unseen.
+  const results = response.resultType === 'single' ? [response.result] : response.results;
+  const ignored = results.flatMap((result) => result.ignoredContextKeys ?? []).filter((key) => key in context);
+  if (ignored.length > 0) throw new Error(`The IAM evaluator ignores ${[...new Set(ignored)].join(', ')} for ${action} on ${arn}`);
   return response.overallResult as Decision;
 }
+
+/** The request details of one call, given the ARN it targets (default: none, in the archive's account). */
+export type RequestDetailsOf = (call: AwsCall, arn: string) => RequestDetails;
 
 /** One line per call the role does not allow, naming function, action, resource and test. */
 export async function deniedCalls(
   models: Readonly<Record<string, DeployedFunctionModel>>,
   calls: readonly AwsCall[],
   resourcePolicies?: ResourcePolicies,
+  detailsOf: RequestDetailsOf = () => ({}),
 ): Promise<string[]> {
   const denied: string[] = [];
   for (const call of calls) {
@@ -70,7 +102,10 @@ export async function deniedCalls(
       denied.push(`${call.fn}: ${call.action} on ${describeResource(call.resource)}: ${(error as Error).message} (made by ${call.test})`);
       continue;
     }
-    const decision = await decide(model, call.action, arn, resourcePolicies);
+    const details = detailsOf(call, arn);
+    // The context the call set itself (its ExternalId) goes with it, whatever else the request carries.
+    const context = { ...call.context, ...details.context };
+    const decision = await decide(model, call.action, arn, resourcePolicies, { ...details, context });
     if (decision !== 'Allowed') {
       denied.push(`${call.fn}: ${call.action} on ${arn} is ${decision} by its role (made by ${call.test})`);
     }
