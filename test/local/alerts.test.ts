@@ -38,6 +38,8 @@ describe('local mode alerts', () => {
     logger: recordingLog(),
     commandIntervalMs: 0,
     printAlert: (text) => printed.push(text),
+    // One account: the members' seeded failures would alert while these tests count alerts.
+    organization: { accounts: 1, regions: ['us-east-1'] },
     ...extra,
   });
 
