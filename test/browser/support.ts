@@ -25,7 +25,19 @@ export interface ConsoleUnderTest {
 export async function startConsole(extra: Partial<LocalModeOptions> = {}): Promise<ConsoleUnderTest> {
   const dataDir = await tempDataDir();
   const [mode, browser] = await Promise.all([
-    startLocalMode({ port: 0, dataDir: dataDir.path, pollIntervalMs: 0, env: {}, logger: recordingLog(), commandIntervalMs: 0, printAlert: () => undefined, ...extra }),
+    // One account: the members' history is collected in the background after startup, and
+    // these pages compare what they list with the API at one moment.
+    startLocalMode({
+      port: 0,
+      dataDir: dataDir.path,
+      pollIntervalMs: 0,
+      env: {},
+      logger: recordingLog(),
+      commandIntervalMs: 0,
+      printAlert: () => undefined,
+      organization: { accounts: 1, regions: ['us-east-1'] },
+      ...extra,
+    }),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
   ]);
   const contexts: BrowserContext[] = [];
