@@ -14,7 +14,7 @@ import { tableSchemas } from '../lambdas/sources/tables';
 import { CheckpointStore } from '../lambdas/store/checkpoint-store';
 import { DefinitionStore } from '../lambdas/store/definition-store';
 import { openArchiveDatabase } from '../local/local-mode/dynamodb';
-import { organizationScopes, SsmOrganizationSimulator, VirtualClock } from '../local/ssm-simulator';
+import { organizationScopes, SsmOrganizationSimulator, VirtualClock, type SimulatorTruth } from '../local/ssm-simulator';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,7 +181,7 @@ export async function benchOrganizationPoll(): Promise<OrganizationPollFigures> 
  * DescribeMaintenanceWindows (none here, so no nested listing), and DescribeSessions once for
  * running sessions and once for ended ones.
  */
-function listingMinimum(truth: ReturnType<SsmOrganizationSimulator['simulator']>['truth'] extends () => infer T ? T : never): number {
+function listingMinimum(truth: SimulatorTruth): number {
   const pages = (count: number, size: number) => Math.max(1, Math.ceil(count / size));
   return pages(truth.commands.length, COMMAND_LISTING_PAGE_SIZE) + pages(truth.automations.length, AUTOMATION_LISTING_PAGE_SIZE) + 1 + 1 + 2;
 }

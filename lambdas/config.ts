@@ -1,5 +1,5 @@
 import { parseAlertConfig, type AlertConfig, type AlertOptions } from './alerts/alert';
-import type { TrustedSenders } from './collector/messages';
+import { TOPIC_ARN, type TrustedSenders } from './collector/messages';
 import { DEFAULT_COLLECT_SETTINGS, INVOCATION_DETAILS, type CollectSettings, type InvocationDetail } from './core/model';
 import { tableIds, tableSchemas, type TableNames } from './sources/tables';
 import { ACCOUNT_ID_FORM, REGION_FORM, type SsmScope } from './core/scope';
@@ -126,10 +126,10 @@ export function collectorConfigFrom(env: NodeJS.ProcessEnv): CollectorConfig {
     ...(env.RETENTION_DAYS ? { retentionDays: positiveInteger(env, 'RETENTION_DAYS', 1) } : {}),
     senders: {
       // `organization`: any account of it (the central bus admits no other).
-      accounts: env.SOURCE_ACCOUNTS?.trim() === 'organization' ? 'organization' : list(env, 'SOURCE_ACCOUNTS', /^\d{12}$/, 'an account id of 12 digits, or the word organization'),
-      regions: list(env, 'SOURCE_REGIONS', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a Region name'),
+      accounts: env.SOURCE_ACCOUNTS?.trim() === 'organization' ? 'organization' : list(env, 'SOURCE_ACCOUNTS', ACCOUNT_ID_FORM, 'an account id of 12 digits, or the word organization'),
+      regions: list(env, 'SOURCE_REGIONS', REGION_FORM, 'a Region name'),
       // None: the archive takes no notifications, only events.
-      topicArns: list(env, 'NOTIFICATION_TOPIC_ARNS', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN', false),
+      topicArns: list(env, 'NOTIFICATION_TOPIC_ARNS', TOPIC_ARN, 'an SNS topic ARN', false),
     },
   };
 }

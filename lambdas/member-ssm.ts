@@ -24,6 +24,8 @@ export interface MemberSsmOptions {
   readonly sessionName: string;
   /** Config for every member's SSMClient (retries, a local endpoint); the Region and credentials are the scope's. */
   readonly clientConfig?: Omit<SSMClientConfig, 'region' | 'credentials'>;
+  /** Called once with each member's new client (e.g. to meter its calls). */
+  readonly onClient?: (client: SSMClient) => void;
   readonly now?: () => Date;
 }
 
@@ -74,6 +76,7 @@ export class MemberSsmClients {
     let client = this.clients.get(name);
     if (client === undefined) {
       client = new SSMClient({ ...this.options.clientConfig, region: scope.region, credentials: () => this.credentialsOf(scope) });
+      this.options.onClient?.(client);
       this.clients.set(name, client);
     }
     return client;

@@ -1,7 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { terminalDeadLetterQueue } from './work-queue';
 
 export interface PollQueueProps {
   /**
@@ -28,17 +29,11 @@ export class PollQueue extends Construct {
   constructor(scope: Construct, id: string, props: PollQueueProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        'This is the terminal dead-letter queue of the poll queue: a poll message that failed every receive waits ' +
+    this.deadLetterQueue = terminalDeadLetterQueue(
+      this,
+      'This is the terminal dead-letter queue of the poll queue: a poll message that failed every receive waits ' +
         'here to be inspected; the next schedule polls its account and Region again, so it needs no further queue.',
-    });
+    );
 
     this.queue = new sqs.Queue(this, 'Queue', {
       // SSE-SQS: encrypted at rest, no key policy for the poller to need.

@@ -9,6 +9,7 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { addNotificationOutputs } from './notification-outputs';
 import { SsmHistoryMember, type SsmHistoryMemberProps } from './ssm-history-member';
 
 /**
@@ -48,22 +49,7 @@ export class SsmHistoryMemberStack extends Stack {
     super(scope, id, { ...props, synthesizer: new MemberStackSynthesizer() });
     this.member = new SsmHistoryMember(this, 'SsmHistoryMember', props.member);
 
-    const topicArn = this.member.notificationTopic.topicArn;
-    const roleArn = this.member.notificationRole.roleArn;
-    new CfnOutput(this, 'NotificationTopicArn', {
-      description: 'SendCommand NotificationConfig.NotificationArn in this account and Region: Run Command notifications to archive',
-      value: topicArn,
-    });
-    new CfnOutput(this, 'NotificationRoleArn', {
-      description: 'SendCommand ServiceRoleArn: the role SSM publishes notifications with',
-      value: roleArn,
-    });
-    new CfnOutput(this, 'SendCommandNotificationOptions', {
-      description: 'Append to `aws ssm send-command` so that the command reports to the archive',
-      value:
-        `--service-role-arn ${roleArn} ` +
-        `--notification-config NotificationArn=${topicArn},NotificationEvents=All,NotificationType=Invocation`,
-    });
+    addNotificationOutputs(this, this.member.notificationTopic, this.member.notificationRole, ' in this account and Region');
     new CfnOutput(this, 'ReadRoleArn', {
       description: "The role the archive's collector and poller read this account and Region's SSM with",
       value: this.member.readRole.roleArn,

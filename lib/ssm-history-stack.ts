@@ -1,5 +1,6 @@
 import { Aws, CfnMapping, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { addNotificationOutputs } from './notification-outputs';
 import { SsmHistory, type SsmHistoryProps } from './ssm-history';
 
 export interface SsmHistoryStackProps extends StackProps {
@@ -19,22 +20,7 @@ export class SsmHistoryStack extends Stack {
     super(scope, id, props);
     this.history = new SsmHistory(this, 'SsmHistory', props.history);
 
-    const topicArn = this.history.notificationTopic.topicArn;
-    const roleArn = this.history.notificationRole.roleArn;
-    new CfnOutput(this, 'NotificationTopicArn', {
-      description: 'SendCommand NotificationConfig.NotificationArn: Run Command notifications to archive',
-      value: topicArn,
-    });
-    new CfnOutput(this, 'NotificationRoleArn', {
-      description: 'SendCommand ServiceRoleArn: the role SSM publishes notifications with',
-      value: roleArn,
-    });
-    new CfnOutput(this, 'SendCommandNotificationOptions', {
-      description: 'Append to `aws ssm send-command` so that the command reports to the archive',
-      value:
-        `--service-role-arn ${roleArn} ` +
-        `--notification-config NotificationArn=${topicArn},NotificationEvents=All,NotificationType=Invocation`,
-    });
+    addNotificationOutputs(this, this.history.notificationTopic, this.history.notificationRole, '');
     new CfnOutput(this, 'QueryApiUrl', {
       description:
         'The query API (SigV4 for execute-api): npx ssm-history executions --endpoint <url>, or archiveSsmClient({ endpoint: <url> })',

@@ -21,6 +21,21 @@ export interface WorkQueueProps {
 /** Receives of a work-queue message before it is dead-lettered (why three: see the queue below). */
 export const WORK_QUEUE_MAX_RECEIVES = 3;
 
+/**
+ * A queue's last stop (construct id `DeadLetterQueue` under `scope`): encrypted, TLS only, its
+ * messages kept 14 days, the longest SQS allows (time to notice the alarm, fix the cause and
+ * redrive); `why` tells cdk-nag why it has no dead-letter queue of its own.
+ */
+export function terminalDeadLetterQueue(scope: Construct, why: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: why });
+  return queue;
+}
+
 export class WorkQueue extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
@@ -28,19 +43,12 @@ export class WorkQueue extends Construct {
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The longest SQS allows: time to notice the alarm, fix the cause and redrive.
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason:
-        'This is the terminal dead-letter queue of the work queue, the EventBridge target and ' +
+    this.deadLetterQueue = terminalDeadLetterQueue(
+      this,
+      'This is the terminal dead-letter queue of the work queue, the EventBridge target and ' +
         'the SNS subscription. Its messages wait here (14 days) to be inspected and redriven ' +
         'to the work queue; a further DLQ would only move them.',
-    });
+    );
 
     this.queue = new sqs.Queue(this, 'Queue', {
       // SSE-SQS: encrypted at rest with no KMS key policy to grant EventBridge and SNS.

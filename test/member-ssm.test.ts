@@ -185,6 +185,15 @@ describe('MemberSsmClients', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('hands each member client to onClient once, when it is made, and never the home client', () => {
+    const made: SSMClient[] = [];
+    const members = clients({ onClient: (client) => made.push(client) });
+    const first = members.clientFor(MEMBER);
+    members.clientFor(MEMBER);
+    members.clientFor(HOME);
+    expect(made).toEqual([first]);
+  });
+
   it('shares one renewal among the callers waiting when the credentials near expiry', async () => {
     const members = clients();
     await members.credentialsOf(MEMBER);

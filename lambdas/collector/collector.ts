@@ -177,8 +177,7 @@ export class Collector {
     }
 
     const counts = { written: 0, stale: 0, created: 0, missedByEvents: 0 };
-    const byKind: Partial<Record<HistoryKind, { created: number; missedByEvents: number }>> = {};
-    // The checkpoints' counters per kind and account and Region (what GET /status reports).
+    // Counters per kind and account and Region: the checkpoints' (GET /status), summed per kind for the metrics.
     const byScope = new Map<string, { kind: HistoryKind; scope: SsmScope | undefined; created: number; missedByEvents: number }>();
     const alertsPublished: Partial<Record<HistoryKind, number>> = {};
     const collectionLagMs: Partial<Record<HistoryKind, number[]>> = {};
@@ -217,15 +216,12 @@ export class Collector {
           counts.written++;
           if (outcome !== 'created') return;
           counts.created++;
-          const kindCounts = (byKind[first.kind] ??= { created: 0, missedByEvents: 0 });
-          kindCounts.created++;
           const scopeKey = `${first.kind}\u0000${scope === undefined ? '' : scopeName(scope)}`;
           const scopeCounts = byScope.get(scopeKey) ?? { kind: first.kind, scope, created: 0, missedByEvents: 0 };
           byScope.set(scopeKey, scopeCounts);
           scopeCounts.created++;
           if (onlyPolled(observation)) {
             counts.missedByEvents++;
-            kindCounts.missedByEvents++;
             scopeCounts.missedByEvents++;
             this.deps.logger.warn('Record missed by events: a poller stored it first', {
               kind: first.kind,
@@ -257,6 +253,11 @@ export class Collector {
     });
 
     await this.addCounters([...byScope.values()]);
+    const byKind: Partial<Record<HistoryKind, KindCounts>> = {};
+    for (const { kind, created, missedByEvents } of byScope.values()) {
+      const kindCounts = byKind[kind] ?? { created: 0, missedByEvents: 0 };
+      byKind[kind] = { created: kindCounts.created + created, missedByEvents: kindCounts.missedByEvents + missedByEvents };
+    }
     return {
       failedMessageIds: [...failed.keys()],
       failureReasons: failed,

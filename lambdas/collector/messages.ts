@@ -118,7 +118,7 @@ export interface TrustedSenders {
 }
 
 /** An SNS topic's ARN: arn:partition:sns:region:account:name. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]{1,256}$/;
+export const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]{1,256}$/;
 
 /** The account and Region a notification topic lives in: where its Run Command notifications come from. */
 export function topicScope(topicArn: unknown): SsmScope | undefined {

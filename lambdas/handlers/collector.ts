@@ -44,13 +44,14 @@ const members =
         ...(config.organization.externalId !== undefined ? { externalId: config.organization.externalId } : {}),
         sessionName: 'ssm-history-collector',
         clientConfig: { retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts },
+        onClient: (client) => ssmCalls.meter(client),
       });
 const store = new RecordStore(doc, tableSchemas, config.tableNames, () => new Date(), config.retentionDays);
 const collector = new Collector({
   sources: historySources,
   clients: { ssm },
   home: config.home,
-  ...(members !== undefined ? { ssmFor: (scope) => ssmCalls.meter(members.clientFor(scope)) } : {}),
+  ...(members !== undefined ? { ssmFor: (scope) => members.clientFor(scope) } : {}),
   store,
   // Records stored and missed by events, per kind, beside the pollers' checkpoints (GET /status).
   checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints, config.home),

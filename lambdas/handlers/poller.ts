@@ -55,6 +55,7 @@ const members =
         ...(organization.externalId !== undefined ? { externalId: organization.externalId } : {}),
         sessionName: 'ssm-history-poller',
         clientConfig: { retryMode: 'adaptive', maxAttempts: config.ssmMaxAttempts },
+        onClient: (client) => ssmCalls.meter(client),
       });
 
 /** Time kept back at the end of an invocation to save the checkpoints. */
@@ -111,7 +112,7 @@ async function pollRequested(event: SQSEvent, context: Context): Promise<SQSBatc
 }
 
 async function pollScope(scope: SsmScope | undefined, context: Context): Promise<KindPollResult[]> {
-  const client = scope === undefined || members === undefined ? ssm : ssmCalls.meter(members.clientFor(scope));
+  const client = scope === undefined || members === undefined ? ssm : members.clientFor(scope);
   const results = await pollOnce(
     {
       sources: historySources,

@@ -1,3 +1,4 @@
+import { REGION_FORM } from '../../lambdas/core/scope';
 import { parseArgs } from 'node:util';
 
 /**
@@ -155,7 +156,7 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
     const accounts = accountsText === undefined ? 3 : Number(accountsText);
     if (!/^\d+$/.test(accountsText ?? '3') || accounts < 1 || accounts > 20) throw new UsageError(`--accounts must be a whole number from 1 to 20, got "${accountsText ?? ''}"`);
     const regions = regionsText?.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => {
-      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(entry)) throw new UsageError(`--regions must list AWS Regions such as eu-west-1,us-east-1, got "${entry}"`);
+      if (!REGION_FORM.test(entry)) throw new UsageError(`--regions must list AWS Regions such as eu-west-1,us-east-1, got "${entry}"`);
       return entry;
     });
     organization = { accounts, ...(regions !== undefined ? { regions } : {}) };
