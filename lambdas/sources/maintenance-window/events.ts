@@ -29,10 +29,12 @@ import {
  *   with the StartTime the listing is bracketed around: one page of 10 holds it), every page
  *   of its tasks at 100 a page, every page of each task's invocations at 100 a page. So a
  *   window execution of T tasks and N invocations costs 1 + ceil(T/100) + sum ceil(n/100)
- *   calls (1 + 1 + T in the usual case), however many of its events arrive;
+ *   calls (1 + 1 + T in the usual case), less the invocation pages of the tasks the archive
+ *   already holds settled with all their invocations;
  * - a task or an invocation that ended in failure (FAILED, TIMED_OUT, CANCELLED): that
- *   task's invocations now, at once (alerts want them): ceil(n/100) calls per task, none
- *   when the same batch also fetches the whole parent;
+ *   task's failed invocations now, at once, the others with the parent: one STATUS-filtered
+ *   call per task, none when the same batch also fetches the whole parent or the task is
+ *   settled already;
  * - anything else (PENDING, IN_PROGRESS, CANCELLING; SUCCESS of a task or an invocation,
  *   SKIPPED_OVERLAPPING): nothing. The window execution's own terminal event fetches it all.
  */

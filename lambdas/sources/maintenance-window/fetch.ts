@@ -20,7 +20,7 @@ import { secondsFilterValue } from '../listed-parents';
  *   shape without the WindowId.
  * - DescribeMaintenanceWindowExecutionTasks at its maximum page size (100), every page.
  * - DescribeMaintenanceWindowExecutionTaskInvocations per task at its maximum page size
- *   (100), every page.
+ *   (100), every page; filtered on STATUS when only the task's failures are wanted.
  * SSM answers DoesNotExistException for a window or window execution it does not know.
  */
 export const EXECUTION_PAGE_SIZE = 10;
@@ -81,16 +81,22 @@ export async function listWindowTasks(ssm: SSMClient, windowExecutionId: string)
   return tasks;
 }
 
+/** The task's invocations: all of them, or only those with one of `statuses`. */
 export async function listTaskInvocations(
   ssm: SSMClient,
   windowExecutionId: string,
   taskExecutionId: string,
+  statuses?: readonly string[],
 ): Promise<MaintenanceWindowExecutionTaskInvocationIdentity[]> {
   const invocations: MaintenanceWindowExecutionTaskInvocationIdentity[] = [];
   try {
     const pages = paginateDescribeMaintenanceWindowExecutionTaskInvocations(
       { client: ssm, pageSize: INVOCATION_PAGE_SIZE },
-      { WindowExecutionId: windowExecutionId, TaskId: taskExecutionId },
+      {
+        WindowExecutionId: windowExecutionId,
+        TaskId: taskExecutionId,
+        ...(statuses !== undefined ? { Filters: [{ Key: 'STATUS', Values: [...statuses] }] } : {}),
+      },
     );
     for await (const page of pages) invocations.push(...(page.WindowExecutionTaskInvocationIdentities ?? []));
   } catch (error) {
