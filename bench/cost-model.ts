@@ -23,6 +23,7 @@ import { CheckpointStore } from '../lambdas/store/checkpoint-store';
 import { publishPollMetrics } from '../lambdas/polling/poll-metrics';
 import { pollOnce, type KindPollResult } from '../lambdas/polling/poller';
 import { SQS_BATCH_SIZE } from '../lambdas/polling/work-sink';
+import { PassLedger } from '../lambdas/store/pass-ledger';
 import type { ApiRequest } from '../lambdas/query/http';
 import { createQueryApi } from '../lambdas/query/router';
 import { historySources } from '../lambdas/sources';
@@ -336,8 +337,12 @@ export interface StackFacts {
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
   readonly pollIntervalMinutes: number;
-  /** The detail-types the SSM event rule routes to the work queue. */
+  /** The detail-types the SSM event rules route to the collector's queues. */
   readonly eventDetailTypes: readonly string[];
+  /** The collector's event source mappings: each keeps its own long polls open on an idle queue. */
+  readonly collectorQueues: number;
+  /** The detail-types routed to a queue with a delivery delay (the gathering queue), and that delay in seconds. */
+  readonly gathering: { readonly detailTypes: readonly string[]; readonly delaySeconds: number };
   readonly tables: Readonly<Record<TableId, TableShape & { readonly logicalId: string; readonly pitr: boolean }>>;
   readonly alarms: number;
   /** Metrics the alarms read: a metric math alarm counts each metric in its expression. */
@@ -408,8 +413,15 @@ export function stackFactsOf(template: { readonly Resources: Readonly<Record<str
     };
   };
 
-  const [, mapping] = only('AWS::Lambda::EventSourceMapping');
+  // The queue a rule's target delivers to, and its delivery delay.
+  const delayOf = (queueArn: unknown): number => {
+    const queue = template.Resources[referencedId(queueArn) ?? ''];
+    return typeof queue?.Properties?.DelaySeconds === 'number' ? queue.Properties.DelaySeconds : 0;
+  };
+  // The work queue's mapping: the one whose queue delivers at once (the gathering queue's waits).
+  const [, mapping] = only('AWS::Lambda::EventSourceMapping', (resource) => delayOf(resource.Properties?.EventSourceArn) === 0 && !(JSON.stringify(resource.Properties?.EventSourceArn) ?? '').includes('PollQueue'));
   const collector = functionFacts(referencedId(mapping.Properties?.FunctionName), 'collector');
+  const collectorQueues = ofType('AWS::Lambda::EventSourceMapping').filter(([, resource]) => referencedId(resource.Properties?.FunctionName) === collector.logicalId).length;
   const [, schedule] = only('AWS::Events::Rule', (rule) => typeof rule.Properties?.ScheduleExpression === 'string');
   const poller = functionFacts(referencedId(recordOf(arrayOf(schedule.Properties?.Targets)[0]).Arn), 'poller');
   const [, integration] = only('AWS::ApiGatewayV2::Integration');
@@ -422,6 +434,11 @@ export function stackFactsOf(template: { readonly Resources: Readonly<Record<str
   const eventDetailTypes = eventRules
     .flatMap(([, rule]) => arrayOf(recordOf(rule.Properties?.EventPattern)['detail-type']))
     .filter((type): type is string => typeof type === 'string');
+  const delayedRules = eventRules.filter(([, rule]) => delayOf(recordOf(arrayOf(rule.Properties?.Targets)[0]).Arn) > 0);
+  const gathering = {
+    detailTypes: delayedRules.flatMap(([, rule]) => arrayOf(recordOf(rule.Properties?.EventPattern)['detail-type'])).filter((type): type is string => typeof type === 'string'),
+    delaySeconds: Math.max(0, ...delayedRules.map(([, rule]) => delayOf(recordOf(arrayOf(rule.Properties?.Targets)[0]).Arn))),
+  };
 
   const collectorResource = template.Resources[collector.logicalId] as CfnResource;
   const collectorVariables = recordOf(recordOf(collectorResource.Properties?.Environment).Variables);
@@ -464,6 +481,8 @@ export function stackFactsOf(template: { readonly Resources: Readonly<Record<str
     batchingWindowSeconds: typeof mapping.Properties?.MaximumBatchingWindowInSeconds === 'number' ? mapping.Properties.MaximumBatchingWindowInSeconds : 0,
     pollIntervalMinutes: Number(rate[1]),
     eventDetailTypes,
+    collectorQueues,
+    gathering,
     tables,
     alarms: alarms.length,
     alarmMetrics: sum(
@@ -594,6 +613,10 @@ interface QueuedMessage {
   readonly id: string;
   readonly body: string;
   receives: number;
+  /** When it may be received (virtual ms): its queue's delivery delay after it was sent. */
+  readonly visibleAt: number;
+  /** The gathering queue's, or the work queue's: each is drained in batches of its own. */
+  readonly gathered: boolean;
 }
 
 /**
@@ -615,6 +638,7 @@ class SimulatedDeployment {
   private readonly metrics: MeasuredMetrics;
   private readonly doc: DynamoDBDocumentClient;
   private readonly routed: ReadonlySet<string>;
+  private readonly gathered: ReadonlySet<string>;
   private sequence = 0;
   private ddbCalls = 0;
   private snsCalls = 0;
@@ -633,6 +657,7 @@ class SimulatedDeployment {
   ) {
     this.tableOf = new Map(tableIds.map((id) => [tables[id], id]));
     this.routed = new Set(facts.eventDetailTypes);
+    this.gathered = new Set(facts.gathering.detailTypes);
     this.ssmMeter = new SsmCallMeter(ssm);
     this.meterDynamoDb();
     const now = () => simulator.now();
@@ -661,6 +686,7 @@ class SimulatedDeployment {
       clients: { ssm },
       store,
       checkpoints: this.checkpoints,
+      passes: new PassLedger(this.doc, tables.pollCheckpoints),
       logger: this.log,
       parentConcurrency: config.parentConcurrency,
       senders: config.senders,
@@ -689,7 +715,9 @@ class SimulatedDeployment {
       const envelope = recordOf(JSON.parse(event.body));
       if (envelope.source !== 'aws.ssm' || !this.routed.has(String(envelope['detail-type']))) return;
       this.add(meter.sqsEventSends, chunkedRequests(utf8(event.body)));
-      this.queue.push({ id: `m${++this.sequence}`, body: event.body, receives: 0 });
+      const gathered = this.gathered.has(String(envelope['detail-type']));
+      const delayMs = gathered ? facts.gathering.delaySeconds * 1000 : 0;
+      this.queue.push({ id: `m${++this.sequence}`, body: event.body, receives: 0, visibleAt: simulator.now().getTime() + delayMs, gathered });
     });
   }
 
@@ -852,7 +880,7 @@ class SimulatedDeployment {
               const batch = bodies.slice(start, start + SQS_BATCH_SIZE);
               this.sqsCalls++;
               this.add(meter.sqsPollSends, chunkedRequests(sum(batch.map(utf8))));
-              for (const body of batch) this.queue.push({ id: `m${++this.sequence}`, body, receives: 0 });
+              for (const body of batch) this.queue.push({ id: `m${++this.sequence}`, body, receives: 0, visibleAt: this.simulator.now().getTime(), gathered: false });
             }
           },
         },
@@ -881,8 +909,13 @@ class SimulatedDeployment {
 
   /** The event source's batches of what is on the queue, one collector invocation each (lambdas/handlers/collector.ts). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.facts.batchSize);
+    for (;;) {
+      // What is receivable now, one queue's batch at a time.
+      const now = this.simulator.now().getTime();
+      const first = this.queue.find((message) => message.visibleAt <= now);
+      if (first === undefined) break;
+      const batch = this.queue.filter((message) => message.visibleAt <= now && message.gathered === first.gathered).slice(0, this.facts.batchSize);
+      for (const message of batch) this.queue.splice(this.queue.indexOf(message), 1);
       for (const message of batch) message.receives++;
       const before = this.calls();
       const messages: QueueMessage[] = batch.map(({ id, body }) => ({ id, body }));
@@ -1201,7 +1234,8 @@ export function costLines(fleet: ReferenceFleet, facts: StackFacts, month: Month
   const invocations = sum(functions.map((fn) => fn.invocations));
   const memories = [...new Set(functions.map((fn) => `${fn.facts.memoryMb} MB ${fn.facts.architecture}`))].join(', ');
 
-  const idleReceives = statedFigures.idleReceivesPerMinute * 60 * 24 * DAYS_PER_MONTH;
+  // Per queue the collector consumes: each event source mapping polls its own.
+  const idleReceives = statedFigures.idleReceivesPerMinute * 60 * 24 * DAYS_PER_MONTH * facts.collectorQueues;
   const sqs = value(meter.sqsEventSends) + value(meter.sqsPollSends) + value(meter.sqsReceives) + value(meter.sqsDeletes) + idleReceives;
   const alerts = value(meter.alerts);
   const emails = alerts * fleet.alertEmails;

@@ -12,6 +12,7 @@ import { historySources } from '../lambdas/sources';
 import { createTables } from '../lambdas/store/create-tables';
 import { prefixedTableNames, tableSchemas } from '../lambdas/sources/tables';
 import { RecordStore } from '../lambdas/store/record-store';
+import { PassLedger } from '../lambdas/store/pass-ledger';
 
 export interface ReplayOptions {
   readonly seed: number;
@@ -27,6 +28,12 @@ export interface ReplayOptions {
    * own benchmark measures commands). Default: every event.
    */
   readonly detailTypes?: readonly string[];
+  /**
+   * Whether the collector keeps a pass ledger, as deployed (default true): gathered kinds'
+   * batches that a pass covers make no SSM call. The events are all in the past by then, as a
+   * gathered kind's are when its delivery delay has passed.
+   */
+  readonly passLedger?: boolean;
 }
 
 export interface Replay {
@@ -82,7 +89,14 @@ export async function replayThroughCollector<T>(
     const ssmCalls = new CallCounter().attach(ssm);
     const ddbCalls = new CallCounter().attach(ddb);
     const store = new RecordStore(DynamoDBDocumentClient.from(ddb), tableSchemas, tables);
-    const collector = new Collector({ sources: historySources, clients: { ssm }, store, logger: silent, parentConcurrency: 4 });
+    const collector = new Collector({
+      sources: historySources,
+      clients: { ssm },
+      store,
+      logger: silent,
+      parentConcurrency: 4,
+      ...(options.passLedger === false ? {} : { passes: new PassLedger(DynamoDBDocumentClient.from(ddb), tables.pollCheckpoints) }),
+    });
 
     const batches: QueueMessage[][] = [];
     for (let i = 0; i < deliveries.length; i += options.batchSize) {

@@ -45,6 +45,12 @@ export interface CollectorProps {
   readonly tables: HistoryTables;
   /** The work queue it consumes. Its visibility timeout must be at least 6x `timeout`. */
   readonly queue: sqs.IQueue;
+  /**
+   * The queue of the gathered kinds' events (HistorySource.gathering), which it consumes too.
+   * Its visibility timeout must be at least 6x `timeout`.
+   * @default - none: every event arrives on `queue`
+   */
+  readonly gatheringQueue?: sqs.IQueue;
   /** Longest invocation: one batch, with its SSM retries. */
   readonly timeout: Duration;
   /**
@@ -116,6 +122,8 @@ export class Collector extends Construct {
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly eventSourceMapping: lambda.EventSourceMapping;
+  /** Its mapping from the gathering queue, when it has one. */
+  public readonly gatheringSourceMapping?: lambda.EventSourceMapping;
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
@@ -166,8 +174,10 @@ export class Collector extends Construct {
     for (const tableId of tableIds) props.tables.bindName(this.function, tableId);
     for (const tableId of tablesWrittenBy(props.sources)) props.tables.bindWriter(this.function, tableId);
     for (const tableId of tablesReadBy(props.sources)) props.tables.bindKeyReader(this.function, tableId);
-    // Its counters per kind (records stored, missed by events) live beside the pollers' checkpoints.
+    // Its counters per kind (records stored, missed by events) live beside the pollers' checkpoints,
+    // and so do the passes over gathered kinds' parents, which it reads before passing again.
     props.tables.bindWriter(this.function, 'pollCheckpoints');
+    if (props.sources.some((source) => source.gathering !== undefined)) props.tables.bindKeyReader(this.function, 'pollCheckpoints');
     // And each failure that alerts is counted on its day (the console's failures per day).
     if (props.alerts) props.tables.bindWriter(this.function, 'failureDays');
 
@@ -186,7 +196,7 @@ export class Collector extends Construct {
     iam.Grant.addToPrincipal({
       grantee: this.function,
       actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resourceArns: [props.queue.queueArn],
+      resourceArns: [props.queue.queueArn, ...(props.gatheringQueue !== undefined ? [props.gatheringQueue.queueArn] : [])],
     });
     // sns:Publish on the topic, and kms:GenerateDataKey* / kms:Decrypt on its key.
     if (props.alerts) {
@@ -202,31 +212,36 @@ export class Collector extends Construct {
         });
       }
     }
-    this.eventSourceMapping = new lambda.EventSourceMapping(this, 'WorkQueueSource', {
-      target: this.function,
-      eventSourceArn: props.queue.queueArn,
-      batchSize: 10,
-      // A short wait lets the several events of one command arrive in one batch, where the
-      // collector coalesces them into one SSM pass.
-      maxBatchingWindow: Duration.seconds(5),
-      // Only the failed messages return to the queue; the rest of the batch is done.
-      reportBatchItemFailures: true,
-      maxConcurrency,
-    });
-    // Start polling only once the role can call SSM, or the first batches would fail on
-    // AccessDenied and spend their receives. (The default policy is already a dependency of
-    // the function, and so of the mapping.)
-    this.eventSourceMapping.node.addDependency(ssmRead.unscoped);
-    if (ssmRead.scoped) this.eventSourceMapping.node.addDependency(ssmRead.scoped);
-    if (props.organization) this.eventSourceMapping.node.addDependency(addMemberReadPolicy(this, this.role, props.organization));
-
-    Validations.of(this.eventSourceMapping).acknowledge({
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason:
-        'SQS event source mappings take no on-failure destination (Lambda supports DestinationConfig ' +
-        'only for stream and Kafka sources). Failed messages reach the DLQ through the work ' +
-        "queue's redrive policy (maxReceiveCount 3), which is where this check's concern is met.",
-    });
+    const memberRead = props.organization ? addMemberReadPolicy(this, this.role, props.organization) : undefined;
+    const consume = (mappingId: string, queue: sqs.IQueue): lambda.EventSourceMapping => {
+      const mapping = new lambda.EventSourceMapping(this, mappingId, {
+        target: this.function,
+        eventSourceArn: queue.queueArn,
+        batchSize: 10,
+        // A short wait lets the several events of one command arrive in one batch, where the
+        // collector coalesces them into one SSM pass.
+        maxBatchingWindow: Duration.seconds(5),
+        // Only the failed messages return to the queue; the rest of the batch is done.
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      });
+      // Start polling only once the role can call SSM, or the first batches would fail on
+      // AccessDenied and spend their receives. (The default policy is already a dependency of
+      // the function, and so of the mapping.)
+      mapping.node.addDependency(ssmRead.unscoped);
+      if (ssmRead.scoped) mapping.node.addDependency(ssmRead.scoped);
+      if (memberRead) mapping.node.addDependency(memberRead);
+      Validations.of(mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'SQS event source mappings take no on-failure destination (Lambda supports DestinationConfig ' +
+          'only for stream and Kafka sources). Failed messages reach the DLQ through the ' +
+          "queue's redrive policy (maxReceiveCount 3), which is where this check's concern is met.",
+      });
+      return mapping;
+    };
+    this.eventSourceMapping = consume('WorkQueueSource', props.queue);
+    this.gatheringSourceMapping = props.gatheringQueue === undefined ? undefined : consume('GatheringQueueSource', props.gatheringQueue);
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -8,7 +8,7 @@ import { archiveTableId, type ArchiveTableId as TableId } from '../lambdas/sourc
  */
 export type SourceInfrastructure = Pick<
   HistorySource,
-  'kind' | 'eventDetailTypes' | 'eventDetailPattern' | 'tables' | 'tablesRead' | 'collectorActions' | 'scopedCollectorActions'
+  'kind' | 'eventDetailTypes' | 'eventDetailPattern' | 'gathering' | 'tables' | 'tablesRead' | 'collectorActions' | 'scopedCollectorActions'
 > & {
   /** The pollers' listing actions (HistorySource.lister), when the kind is polled. */
   readonly lister?: Pick<NonNullable<HistorySource['lister']>, 'listingActions' | 'scopedListingActions' | 'definitionTables'>;
@@ -19,6 +19,15 @@ const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 /** EventBridge detail-types (source aws.ssm) of the kinds whose events match on detail-type alone, each once, in source order. */
 export function eventDetailTypesOf(sources: readonly SourceInfrastructure[]): string[] {
   return unique(sources.filter((source) => source.eventDetailPattern === undefined).flatMap((source) => source.eventDetailTypes));
+}
+
+/**
+ * The longest delivery delay the gathered kinds ask for (HistorySource.gathering), in seconds;
+ * undefined when no kind gathers its events.
+ */
+export function gatheringDelayOf(sources: readonly SourceInfrastructure[]): number | undefined {
+  const delays = sources.flatMap((source) => (source.gathering === undefined ? [] : [source.gathering.delaySeconds]));
+  return delays.length === 0 ? undefined : Math.max(...delays);
 }
 
 /** The tables the kinds write, each once. */

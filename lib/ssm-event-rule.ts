@@ -56,6 +56,12 @@ export interface SsmEventRuleProps {
   /** Where events go that EventBridge could not deliver to the queue within its retries. */
   readonly deadLetterQueue: sqs.IQueue;
   /**
+   * Where the gathered kinds' status changes go (HistorySource.gathering): a queue whose
+   * delivery delay lets one pass of the collector read what many events announce.
+   * @default - `queue`, like every other kind's
+   */
+  readonly gatheringQueue?: sqs.IQueue;
+  /**
    * The bus the rules are on: the archive's event bus, for the events member accounts forward.
    * @default - the account's default event bus (where AWS services publish)
    */
@@ -71,21 +77,27 @@ export class SsmEventRule extends Construct {
   public readonly rule: events.Rule;
   /** The narrowed rules, by kind. */
   public readonly detailRules: ReadonlyMap<string, events.Rule>;
-  /** Every rule that delivers to the queue: the queue's policy lets exactly these send. */
+  /** Every rule that delivers to `queue`: the queue's policy lets exactly these send. */
   public readonly rules: readonly events.Rule[];
+  /** The rule that delivers the gathered kinds' events to `gatheringQueue`, when one is given. */
+  public readonly gatheredRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: SsmEventRuleProps) {
     super(scope, id);
     const from = props.eventBus === undefined ? '' : ' from member accounts';
     const detailRules = new Map<string, events.Rule>();
     let statusRule: events.Rule | undefined;
+    const gathered = props.gatheringQueue === undefined ? [] : props.sources.filter((source) => source.gathering !== undefined);
+    const gatheredTypes = new Set(eventDetailTypesOf(gathered));
     for (const match of ssmEventMatchesOf(props.sources)) {
+      // The status changes rule leaves the gathered kinds' detail-types to a rule of their own.
+      const detailType = match.kind === undefined ? match.eventPattern.detailType?.filter((type) => !gatheredTypes.has(type)) : match.eventPattern.detailType;
       const rule = new events.Rule(this, match.ruleId, {
         description: `${match.what}${from}, to the ssm-history work queue`,
         eventBus: props.eventBus,
-        eventPattern: match.eventPattern,
+        eventPattern: { ...match.eventPattern, ...(detailType !== undefined ? { detailType } : {}) },
       });
-      this.toQueue(rule, props);
+      this.toQueue(rule, props.queue, props.deadLetterQueue);
       if (match.kind === undefined) statusRule = rule;
       else detailRules.set(match.kind, rule);
     }
@@ -93,12 +105,20 @@ export class SsmEventRule extends Construct {
     this.rule = statusRule;
     this.detailRules = detailRules;
     this.rules = [this.rule, ...detailRules.values()];
+    if (props.gatheringQueue !== undefined && gatheredTypes.size > 0) {
+      this.gatheredRule = new events.Rule(this, 'GatheredRule', {
+        description: `SSM status-change events of the kinds collected once per pass (${gathered.map((source) => source.kind).join(', ')})${from}, to the ssm-history gathering queue`,
+        eventBus: props.eventBus,
+        eventPattern: { source: ['aws.ssm'], detailType: [...gatheredTypes] },
+      });
+      this.toQueue(this.gatheredRule, props.gatheringQueue, props.deadLetterQueue);
+    }
   }
 
-  private toQueue(rule: events.Rule, props: SsmEventRuleProps): void {
+  private toQueue(rule: events.Rule, queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): void {
     rule.addTarget(
-      new targets.SqsQueue(props.queue, {
-        deadLetterQueue: props.deadLetterQueue,
+      new targets.SqsQueue(queue, {
+        deadLetterQueue,
         // Explicit rather than relying on defaults that differ between bus models: SSM's events
         // are best effort already, so keep retrying a transient SQS failure for as long as
         // EventBridge allows (errors that retrying cannot fix, such as a denied send, go to

@@ -26,6 +26,7 @@ import { Poller, pollerTimeout } from './poller';
 import { QueryApi } from './query-api';
 import { RunCommandNotifications } from './run-command-notifications';
 import { SsmEventRule } from './ssm-event-rule';
+import { gatheringDelayOf } from './source-infrastructure';
 import { WorkQueue } from './work-queue';
 import type { ArchiveTableId as TableId } from '../lambdas/sources/tables';
 
@@ -175,6 +176,11 @@ export class SsmHistory extends Construct {
   public readonly tables: Readonly<Record<TableId, dynamodb.ITableV2>>;
   public readonly queue: sqs.IQueue;
   public readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The gathered kinds' events (State Manager's), delivered a minute late so that one pass
+   * reads what a run's events announce; it dead-letters into `deadLetterQueue` too.
+   */
+  public readonly gatheringQueue?: sqs.IQueue;
   /** The topic to name in SendCommand's NotificationConfig (NotificationArn). */
   public readonly notificationTopic: sns.ITopic;
   /** The role to pass as SendCommand's ServiceRoleArn, so that SSM may publish to the topic. */
@@ -217,7 +223,21 @@ export class SsmHistory extends Construct {
     const tables = new HistoryTables(this, 'Tables', { encryptionKey: this.tableKey(props.tableEncryptionKey) });
     const alerts = new AlertTopics(this, 'Alerts', { alertEmails: props.alertEmails, alarmNamePrefix });
     const workQueue = new WorkQueue(this, 'WorkQueue', { consumerTimeout: COLLECTOR_TIMEOUT });
-    const ingestion = { queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue };
+    const gatheringDelay = gatheringDelayOf(historySources);
+    // The gathered kinds' events wait here for their delivery delay, then go the same way.
+    const gatheringQueue =
+      gatheringDelay === undefined
+        ? undefined
+        : new WorkQueue(this, 'GatheringQueue', {
+            consumerTimeout: COLLECTOR_TIMEOUT,
+            deliveryDelay: Duration.seconds(gatheringDelay),
+            deadLetterQueue: workQueue.deadLetterQueue,
+          });
+    const ingestion = {
+      queue: workQueue.queue,
+      deadLetterQueue: workQueue.deadLetterQueue,
+      ...(gatheringQueue !== undefined ? { gatheringQueue: gatheringQueue.queue } : {}),
+    };
     const ssmEvents = new SsmEventRule(this, 'SsmEvents', { sources: historySources, ...ingestion });
     const notifications = new RunCommandNotifications(this, 'RunCommandNotifications', {
       delivery: ingestion,
@@ -229,6 +249,7 @@ export class SsmHistory extends Construct {
       sources: historySources,
       tables,
       queue: workQueue.queue,
+      ...(gatheringQueue !== undefined ? { gatheringQueue: gatheringQueue.queue } : {}),
       timeout: COLLECTOR_TIMEOUT,
       maxConcurrency: props.collectorMaxConcurrency,
       invocationDetail: props.invocationDetail,
@@ -264,6 +285,10 @@ export class SsmHistory extends Construct {
       ],
       roles: [poller.role],
     });
+    gatheringQueue?.allowSendersOnly({
+      sourceArns: [ssmEvents.gatheredRule, members?.gatheredRule].flatMap((rule) => (rule === undefined ? [] : [rule.ruleArn])),
+      roles: [],
+    });
     pollQueue?.allowSenderOnly(poller.role);
     this.query = new QueryApi(this, 'QueryApi', {
       tables,
@@ -298,6 +323,7 @@ export class SsmHistory extends Construct {
     this.tables = tables.tables;
     this.queue = workQueue.queue;
     this.deadLetterQueue = workQueue.deadLetterQueue;
+    this.gatheringQueue = gatheringQueue?.queue;
     this.notificationTopic = notifications.topic;
     this.notificationRole = notifications.publisherRole;
     this.collector = collector.function;
@@ -320,8 +346,8 @@ export class SsmHistory extends Construct {
    */
   private memberIngestion(
     organization: SsmHistoryOrganization,
-    ingestion: { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue },
-  ): { readonly eventBus: events.IEventBus; readonly rules: readonly events.Rule[]; readonly topicArns: readonly string[] } {
+    ingestion: { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue; readonly gatheringQueue?: sqs.IQueue },
+  ): { readonly eventBus: events.IEventBus; readonly rules: readonly events.Rule[]; readonly gatheredRule?: events.Rule; readonly topicArns: readonly string[] } {
     const { organizationId, accounts } = organization;
     const bus = new OrganizationEventBus(this, 'OrganizationEventBus', organizationId !== undefined ? { organizationId } : { accounts: accounts === 'organization' ? [] : accounts });
     const memberEvents = new SsmEventRule(this, 'MemberSsmEvents', { sources: historySources, ...ingestion, eventBus: bus.eventBus });
@@ -329,7 +355,12 @@ export class SsmHistory extends Construct {
       accounts === 'organization'
         ? undefined
         : new MemberNotificationSubscriptions(this, 'MemberNotifications', { accounts, regions: organization.regions, queue: ingestion.queue });
-    return { eventBus: bus.eventBus, rules: memberEvents.rules, topicArns: subscriptions?.topicArns ?? [] };
+    return {
+      eventBus: bus.eventBus,
+      rules: memberEvents.rules,
+      ...(memberEvents.gatheredRule !== undefined ? { gatheredRule: memberEvents.gatheredRule } : {}),
+      topicArns: subscriptions?.topicArns ?? [],
+    };
   }
 
   /**

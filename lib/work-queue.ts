@@ -10,6 +10,17 @@ export interface WorkQueueProps {
    * second invocation while the first (with its retries) may still be working on it.
    */
   readonly consumerTimeout: Duration;
+  /**
+   * How long each message waits after it is sent before it can be received (SQS's delivery
+   * delay, at most 15 minutes): a gathered kind's events (HistorySource.gathering).
+   * @default - none
+   */
+  readonly deliveryDelay?: Duration;
+  /**
+   * The dead-letter queue to redrive into, when another queue's is shared.
+   * @default - a terminal dead-letter queue of its own
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -38,23 +49,26 @@ export function terminalDeadLetterQueue(scope: Construct, why: string): sqs.Queu
 
 export class WorkQueue extends Construct {
   public readonly queue: sqs.Queue;
-  public readonly deadLetterQueue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
 
-    this.deadLetterQueue = terminalDeadLetterQueue(
-      this,
-      'This is the terminal dead-letter queue of the work queue, the EventBridge target and ' +
-        'the SNS subscription. Its messages wait here (14 days) to be inspected and redriven ' +
-        'to the work queue; a further DLQ would only move them.',
-    );
+    this.deadLetterQueue =
+      props.deadLetterQueue ??
+      terminalDeadLetterQueue(
+        this,
+        'This is the terminal dead-letter queue of the work queue, the EventBridge target and ' +
+          'the SNS subscription. Its messages wait here (14 days) to be inspected and redriven ' +
+          'to the work queue; a further DLQ would only move them.',
+      );
 
     this.queue = new sqs.Queue(this, 'Queue', {
       // SSE-SQS: encrypted at rest with no KMS key policy to grant EventBridge and SNS.
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(6 * props.consumerTimeout.toSeconds()),
+      ...(props.deliveryDelay !== undefined ? { deliveryDelay: props.deliveryDelay } : {}),
       deadLetterQueue: {
         queue: this.deadLetterQueue,
         // Three receives, because every receive is already a retried attempt: the collector's
@@ -86,7 +100,10 @@ export class WorkQueue extends Construct {
         resources: [this.queue.queueArn],
         // Both must hold to deny: a request from a listed source, or by a listed role, is let through.
         conditions: {
-          ArnNotEquals: { 'aws:SourceArn': [...senders.sourceArns], 'aws:PrincipalArn': senders.roles.map((role) => role.roleArn) },
+          ArnNotEquals: {
+            'aws:SourceArn': [...senders.sourceArns],
+            ...(senders.roles.length > 0 ? { 'aws:PrincipalArn': senders.roles.map((role) => role.roleArn) } : {}),
+          },
         },
       }),
     );

@@ -19,6 +19,8 @@ import { coalesceObservations, readsBehindMessages, type ReadBehindMessage } fro
 import { clampToReceipt, MessageReader, type TrustedSenders } from './messages';
 import { scopeName, type SsmScope } from '../core/scope';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { PassLease, PassLedger, PassSubject } from '../store/pass-ledger';
+import { planPass, withoutFetch, type PassPlan } from './gathered-passes';
 
 export interface QueueMessage {
   readonly id: string;
@@ -49,6 +51,8 @@ export interface CollectedBatch {
   readonly collectionLagMs: Readonly<Partial<Record<HistoryKind, readonly number[]>>>;
   /** Parents whose messages failed because SNS refused an alert (AlertPublishFailures). */
   readonly alertPublishFailures: number;
+  /** Gathered parents whose items another pass covered: no SSM call was made for them. */
+  readonly covered: number;
 }
 
 export interface KindCounts {
@@ -87,6 +91,11 @@ export interface CollectorDependencies {
    * stored through it (it marks, claims and publishes), all others through `store`.
    */
   readonly alerts?: Pick<FailureAlerts, 'alertOf' | 'store'>;
+  /**
+   * The passes made over gathered kinds' parents (HistorySource.gathering): with it, a batch
+   * whose items another pass covers makes no SSM call for them. Omitted: every batch passes.
+   */
+  readonly passes?: Pick<PassLedger, 'entry' | 'lease' | 'complete' | 'release'>;
 }
 
 /** A record no event announced: every sighting of it in this batch came from a poller. */
@@ -182,17 +191,23 @@ export class Collector {
     const alertsPublished: Partial<Record<HistoryKind, number>> = {};
     const collectionLagMs: Partial<Record<HistoryKind, number[]>> = {};
     let alertPublishFailures = 0;
+    let covered = 0;
     await forEachBounded([...parents.values()], this.deps.parentConcurrency, async ({ items, messageIds }) => {
       const first = items[0] as WorkItem;
       const scope = items.find((item) => item.scope !== undefined)?.scope ?? this.deps.home;
+      const subject = { kind: first.kind, parentId: first.parentId, scope };
+      let plan: PassPlan = { plan: 'pass' };
       try {
         const source = this.sourcesByKind.get(first.kind);
         if (!source) throw new Error(`no source for kind ${first.kind}`);
+        if (source.gathering !== undefined && this.deps.passes !== undefined) plan = await planPass(this.deps.passes, subject, items, this.now());
+        if (plan.plan === 'covered') covered++;
+        const toCollect = plan.plan === 'covered' ? withoutFetch(items) : items;
         const ssm = scope !== undefined && this.deps.ssmFor !== undefined ? this.deps.ssmFor(scope) : this.deps.clients.ssm;
         let read: readonly Observation[];
         let partial: PartialCollectionError | undefined;
         try {
-          read = await source.collect(items, { ...this.deps.clients, ssm, archive: this.archive }, this.now, this.deps.settings ?? DEFAULT_COLLECT_SETTINGS);
+          read = await source.collect(toCollect, { ...this.deps.clients, ssm, archive: this.archive }, this.now, this.deps.settings ?? DEFAULT_COLLECT_SETTINGS);
         } catch (error) {
           if (!(error instanceof PartialCollectionError)) throw error;
           // Store what was gathered, then fail the messages: the retry starts past it.
@@ -236,9 +251,12 @@ export class Collector {
         await forEachBounded(observations.filter((o) => o.settlesChildren === true), WRITES_PER_PARENT, write);
         if (partial !== undefined) throw partial;
         if (behind.length > 0 || rewound.length > 0) throw new ReadBehindMessageError(behind, rewound);
-        const lag = lagOf(items, this.now());
+        if (plan.plan === 'lease') await this.deps.passes?.complete(subject, plan.lease);
+        // A covered batch stored nothing of its own: the pass that covered it measured the lag.
+        const lag = plan.plan === 'covered' ? undefined : lagOf(items, this.now());
         if (lag !== undefined) (collectionLagMs[first.kind] ??= []).push(lag);
       } catch (error) {
+        if (plan.plan === 'lease') await this.releaseLease(subject, plan.lease);
         if (error instanceof AlertPublishError) alertPublishFailures++;
         this.deps.logger.warn('Could not collect a parent; its messages will be retried', {
           kind: first.kind,
@@ -267,7 +285,22 @@ export class Collector {
       alertsPublished,
       collectionLagMs,
       alertPublishFailures,
+      covered,
     };
+  }
+
+  /** Ends a failed pass's lease, so that its retry may lease again; if that fails, the lease expires. */
+  private async releaseLease(subject: PassSubject, lease: PassLease): Promise<void> {
+    try {
+      await this.deps.passes?.release(subject, lease);
+    } catch (error) {
+      this.deps.logger.warn('Could not release a pass lease; it expires by itself', {
+        kind: subject.kind,
+        parentId: subject.parentId,
+        until: lease.until,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+    }
   }
 
   /** One record's write: through the alerts when it raises one, so that the alert goes out once. */

@@ -252,6 +252,12 @@ export interface ParentLister {
   listPage(ssm: SSMClient, since: string, position: string | undefined, now: Date): Promise<ListedPage>;
 }
 
+/** How long a gathered kind's events wait before they are collected (HistorySource.gathering). */
+export interface EventGathering {
+  /** The delivery delay, in seconds (SQS allows 0 to 900). */
+  readonly delaySeconds: number;
+}
+
 /**
  * One history kind, end to end: which events it consumes, how it reads them, and how it
  * turns a batch of work items about one parent into the fewest SSM calls that keep the
@@ -288,6 +294,14 @@ export interface HistorySource {
   readonly collectorActions: readonly string[];
   /** The SSM read actions its collector calls that take resource ARNs: granted on those ARNs only. */
   readonly scopedCollectorActions?: readonly ScopedAction[];
+  /**
+   * For a kind whose events name only the parent (State Manager's name the association, not
+   * the execution), so that every event asks for the same pass: its events are delivered this
+   * long after they happened (an SQS delivery delay), and one pass of the parent then covers
+   * every event that happened before it started (PassLedger), however many batches they span.
+   * Absent: each batch's items make their own pass.
+   */
+  readonly gathering?: EventGathering;
   /** Throws MalformedMessageError when the event is not one this kind can use. */
   parseEvent(event: SsmEvent): WorkItem;
   /** SNS notifications (Run Command only); undefined when the kind has none. */

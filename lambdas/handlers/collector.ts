@@ -12,6 +12,7 @@ import { collectorConfigFrom } from '../config';
 import { createLog } from '../log';
 import { DEFAULT_SERVICE_NAME, METRICS_NAMESPACE } from '../operational-metrics';
 import { CheckpointStore } from '../store/checkpoint-store';
+import { PassLedger } from '../store/pass-ledger';
 import { historySources } from '../sources';
 import { SsmCallMeter } from '../ssm-call-meter';
 import { RecordStore } from '../store/record-store';
@@ -55,6 +56,8 @@ const collector = new Collector({
   store,
   // Records stored and missed by events, per kind, beside the pollers' checkpoints (GET /status).
   checkpoints: new CheckpointStore(doc, config.tableNames.pollCheckpoints, config.home),
+  // And the passes over gathered kinds' parents, so that each is passed once for many events.
+  passes: new PassLedger(doc, config.tableNames.pollCheckpoints, config.home),
   logger,
   parentConcurrency: config.parentConcurrency,
   settings: config.settings,

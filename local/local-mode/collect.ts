@@ -1,6 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { FailureAlerts } from '../../lambdas/alerts/failure-alerts';
-import { Collector } from '../../lambdas/collector/collector';
+import { Collector, type CollectorDependencies } from '../../lambdas/collector/collector';
 import type { Log } from '../../lambdas/log';
 import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import type { HistorySource, Observation } from '../../lambdas/core/model';
@@ -36,6 +36,8 @@ export interface CollectorConsumerDependencies {
   readonly checkpoints?: Pick<CheckpointStore, 'addCounters'>;
   /** Failure alerts, as the deployed collector publishes them. */
   readonly alerts?: Pick<FailureAlerts, 'alertOf' | 'store'>;
+  /** The passes over gathered kinds' parents, as the deployed collector keeps them. */
+  readonly passes?: CollectorDependencies['passes'];
 }
 
 /**
@@ -60,6 +62,7 @@ export function collectorConsumer(deps: CollectorConsumerDependencies): BatchCon
       clients: { ssm: deps.ssm },
       ...(deps.home !== undefined ? { home: deps.home } : {}),
       ...(deps.ssmFor !== undefined ? { ssmFor: deps.ssmFor } : {}),
+      ...(deps.passes !== undefined ? { passes: deps.passes } : {}),
       store: {
         upsert: async (observation) => {
           const outcome = await deps.store.upsert(observation);

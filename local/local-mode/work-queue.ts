@@ -79,9 +79,21 @@ export class LocalWorkQueue<R> {
     return new Promise((resolve) => this.enqueue(body, resolve));
   }
 
-  /** Enqueues without waiting for anything (events from the simulator). */
-  post(body: string): void {
-    this.enqueue(body);
+  /**
+   * Enqueues without waiting for anything (events from the simulator), receivable after
+   * `delayMs` (SQS's delivery delay); a delayed message is not waited for by `idle`.
+   */
+  post(body: string, delayMs = 0): void {
+    if (delayMs <= 0 || this.closed) {
+      this.enqueue(body);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.enqueue(body);
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   /** Messages that used up their receives, with the last reason. */
@@ -93,21 +105,21 @@ export class LocalWorkQueue<R> {
     return { ...this.counts };
   }
 
-  /** Resolves when nothing is waiting or being collected (retries scheduled for later do not count). */
+  /** Resolves when nothing is waiting or being collected (retries and delayed messages for later do not count). */
   async idle(): Promise<void> {
     if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
-   * Stops taking messages, collects what is waiting, and drops retries not yet due (logged:
-   * in AWS they would stay on the queue; here the process is going away).
+   * Stops taking messages, collects what is waiting, and drops retries and delayed messages
+   * not yet due (logged: in AWS they would stay on the queue; here the process is going away).
    */
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     if (this.retryTimers.size > 0) {
-      this.options.logger.warn('Dropping messages that were waiting to be retried', { messages: this.retryTimers.size });
+      this.options.logger.warn('Dropping messages that were waiting to be retried or delivered', { messages: this.retryTimers.size });
     }
     this.retryTimers.clear();
     this.pump(true);

@@ -167,6 +167,8 @@ function facts(): StackFacts {
     batchingWindowSeconds: 5,
     pollIntervalMinutes: 5,
     eventDetailTypes: [],
+    collectorQueues: 2,
+    gathering: { detailTypes: [], delaySeconds: 60 },
     tables,
     alarms: 2,
     alarmMetrics: 3,

@@ -116,7 +116,8 @@ describe('failure alerts, by default', () => {
 
   it('subscribes nobody without alert emails', () => {
     template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // The work queue, the gathering queue and their dead-letter queue: no subscription's.
+    template.resourceCountIs('AWS::SQS::Queue', 3);
   });
 
   it('tells the collector where to publish and how, with the default statuses and a 24-hour max age', () => {

@@ -88,6 +88,7 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
         'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/Poller/Handler/Function',
         'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/Collector/Handler/Function',
         'Serverless-LambdaDLQ @ SsmHistory/SsmHistory/QueryApi/Handler/Function',
+        'Serverless-LambdaEventSourceMappingDestination @ SsmHistory/SsmHistory/Collector/GatheringQueueSource',
         'Serverless-LambdaEventSourceMappingDestination @ SsmHistory/SsmHistory/Collector/WorkQueueSource',
         'Serverless-SQSRedrivePolicy @ SsmHistory/SsmHistory/WorkQueue/DeadLetterQueue',
       ].sort(),

@@ -119,8 +119,10 @@ describe('an archive without organization', () => {
     expect(resourcesOfType(plain, 'AWS::Events::EventBus')).toEqual([]);
     expect(resourcesOfType(plain, 'AWS::Events::EventBusPolicy')).toEqual([]);
     // The work queue and its DLQ only.
-    expect(resourcesOfType(plain, 'AWS::SQS::Queue')).toHaveLength(2);
-    expect(resourcesOfType(plain, 'AWS::Lambda::EventSourceMapping')).toHaveLength(1);
+    // The work queue, the gathering queue and their dead-letter queue.
+    expect(resourcesOfType(plain, 'AWS::SQS::Queue')).toHaveLength(3);
+    // The collector's two (work queue, gathering queue): no poll queue's.
+    expect(resourcesOfType(plain, 'AWS::Lambda::EventSourceMapping')).toHaveLength(2);
     expect(resourcesOfType(plain, 'AWS::IAM::Role').filter(([, role]) => role.Properties?.RoleName !== undefined)).toEqual([]);
     const granted = resourcesOfType(plain, 'AWS::IAM::Policy').flatMap(([, policy]) =>
       (policy.Properties?.PolicyDocument as PolicyDocument).Statement.flatMap((statement) => [statement.Action].flat()),
@@ -152,11 +154,13 @@ describe("the organization's event bus", () => {
       const onDefault = resourcesOfType(s, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventBusName === undefined && rule.Properties?.EventPattern !== undefined);
       const patterns = (rules: typeof onBus) => rules.map(([, rule]) => rule.Properties?.EventPattern);
       expect(patterns(onBus)).toEqual(patterns(onDefault));
-      expect(onBus).toHaveLength(ssmEventMatchesOf(historySources).length);
-      for (const [, rule] of onBus) {
+      // One more than the matches: the gathered kinds' status changes have a rule of their own.
+      expect(onBus).toHaveLength(ssmEventMatchesOf(historySources).length + 1);
+      for (const [id, rule] of onBus) {
+        const queue = id.includes('GatheredRule') ? s.stack.history.gatheringQueue : s.stack.history.queue;
         expect(rule.Properties?.Targets).toEqual([
           expect.objectContaining({
-            Arn: getAtt(logicalIdOf(s.stack.history.queue)),
+            Arn: getAtt(logicalIdOf(queue as NonNullable<typeof queue>)),
             DeadLetterConfig: { Arn: getAtt(logicalIdOf(s.stack.history.deadLetterQueue)) },
             RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
           }),
@@ -215,10 +219,17 @@ describe('the work queue, with members', () => {
       .filter(([, rule]) => JSON.stringify(rule.Properties?.EventBusName) === JSON.stringify({ Ref: busId }))
       .map(([id]) => id);
     expect(busRules.length).toBeGreaterThan(0);
+    const gatheringId = logicalIdOf(listed.stack.history.gatheringQueue as NonNullable<typeof listed.stack.history.gatheringQueue>);
+    const sendGathered = { ...send, resource: listed.values.getAtt(gatheringId, 'Arn'), resourcePolicy: queuePolicyOf(listed, gatheringId) };
     for (const id of busRules) {
       const sourceArn = listed.values.getAtt(id, 'Arn');
-      expect({ id, decision: await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': sourceArn } }) }).toEqual({ id, decision: 'Allowed' });
+      // Each rule sends to its own queue only: State Manager's to the gathering queue, the rest to the work queue.
+      const [own, other] = id.includes('GatheredRule') ? [sendGathered, send] : [send, sendGathered];
+      expect({ id, decision: await decide({ ...own, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': sourceArn } }) }).toEqual({ id, decision: 'Allowed' });
+      expect({ id, decision: await decide({ ...other, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': sourceArn } }) }).toEqual({ id, decision: 'ExplicitlyDenied' });
     }
+    expect(busRules.filter((id) => id.includes('GatheredRule'))).toHaveLength(1);
+    expect(await decide({ ...sendGathered, principal: `arn:aws:iam::${TEST_ACCOUNT}:role/Admin`, identity: [{ name: 'admin', policy: allowEverything }] })).toBe('ExplicitlyDenied');
     for (const [account, region] of scopesOf([MEMBER_A, MEMBER_B], MEMBER_REGIONS).map((scope) => [scope.account, scope.region] as const)) {
       const topic = memberTopicArn(account, region);
       expect({ topic, decision: await decide({ ...send, principal: 'sns.amazonaws.com', context: { 'aws:SourceArn': topic } }) }).toEqual({ topic, decision: 'Allowed' });

@@ -79,8 +79,11 @@ describe('who may write what the collector reads', () => {
   const poller = functionModelsOf(stack, template).poller;
   // Every rule that routes SSM's events (the status changes, and Session Manager's calls through CloudTrail).
   const eventRuleIds = Object.entries(cfn.Resources)
-    .filter(([id, resource]) => resource.Type === 'AWS::Events::Rule' && id.includes('SsmEvents'))
+    .filter(([id, resource]) => resource.Type === 'AWS::Events::Rule' && id.includes('SsmEvents') && !id.includes('GatheredRule'))
     .map(([id]) => id);
+  // State Manager's status changes, on a rule of their own to the gathering queue.
+  const gatheredRuleId = Object.keys(cfn.Resources).find((id) => id.includes('SsmEventsGatheredRule')) ?? '';
+  const gatheringQueueId = logicalIdOf(history.gatheringQueue as NonNullable<typeof history.gatheringQueue>);
   const ruleId = eventRuleIds[0] ?? '';
   const ruleArn = values.getAtt(ruleId, 'Arn');
 
@@ -108,5 +111,19 @@ describe('who may write what the collector reads', () => {
     // Another rule or topic of the account cannot deliver into it either.
     const otherRule = ruleArn.replace(ruleId, 'SomeoneElsesRule');
     expect(await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': otherRule } })).not.toBe('Allowed');
+    // Nor the rule of the gathering queue.
+    expect(await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': values.getAtt(gatheredRuleId, 'Arn') } })).toBe('ExplicitlyDenied');
+  });
+
+  it('lets only the State Manager rule send to the gathering queue: not the poller, nor anyone else', async () => {
+    const send = { action: 'sqs:SendMessage', resource: values.getAtt(gatheringQueueId, 'Arn'), resourcePolicy: resourcePolicyOf('AWS::SQS::QueuePolicy', gatheringQueueId) };
+    expect(gatheredRuleId).not.toBe('');
+    expect(await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': values.getAtt(gatheredRuleId, 'Arn') } })).toBe('Allowed');
+    for (const id of eventRuleIds) {
+      expect({ id, decision: await decide({ ...send, principal: 'events.amazonaws.com', context: { 'aws:SourceArn': values.getAtt(id, 'Arn') } }) }).toEqual({ id, decision: 'ExplicitlyDenied' });
+    }
+    expect(await decide({ ...send, principal: 'sns.amazonaws.com', context: { 'aws:SourceArn': topicArn } })).toBe('ExplicitlyDenied');
+    expect(await decide({ ...send, principal: poller.roleArn, identity: poller.policies.map(({ name, document }) => ({ name, policy: document })) })).not.toBe('Allowed');
+    expect(await decide({ ...send, principal: ADMIN, identity: [{ name: 'admin', policy: allowEverything }] })).toBe('ExplicitlyDenied');
   });
 });

@@ -177,7 +177,16 @@ describe('the event forwarding', () => {
       Object.values(t.findResources('AWS::Events::Rule'))
         .filter((rule) => rule.Properties.EventPattern !== undefined)
         .map((rule) => ({ bus: rule.Properties.EventBusName as unknown, pattern: rule.Properties.EventPattern as unknown }));
-    expect(patternsOf(member.template)).toEqual(patternsOf(archive));
+    // Per detail-type: the archive splits its status changes between two queues (the gathered
+    // kinds' wait on their own), the member forwards them all through one rule.
+    const matched = (t: Template) =>
+      patternsOf(t)
+        .flatMap(({ bus, pattern }) => {
+          const { source, 'detail-type': types, detail } = pattern as { source: unknown; 'detail-type': string[]; detail?: unknown };
+          return types.map((type) => JSON.stringify({ bus, source, type, detail: detail ?? null }));
+        })
+        .sort();
+    expect(matched(member.template)).toEqual(matched(archive));
     expect(patternsOf(member.template).map(({ pattern }) => pattern)).toEqual(
       ssmEventMatchesOf(historySources).map((match) => ({
         source: match.eventPattern.source,

@@ -1,9 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { historySources } from '../../lambdas/sources';
 import { EXPIRES_AT, type KeyAttribute, type TableSchema } from '../../lambdas/core/table-schema';
 import { tableIds, tableSchemas, type ArchiveTableId as TableId } from '../../lambdas/sources/tables';
 import type { SsmHistoryStack } from '../../lib/ssm-history-stack';
-import { collectorActionsOf, eventDetailTypesOf, scopedCollectorActionsOf, tablesWrittenBy } from '../../lib/source-infrastructure';
+import { collectorActionsOf, eventDetailTypesOf, scopedCollectorActionsOf, tablesReadBy, tablesWrittenBy } from '../../lib/source-infrastructure';
 import {
   actionsOf,
   getAtt,
@@ -38,7 +39,7 @@ const pinnedTableLogicalIds: Record<TableId, string> = {
 
 let stack: SsmHistoryStack;
 let template: Template;
-let ids: { queue: string; dlq: string; topic: string; collector: string; collectorRole: string; publisherRole: string };
+let ids: { queue: string; dlq: string; gatheringQueue: string; topic: string; collector: string; collectorRole: string; publisherRole: string };
 
 beforeAll(() => {
   ({ stack, template } = synthesizeSsmHistory());
@@ -48,6 +49,7 @@ beforeAll(() => {
   ids = {
     queue: logicalIdOf(history.queue),
     dlq: logicalIdOf(history.deadLetterQueue),
+    gatheringQueue: logicalIdOf(history.gatheringQueue as sqs.IQueue),
     topic: logicalIdOf(history.notificationTopic),
     collector: logicalIdOf(history.collector),
     collectorRole: logicalIdOf(collectorRole),
@@ -56,10 +58,10 @@ beforeAll(() => {
 });
 
 describe('SSM events', () => {
-  it('routes exactly the sources’ detail-types from aws.ssm, through one rule on the default bus', () => {
-    // Three rules: the SSM events', Session Manager's API calls and the pollers' schedule.
-    template.resourceCountIs('AWS::Events::Rule', 3);
-    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }))).toHaveLength(2);
+  it('routes exactly the sources’ detail-types from aws.ssm, State Manager’s to the gathering queue', () => {
+    // Four rules: the SSM events', State Manager's, Session Manager's API calls and the pollers' schedule.
+    template.resourceCountIs('AWS::Events::Rule', 4);
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: Match.anyValue() } }))).toHaveLength(3);
     const expected = [...new Set(historySources.filter((source) => source.eventDetailPattern === undefined).flatMap((source) => source.eventDetailTypes))];
     expect(eventDetailTypesOf(historySources)).toEqual(expected);
     expect(expected).toEqual([
@@ -73,9 +75,27 @@ describe('SSM events', () => {
       'Maintenance Window Task Execution State-change Notification',
       'Maintenance Window Task Target Invocation State-change Notification',
     ]);
+    const gathered = ['EC2 State Manager Association State Change', 'EC2 State Manager Instance Association State Change'];
+    expect(historySources.filter((source) => source.gathering !== undefined).flatMap((source) => source.eventDetailTypes)).toEqual(gathered);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
-      EventPattern: { source: ['aws.ssm'], 'detail-type': expected },
+      EventPattern: { source: ['aws.ssm'], 'detail-type': expected.filter((type) => !gathered.includes(type)) },
+      Targets: [Match.objectLike({ Arn: getAtt(ids.queue), DeadLetterConfig: { Arn: getAtt(ids.dlq) } })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: { source: ['aws.ssm'], 'detail-type': gathered },
+      Targets: [Match.objectLike({ Arn: getAtt(ids.gatheringQueue), DeadLetterConfig: { Arn: getAtt(ids.dlq) } })],
+    });
+  });
+
+  // SQS developer guide, "Amazon SQS delay queues": a queue's DelaySeconds (0 to 900) hides
+  // each new message for that long; the visibility timeout is Lambda's 6x the function timeout.
+  it('delivers the gathered events a minute late, dead-lettering into the same queue as the rest', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      DelaySeconds: 60,
+      VisibilityTimeout: 720,
+      RedrivePolicy: { deadLetterTargetArn: getAtt(ids.dlq), maxReceiveCount: 3 },
     });
   });
 
@@ -221,10 +241,10 @@ describe('Run Command notifications', () => {
 });
 
 describe('collector event source', () => {
-  it('takes batches of 10 with partial batch responses and bounded concurrency', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  it.each(['queue', 'gatheringQueue'] as const)('takes batches of 10 from the %s with partial batch responses and bounded concurrency', (queue) => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: getAtt(ids.queue),
+      EventSourceArn: getAtt(ids[queue]),
       FunctionName: { Ref: ids.collector },
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: Match.anyValue(),
@@ -419,17 +439,19 @@ describe('collector permissions', () => {
     expect(dynamodb.flatMap(resourcesOf)).toHaveLength(written.length);
   });
 
-  it("reads by key (GetItem) only the tables its kinds' collection reads: Run Command's invocations, State Manager's executions", () => {
+  it("reads by key (GetItem) only the tables its kinds' collection reads, and the ledger of passes beside the checkpoints", () => {
     const reads = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:UpdateItem'));
-    expect(reads.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
-    const expected = [getAtt(pinnedTableLogicalIds.commandInvocations), getAtt(pinnedTableLogicalIds.associationExecutions)];
+    expect([...new Set(reads.flatMap(actionsOf))]).toEqual(['dynamodb:GetItem']);
+    expect(tablesReadBy(historySources)).toEqual(expect.arrayContaining(['commandInvocations', 'associationExecutions']));
+    const expected = [...tablesReadBy(historySources), 'pollCheckpoints' as const].map((tableId) => getAtt(pinnedTableLogicalIds[tableId]));
     expect(reads.flatMap(resourcesOf)).toEqual(expect.arrayContaining(expected));
     expect(reads.flatMap(resourcesOf)).toHaveLength(expected.length);
   });
 
-  it('consumes the work queue, and publishes only to the alerts topic', () => {
+  it('consumes the work queue and the gathering queue, and publishes only to the alerts topic', () => {
     const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
-    expect(sqs.flatMap(resourcesOf)).toEqual([getAtt(ids.queue)]);
+    expect(sqs.flatMap(resourcesOf)).toEqual(expect.arrayContaining([getAtt(ids.queue), getAtt(ids.gatheringQueue)]));
+    expect(sqs.flatMap(resourcesOf)).toHaveLength(2);
     // What Lambda's SQS poller calls with the function's role, and nothing more.
     expect(sqs.flatMap(actionsOf).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
     expect(actions).not.toContain('sqs:SendMessage');

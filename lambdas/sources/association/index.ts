@@ -109,6 +109,9 @@ export const associationSource: HistorySource = {
     { action: 'ssm:DescribeAssociationExecutions', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },
     { action: 'ssm:DescribeAssociationExecutionTargets', resource: 'arn:${Partition}:ssm:${Region}:${Account}:association/*' },
   ],
+  // Every event names the association alone, and each of a run's nodes sends one: a minute's
+  // wait lets one pass read what a whole run's events announce.
+  gathering: { delaySeconds: 60 },
   parseEvent: parseAssociationEvent,
   collect,
   lister: associationLister,
