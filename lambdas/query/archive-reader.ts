@@ -190,13 +190,15 @@ export class ArchiveReader {
     const range = effectiveRange(options.range, options.start);
     if (range === undefined) return;
     const index = indexNamed(table, indexName);
-    const top = Math.min(this.now().getUTCFullYear() + 1, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
+    const nextYear = this.now().getUTCFullYear() + 1;
+    const top = Math.min(nextYear, range.to !== undefined ? yearOf(range.to) : Number.POSITIVE_INFINITY);
     const bottom = Math.max(FIRST_YEAR, range.from !== undefined ? yearOf(range.from) : Number.NEGATIVE_INFINITY);
     const years: (() => AsyncGenerator<StoredItem>)[] = [];
     for (let year = top; year >= bottom; year--) {
       years.push(() => this.newestFirst(table, index.name, index.partitionKey.name, String(year).padStart(4, '0'), range, options, order));
     }
-    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD);
+    // The next year is there for clock skew only and all but always empty: read with this year, not before it.
+    yield* inOrderWithLookahead(years, YEAR_LOOKAHEAD, top === nextYear ? 2 : 1);
   }
 
   /** The records with these keys that the archive holds, in the order asked for. */
@@ -615,11 +617,11 @@ function effectiveRange(range: TimeRange | undefined, start: NewestFirstStart | 
 const YEAR_LOOKAHEAD = 4;
 
 /**
- * The sources' items in source order. The first source starts alone; when a source runs dry,
- * the next `lookahead` start together. Sources started but not reached when the caller stops
- * are closed, and their errors are not left unhandled.
+ * The sources' items in source order. The first `opening` sources start together; when a source
+ * runs dry, the next `lookahead` start together. Sources started but not reached when the
+ * caller stops are closed, and their errors are not left unhandled.
  */
-async function* inOrderWithLookahead<T>(sources: readonly (() => AsyncGenerator<T>)[], lookahead: number): AsyncGenerator<T> {
+async function* inOrderWithLookahead<T>(sources: readonly (() => AsyncGenerator<T>)[], lookahead: number, opening = 1): AsyncGenerator<T> {
   const started: { generator: AsyncGenerator<T>; first: Promise<IteratorResult<T>> }[] = [];
   const start = (index: number): void => {
     const generator = (sources[index] as () => AsyncGenerator<T>)();
@@ -630,7 +632,7 @@ async function* inOrderWithLookahead<T>(sources: readonly (() => AsyncGenerator<
   try {
     for (let index = 0; index < sources.length; index++) {
       if (started[index] === undefined) {
-        const end = Math.min(sources.length, index === 0 ? 1 : index + lookahead);
+        const end = Math.min(sources.length, index + (index === 0 ? opening : lookahead));
         for (let next = index; next < end; next++) start(next);
       }
       const { generator, first } = started[index] as (typeof started)[number];

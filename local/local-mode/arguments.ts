@@ -14,7 +14,7 @@ export interface LocalModeArguments {
   readonly dynamodbEndpoint?: string;
   readonly region?: string;
   readonly pollIntervalMs: number;
-  /** --accounts and --regions: the simulated organization; undefined: the default (3 accounts, 2 Regions). */
+  /** --accounts and --regions: the simulated organization; undefined: the default (the archive's own account and Region alone). */
   readonly organization?: { readonly accounts: number; readonly regions?: readonly string[] };
   readonly help: boolean;
 }
@@ -56,10 +56,11 @@ Options:
                               instead of the embedded dynalite
   --region <region>           AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
   --poll-interval <duration>  pollers' interval, e.g. 90s, 5m, 1h (default 5m)
-  --accounts <n>              accounts the simulator plays, the archive's own included (default 3;
-                              1 with --regions of --region alone plays one account, as before)
+  --accounts <n>              accounts the simulator plays, the archive's own included (default 1:
+                              the archive's own; more play an organization, as one archive for
+                              many accounts runs deployed)
   --regions <list>            Regions collected in each account, comma-separated (default --region
-                              and one more); with the simulator only
+                              alone, and one more with --accounts above 1); with the simulator only
   -h, --help                  show this help
 `;
 
@@ -153,8 +154,8 @@ export function parseLocalModeArguments(argv: readonly string[]): LocalModeArgum
   const regionsText = text('regions');
   let organization: LocalModeArguments['organization'];
   if (accountsText !== undefined || regionsText !== undefined) {
-    const accounts = accountsText === undefined ? 3 : Number(accountsText);
-    if (!/^\d+$/.test(accountsText ?? '3') || accounts < 1 || accounts > 20) throw new UsageError(`--accounts must be a whole number from 1 to 20, got "${accountsText ?? ''}"`);
+    const accounts = accountsText === undefined ? 1 : Number(accountsText);
+    if (!/^\d+$/.test(accountsText ?? '1') || accounts < 1 || accounts > 20) throw new UsageError(`--accounts must be a whole number from 1 to 20, got "${accountsText ?? ''}"`);
     const regions = regionsText?.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => {
       if (!REGION_FORM.test(entry)) throw new UsageError(`--regions must list AWS Regions such as eu-west-1,us-east-1, got "${entry}"`);
       return entry;

@@ -1,9 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { createTables } from '../../lambdas/store/create-tables';
 import { prefixedTableNames, tableSchemas } from '../../lambdas/sources/tables';
 import type { TableNames } from '../../lambdas/sources/tables';
@@ -42,25 +40,45 @@ export interface ArchiveDatabaseOptions {
   readonly credentials?: StaticCredentials;
 }
 
-/** Starts dynalite on 127.0.0.1 with its LevelDB files under `path`. */
+/** What the dynalite thread says: its port once listening, or that it stopped, or why not. */
+interface ThreadMessage {
+  readonly port?: number;
+  readonly stopped?: boolean;
+  readonly error?: string;
+}
+
+/**
+ * Starts dynalite on 127.0.0.1 with its LevelDB files under `path`, on a worker thread of its
+ * own (local/local-mode/dynalite-thread.mjs): its work then runs beside the event loop that
+ * answers queries rather than on it.
+ */
 export async function startDynalite(path: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const worker = new Worker(join(__dirname, 'dynalite-thread.mjs'), { workerData: { path } });
+  const next = () =>
+    new Promise<ThreadMessage>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the dynalite thread exited with ${code}`));
+      worker.once('exit', onExit);
+      worker.once('error', reject);
+      worker.once('message', (message: ThreadMessage) => {
+        worker.off('exit', onExit);
+        worker.off('error', reject);
+        resolve(message);
+      });
     });
-  });
-  const { port } = server.address() as AddressInfo;
+  const started = await next();
+  if (started.port === undefined) {
+    await worker.terminate();
+    throw new Error(`dynalite did not start: ${started.error ?? 'no port'}`);
+  }
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    // dynalite's close() also closes its LevelDB store, waiting for writes in flight.
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    endpoint: `http://127.0.0.1:${started.port}`,
+    stop: async () => {
+      const stopped = next();
+      worker.postMessage('stop');
+      const message = await stopped;
+      await worker.terminate();
+      if (message.error !== undefined) throw new Error(message.error);
+    },
   };
 }
 

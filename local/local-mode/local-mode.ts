@@ -24,6 +24,8 @@ import type { SsmSourceName } from './arguments';
 import { chooseSsmSource, createSsmClient, describeSsmSource, type SsmSourceChoice } from './ssm-source';
 import { loadState, lockDataDir, saveState, type LocalState } from './state';
 import { LocalWorkQueue } from './work-queue';
+import { gatheringDelayMs } from './gathering';
+import { PassLedger } from '../../lambdas/store/pass-ledger';
 import { LocalOrganization } from './organization';
 import { DEFAULT_HOME_ACCOUNT } from '../ssm-simulator';
 import type { SsmScope } from '../../lambdas/core/scope';
@@ -57,21 +59,23 @@ export interface LocalModeOptions {
   readonly printAlert?: (text: string) => void;
   /**
    * The simulated organization: accounts (the home account included) in Regions (the home's
-   * first). Default 3 accounts in 2 Regions; 1 account in 1 Region plays the home alone.
-   * Only with the simulator.
+   * first). Default: the home alone, one account in one Region, as the stack deploys by
+   * default; more accounts without Regions named play the home's Region and one more. Only
+   * with the simulator.
    */
   readonly organization?: { readonly accounts: number; readonly regions?: readonly string[] };
 }
 
-/** The simulated organization when none is asked for: three accounts in two Regions. */
-export const DEFAULT_ORGANIZATION = { accounts: 3 } as const;
+/** The simulated organization when none is asked for: the home alone, as the stack deploys by default. */
+export const DEFAULT_ORGANIZATION = { accounts: 1 } as const;
 
 /** The archive's own account in local mode: the simulator's. */
 export const LOCAL_HOME_ACCOUNT = DEFAULT_HOME_ACCOUNT;
 
 /** The Regions of the simulated organization: the home's, then a second one. */
-function organizationRegions(home: string, asked: readonly string[] | undefined): string[] {
-  if (asked !== undefined) return [home, ...asked.filter((region) => region !== home)];
+function organizationRegions(home: string, asked: NonNullable<LocalModeOptions['organization']>): string[] {
+  if (asked.regions !== undefined) return [home, ...asked.regions.filter((region) => region !== home)];
+  if (asked.accounts === 1) return [home];
   return [home, home === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'];
 }
 
@@ -183,7 +187,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     cleanups.push(async () => ssm.destroy());
     const home: SsmScope = { account: LOCAL_HOME_ACCOUNT, region };
     const asked = options.organization ?? DEFAULT_ORGANIZATION;
-    const regions = organizationRegions(region, options.organization?.regions);
+    const regions = organizationRegions(region, asked);
     const organization =
       simulated !== undefined && (asked.accounts > 1 || regions.length > 1)
         ? new LocalOrganization({ home, accounts: asked.accounts, regions, fleetSeed: state.fleetSeed })
@@ -213,6 +217,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         logger,
         parentConcurrency: 4,
         checkpoints,
+        passes: new PassLedger(database.doc, database.tableNames.pollCheckpoints, home),
         alerts,
       }),
       logger,
@@ -247,12 +252,14 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     let seed: LocalModeSummary['seed'];
     let memberCommands = 0;
     // The central bus: every member's events reach the queue as they happen.
-    if (organization) await organization.listen(ssm, (body) => queue.post(body));
+    // Events reach the queue as they happen; State Manager's are received a minute later, as deployed.
+    const deliver = (body: string) => queue.post(body, gatheringDelayMs(historySources, body, new Date()));
+    if (organization) await organization.listen(ssm, deliver);
     if (simulated) {
       ({ state, seed } = await seedSimulator(simulated, queue, state, dataDir, logger));
       // Collected while the archive already answers: the home's day is what startup waits for.
       if (organization) memberCommands = organization.seed(new Date(state.seededAt ?? new Date().toISOString()));
-      simulated.startLive((body) => queue.post(body));
+      simulated.startLive(deliver);
     }
     gate.open();
     // The pollers start once the archive answers: their first poll (the backfill) runs in the background.

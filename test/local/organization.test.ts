@@ -2,7 +2,7 @@ import { startLocalMode, type LocalMode } from '../../local/local-mode';
 import { eventually, recordingLog, request, tempDataDir } from './support';
 
 /**
- * `npm start` plays an organization by default: three accounts in two Regions, each its own
+ * `npm start -- --accounts 3` plays an organization: three accounts in two Regions, each its own
  * simulated SSM, their events on the archive's queue, their SSM read through the member read
  * roles from the STS stand-in; the views and GET /status tell the accounts and Regions apart.
  */
@@ -19,7 +19,7 @@ describe('local mode plays an organization', () => {
 
   beforeAll(async () => {
     dataDir = await tempDataDir();
-    mode = await startLocalMode({ port: 0, dataDir: dataDir.path, pollIntervalMs: 60 * 60_000, env: {}, logger: recordingLog(), commandIntervalMs: 0 });
+    mode = await startLocalMode({ port: 0, dataDir: dataDir.path, pollIntervalMs: 60 * 60_000, env: {}, logger: recordingLog(), commandIntervalMs: 0, organization: { accounts: 3 } });
   }, 90_000);
   afterAll(async () => {
     await mode.stop();
