@@ -15,9 +15,9 @@ export interface BundleFigures {
 const outDir = path.resolve(__dirname, '..', '.bench');
 
 /** Builds an entry exactly as the CDK app bundles Lambdas (lib/lambda-bundling.ts). */
-async function bundle(entry: string, name: string): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
-  const outfile = path.join(outDir, `${name}.mjs`);
+async function bundle(entry: string, name: string, dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const outfile = path.join(dir, `${name}.mjs`);
   await build({ ...lambdaBundling, entryPoints: [entry], outfile, logLevel: 'error' });
   return outfile;
 }
@@ -30,6 +30,11 @@ function lambdaEnvironment(): NodeJS.ProcessEnv {
   env.HOME_ACCOUNT = '123456789012';
   env.SOURCE_ACCOUNTS = '123456789012';
   env.SOURCE_REGIONS = 'us-east-1';
+  // The stack always gives the collector its alerts topic: its init builds the alerting path too.
+  env.ALERT_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:ssm-history-alerts';
+  env.ALERT_MAX_AGE_HOURS = '24';
+  env.ALERT_ACCOUNT_ID = '123456789012';
+  env.ALERT_PARTITION = 'aws';
   return env;
 }
 
@@ -49,17 +54,30 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+export interface BundlesFigures {
+  readonly collector: BundleFigures;
+  /** The SSM and DynamoDB clients alone (bare-clients.ts). */
+  readonly bareClients: BundleFigures;
+  /** The clients the collector needs: SSM, DynamoDB and SNS, for its alerts (bare-clients-with-sns.ts). */
+  readonly bareClientsWithSns: BundleFigures;
+  /** Fresh processes timed per bundle. */
+  readonly runs: number;
+}
+
+/** The collector's bundle, as deployed, is at most this large. */
+export const COLLECTOR_BUNDLE_TARGET_BYTES = 450 * 1024;
+/** Its cold import takes at most this many times that of the bare clients it needs (SSM, DynamoDB, SNS). */
+export const COLLECTOR_IMPORT_TARGET_RATIO = 1.2;
+
 /**
  * The bundles' sizes and cold import times, measured in alternation in this one run so that
  * machine drift affects both alike; the ratio is what is compared.
  */
-export async function measureBundles(
-  runs: number,
-): Promise<{ collector: BundleFigures; bareClients: BundleFigures; bareClientsWithSns: BundleFigures }> {
+export async function measureBundles(runs: number, dir: string = outDir): Promise<BundlesFigures> {
   const files = {
-    collector: await bundle(collectorEntry, 'collector'),
-    bareClients: await bundle(path.join(__dirname, 'bare-clients.ts'), 'bare-clients'),
-    bareClientsWithSns: await bundle(path.join(__dirname, 'bare-clients-with-sns.ts'), 'bare-clients-with-sns'),
+    collector: await bundle(collectorEntry, 'collector', dir),
+    bareClients: await bundle(path.join(__dirname, 'bare-clients.ts'), 'bare-clients', dir),
+    bareClientsWithSns: await bundle(path.join(__dirname, 'bare-clients-with-sns.ts'), 'bare-clients-with-sns', dir),
   };
   // Warm the file cache for all before timing.
   for (const file of Object.values(files)) importMs(file);
@@ -68,5 +86,54 @@ export async function measureBundles(
     for (const name of ['collector', 'bareClients', 'bareClientsWithSns'] as const) times[name].push(importMs(files[name]));
   }
   const figures = (name: keyof typeof files): BundleFigures => ({ bytes: statSync(files[name]).size, importMs: median(times[name]) });
-  return { collector: figures('collector'), bareClients: figures('bareClients'), bareClientsWithSns: figures('bareClientsWithSns') };
+  return { collector: figures('collector'), bareClients: figures('bareClients'), bareClientsWithSns: figures('bareClientsWithSns'), runs };
+}
+
+/** The figures as `npm run bench -- --json` gives them. */
+export function bundlesJson(figures: BundlesFigures) {
+  const { collector, bareClients, bareClientsWithSns } = figures;
+  return {
+    collectorBundleBytes: collector.bytes,
+    bareClientsBundleBytes: bareClients.bytes,
+    bareClientsWithSnsBundleBytes: bareClientsWithSns.bytes,
+    collectorImportMs: round(collector.importMs, 1),
+    bareClientsImportMs: round(bareClients.importMs, 1),
+    collectorImportRatio: round(collector.importMs / bareClients.importMs, 3),
+    bareClientsWithSnsImportMs: round(bareClientsWithSns.importMs, 1),
+    collectorImportRatioWithSns: round(collector.importMs / bareClientsWithSns.importMs, 3),
+  };
+}
+
+/**
+ * The section `npm run bench` prints. The cold import target is against the clients the
+ * collector needs (SSM, DynamoDB, SNS); the ratio to SSM and DynamoDB alone is information.
+ */
+export function bundlesLines(figures: BundlesFigures): string[] {
+  const target = (ok: boolean, text: string) => `${ok ? 'ok  ' : 'MISS'} ${text}`;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const json = bundlesJson(figures);
+  const { collector, bareClients, bareClientsWithSns } = figures;
+  return [
+    `Collector bundle (esbuild, ESM, minified, as deployed)`,
+    `  ${target(collector.bytes <= COLLECTOR_BUNDLE_TARGET_BYTES, `size                          ${kb(collector.bytes)}  (bare SSM + DynamoDB + SNS clients ${kb(bareClientsWithSns.bytes)}, SSM + DynamoDB ${kb(bareClients.bytes)}; target <= ${COLLECTOR_BUNDLE_TARGET_BYTES / 1024} KB)`)}`,
+    `  ${target(
+      json.collectorImportRatioWithSns <= COLLECTOR_IMPORT_TARGET_RATIO,
+      `cold import                   ${json.collectorImportMs} ms vs ${json.bareClientsWithSnsImportMs} ms bare SSM + DynamoDB + SNS = ${json.collectorImportRatioWithSns}x  (the clients it needs; median of ${figures.runs} fresh processes each, interleaved; target <= ${COLLECTOR_IMPORT_TARGET_RATIO}x)`,
+    )}`,
+    `       against SSM + DynamoDB only  ${json.collectorImportMs} ms vs ${json.bareClientsImportMs} ms bare SSM + DynamoDB = ${json.collectorImportRatio}x  (information)`,
+  ];
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+// `tsx bench/bundles.ts [runs] [--json]`: this section alone (about a minute with 21 runs), its
+// bundles apart from those of a full run that may be going on.
+if (require.main === module) {
+  const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 21);
+  measureBundles(runs, path.join(outDir, 'bundles-only'))
+    .then((figures) => process.stdout.write(`${(process.argv.includes('--json') ? [JSON.stringify(bundlesJson(figures))] : bundlesLines(figures)).join('\n')}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    });
 }

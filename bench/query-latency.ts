@@ -17,7 +17,12 @@ export interface Latency {
 export interface QueryLatencyFigures {
   readonly invocations: number;
   readonly listCommandInvocations: Latency;
+  /** GET /executions and GET /instances/{id}/history together (as first reported). */
   readonly timeline: Latency;
+  /** GET /executions alone: the timeline's first and next pages, and a filtered one. */
+  readonly executions: Latency;
+  /** GET /instances/{id}/history alone: a node's history, first and next pages. */
+  readonly nodeHistory: Latency;
 }
 
 const percentile = (sorted: readonly number[], p: number): number =>
@@ -41,8 +46,8 @@ const viewRequest = (path: string, query: Record<string, string>): ApiRequest =>
 /**
  * The query handler's latency (in-process handler, real DynamoDB calls to dynalite over
  * loopback) over an archive of `commands` commands to `fleetSize` nodes: ListCommandInvocations
- * with details by command and by node, and the timeline and node history, first and next
- * pages. Compare archives of the same number of commands (so every node's history has the same
+ * with details by command and by node, the timeline and a node's history, first and next
+ * pages; the timeline and the node's history each on their own, and together. Compare archives of the same number of commands (so every node's history has the same
  * depth and every page the same items) and different fleets: what differs is the archive's size.
  */
 export async function benchQueryLatency(commands: number, fleetSize: number, samples: number): Promise<QueryLatencyFigures> {
@@ -70,7 +75,8 @@ export async function benchQueryLatency(commands: number, fleetSize: number, sam
     };
 
     const listTimes: number[] = [];
-    const timelineTimes: number[] = [];
+    const executionTimes: number[] = [];
+    const historyTimes: number[] = [];
     const warmup: number[] = [];
     for (let i = 0; i < 20; i++) await timed(viewRequest('/executions', { kind: 'command-invocation' }), warmup);
     for (let i = 0; i < samples; i++) {
@@ -83,14 +89,24 @@ export async function benchQueryLatency(commands: number, fleetSize: number, sam
       }
       await timed(ssmRequest('ListCommandInvocations', { InstanceId: random.pick(archive.instanceIds), Details: true, MaxResults: 50 }), listTimes);
 
-      const first = await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50' }), timelineTimes);
+      const first = await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50' }), executionTimes);
       if (typeof first.nextToken === 'string') {
-        await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50', nextToken: first.nextToken }), timelineTimes);
+        await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50', nextToken: first.nextToken }), executionTimes);
       }
-      await timed(viewRequest('/executions', { kind: 'command', status: 'Failed', limit: '50' }), timelineTimes);
-      await timed(viewRequest(`/instances/${random.pick(archive.instanceIds)}/history`, { limit: '50' }), timelineTimes);
+      await timed(viewRequest('/executions', { kind: 'command', status: 'Failed', limit: '50' }), executionTimes);
+      const node = random.pick(archive.instanceIds);
+      const history = await timed(viewRequest(`/instances/${node}/history`, { limit: '50' }), historyTimes);
+      if (typeof history.nextToken === 'string') {
+        await timed(viewRequest(`/instances/${node}/history`, { limit: '50', nextToken: history.nextToken }), historyTimes);
+      }
     }
-    return { invocations: commands * fleetSize, listCommandInvocations: latency(listTimes), timeline: latency(timelineTimes) };
+    return {
+      invocations: commands * fleetSize,
+      listCommandInvocations: latency(listTimes),
+      timeline: latency([...executionTimes, ...historyTimes]),
+      executions: latency(executionTimes),
+      nodeHistory: latency(historyTimes),
+    };
   } finally {
     client.destroy();
     await new Promise((resolve) => database.close(resolve));
