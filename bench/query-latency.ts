@@ -43,14 +43,19 @@ const ssmRequest = (operation: string, body: object): ApiRequest => ({
 
 const viewRequest = (path: string, query: Record<string, string>): ApiRequest => ({ method: 'GET', path, query, headers: {}, body: '' });
 
+/** One archive under measurement: a round of queries at a time, then its figures. */
+interface ArchiveUnderQuery {
+  round(): Promise<void>;
+  figures(): QueryLatencyFigures;
+  close(): Promise<void>;
+}
+
 /**
- * The query handler's latency (in-process handler, real DynamoDB calls to dynalite over
- * loopback) over an archive of `commands` commands to `fleetSize` nodes: ListCommandInvocations
- * with details by command and by node, the timeline and a node's history, first and next
- * pages; the timeline and the node's history each on their own, and together. Compare archives of the same number of commands (so every node's history has the same
- * depth and every page the same items) and different fleets: what differs is the archive's size.
+ * An archive of `commands` commands to `fleetSize` nodes in dynalite (real DynamoDB calls over
+ * loopback) behind the in-process query handler. Each round: ListCommandInvocations with
+ * details by command and by node, the timeline and a node's history, first and next pages.
  */
-export async function benchQueryLatency(commands: number, fleetSize: number, samples: number): Promise<QueryLatencyFigures> {
+async function openArchive(commands: number, fleetSize: number): Promise<ArchiveUnderQuery> {
   const database = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
   const client = new DynamoDBClient({
@@ -58,6 +63,10 @@ export async function benchQueryLatency(commands: number, fleetSize: number, sam
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
+  const close = async () => {
+    client.destroy();
+    await new Promise((resolve) => database.close(resolve));
+  };
   try {
     const db = DynamoDBDocumentClient.from(client);
     const tableNames = prefixedTableNames('query-bench-');
@@ -79,36 +88,64 @@ export async function benchQueryLatency(commands: number, fleetSize: number, sam
     const historyTimes: number[] = [];
     const warmup: number[] = [];
     for (let i = 0; i < 20; i++) await timed(viewRequest('/executions', { kind: 'command-invocation' }), warmup);
-    for (let i = 0; i < samples; i++) {
-      const byCommand = await timed(
-        ssmRequest('ListCommandInvocations', { CommandId: random.pick(archive.commandIds), Details: true, MaxResults: 50 }),
-        listTimes,
-      );
-      if (typeof byCommand.NextToken === 'string') {
-        await timed(ssmRequest('ListCommandInvocations', { CommandId: (byCommand.CommandInvocations as { CommandId: string }[])[0]?.CommandId, Details: true, MaxResults: 50, NextToken: byCommand.NextToken }), listTimes);
-      }
-      await timed(ssmRequest('ListCommandInvocations', { InstanceId: random.pick(archive.instanceIds), Details: true, MaxResults: 50 }), listTimes);
-
-      const first = await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50' }), executionTimes);
-      if (typeof first.nextToken === 'string') {
-        await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50', nextToken: first.nextToken }), executionTimes);
-      }
-      await timed(viewRequest('/executions', { kind: 'command', status: 'Failed', limit: '50' }), executionTimes);
-      const node = random.pick(archive.instanceIds);
-      const history = await timed(viewRequest(`/instances/${node}/history`, { limit: '50' }), historyTimes);
-      if (typeof history.nextToken === 'string') {
-        await timed(viewRequest(`/instances/${node}/history`, { limit: '50', nextToken: history.nextToken }), historyTimes);
-      }
-    }
     return {
-      invocations: commands * fleetSize,
-      listCommandInvocations: latency(listTimes),
-      timeline: latency([...executionTimes, ...historyTimes]),
-      executions: latency(executionTimes),
-      nodeHistory: latency(historyTimes),
+      close,
+      round: async () => {
+        const byCommand = await timed(
+          ssmRequest('ListCommandInvocations', { CommandId: random.pick(archive.commandIds), Details: true, MaxResults: 50 }),
+          listTimes,
+        );
+        if (typeof byCommand.NextToken === 'string') {
+          await timed(ssmRequest('ListCommandInvocations', { CommandId: (byCommand.CommandInvocations as { CommandId: string }[])[0]?.CommandId, Details: true, MaxResults: 50, NextToken: byCommand.NextToken }), listTimes);
+        }
+        await timed(ssmRequest('ListCommandInvocations', { InstanceId: random.pick(archive.instanceIds), Details: true, MaxResults: 50 }), listTimes);
+
+        const first = await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50' }), executionTimes);
+        if (typeof first.nextToken === 'string') {
+          await timed(viewRequest('/executions', { kind: 'command-invocation', limit: '50', nextToken: first.nextToken }), executionTimes);
+        }
+        await timed(viewRequest('/executions', { kind: 'command', status: 'Failed', limit: '50' }), executionTimes);
+        const node = random.pick(archive.instanceIds);
+        const history = await timed(viewRequest(`/instances/${node}/history`, { limit: '50' }), historyTimes);
+        if (typeof history.nextToken === 'string') {
+          await timed(viewRequest(`/instances/${node}/history`, { limit: '50', nextToken: history.nextToken }), historyTimes);
+        }
+      },
+      figures: () => ({
+        invocations: commands * fleetSize,
+        listCommandInvocations: latency(listTimes),
+        timeline: latency([...executionTimes, ...historyTimes]),
+        executions: latency(executionTimes),
+        nodeHistory: latency(historyTimes),
+      }),
     };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The query handler's latency over two archives of the same `commands` commands (so every
+ * node's history has the same depth and every page the same items) to `smallFleet` and
+ * `largeFleet` nodes: what differs is the archive's size. Both are open at once and queried in
+ * alternate rounds, so that the process's garbage collection and the machine's other work fall
+ * on both alike; `rounds` rounds each, enough that p99 is not just the slowest sample.
+ */
+export async function benchQueryLatency(commands: number, smallFleet: number, largeFleet: number, rounds: number): Promise<{ small: QueryLatencyFigures; large: QueryLatencyFigures }> {
+  const small = await openArchive(commands, smallFleet);
+  try {
+    const large = await openArchive(commands, largeFleet);
+    try {
+      for (let i = 0; i < rounds; i++) {
+        await small.round();
+        await large.round();
+      }
+      return { small: small.figures(), large: large.figures() };
+    } finally {
+      await large.close();
+    }
   } finally {
-    client.destroy();
-    await new Promise((resolve) => database.close(resolve));
+    await small.close();
   }
 }
