@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalMode } from '../local/local-mode';
 import type { Log } from '../lambdas/log';
+import { percentile } from './percentile';
 
 export interface AlertLatencyFigures {
   readonly commands: number;
@@ -19,10 +20,6 @@ export interface AlertLatencyFigures {
 
 const silent: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 /**
  * Alert latency in local mode, as a newcomer runs it: the simulator plays live commands on

@@ -8,6 +8,7 @@ import { createQueryApi } from '../lambdas/query/router';
 import { createTables } from '../lambdas/store/create-tables';
 import { prefixedTableNames, tableSchemas } from '../lambdas/sources/tables';
 import { seedArchive } from './archive-seed';
+import { percentile } from './percentile';
 
 export interface Latency {
   readonly p50: number;
@@ -24,9 +25,6 @@ export interface QueryLatencyFigures {
   /** GET /instances/{id}/history alone: a node's history, first and next pages. */
   readonly nodeHistory: Latency;
 }
-
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 
 function latency(samples: number[]): Latency {
   const sorted = [...samples].sort((a, b) => a - b);

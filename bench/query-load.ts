@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { launchLocalMode } from './local-start';
+import { percentile } from './percentile';
 
 /** How hard and how long the load test pushes: bounded in requests and in time, whichever ends first. */
 export const QUERY_LOAD = { clients: 50, maxRequests: 3_000, maxSeconds: 15 } as const;
@@ -206,9 +207,6 @@ async function archiveIds(url: string, status: StatusAnswer): Promise<ArchiveIds
   }
   return { commandIds, invocations, instanceIds, executionIds, members };
 }
-
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 const MAX_ERROR_SAMPLES = 5;
 

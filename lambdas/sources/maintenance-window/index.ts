@@ -30,6 +30,9 @@ interface Fetched<T> {
 
 type Task = MaintenanceWindowExecutionTaskIdentity;
 
+/** The window execution's item as the archive holds it, read once per pass (undefined: none, or not read). */
+type StoredExecution = Awaited<ReturnType<ArchiveLookup['get']>>;
+
 const isTerminal = (status: string | undefined): boolean => status !== undefined && statusInfo(maintenanceWindowStatuses, status).terminal;
 
 /** The statuses of a failed invocation: the ones the window execution's alert lists. */
@@ -121,13 +124,18 @@ async function collect(items: readonly WorkItem[], { ssm, archive }: SourceClien
       }
     }
     // Only after this pass's own reads: a concurrent pass begun a moment earlier has had that
-    // long to store its read of the window execution, which is what tells of it.
-    settled = new Set([...settledBefore, ...(await awaitHandover(archive, windowExecutionId, [...whole], listedTask, now))]);
+    // long to store its read of the window execution, which is what tells of it. One read of
+    // the stored execution serves the handover and the alert's state.
+    const storedExecution =
+      archive !== undefined && (whole.size > 0 || execution !== undefined)
+        ? await archive.get('maintenanceWindowExecutions', { WindowExecutionId: windowExecutionId })
+        : undefined;
+    settled = new Set([...settledBefore, ...(await awaitHandover(archive, storedExecution, windowExecutionId, [...whole], listedTask, now))]);
     const alertWantsSettled =
       execution !== undefined &&
       isFailure(maintenanceWindowStatuses, execution.Status) &&
       [...settled].some((taskExecutionId) => isFailure(maintenanceWindowStatuses, listedTask(taskExecutionId)?.Status)) &&
-      (await windowAlertDue(archive, windowExecutionId));
+      windowAlertDue(archive, storedExecution);
     for (const [taskExecutionId, producers] of producersOf) {
       let records = read.get(taskExecutionId) ?? [];
       if (settled.has(taskExecutionId)) {
@@ -207,6 +215,7 @@ export const HANDOVER_POLL_MS = 250;
  */
 async function awaitHandover(
   archive: ArchiveLookup | undefined,
+  stored: StoredExecution,
   windowExecutionId: string,
   tasks: readonly string[],
   listedTask: (taskExecutionId: string) => Task | undefined,
@@ -214,7 +223,6 @@ async function awaitHandover(
 ): Promise<ReadonlySet<string>> {
   const settled = new Set<string>();
   if (archive === undefined || tasks.length === 0) return settled;
-  const stored = await archive.get('maintenanceWindowExecutions', { WindowExecutionId: windowExecutionId });
   const readAt = stored?.[archiveAttributes.confirmedAt];
   const ended = stored?.[archiveAttributes.confirmed] === true && typeof stored.Status === 'string' && isTerminal(stored.Status);
   // A pending alert on it is a pass that failed to publish it: that pass settles nothing, its retry is due.
@@ -237,9 +245,9 @@ async function awaitHandover(
  * claim in flight)? Its text is built from the same pass's records: the failed tasks and their
  * failed invocations must be among them, settled or not.
  */
-async function windowAlertDue(archive: ArchiveLookup | undefined, windowExecutionId: string): Promise<boolean> {
+function windowAlertDue(archive: ArchiveLookup | undefined, stored: StoredExecution): boolean {
   if (archive === undefined) return true;
-  const state = (await archive.get('maintenanceWindowExecutions', { WindowExecutionId: windowExecutionId }))?.[archiveAttributes.alertState];
+  const state = stored?.[archiveAttributes.alertState];
   return state !== 'sent' && state !== 'skipped';
 }
 
