@@ -105,13 +105,25 @@ export function ExecutionLink({ id, kind, children }: { readonly id: string; rea
   );
 }
 
+/**
+ * Preformatted text, which scrolls when its lines are longer than the page is wide: in the tab
+ * order, so that a keyboard can scroll it too.
+ */
+export function Preformatted({ class: className, children }: { readonly class: string; readonly children: ComponentChildren }): JSX.Element {
+  return (
+    <pre class={className} tabIndex={0}>
+      {children}
+    </pre>
+  );
+}
+
 /** A failed entry's error excerpt, as its alert would show it. */
 export function ErrorExcerpt({ text, truncated }: { readonly text: string; readonly truncated?: boolean | undefined }): JSX.Element {
   return (
-    <pre class="excerpt">
+    <Preformatted class="excerpt">
       {text}
       {truncated ? '\n…' : ''}
-    </pre>
+    </Preformatted>
   );
 }
 
@@ -240,7 +252,7 @@ function renderValue(name: string, value: unknown): ComponentChildren {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
     if (/(Time|Date|At|time)$/.test(name) && !Number.isNaN(Date.parse(value))) return <Time iso={value} />;
-    return value.includes('\n') ? <pre class="excerpt">{value}</pre> : value;
+    return value.includes('\n') ? <Preformatted class="excerpt">{value}</Preformatted> : value;
   }
-  return <pre class="excerpt">{JSON.stringify(value, null, 2)}</pre>;
+  return <Preformatted class="excerpt">{JSON.stringify(value, null, 2)}</Preformatted>;
 }

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { getJson, ssmCall, type ExecutionDetail, type ExecutionItem, type LineageLink } from '../api';
-import { ErrorExcerpt, ErrorNotice, ExecutionLink, FieldList, Loading, NodeLink, PageHeading, StatusBadge, TableScroll, Time, useResource } from '../components';
+import { ErrorExcerpt, ErrorNotice, ExecutionLink, FieldList, Loading, NodeLink, PageHeading, Preformatted, StatusBadge, TableScroll, Time, useResource } from '../components';
 import { formatDuration, isoOfEpochSeconds, kindLabel, nodeLabel } from '../format';
 
 /**
@@ -291,11 +291,11 @@ function PluginOutputs({ commandId, instanceId }: { readonly commandId: string; 
               {formatDuration(start, end) ? ` · ran ${formatDuration(start, end) ?? ''}` : null}
             </p>
             <h5>Standard output</h5>
-            <pre class="output">{stdout === '' ? '(none)' : stdout}</pre>
+            <Preformatted class="output">{stdout === '' ? '(none)' : stdout}</Preformatted>
             {stderr !== '' ? (
               <>
                 <h5>Standard error</h5>
-                <pre class="output output-error">{stderr}</pre>
+                <Preformatted class="output output-error">{stderr}</Preformatted>
               </>
             ) : null}
             {cut ? <p class="muted">SSM gave the archive this output cut short: the rest is only where the command sent it (S3, CloudWatch Logs).</p> : null}
