@@ -13,7 +13,7 @@ import dynalite from 'dynalite';
 import { FailureAlerts } from '../lambdas/alerts/failure-alerts';
 import { SnsAlertPublisher } from '../lambdas/alerts/sns-alert-publisher';
 import { publishCollectionMetrics } from '../lambdas/collector/collection-metrics';
-import { Collector, type QueueMessage } from '../lambdas/collector/collector';
+import { batchLogAttributes, Collector, type QueueMessage } from '../lambdas/collector/collector';
 import { encodeWorkItem } from '../lambdas/collector/messages';
 import { collectorConfigFrom, pollerConfigFrom } from '../lambdas/config';
 import { fleetCommand, SsmSimulator, VirtualClock } from '../local/ssm-simulator';
@@ -907,7 +907,7 @@ class SimulatedDeployment {
     return { results, usage: subtractUsage(this.usage(), usedBefore), metrics: this.metrics.takePublished() };
   }
 
-  /** The event source's batches of what is on the queue, one collector invocation each (lambdas/handlers/collector.ts). */
+  /** The event source's batches of what is on the queue, one collector invocation each (lambdas/handlers/collector-function.ts). */
   async drain(): Promise<void> {
     for (;;) {
       // What is receivable now, one queue's batch at a time.
@@ -920,16 +920,7 @@ class SimulatedDeployment {
       const before = this.calls();
       const messages: QueueMessage[] = batch.map(({ id, body }) => ({ id, body }));
       const result = await this.collector.collect(messages);
-      this.log.info('Collected batch', {
-        messages: messages.length,
-        parents: result.parents,
-        written: result.written,
-        created: result.created,
-        missedByEvents: result.missedByEvents,
-        alertsPublished: result.alertsPublished,
-        stale: result.stale,
-        failed: result.failedMessageIds.length,
-      });
+      this.log.info('Collected batch', batchLogAttributes(messages.length, result));
       publishCollectionMetrics(this.metrics, result, this.takeSsmCalls());
       this.add(meter.collectorInvocations, 1);
       this.add(meter.sqsReceives, 1);

@@ -11,7 +11,7 @@ import { alertContentEnvironment, type AlertContentSettings } from './alert-cont
 import { ArchiveFunction } from './archive-function';
 import { collectorRoleName } from './archive-names';
 import type { HistoryTables } from './history-tables';
-import { collectorEntry } from './lambda-bundling';
+import { collectorEntry, organizationCollectorEntry } from './lambda-bundling';
 import { addMemberReadPolicy } from './member-read-access';
 import { organizationEnvironment, type SsmHistoryOrganization } from './organization';
 import { addSsmReadPolicies } from './ssm-read-policies';
@@ -124,6 +124,8 @@ export class Collector extends Construct {
   public readonly eventSourceMapping: lambda.EventSourceMapping;
   /** Its mapping from the gathering queue, when it has one. */
   public readonly gatheringSourceMapping?: lambda.EventSourceMapping;
+  /** The handler source its bundle is built from: the organization's collector only with an organization. */
+  public readonly entry: string;
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
@@ -137,8 +139,10 @@ export class Collector extends Construct {
       );
     }
 
+    // Only an organization's collector carries STS and the member clients in its bundle.
+    this.entry = props.organization === undefined ? collectorEntry : organizationCollectorEntry;
     const archiveFunction = new ArchiveFunction(this, 'Handler', {
-      entry: collectorEntry,
+      entry: this.entry,
       description: 'ssm-history collector: work queue -> SSM read APIs -> history tables',
       timeout: props.timeout,
       logRetention: props.logRetention,

@@ -12,8 +12,11 @@ import type { BuildOptions } from 'esbuild';
 /** Repository root: lib/ sits directly below it. */
 const projectRoot = path.resolve(__dirname, '..');
 
-/** The collector's handler source (an SQS handler returning partial batch responses). */
+/** The collector's handler source (an SQS handler returning partial batch responses), for an archive of one account and Region. */
 export const collectorEntry = path.join(projectRoot, 'lambdas', 'handlers', 'collector.ts');
+
+/** The same collector for an organization's archive: it also reads the members' SSM through their read roles (STS AssumeRole). */
+export const organizationCollectorEntry = path.join(projectRoot, 'lambdas', 'handlers', 'organization-collector.ts');
 
 /** The pollers' handler source (an EventBridge schedule, every kind polled in one invocation). */
 export const pollerEntry = path.join(projectRoot, 'lambdas', 'handlers', 'poller.ts');

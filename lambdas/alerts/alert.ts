@@ -3,7 +3,7 @@ import type { AlertBody, AlertContext, AlertContent, AlertDescriptions, AlertFie
 import { excerpt } from '../core/alert-content';
 import type { HistoryKind, RecordKind } from '../core/model';
 import { historyKinds, isHistoryKind } from '../core/model';
-import { historySources } from '../sources';
+import { collectedSources } from '../sources';
 import type { StatusInfo } from '../core/status';
 import type { TableId } from '../core/table-schema';
 
@@ -25,7 +25,7 @@ export { excerpt, EXCERPT_MAX_CHARS, EXCERPT_MAX_LINES } from '../core/alert-con
 
 /** Every record alert the kinds declare, by the table it reads. */
 const recordAlerts: ReadonlyMap<TableId, { readonly kind: HistoryKind; readonly alert: RecordAlert }> = new Map(
-  historySources.flatMap((source) => (source.alerts ?? []).map((alert) => [alert.table, { kind: source.kind, alert }] as const)),
+  collectedSources.flatMap((source) => (source.alerts ?? []).map((alert) => [alert.table, { kind: source.kind, alert }] as const)),
 );
 
 /** The archive views' kind names of the records that alert. */
@@ -60,13 +60,13 @@ export const TEXT_MAX_CHARS = 1_000;
 
 /** Each history kind's status table, as its source declares it. */
 export const statusTables: Readonly<Record<HistoryKind, Readonly<Record<string, StatusInfo>>>> = Object.fromEntries(
-  historySources.map((source) => [source.kind, source.statuses]),
+  collectedSources.map((source) => [source.kind, source.statuses]),
 ) as Record<HistoryKind, Readonly<Record<string, StatusInfo>>>;
 
 const noRelated: RelatedRecords = () => [];
 
 /** The default: every terminal status whose outcome is failure; none for a kind whose alerts are off by default. */
-const alertsByDefault = (kind: HistoryKind): boolean => historySources.find((source) => source.kind === kind)?.alertsByDefault !== false;
+const alertsByDefault = (kind: HistoryKind): boolean => collectedSources.find((source) => source.kind === kind)?.alertsByDefault !== false;
 
 export function alertingStatuses(kind: HistoryKind): ReadonlySet<string> {
   if (!alertsByDefault(kind)) return new Set();

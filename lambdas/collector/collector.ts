@@ -1,6 +1,6 @@
 import { AlertPublishError, type FailureAlerts } from '../alerts/failure-alerts';
 import { forEachBounded } from '../concurrency';
-import type { Log } from '../log';
+import type { Log, LogAttributes } from '../log';
 import type { CheckpointStore } from '../store/checkpoint-store';
 import {
   DEFAULT_COLLECT_SETTINGS,
@@ -53,6 +53,20 @@ export interface CollectedBatch {
   readonly alertPublishFailures: number;
   /** Gathered parents whose items another pass covered: no SSM call was made for them. */
   readonly covered: number;
+}
+
+/** What the collector's log line says of a batch of this many messages (the cost model counts the same line). */
+export function batchLogAttributes(messages: number, batch: CollectedBatch): LogAttributes {
+  return {
+    messages,
+    parents: batch.parents,
+    written: batch.written,
+    created: batch.created,
+    missedByEvents: batch.missedByEvents,
+    alertsPublished: batch.alertsPublished,
+    stale: batch.stale,
+    failed: batch.failedMessageIds.length,
+  };
 }
 
 export interface KindCounts {

@@ -1,4 +1,4 @@
-import { historySources } from '../sources';
+import { collectedSources } from '../sources';
 import { isSaneTime, SANE_TIME_RULE } from '../sources/event-fields';
 import { isSsmId, quoted, type IdForm } from '../core/ssm-ids';
 import { isAccountId, isRegionName, type SsmScope } from '../core/scope';
@@ -28,7 +28,7 @@ export const MAX_CHILDREN = 1_000;
  * MalformedMessageError on an item the collector would refuse, so a poller bug fails at the
  * poller rather than in the DLQ.
  */
-export function encodeWorkItem(item: WorkItem, sources: readonly HistorySource[] = historySources): string {
+export function encodeWorkItem(item: WorkItem, sources: readonly HistorySource[] = collectedSources): string {
   if (item.observations.length > 0) throw new MalformedMessageError('a work-item message carries no observations');
   const body = JSON.stringify({
     ssmHistory: WORK_ITEM_MARKER,

@@ -312,6 +312,14 @@ export interface HistorySource {
    * so the items' messages are retried.
    */
   collect(items: readonly WorkItem[], clients: SourceClients, now: () => Date, settings?: CollectSettings): Promise<Observation[]>;
-  /** How the pollers list this kind's parents (every kind has one). */
+  /**
+   * How the pollers list this kind's parents. Every kind has one (its `…Source`); the
+   * collector's list of kinds leaves them out (`…Collection`), so that its bundle does too.
+   */
   readonly lister?: ParentLister;
+}
+
+/** A kind with the pollers' lister added to what the collector needs of it. */
+export function withLister(collection: HistorySource, lister: ParentLister): HistorySource {
+  return { ...collection, lister };
 }

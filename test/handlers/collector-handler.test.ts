@@ -1,9 +1,11 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListCommandInvocationsCommand, ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import invocationEvent from '../fixtures/aws/command-invocation-status-change.json';
 import snsInvocation from '../fixtures/aws/sns-invocation.json';
+import { memberReadRoleArn } from '../../lambdas/core/scope';
 import { RecordStore } from '../../lambdas/store/record-store';
 import { tableIds, tableSchemas, type TableNames } from '../../lambdas/sources/tables';
 import { startDynalite, type TestDatabase } from '../support/databases';
@@ -183,6 +185,56 @@ describe('collector handler', () => {
       commandId: invocationEvent.detail['command-id'],
       instanceId: 'i-0f00000000000000d',
       consoleUrl: `https://us-east-1.console.aws.amazon.com/systems-manager/run-command/${invocationEvent.detail['command-id']}/i-0f00000000000000d?region=us-east-1`,
+    });
+  });
+
+  describe('for an organization', () => {
+    const MEMBER = '111111111111';
+    const stsMock = mockClient(STSClient);
+    const organizationEnv = { MEMBER_ACCOUNTS: MEMBER, MEMBER_REGIONS: 'us-east-1', SOURCE_ACCOUNTS: `123456789012,${MEMBER}` };
+    beforeEach(() => {
+      stsMock.reset();
+      stsMock.on(AssumeRoleCommand).resolves({
+        Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) },
+      });
+    });
+    afterEach(() => {
+      for (const name of Object.keys(organizationEnv)) delete process.env[name];
+      process.env.SOURCE_ACCOUNTS = '123456789012';
+    });
+
+    it("refuses at init a configuration that names members: the one-account collector holds no STS client to read them", async () => {
+      Object.assign(process.env, organizationEnv);
+      await jest.isolateModulesAsync(async () => {
+        await expect(import('../../lambdas/handlers/collector')).rejects.toThrow(/MEMBER_REGIONS is set, but this collector reads its own account and Region only/);
+      });
+    });
+
+    it("reads a member's event through the member's read role and stores the record as that member's", async () => {
+      Object.assign(process.env, organizationEnv);
+      // Which credentials and Region each SSM call was made with: the member's, through its role.
+      const callers: { accessKeyId: string; region: string }[] = [];
+      const caller = async (getClient: () => SSMClient) => {
+        const client = getClient();
+        const credentials = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
+        callers.push({ accessKeyId: credentials.accessKeyId, region: await client.config.region() });
+      };
+      ssmMock.on(ListCommandInvocationsCommand).callsFake(async (_input, getClient) => (await caller(getClient), { CommandInvocations: [] }));
+      ssmMock.on(ListCommandsCommand).callsFake(async (_input, getClient) => (await caller(getClient), { Commands: [] }));
+      // Its first import in this file: it reads the organization's configuration now.
+      const { handler } = await import('../../lambdas/handlers/organization-collector');
+      // A failure: the collector reads SSM to confirm it (an event alone may be forged).
+      const memberEvent = { ...invocationEvent, account: MEMBER, detail: { ...invocationEvent.detail, 'instance-id': 'i-0a1a1a1a1a1a1a1a1', status: 'Failed' } };
+      expect(await handler({ Records: [sqsRecord('member', JSON.stringify(memberEvent))] })).toEqual({ batchItemFailures: [] });
+      const roles = stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input);
+      expect(roles).toEqual([expect.objectContaining({ RoleArn: memberReadRoleArn({ account: MEMBER, region: 'us-east-1' }), RoleSessionName: 'ssm-history-collector' })]);
+      expect(callers.length).toBeGreaterThan(0);
+      expect(new Set(callers.map((call) => `${call.accessKeyId} ${call.region}`))).toEqual(new Set(['ASIAMEMBER us-east-1']));
+      const stored = await new RecordStore(database.doc, tableSchemas, tables).get('commandInvocations', {
+        CommandId: invocationEvent.detail['command-id'],
+        InstanceId: 'i-0a1a1a1a1a1a1a1a1',
+      });
+      expect(stored).toMatchObject({ Status: 'Failed', account: MEMBER, region: 'us-east-1' });
     });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { collectorEntry, lambdaBundling, pollerEntry, queryEntry } from '../../lib/lambda-bundling';
+import { collectorEntry, lambdaBundling, organizationCollectorEntry, pollerEntry, queryEntry } from '../../lib/lambda-bundling';
 import { defaultProvider } from '../../lambdas/lambda-credentials';
 import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
 
@@ -13,34 +13,57 @@ import { tableIds, tableSchemas } from '../../lambdas/sources/tables';
  * SDK's default credential chain by Lambda's environment credentials.
  */
 let outDir: string;
-const bundles = new Map<string, { file: string; inputs: string[] }>();
+/** Per bundle: its file, every module esbuild read, and those with code in the output (what tree-shaking kept). */
+const bundles = new Map<string, { file: string; inputs: string[]; shipped: string[] }>();
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'ssm-history-bundles-'));
-  for (const [name, entry] of [['collector', collectorEntry], ['query', queryEntry], ['poller', pollerEntry]] as const) {
+  for (const [name, entry] of [
+    ['collector', collectorEntry],
+    ['organization-collector', organizationCollectorEntry],
+    ['query', queryEntry],
+    ['poller', pollerEntry],
+  ] as const) {
     const file = path.join(outDir, `${name}.mjs`);
     const result = await build({ ...lambdaBundling, entryPoints: [entry], outfile: file, metafile: true, logLevel: 'error' });
     const metafile: Metafile = result.metafile;
-    bundles.set(name, { file, inputs: Object.keys(metafile.inputs) });
+    const shipped = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([module]) => module));
+    bundles.set(name, { file, inputs: Object.keys(metafile.inputs), shipped });
   }
-}, 60_000);
+}, 90_000);
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-test.each(['collector', 'query', 'poller'])('the %s bundle holds none of the default chain (SSO, INI, STS clients)', (name) => {
+test.each(['collector', 'organization-collector', 'query', 'poller'])('the %s bundle holds none of the default chain (SSO, INI, STS clients)', (name) => {
   const inputs = bundles.get(name)?.inputs ?? [];
   expect(inputs.some((input) => input.includes('lambdas/lambda-credentials.ts'))).toBe(true);
   expect(inputs.filter((input) => /credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients/.test(input))).toEqual([]);
 });
 
-test.each(['collector', 'query', 'poller'])('the %s bundle holds no test-only code (the AGPL IAM evaluator, test/)', (name) => {
+test.each(['collector', 'organization-collector', 'query', 'poller'])('the %s bundle holds no test-only code (the AGPL IAM evaluator, test/)', (name) => {
   const inputs = bundles.get(name)?.inputs ?? [];
   expect(inputs.length).toBeGreaterThan(0);
   expect(inputs.filter((input) => input.includes('@cloud-copilot') || input.startsWith('test/'))).toEqual([]);
 });
 
-test('the collector bundle initialises in a fresh process given only what Lambda sets in its environment', () => {
-  // A fresh process imports the bundle, as Lambda's init does, and asks its SSM client for credentials.
+test("the collector bundle carries only what collecting runs: not the pollers' listers, and STS only for an organization", () => {
+  const inputs = (name: string) => bundles.get(name)?.shipped ?? [];
+  const listers = (name: string) => inputs(name).filter((input) => /lambdas\/sources\/[a-z-]+\/listing\.ts$/.test(input));
+  const sts = (name: string) => inputs(name).filter((input) => input.includes('@aws-sdk/client-sts/'));
+  expect(listers('collector')).toEqual([]);
+  expect(listers('organization-collector')).toEqual([]);
+  // The poller lists every kind: its bundle shows the pattern finds the listers where they are.
+  expect(listers('poller')).toHaveLength(5);
+  expect(sts('collector')).toEqual([]);
+  expect(sts('organization-collector').length).toBeGreaterThan(0);
+});
+
+test.each([
+  ['collector', {}],
+  // As the stack sets them for an organization: its members' accounts and Regions.
+  ['organization-collector', { SOURCE_ACCOUNTS: 'organization', MEMBER_ACCOUNTS: 'organization', MEMBER_REGIONS: 'us-east-1,eu-west-1' }],
+] as const)('the %s bundle initialises in a fresh process given only what Lambda sets in its environment', (name, extra) => {
+  // A fresh process imports the bundle, as Lambda's init does.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
@@ -53,7 +76,8 @@ test('the collector bundle initialises in a fresh process given only what Lambda
   env.HOME_ACCOUNT = '123456789012';
   env.SOURCE_ACCOUNTS = '123456789012';
   env.SOURCE_REGIONS = 'us-east-1';
-  const file = bundles.get('collector')?.file ?? '';
+  Object.assign(env, extra);
+  const file = bundles.get(name)?.file ?? '';
   const script = `await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write('imported');`;
   expect(execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env }).toString()).toBe('imported');
 });

@@ -3,6 +3,8 @@ import { METRICS_NAMESPACE } from '../../lambdas/operational-metrics';
 import { MEMBER_NOTIFICATION_TOPIC_NAME, memberReadRoleArn, scopesOf } from '../../lambdas/core/scope';
 import { historySources } from '../../lambdas/sources';
 import { ARCHIVE_EVENT_BUS_NAME, collectorRoleName, pollerRoleName } from '../../lib/archive-names';
+import { Collector } from '../../lib/collector';
+import { collectorEntry, organizationCollectorEntry } from '../../lib/lambda-bundling';
 import { MEMBER_POLL_FAILURES, memberPollingWidgetTitles } from '../../lib/operations-monitoring';
 import { MAX_LISTED_SCOPES, type SsmHistoryOrganization } from '../../lib/organization';
 import { POLL_MAX_CONCURRENCY } from '../../lib/poller';
@@ -105,6 +107,15 @@ function queuePolicyOf(s: Synthesized, queueLogicalId: string): PolicyDocument {
 
 const memberTopicArn = (account: string, region: string) => `arn:aws:sns:${region}:${account}:${MEMBER_NOTIFICATION_TOPIC_NAME}`;
 const memberRole = (account: string) => `arn:aws:iam::${account}:role/SsmHistoryMember-EventForwardingRole`;
+
+describe("the collector's bundle", () => {
+  it('is the one-account collector without an organization, and the organization collector (STS, member clients) with one', () => {
+    const entryOf = (s: Synthesized) => (s.stack.history.node.findChild('Collector') as Collector).entry;
+    expect(entryOf(plain)).toBe(collectorEntry);
+    expect(entryOf(listed)).toBe(organizationCollectorEntry);
+    expect(entryOf(whole)).toBe(organizationCollectorEntry);
+  });
+});
 
 describe('an archive without organization', () => {
   it('tells every function its own account (HOME_ACCOUNT), which the runtime requires', () => {

@@ -4,7 +4,7 @@ import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/
 import { statusInfo } from '../../core/status';
 import { associationStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { PartialCollectionError, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
+import { PartialCollectionError, withLister, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { archiveAttributes } from '../../store/record-store';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
@@ -95,7 +95,8 @@ async function isSettled(archive: ArchiveLookup | undefined, associationId: stri
   return alertState !== 'pending' && alertState !== 'publishing';
 }
 
-export const associationSource: HistorySource = {
+/** State Manager as the collector needs it: everything but the pollers' lister, which its bundle leaves out. */
+export const associationCollection: HistorySource = {
   kind: 'association',
   statuses: associationStatuses,
   alerts: [associationExecutionAlert],
@@ -114,5 +115,7 @@ export const associationSource: HistorySource = {
   gathering: { delaySeconds: 60 },
   parseEvent: parseAssociationEvent,
   collect,
-  lister: associationLister,
 };
+
+/** State Manager, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
+export const associationSource: HistorySource = /* @__PURE__ */ withLister(associationCollection, associationLister);

@@ -3,7 +3,7 @@ import { automationExecutionAlert } from './alert';
 import { automationStatuses } from './statuses';
 import type { AutomationExecutionMetadata } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
+import { withLister, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
 import { getAutomationExecution, listStepExecutions, type ListedStep } from './fetch';
 import { automationLister } from './listing';
@@ -71,7 +71,8 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
   return observations;
 }
 
-export const automationSource: HistorySource = {
+/** Automation as the collector needs it: everything but the pollers' lister, which its bundle leaves out. */
+export const automationCollection: HistorySource = {
   kind: 'automation',
   statuses: automationStatuses,
   alerts: [automationExecutionAlert],
@@ -88,5 +89,7 @@ export const automationSource: HistorySource = {
   ],
   parseEvent: parseAutomationEvent,
   collect,
-  lister: automationLister,
 };
+
+/** Automation, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
+export const automationSource: HistorySource = /* @__PURE__ */ withLister(automationCollection, automationLister);

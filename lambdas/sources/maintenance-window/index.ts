@@ -7,7 +7,7 @@ import type {
   MaintenanceWindowExecutionTaskInvocationIdentity,
 } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import type { ArchiveLookup, HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
+import { withLister, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { isFailure } from '../../core/alert-content';
 import { statusInfo } from '../../core/status';
 import { forEachBounded } from '../../concurrency';
@@ -251,7 +251,8 @@ function windowAlertDue(archive: ArchiveLookup | undefined, stored: StoredExecut
   return state !== 'sent' && state !== 'skipped';
 }
 
-export const maintenanceWindowSource: HistorySource = {
+/** Maintenance Windows as the collector needs it: everything but the pollers' lister, which its bundle leaves out. */
+export const maintenanceWindowCollection: HistorySource = {
   kind: 'maintenance-window',
   statuses: maintenanceWindowStatuses,
   alerts: [windowExecutionAlert],
@@ -270,5 +271,7 @@ export const maintenanceWindowSource: HistorySource = {
   ],
   parseEvent: parseMaintenanceWindowEvent,
   collect,
-  lister: maintenanceWindowLister,
 };
+
+/** Maintenance Windows, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
+export const maintenanceWindowSource: HistorySource = /* @__PURE__ */ withLister(maintenanceWindowCollection, maintenanceWindowLister);

@@ -5,7 +5,7 @@ import { forEachBounded } from '../../concurrency';
 import { statusInfo } from '../../core/status';
 import { runCommandStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { DEFAULT_COLLECT_SETTINGS, type ArchiveLookup, type CollectSettings, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
+import { DEFAULT_COLLECT_SETTINGS, type ArchiveLookup, type CollectSettings, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem, withLister } from '../../core/model';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
 import { runCommandLister } from './listing';
@@ -133,7 +133,8 @@ async function collect(
   return observations;
 }
 
-export const runCommandSource: HistorySource = {
+/** Run Command as the collector needs it: everything but the pollers' lister, which its bundle leaves out. */
+export const runCommandCollection: HistorySource = {
   kind: 'run-command',
   statuses: runCommandStatuses,
   alerts: [commandInvocationAlert, commandAlert],
@@ -147,5 +148,7 @@ export const runCommandSource: HistorySource = {
   parseEvent: parseRunCommandEvent,
   parseNotification: parseRunCommandNotification,
   collect,
-  lister: runCommandLister,
 };
+
+/** Run Command, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
+export const runCommandSource: HistorySource = /* @__PURE__ */ withLister(runCommandCollection, runCommandLister);

@@ -1,6 +1,6 @@
 import { sessionAlert } from './alert';
 import type { Session } from '@aws-sdk/client-ssm';
-import type { HistorySource, Observation, Producer, SourceClients, WorkItem } from '../../core/model';
+import { withLister, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, parseSessionEvent, SESSION_EVENT_DETAIL_PATTERN, SESSION_ID } from './events';
 import { getSession } from './fetch';
@@ -36,7 +36,8 @@ async function collect(items: readonly WorkItem[], { ssm }: SourceClients, now: 
   return observations;
 }
 
-export const sessionSource: HistorySource = {
+/** Session Manager as the collector needs it: everything but the pollers' lister, which its bundle leaves out. */
+export const sessionCollection: HistorySource = {
   kind: 'session',
   statuses: sessionStatuses,
   alerts: [sessionAlert],
@@ -50,5 +51,7 @@ export const sessionSource: HistorySource = {
   collectorActions: ['ssm:DescribeSessions'],
   parseEvent: parseSessionEvent,
   collect,
-  lister: sessionLister,
 };
+
+/** Session Manager, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
+export const sessionSource: HistorySource = /* @__PURE__ */ withLister(sessionCollection, sessionLister);
