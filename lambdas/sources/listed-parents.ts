@@ -53,8 +53,17 @@ export class ListedParents {
 
   /** A listed parent: its work item, when it started (ISO 8601, if SSM says), whether it has finished. */
   add(item: WorkItem, startedAt: string | undefined, finished: boolean): void {
+    this.addItem(item);
+    if (startedAt !== undefined) this.seen(startedAt, finished);
+  }
+
+  /** A work item alone (one for several listed records: an association's executions). */
+  addItem(item: WorkItem): void {
     this.items.push(item);
-    if (startedAt === undefined) return;
+  }
+
+  /** A listed record's time (ISO 8601) and whether it has finished, for the watermark. */
+  seen(startedAt: string, finished: boolean): void {
     this.oldestSeen = earlier(this.oldestSeen, startedAt);
     if (!finished) this.earliestRunning = earlier(this.earliestRunning, startedAt);
   }

@@ -1,11 +1,8 @@
 import { INSTANCE_ID_PATTERN } from '../../ssm-protocol/input';
 import type { RecordKind } from '../../core/model';
-import { readSize, takePage } from '../../ssm-protocol/paging';
-import { executionKinds } from './execution-items';
-import { describeEntries } from './failure-excerpts';
-import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
+import { readSize } from '../../ssm-protocol/paging';
+import { mergedViewPage } from './merged-view-page';
 import { NODE_VIEWS } from '../../sources/views';
-import { viewEntryMatches, viewWalk } from './parent-views';
 import {
   checkParameterNames,
   readDocumentName,
@@ -60,17 +57,12 @@ export async function instanceHistory(instanceId: string, query: ViewQuery, view
   const after = position && { ...position, within: (nodeViewOf(position.within)?.kind ?? 'command-invocation') as RecordKind };
 
   const pageSize = readSize(limit, filtersReads(filters));
-  const walks: MergedWalk<RecordKind>[] = NODE_VIEWS.map((view) =>
-    viewWalk(view, (options) => view.ofNode(ctx.reader, instanceId, options), filters, { attributes: executionKinds[view.kind].attributes, pageSize }),
-  );
-  const page = await takePage(mergedWalks(walks, after), limit, (entry) => {
-    const view = nodeViewOf(entry.kind);
-    return view !== undefined && viewEntryMatches(view, entry.item, filters);
+  return mergedViewPage(ctx, NODE_VIEWS, (view) => (options) => view.ofNode(ctx.reader, instanceId, options), {
+    filters,
+    limit,
+    pageSize,
+    after,
+    tokenScope: TOKEN_SCOPE,
+    tokenQuery,
   });
-
-  const last = page.items[page.items.length - 1];
-  return {
-    items: await describeEntries(ctx, page.items),
-    ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, positionOfEntry(last)) } : {}),
-  };
 }

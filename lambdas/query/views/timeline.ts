@@ -5,9 +5,9 @@ import { readSize, takePage, type ListingPosition } from '../../ssm-protocol/pag
 import { CHILD_LISTINGS } from './child-views';
 import { EXECUTION_KINDS, executionKinds } from './execution-items';
 import { describeEntries } from './failure-excerpts';
-import { mergedWalks, positionOfEntry, type MergedWalk } from './merged-walks';
+import { mergedViewPage } from './merged-view-page';
 import { NODE_VIEWS, PARENT_VIEWS } from '../../sources/views';
-import { viewEntryMatches, viewFilter, viewWalk, type ParentView } from './parent-views';
+import { viewEntryMatches, viewFilter, type ParentView } from './parent-views';
 import {
   checkParameterNames,
   readDocumentName,
@@ -168,15 +168,12 @@ async function parentTimeline(
   if (after !== undefined && parentViewOf(after.within) === undefined) {
     throw new ViewRequestError('nextToken', 'nextToken is not valid: it was issued for another query');
   }
-  const walks: MergedWalk<RecordKind>[] = PARENT_VIEWS.map((view) => viewWalk(view, walkOf(view, ctx, filters), filters, { attributes: executionKinds[view.kind].attributes, pageSize }));
-  const entries = mergedWalks(walks, after as (ListingPosition & { within: RecordKind }) | undefined);
-  const page = await takePage(entries, limit, (entry) => {
-    const view = parentViewOf(entry.kind);
-    return view !== undefined && viewEntryMatches(view, entry.item, filters);
+  return mergedViewPage(ctx, PARENT_VIEWS, (view) => walkOf(view, ctx, filters), {
+    filters,
+    limit,
+    pageSize,
+    after: after as (ListingPosition & { within: RecordKind }) | undefined,
+    tokenScope: TOKEN_SCOPE,
+    tokenQuery,
   });
-  const last = page.items[page.items.length - 1];
-  return {
-    items: await describeEntries(ctx, page.items),
-    ...(page.more && last !== undefined ? { nextToken: ctx.tokens.issue(TOKEN_SCOPE, tokenQuery, positionOfEntry(last)) } : {}),
-  };
 }

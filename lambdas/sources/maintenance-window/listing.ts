@@ -1,10 +1,17 @@
-import { DescribeMaintenanceWindowExecutionsCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeMaintenanceWindowExecutionsCommand,
+  DescribeMaintenanceWindowsCommand,
+  type MaintenanceWindowExecution,
+  type MaintenanceWindowIdentity,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import { statusInfo } from '../../core/status';
 import { maintenanceWindowStatuses } from './statuses';
-import type { ListedDefinition, ListedPage, ParentLister, WorkItem } from '../../core/model';
+import type { ListedPage, ParentLister } from '../../core/model';
 import { listedMaintenanceWindow } from './definitions';
 import { MAINTENANCE_WINDOW_DEFINITION_TABLES } from './tables';
-import { earlier, secondsFilterValue } from '../listed-parents';
+import { ListedParents, secondsFilterValue } from '../listed-parents';
+import { listNestedPage } from '../nested-listing';
 
 /**
  * Maintenance Windows' poller listing. SSM lists window executions only per window, so the
@@ -15,62 +22,18 @@ import { earlier, secondsFilterValue } from '../listed-parents';
  * page. Each window execution is one work item, with the window (listedBy.ownerId) and its
  * StartTime (listedBy.startedAt) that the collector needs to read its record.
  *
- * One listPage call makes at most CALLS_PER_PAGE (5) SSM calls: it goes on from its position
- * (one DescribeMaintenanceWindows page when the windows it holds are done, then one
- * DescribeMaintenanceWindowExecutions page after another) until the budget is spent or the
- * listing ends. A page may hold no item (windows that have not run since `since`).
+ * One page makes at most CALLS_PER_PAGE (5) SSM calls (listNestedPage).
  *
  * Each DescribeMaintenanceWindows page also gives the windows' definitions whole (ListedPage
  * definitions): the poller keeps them, so that a window is known, and named, before or
  * without any execution, at no extra SSM call.
  *
- * The position is JSON: `{"windows": [ids of the current DescribeMaintenanceWindows page not
- * yet done, the first one being listed], "executionsToken"?: DescribeMaintenanceWindowExecutions
- * NextToken inside the first of them, "windowsToken"?: DescribeMaintenanceWindows NextToken of
- * the page after}`: at most 100 ids of 20 characters (about 2.5 KB). Holding the ids rather
- * than re-listing the same windows page keeps the place exact when windows are created or
- * deleted between calls. SSM binds the executions token to the same filter: resume with the
- * same `since`.
+ * The position is listNestedPage's, with the fields `windows` and `windowsToken`: at most 100
+ * ids of 20 characters (about 2.5 KB).
  */
 export const WINDOW_LISTING_PAGE_SIZE = 100;
 export const WINDOW_EXECUTION_LISTING_PAGE_SIZE = 100;
 export const CALLS_PER_PAGE = 5;
-
-interface Place {
-  /** Ids of the current windows page not yet fully listed; the first is the one being listed. */
-  windows: string[];
-  executionsToken?: string;
-  windowsToken?: string;
-}
-
-function readPosition(position: string): Place {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(position);
-  } catch (error) {
-    throw new RangeError('maintenance window listing position is not JSON', { cause: error });
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw new RangeError('maintenance window listing position is not a JSON object');
-  const { windows, executionsToken, windowsToken } = parsed as Record<string, unknown>;
-  if (!Array.isArray(windows) || !windows.every((id): id is string => typeof id === 'string' && id.length > 0)) {
-    throw new RangeError('maintenance window listing position has no windows list');
-  }
-  if (executionsToken !== undefined && typeof executionsToken !== 'string') throw new RangeError('maintenance window listing position: bad executionsToken');
-  if (windowsToken !== undefined && typeof windowsToken !== 'string') throw new RangeError('maintenance window listing position: bad windowsToken');
-  return {
-    windows: [...windows],
-    ...(executionsToken !== undefined ? { executionsToken } : {}),
-    ...(windowsToken !== undefined ? { windowsToken } : {}),
-  };
-}
-
-function writePosition(place: Place): string {
-  return JSON.stringify({
-    windows: place.windows,
-    ...(place.executionsToken !== undefined ? { executionsToken: place.executionsToken } : {}),
-    ...(place.windowsToken !== undefined ? { windowsToken: place.windowsToken } : {}),
-  });
-}
 
 const isGone = (error: unknown): boolean => error instanceof Error && error.name === 'DoesNotExistException';
 
@@ -78,78 +41,49 @@ async function listPage(ssm: SSMClient, since: string, position: string | undefi
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw new RangeError(`not an ISO 8601 time: ${since}`);
   const filters = [{ Key: 'ExecutedAfter', Values: [secondsFilterValue(sinceMs)] }];
-  // Undefined before the first DescribeMaintenanceWindows call of the whole listing.
-  let place: Place | undefined = position === undefined ? undefined : readPosition(position);
+  const page = await listNestedPage<MaintenanceWindowIdentity, MaintenanceWindowExecution>(
+    {
+      name: 'maintenance window',
+      fields: { owners: 'windows', ownersToken: 'windowsToken' },
+      callsPerPage: CALLS_PER_PAGE,
+      listOwners: async (nextToken) => {
+        const { WindowIdentities = [], NextToken } = await ssm.send(new DescribeMaintenanceWindowsCommand({ MaxResults: WINDOW_LISTING_PAGE_SIZE, NextToken: nextToken }));
+        return { owners: WindowIdentities, nextToken: NextToken };
+      },
+      ownerId: (window) => window.WindowId,
+      definition: listedMaintenanceWindow,
+      listExecutions: async (windowId, nextToken) => {
+        const { WindowExecutions = [], NextToken } = await ssm.send(
+          new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId, Filters: filters, MaxResults: WINDOW_EXECUTION_LISTING_PAGE_SIZE, NextToken: nextToken }),
+        );
+        return { executions: WindowExecutions, nextToken: NextToken };
+      },
+      isGone,
+    },
+    position,
+  );
+
+  // One work item per window execution, with what the collector needs to read its record.
+  const listed = new ListedParents();
   const sentAt = now.toISOString();
-  const items: WorkItem[] = [];
-  const definitions: ListedDefinition[] = [];
-  let oldestSeen: string | undefined;
-  let earliestRunning: string | undefined;
-
-  for (let calls = 0; calls < CALLS_PER_PAGE; calls++) {
-    if (place === undefined || place.windows.length === 0) {
-      if (place !== undefined && place.windowsToken === undefined) break;
-      const { WindowIdentities = [], NextToken } = await ssm.send(
-        new DescribeMaintenanceWindowsCommand({ MaxResults: WINDOW_LISTING_PAGE_SIZE, NextToken: place?.windowsToken }),
-      );
-      for (const window of WindowIdentities) {
-        const definition = listedMaintenanceWindow(window);
-        if (definition !== undefined) definitions.push(definition);
-      }
-      place = {
-        windows: WindowIdentities.map((window) => window.WindowId).filter((id): id is string => id !== undefined && id !== ''),
-        ...(NextToken ? { windowsToken: NextToken } : {}),
-      };
-      continue;
-    }
-    const windowId = place.windows[0] as string;
-    let executionsToken: string | undefined;
-    try {
-      const { WindowExecutions = [], NextToken } = await ssm.send(
-        new DescribeMaintenanceWindowExecutionsCommand({
-          WindowId: windowId,
-          Filters: filters,
-          MaxResults: WINDOW_EXECUTION_LISTING_PAGE_SIZE,
-          NextToken: place.executionsToken,
-        }),
-      );
-      executionsToken = NextToken || undefined;
-      for (const execution of WindowExecutions) {
-        const id = execution.WindowExecutionId;
-        if (id === undefined || id === '') continue;
-        const started = execution.StartTime?.toISOString();
-        items.push({
-          kind: 'maintenance-window',
-          parentId: id,
-          producer: 'poll',
-          sentAt,
-          observations: [],
-          fetch: { scope: 'parent', listedBy: { ownerId: execution.WindowId ?? windowId, ...(started !== undefined ? { startedAt: started } : {}) } },
-        });
-        if (started === undefined) continue;
-        oldestSeen = earlier(oldestSeen, started);
-        if (!statusInfo(maintenanceWindowStatuses, execution.Status ?? 'PENDING').terminal) earliestRunning = earlier(earliestRunning, started);
-      }
-    } catch (error) {
-      // Deleted since DescribeMaintenanceWindows named it: nothing of it is left to list.
-      if (!isGone(error)) throw error;
-    }
-    place = {
-      // The same window again from its next page, or the next window from its first.
-      windows: executionsToken !== undefined ? place.windows : place.windows.slice(1),
-      ...(executionsToken !== undefined ? { executionsToken } : {}),
-      ...(place.windowsToken !== undefined ? { windowsToken: place.windowsToken } : {}),
-    };
+  for (const { ownerId, execution } of page.executions) {
+    const id = execution.WindowExecutionId;
+    if (id === undefined || id === '') continue;
+    const started = execution.StartTime?.toISOString();
+    listed.add(
+      {
+        kind: 'maintenance-window',
+        parentId: id,
+        producer: 'poll',
+        sentAt,
+        observations: [],
+        fetch: { scope: 'parent', listedBy: { ownerId: execution.WindowId ?? ownerId, ...(started !== undefined ? { startedAt: started } : {}) } },
+      },
+      started,
+      statusInfo(maintenanceWindowStatuses, execution.Status ?? 'PENDING').terminal,
+    );
   }
-
-  const done = place !== undefined && place.windows.length === 0 && place.windowsToken === undefined;
-  return {
-    items,
-    ...(!done && place !== undefined ? { next: writePosition(place) } : {}),
-    ...(oldestSeen !== undefined ? { oldestSeen } : {}),
-    ...(earliestRunning !== undefined ? { earliestRunning } : {}),
-    ...(definitions.length > 0 ? { definitions } : {}),
-  };
+  return { ...listed.page(page.next), ...(page.definitions.length > 0 ? { definitions: [...page.definitions] } : {}) };
 }
 
 export const maintenanceWindowLister: ParentLister = {
