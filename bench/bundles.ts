@@ -155,10 +155,10 @@ export function bundlesLines(figures: BundlesFigures): string[] {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-// `tsx bench/bundles.ts [runs] [--json]`: this section alone (about a minute with 21 runs), its
+// `tsx bench/bundles.ts [runs] [--json]`: this section alone (about a minute with 41 runs), its
 // bundles apart from those of a full run that may be going on.
 if (require.main === module) {
-  const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 21);
+  const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 41);
   measureBundles(runs, path.join(outDir, 'bundles-only'))
     .then((figures) => process.stdout.write(`${(process.argv.includes('--json') ? [JSON.stringify(bundlesJson(figures))] : bundlesLines(figures)).join('\n')}\n`))
     .catch((error: unknown) => {

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       }),
     auditMaintenanceWindowArchive,
   );
-  // 21 interleaved pairs: on this 2-core machine a median of 9 still moved by ±0.05x between runs of one bundle.
+  // 41 interleaved rounds: on this 2-core machine the ratio of medians of 9 moved by ±0.05x between runs, of 21 by ±0.03x.
   const bundles = await measureBundles(BUNDLE_IMPORT_RUNS);
   // Same commands and node histories, ten times the invocations: only the archive's size differs.
   const { small, large } = await benchQueryLatency(100, 100, 1000, QUERY_ROUNDS);
@@ -215,7 +215,7 @@ const CONSOLE_VIEWS = 7;
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** Fresh processes timed per bundle for the cold import ratio. */
-const BUNDLE_IMPORT_RUNS = 21;
+const BUNDLE_IMPORT_RUNS = 41;
 
 /** The alert bench's traffic: 60 commands 100 ms apart, 2 of each command's 5 nodes failing. */
 const ALERT_COMMANDS = 60;
