@@ -155,7 +155,7 @@ export function bundlesLines(figures: BundlesFigures): string[] {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-// `tsx bench/bundles.ts [runs] [--json]`: this section alone (about a minute with 41 runs), its
+// `tsx bench/bundles.ts [runs] [--json]`: this section alone (41 rounds of five bundles: under a minute), its
 // bundles apart from those of a full run that may be going on.
 if (require.main === module) {
   const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 41);

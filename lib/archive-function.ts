@@ -66,11 +66,14 @@ export interface ArchiveFunctionProps {
  */
 export class ArchiveFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
+  /** The handler source its bundle is built from. */
+  public readonly entry: string;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ArchiveFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -124,8 +124,6 @@ export class Collector extends Construct {
   public readonly eventSourceMapping: lambda.EventSourceMapping;
   /** Its mapping from the gathering queue, when it has one. */
   public readonly gatheringSourceMapping?: lambda.EventSourceMapping;
-  /** The handler source its bundle is built from: the organization's collector only with an organization. */
-  public readonly entry: string;
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
@@ -139,10 +137,9 @@ export class Collector extends Construct {
       );
     }
 
-    // Only an organization's collector carries STS and the member clients in its bundle.
-    this.entry = props.organization === undefined ? collectorEntry : organizationCollectorEntry;
     const archiveFunction = new ArchiveFunction(this, 'Handler', {
-      entry: this.entry,
+      // Only an organization's collector carries STS and the member clients in its bundle.
+      entry: props.organization === undefined ? collectorEntry : organizationCollectorEntry,
       description: 'ssm-history collector: work queue -> SSM read APIs -> history tables',
       timeout: props.timeout,
       logRetention: props.logRetention,

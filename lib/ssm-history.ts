@@ -169,8 +169,10 @@ const COLLECTOR_TIMEOUT = Duration.minutes(2);
  * which the collector drains into the history tables; an IAM-authorized query API reads them. Reusable in any
  * CDK app; `SsmHistoryStack` is a thin shell around it.
  *
- * The history kinds come from the runtime's `historySources`, the same list the collector
- * bundle is generic over, so routing and permissions always match the deployed code.
+ * The history kinds come from the runtime's `historySources`, the kinds the pollers list; the
+ * collector is generic over the same kinds without their listers (`collectedSources`, kept
+ * equal to these but for the listers by a test), so routing and permissions always match the
+ * deployed code.
  */
 export class SsmHistory extends Construct {
   public readonly tables: Readonly<Record<TableId, dynamodb.ITableV2>>;

@@ -319,7 +319,10 @@ export interface HistorySource {
   readonly lister?: ParentLister;
 }
 
+/** A kind the pollers list: one with its lister. */
+export type ListedSource = HistorySource & { readonly lister: ParentLister };
+
 /** A kind with the pollers' lister added to what the collector needs of it. */
-export function withLister(collection: HistorySource, lister: ParentLister): HistorySource {
+export function withLister(collection: HistorySource, lister: ParentLister): ListedSource {
   return { ...collection, lister };
 }

@@ -1,6 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../log';
-import type { HistoryKind, HistorySource, ListedPage, ParentLister, WorkItem } from '../core/model';
+import type { HistoryKind, ListedPage, ListedSource, ParentLister, WorkItem } from '../core/model';
 import { earlier } from '../sources/listed-parents';
 import type { Checkpoint, CheckpointPatch, CheckpointStore } from '../store/checkpoint-store';
 import type { DefinitionStore } from '../store/definition-store';
@@ -16,8 +16,8 @@ export const DEFAULT_OVERLAP_MS = 10 * 60 * 1000;
 export const DEFAULT_CALLS_PER_SECOND = 2;
 
 export interface PollerDependencies {
-  /** Kinds without a `lister` are skipped. */
-  readonly sources: readonly HistorySource[];
+  /** The kinds polled, each with its lister (`historySources`; the collector's list has none). */
+  readonly sources: readonly ListedSource[];
   /** SSM in the account and Region polled. */
   readonly ssm: SSMClient;
   /**
@@ -87,8 +87,7 @@ function callsPerSecondOf(deps: PollerDependencies, kind: HistoryKind): number {
  */
 export async function pollOnce(deps: PollerDependencies, shouldStop: () => boolean): Promise<KindPollResult[]> {
   attachListingMiddleware(deps.ssm);
-  const polled = deps.sources.filter((source): source is HistorySource & { lister: ParentLister } => source.lister !== undefined);
-  return Promise.all(polled.map((source) => pollKind(deps, source.kind, source.lister, shouldStop)));
+  return Promise.all(deps.sources.map((source) => pollKind(deps, source.kind, source.lister, shouldStop)));
 }
 
 async function pollKind(deps: PollerDependencies, kind: HistoryKind, lister: ParentLister, shouldStop: () => boolean): Promise<KindPollResult> {

@@ -1,12 +1,12 @@
 import { associationCollection, associationSource } from './association';
 import { automationCollection, automationSource } from './automation';
-import type { HistorySource } from '../core/model';
+import type { HistorySource, ListedSource } from '../core/model';
 import { maintenanceWindowCollection, maintenanceWindowSource } from './maintenance-window';
 import { runCommandCollection, runCommandSource } from './run-command';
 import { sessionCollection, sessionSource } from './session';
 
 /** Every history kind the archive collects, each with its pollers' lister. Adding a kind adds one entry here and one below. */
-export const historySources: readonly HistorySource[] = [
+export const historySources: readonly ListedSource[] = [
   runCommandSource,
   automationSource,
   associationSource,

@@ -85,8 +85,8 @@ function writePosition(listing: PositionNames, place: Place): string {
  * One page of the nested listing: from `position` (undefined: the start), one owners' page when
  * the owners it holds are done, then one executions' page after another, until `callsPerPage`
  * SSM calls are spent or the listing ends. A page may thus hold no execution (owners without
- * recent ones), and an owner whose executions fill more than one of SSM's pages is listed by
- * two calls.
+ * recent ones), and an owner whose executions fill more than one of SSM's pages may be listed
+ * by more than one page.
  */
 export async function listNestedPage<Owner, Execution>(listing: NestedListing<Owner, Execution>, position: string | undefined): Promise<NestedPage<Execution>> {
   // Undefined before the first owners' call of the whole listing.

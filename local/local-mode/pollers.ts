@@ -4,7 +4,7 @@ import type { Log } from '../../lambdas/log';
 import type { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import type { DefinitionStore } from '../../lambdas/store/definition-store';
 import { pollOnce, type KindPollResult } from '../../lambdas/polling/poller';
-import type { HistorySource } from '../../lambdas/core/model';
+import type { ListedSource } from '../../lambdas/core/model';
 import type { SsmScope } from '../../lambdas/core/scope';
 
 /** One account and Region to poll, and its SSM. */
@@ -15,7 +15,7 @@ export interface PollTarget {
 }
 
 export interface LocalPollersOptions {
-  readonly sources: readonly HistorySource[];
+  readonly sources: readonly ListedSource[];
   /** Every account and Region polled each interval, all at once (each has its own checkpoints and rate limits). */
   readonly targets: readonly PollTarget[];
   readonly checkpoints: CheckpointStore;

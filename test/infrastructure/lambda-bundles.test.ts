@@ -48,12 +48,12 @@ test.each(['collector', 'organization-collector', 'query', 'poller'])('the %s bu
 
 test("the collector bundle carries only what collecting runs: not the pollers' listers, and STS only for an organization", () => {
   const inputs = (name: string) => bundles.get(name)?.shipped ?? [];
-  const listers = (name: string) => inputs(name).filter((input) => /lambdas\/sources\/[a-z-]+\/listing\.ts$/.test(input));
+  const listers = (name: string) => inputs(name).filter((input) => /lambdas\/sources\/([a-z-]+\/listing|nested-listing)\.ts$/.test(input));
   const sts = (name: string) => inputs(name).filter((input) => input.includes('@aws-sdk/client-sts/'));
   expect(listers('collector')).toEqual([]);
   expect(listers('organization-collector')).toEqual([]);
   // The poller lists every kind: its bundle shows the pattern finds the listers where they are.
-  expect(listers('poller')).toHaveLength(5);
+  expect(listers('poller')).toHaveLength(6);
   expect(sts('collector')).toEqual([]);
   expect(sts('organization-collector').length).toBeGreaterThan(0);
 });

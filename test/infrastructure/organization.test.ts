@@ -3,7 +3,7 @@ import { METRICS_NAMESPACE } from '../../lambdas/operational-metrics';
 import { MEMBER_NOTIFICATION_TOPIC_NAME, memberReadRoleArn, scopesOf } from '../../lambdas/core/scope';
 import { historySources } from '../../lambdas/sources';
 import { ARCHIVE_EVENT_BUS_NAME, collectorRoleName, pollerRoleName } from '../../lib/archive-names';
-import { Collector } from '../../lib/collector';
+import { ArchiveFunction } from '../../lib/archive-function';
 import { collectorEntry, organizationCollectorEntry } from '../../lib/lambda-bundling';
 import { MEMBER_POLL_FAILURES, memberPollingWidgetTitles } from '../../lib/operations-monitoring';
 import { MAX_LISTED_SCOPES, type SsmHistoryOrganization } from '../../lib/organization';
@@ -110,7 +110,8 @@ const memberRole = (account: string) => `arn:aws:iam::${account}:role/SsmHistory
 
 describe("the collector's bundle", () => {
   it('is the one-account collector without an organization, and the organization collector (STS, member clients) with one', () => {
-    const entryOf = (s: Synthesized) => (s.stack.history.node.findChild('Collector') as Collector).entry;
+    // The entry its function's bundle is built from (ArchiveFunction hands it to esbuild).
+    const entryOf = (s: Synthesized) => (s.stack.history.node.findChild('Collector').node.findChild('Handler') as ArchiveFunction).entry;
     expect(entryOf(plain)).toBe(collectorEntry);
     expect(entryOf(listed)).toBe(organizationCollectorEntry);
     expect(entryOf(whole)).toBe(organizationCollectorEntry);

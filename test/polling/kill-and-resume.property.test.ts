@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { CheckpointStore, type Checkpoint, type CheckpointPatch } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, pollOnce, type KindPollResult, type PollerDependencies } from '../../lambdas/polling/poller';
 import type { WorkSink } from '../../lambdas/polling/work-sink';
-import type { HistorySource, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
+import type { ListedSource, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
 const MINUTE = 60_000;
@@ -84,7 +84,7 @@ class TimelineLister implements ParentLister {
   }
 }
 
-const source = (lister: ParentLister): HistorySource => ({
+const source = (lister: ParentLister): ListedSource => ({
   kind: 'automation',
   statuses: {},
   parentId: ssmIds.automationExecutionId,

@@ -8,7 +8,7 @@ import { CheckpointStore } from '../../lambdas/store/checkpoint-store';
 import { DEFAULT_BACKFILL_MS, DEFAULT_OVERLAP_MS, pollOnce, type PollerDependencies } from '../../lambdas/polling/poller';
 import { TokenBucket } from '../../lambdas/polling/rate-limit';
 import { SqsWorkSink, WorkSinkError, type WorkSink } from '../../lambdas/polling/work-sink';
-import type { HistoryKind, HistorySource, ListedDefinition, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
+import type { HistoryKind, ListedSource, ListedDefinition, ListedPage, ParentLister, WorkItem } from '../../lambdas/core/model';
 import { startDynalite, type TestDatabase } from '../support/databases';
 
 const HOUR = 60 * 60 * 1000;
@@ -73,7 +73,7 @@ class FakeLister implements ParentLister {
   }
 }
 
-const sourceWith = (kind: HistoryKind, lister: ParentLister): HistorySource => ({
+const sourceWith = (kind: HistoryKind, lister: ParentLister): ListedSource => ({
   kind,
   statuses: {},
   parentId: ssmIds.commandId,
@@ -154,7 +154,7 @@ describe('pollOnce', () => {
     clock = new VirtualClock();
   });
 
-  const deps = (sources: HistorySource[], extra: Partial<PollerDependencies> = {}): PollerDependencies => ({
+  const deps = (sources: ListedSource[], extra: Partial<PollerDependencies> = {}): PollerDependencies => ({
     sources,
     ssm: new SSMClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     checkpoints,

@@ -4,7 +4,7 @@ import type { AssociationExecution, AssociationExecutionTarget } from '@aws-sdk/
 import { statusInfo } from '../../core/status';
 import { associationStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { PartialCollectionError, withLister, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
+import { PartialCollectionError, withLister, type ArchiveLookup, type HistorySource, type ListedSource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { archiveAttributes } from '../../store/record-store';
 import { ASSOCIATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE, parseAssociationEvent } from './events';
 import { listAssociationExecutions, listAssociationExecutionTargets } from './fetch';
@@ -118,4 +118,4 @@ export const associationCollection: HistorySource = {
 };
 
 /** State Manager, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
-export const associationSource: HistorySource = /* @__PURE__ */ withLister(associationCollection, associationLister);
+export const associationSource: ListedSource = /* @__PURE__ */ withLister(associationCollection, associationLister);

@@ -3,7 +3,7 @@ import { automationExecutionAlert } from './alert';
 import { automationStatuses } from './statuses';
 import type { AutomationExecutionMetadata } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { withLister, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
+import { withLister, type HistorySource, type ListedSource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { AUTOMATION_EXECUTION_DETAIL_TYPE, AUTOMATION_STEP_DETAIL_TYPE, parseAutomationEvent } from './events';
 import { getAutomationExecution, listStepExecutions, type ListedStep } from './fetch';
 import { automationLister } from './listing';
@@ -92,4 +92,4 @@ export const automationCollection: HistorySource = {
 };
 
 /** Automation, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
-export const automationSource: HistorySource = /* @__PURE__ */ withLister(automationCollection, automationLister);
+export const automationSource: ListedSource = /* @__PURE__ */ withLister(automationCollection, automationLister);

@@ -7,7 +7,7 @@ import type {
   MaintenanceWindowExecutionTaskInvocationIdentity,
 } from '@aws-sdk/client-ssm';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { withLister, type ArchiveLookup, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
+import { withLister, type ArchiveLookup, type HistorySource, type ListedSource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { isFailure } from '../../core/alert-content';
 import { statusInfo } from '../../core/status';
 import { forEachBounded } from '../../concurrency';
@@ -274,4 +274,4 @@ export const maintenanceWindowCollection: HistorySource = {
 };
 
 /** Maintenance Windows, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
-export const maintenanceWindowSource: HistorySource = /* @__PURE__ */ withLister(maintenanceWindowCollection, maintenanceWindowLister);
+export const maintenanceWindowSource: ListedSource = /* @__PURE__ */ withLister(maintenanceWindowCollection, maintenanceWindowLister);

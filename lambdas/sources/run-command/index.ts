@@ -5,7 +5,7 @@ import { forEachBounded } from '../../concurrency';
 import { statusInfo } from '../../core/status';
 import { runCommandStatuses } from './statuses';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
-import { DEFAULT_COLLECT_SETTINGS, type ArchiveLookup, type CollectSettings, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem, withLister } from '../../core/model';
+import { DEFAULT_COLLECT_SETTINGS, type ArchiveLookup, type CollectSettings, type HistorySource, type ListedSource, type Observation, type Producer, type SourceClients, type WorkItem, withLister } from '../../core/model';
 import { COMMAND_DETAIL_TYPE, INVOCATION_DETAIL_TYPE, parseRunCommandEvent, parseRunCommandNotification } from './events';
 import { getCommand, getPluginOutput, listCommandInvocations } from './fetch';
 import { runCommandLister } from './listing';
@@ -151,4 +151,4 @@ export const runCommandCollection: HistorySource = {
 };
 
 /** Run Command, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
-export const runCommandSource: HistorySource = /* @__PURE__ */ withLister(runCommandCollection, runCommandLister);
+export const runCommandSource: ListedSource = /* @__PURE__ */ withLister(runCommandCollection, runCommandLister);

@@ -1,6 +1,6 @@
 import { sessionAlert } from './alert';
 import type { Session } from '@aws-sdk/client-ssm';
-import { withLister, type HistorySource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
+import { withLister, type HistorySource, type ListedSource, type Observation, type Producer, type SourceClients, type WorkItem } from '../../core/model';
 import { mayNotBeVisibleYet, ParentNotFoundError } from '../eventual-consistency';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, parseSessionEvent, SESSION_EVENT_DETAIL_PATTERN, SESSION_ID } from './events';
 import { getSession } from './fetch';
@@ -54,4 +54,4 @@ export const sessionCollection: HistorySource = {
 };
 
 /** Session Manager, listed by the pollers too. Pure, so that a bundle that never reads it drops the lister. */
-export const sessionSource: HistorySource = /* @__PURE__ */ withLister(sessionCollection, sessionLister);
+export const sessionSource: ListedSource = /* @__PURE__ */ withLister(sessionCollection, sessionLister);

@@ -183,7 +183,7 @@ export function contextOfCommand(service: string, operation: string, input: Read
  * (test set-up, the simulator, local mode's own housekeeping) belong to no deployed function.
  */
 const engineFrames: readonly (readonly [pattern: RegExp, fn: DeployedFunction])[] = [
-  [/lambdas\/handlers\/collector\.ts/, 'collector'],
+  [/lambdas\/handlers\/(organization-)?collector(-function)?\.ts/, 'collector'],
   [/lambdas\/handlers\/poller\.ts/, 'poller'],
   [/lambdas\/handlers\/query\.ts/, 'query'],
   [/lambdas\/collector\//, 'collector'],
