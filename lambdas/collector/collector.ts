@@ -66,6 +66,7 @@ export function batchLogAttributes(messages: number, batch: CollectedBatch): Log
     alertsPublished: batch.alertsPublished,
     stale: batch.stale,
     failed: batch.failedMessageIds.length,
+    covered: batch.covered,
   };
 }
 

@@ -3,6 +3,7 @@ import type { HistoryKind } from '../core/model';
 import type { TableSchema } from '../core/table-schema';
 import { sameScope, type SsmScope } from '../core/scope';
 import { batchGetAll } from './batch-get';
+import { isConditionFailure } from './condition-failure';
 
 /** The store's own table beside the kinds' records: the pollers' checkpoints. */
 export const checkpointTables = {
@@ -130,7 +131,6 @@ function checkedCounters(add: Partial<CheckpointCounters> | undefined): [Counter
   return counters;
 }
 
-const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
  * The pollers' checkpoints, one item per kind and account and Region in the pollCheckpoints

@@ -6,6 +6,7 @@ import { keyNames, nameOf, schemaOf, type TableId, type TableSchemas } from '../
 import { batchGetAll } from './batch-get';
 import { archiveAttributes } from './record-store';
 import { UpdatePlaceholders } from './update-placeholders';
+import { isConditionFailure } from './condition-failure';
 
 /**
  * The definitions the pollers list (associations, maintenance windows), kept as SSM listed
@@ -103,7 +104,7 @@ export class DefinitionStore {
       return true;
     } catch (error) {
       // Already this record: the eventually consistent read was behind.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

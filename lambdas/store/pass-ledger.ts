@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { HistoryKind } from '../core/model';
 import type { SsmScope } from '../core/scope';
 import { checkpointKey } from './checkpoint-store';
+import { isConditionFailure } from './condition-failure';
 
 /**
  * One pass over a parent's history in SSM: when its reads began, and from which time on it
@@ -43,7 +44,6 @@ const attributes = {
   leaseUntil: 'leaseUntil',
 } as const;
 
-const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**

@@ -5,6 +5,7 @@ import { statusInfo } from '../core/status';
 import { DYNAMODB_ITEM_LIMIT_BYTES, fitFields } from './item-size';
 import { UpdatePlaceholders } from './update-placeholders';
 import { derivedAttributes, EXPIRES_AT, FAILURE_ATTRIBUTES, keyNames, nameOf, schemaOf, type RecordKey, type TableId, type TableSchema, type TableSchemas } from '../core/table-schema';
+import { isConditionFailure } from './condition-failure';
 
 /**
  * What one upsert did: 'created' the item did not exist before (the first observation of this
@@ -308,7 +309,7 @@ export class RecordStore {
       };
     } catch (error) {
       // Matched by name: the document client rethrows the low-level client's exception.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { outcome: 'stale', alertState: undefined, firstFailure: false };
+      if (isConditionFailure(error)) return { outcome: 'stale', alertState: undefined, firstFailure: false };
       throw error;
     }
   }
@@ -339,7 +340,7 @@ export class RecordStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -378,7 +379,7 @@ export class RecordStore {
       );
     } catch (error) {
       // Taken over after our claim went stale: the new holder settles it.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+      if (isConditionFailure(error)) return;
       throw error;
     }
   }
